@@ -1,0 +1,118 @@
+/**
+ * The call model every transport carries: what a call is on each side, and
+ * the one middleware shape shared by clients and servers.
+ */
+import type { ErrorClass } from './error.js';
+import type { Metadata } from './metadata.js';
+import type { MethodDescriptor, MethodKind } from './service.js';
+import type { Peer } from './transport.js';
+
+/** Per-call options of a client method. */
+export interface CallOptions {
+  /** Milliseconds to wait; the client's default (30 s) when absent. `Infinity` waits forever. */
+  timeout?: number;
+  /** Aborting it cancels the call, on both sides. */
+  signal?: AbortSignal;
+  /** Request metadata. */
+  meta?: Metadata;
+  /** Called with the response metadata, when the server sent any. */
+  onResponseMeta?: (meta: Metadata) => void;
+  /**
+   * When the connection is down: `false` (default) fails the call at once
+   * with UNAVAILABLE; `true` keeps reconnecting until the deadline.
+   */
+  waitForReady?: boolean;
+}
+
+/**
+ * A call as a {@link Channel} receives it: the input already encoded to its
+ * wire (JSON) form, and an absolute deadline.
+ */
+export interface ChannelCall {
+  /** The name sent on the wire, normally the qualified name. */
+  readonly method: string;
+  readonly kind: MethodKind;
+  /** The method, when the call came through a typed client (gRPC needs it). */
+  readonly descriptor: MethodDescriptor | undefined;
+  /** Encoded params: an object, an array, or `undefined` for none. */
+  readonly params: unknown;
+  readonly meta: Metadata | undefined;
+  /** Epoch milliseconds; `Infinity` for none. */
+  readonly deadline: number;
+  readonly signal: AbortSignal | undefined;
+  readonly waitForReady: boolean;
+  readonly onResponseMeta: ((meta: Metadata) => void) | undefined;
+  /** The service's error classes, so errors arrive as their own class. */
+  readonly errors: ReadonlyMap<string, ErrorClass> | undefined;
+}
+
+/**
+ * The client side's view of a connection to a server, at the level of calls.
+ * Core implements it over any frame transport; gRPC implements it over
+ * grpc-js. A channel settles every call by its deadline.
+ */
+export interface Channel {
+  /** A unary call: resolves with the wire result. */
+  unary(call: ChannelCall): Promise<unknown>;
+  /** A server-streaming call: the wire items; leaving the loop cancels the call. */
+  stream(call: ChannelCall): AsyncIterable<unknown>;
+  /** A notification: resolves once it has been handed to the transport. */
+  notify(call: ChannelCall): Promise<void>;
+  /** Close the channel; calls still pending fail with CANCELLED. */
+  close(): Promise<void>;
+}
+
+/** What a handler learns about its call, besides the input. */
+export interface CallContext {
+  readonly method: MethodDescriptor;
+  /** Aborted when the caller cancels, the deadline passes or the connection drops. */
+  readonly signal: AbortSignal;
+  /** Epoch milliseconds; `Infinity` when the call has none. */
+  readonly deadline: number;
+  /** The request metadata. */
+  readonly meta: Readonly<Metadata>;
+  /** Entries set here are sent back with the response. */
+  readonly responseMeta: Metadata;
+  /** The caller, as the transport knows it. */
+  readonly peer: Peer;
+}
+
+/** A call as middleware sees it, on either side. */
+export interface Call {
+  readonly side: 'client' | 'server';
+  readonly method: MethodDescriptor;
+  /** The typed input (before encoding on the client, after decoding on the server). */
+  readonly input: unknown;
+  /** Request metadata: client middleware may add entries. */
+  readonly meta: Metadata;
+  /** Response metadata: server middleware may add entries. */
+  readonly responseMeta: Metadata;
+  readonly deadline: number;
+  readonly signal: AbortSignal;
+  /** The other end: the caller on the server, `undefined` on the client. */
+  readonly peer: Peer | undefined;
+}
+
+/**
+ * Middleware wraps a call, on the client or the server, the same way for
+ * every transport: it may read or add metadata, time the call, translate
+ * errors. `next()` resolves with the output (an `AsyncIterable` for server
+ * streams, `undefined` for notifications).
+ */
+export type Middleware = (call: Call, next: () => Promise<unknown>) => Promise<unknown>;
+
+/** Run `final` inside `middleware`, outermost first. */
+export function runMiddleware(
+  middleware: readonly Middleware[],
+  call: Call,
+  final: () => Promise<unknown>,
+): Promise<unknown> {
+  const step = (i: number): Promise<unknown> => {
+    const mw = middleware[i];
+    return mw === undefined ? final() : mw(call, () => step(i + 1));
+  };
+  return step(0);
+}
+
+/** A signal that never aborts, for calls made without one. */
+export const neverAborted: AbortSignal = new AbortController().signal;

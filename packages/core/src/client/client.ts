@@ -1,0 +1,198 @@
+/**
+ * The typed client: one function per method of a service, over any channel.
+ */
+import { neverAborted, runMiddleware, type Call, type CallOptions, type Channel, type Middleware } from '../call.js';
+import { RpcError } from '../error.js';
+import type { Metadata } from '../metadata.js';
+import { describeIssues, type Issue } from '../schema.js';
+import type { MethodDescriptor, MethodSpec, ServiceDescriptor } from '../service.js';
+
+/** The deadline a call gets when neither the call nor the client sets one. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** Default milliseconds each call waits (30 s); a call's own `timeout` wins. */
+  timeout?: number;
+  /** Client middleware, outermost first. */
+  middleware?: readonly Middleware[];
+}
+
+type Args<I> = undefined extends I ? [input?: I, options?: CallOptions] : [input: I, options?: CallOptions];
+
+/** The client function for one method. */
+export type ClientMethod<D> =
+  D extends MethodSpec<'unary', infer I, infer O>
+    ? (...args: Args<I>) => Promise<O>
+    : D extends MethodSpec<'serverStream', infer I, infer O>
+      ? (...args: Args<I>) => AsyncIterable<O>
+      : D extends MethodSpec<'notification', infer I, unknown>
+        ? (...args: Args<I>) => Promise<void>
+        : never;
+
+/** A typed client for service `S`: `await calc.add({ a: 2, b: 5 })`. */
+export type Client<S extends ServiceDescriptor> = {
+  readonly [K in keyof S['methods']]: ClientMethod<S['methods'][K]>;
+};
+
+/** Milliseconds from now → absolute deadline. */
+export function deadlineAfter(timeout: number): number {
+  return timeout === Infinity ? Infinity : Date.now() + timeout;
+}
+
+/**
+ * JSON-RPC params must be an object or an array: an object input is sent by
+ * name, anything else as the single positional param.
+ */
+export function toParams(encoded: unknown): unknown {
+  return typeof encoded === 'object' && encoded !== null && !Array.isArray(encoded) ? encoded : [encoded];
+}
+
+function invalid(issues: Issue[]): RpcError {
+  return new RpcError('INVALID_ARGUMENT', `invalid input: ${describeIssues(issues)}`, { details: { issues } });
+}
+
+/**
+ * Create a typed client for `service` over `channel` (from `connect()`).
+ *
+ * @example
+ * const calc = createClient(Calculator, await connect('unix:///tmp/calc.sock', { transports }));
+ * await calc.add({ a: 2, b: 5 }); // 7
+ */
+export function createClient<S extends ServiceDescriptor>(
+  service: S,
+  channel: Channel,
+  options: ClientOptions = {},
+): Client<S> {
+  const defaults = { timeout: options.timeout ?? DEFAULT_TIMEOUT_MS, middleware: options.middleware ?? [] };
+  const client: Record<string, unknown> = {};
+  for (const method of Object.values(service.methods) as MethodDescriptor[]) {
+    client[method.name] = methodFunction(service, method, channel, defaults);
+  }
+  return Object.freeze(client) as Client<S>;
+}
+
+interface Defaults {
+  timeout: number;
+  middleware: readonly Middleware[];
+}
+
+function methodFunction(
+  service: ServiceDescriptor,
+  method: MethodDescriptor,
+  channel: Channel,
+  defaults: Defaults,
+): (input: unknown, options?: CallOptions) => unknown {
+  // The last step of every call: encode, hand to the channel.
+  const send = (input: unknown, opts: CallOptions | undefined, deadline: number, meta: Metadata | undefined) => {
+    const encoded = method.input.encode(input);
+    if (!encoded.ok) throw invalid(encoded.issues);
+    return {
+      method: method.fullName,
+      kind: method.kind,
+      descriptor: method,
+      params: toParams(encoded.value),
+      meta,
+      deadline,
+      signal: opts?.signal,
+      waitForReady: opts?.waitForReady ?? false,
+      onResponseMeta: opts?.onResponseMeta,
+      errors: service.errors,
+    };
+  };
+  const decode = (wire: unknown): unknown => {
+    const r = method.output.decode(wire);
+    if (!r.ok) throw new RpcError('INTERNAL', `invalid ${method.fullName} result from server: ${describeIssues(r.issues)}`);
+    return r.value;
+  };
+  const middlewareCall = (input: unknown, opts: CallOptions | undefined, deadline: number): Call => ({
+    side: 'client',
+    method,
+    input,
+    meta: { ...opts?.meta },
+    responseMeta: {},
+    deadline,
+    signal: opts?.signal ?? neverAborted,
+    peer: undefined,
+  });
+  // Client middleware sees the response metadata too.
+  const withResponseMeta = (opts: CallOptions | undefined, call: Call): CallOptions => ({
+    ...opts,
+    onResponseMeta: (meta) => {
+      Object.assign(call.responseMeta, meta);
+      opts?.onResponseMeta?.(meta);
+    },
+  });
+
+  switch (method.kind) {
+    case 'unary':
+      return (input, opts) => {
+        const deadline = deadlineAfter(opts?.timeout ?? defaults.timeout);
+        if (defaults.middleware.length === 0) {
+          try {
+            return channel.unary(send(input, opts, deadline, opts?.meta)).then(decode);
+          } catch (e) {
+            return Promise.reject(e);
+          }
+        }
+        const call = middlewareCall(input, opts, deadline);
+        return runMiddleware(defaults.middleware, call, async () =>
+          decode(await channel.unary(send(call.input, withResponseMeta(opts, call), deadline, call.meta))),
+        );
+      };
+    case 'notification':
+      return async (input, opts) => {
+        const deadline = deadlineAfter(opts?.timeout ?? defaults.timeout);
+        const call = middlewareCall(input, opts, deadline);
+        await runMiddleware(defaults.middleware, call, () =>
+          channel.notify(send(call.input, opts, deadline, call.meta)),
+        );
+      };
+    case 'serverStream':
+      return (input, opts) => ({
+        [Symbol.asyncIterator]: () => {
+          const deadline = deadlineAfter(opts?.timeout ?? defaults.timeout);
+          const call = middlewareCall(input, opts, deadline);
+          const start = async (): Promise<AsyncIterable<unknown>> => {
+            const wire = channel.stream(send(call.input, withResponseMeta(opts, call), deadline, call.meta));
+            return mapStream(wire, decode);
+          };
+          return lazyStream(() => runMiddleware(defaults.middleware, call, start) as Promise<AsyncIterable<unknown>>);
+        },
+      });
+  }
+}
+
+async function* mapStream(source: AsyncIterable<unknown>, decode: (wire: unknown) => unknown): AsyncGenerator<unknown> {
+  for await (const wire of source) yield decode(wire);
+}
+
+/** An iterator that obtains its source on the first `next()`. */
+async function* lazyStream(open: () => Promise<AsyncIterable<unknown>>): AsyncGenerator<unknown> {
+  yield* await open();
+}
+
+/**
+ * Call a method by name with raw params, like a seed-style or plain JSON-RPC
+ * caller: `await rawCall(channel, 'add', [2, 5])`. No schema is applied on
+ * this side; the server still validates.
+ */
+export function rawCall(
+  channel: Channel,
+  method: string,
+  params: unknown,
+  options: CallOptions = {},
+): Promise<unknown> {
+  return channel.unary({
+    method,
+    kind: 'unary',
+    descriptor: undefined,
+    params,
+    meta: options.meta,
+    deadline: deadlineAfter(options.timeout ?? DEFAULT_TIMEOUT_MS),
+    signal: options.signal,
+    waitForReady: options.waitForReady ?? false,
+    onResponseMeta: options.onResponseMeta,
+    errors: undefined,
+  });
+}

@@ -1,0 +1,25 @@
+import { parseAddress, transportFor } from '../address.js';
+import type { Channel } from '../call.js';
+import type { Transport } from '../transport.js';
+import { EnvelopeChannel } from './envelope-channel.js';
+
+/** Options of {@link connect}. */
+export interface ConnectOptions {
+  /** The transports to choose from, by the URL's scheme. */
+  transports: readonly Transport[];
+}
+
+/**
+ * Open a channel to the server at `address`, using the transport that serves
+ * its scheme. Resolves once connected; rejects with UNAVAILABLE when nobody
+ * answers. After that, a lost connection is reopened by the next call.
+ *
+ * @example
+ * const channel = await connect('unix:///tmp/calc.sock', { transports: [socketTransport()] });
+ */
+export async function connect(address: string | URL, options: ConnectOptions): Promise<Channel> {
+  const url = parseAddress(address);
+  const channel = new EnvelopeChannel(transportFor(url, options.transports), url);
+  await channel.open();
+  return channel;
+}

@@ -1,0 +1,269 @@
+/**
+ * A {@link Channel} over any frame transport: ids, pending calls, deadlines,
+ * cancellation, server streams and reconnection, done once for all of them.
+ */
+import type { Channel, ChannelCall } from '../call.js';
+import { encodeCancel, encodeRequest, errorFromWire, idFromHead, type ResponseMessage } from '../envelope.js';
+import { RpcError } from '../error.js';
+import { metadataFromWire } from '../metadata.js';
+import type { Connection, FrameHandler, Transport } from '../transport.js';
+import { frameTooLarge } from '../frame-size.js';
+import { StreamQueue } from './stream-queue.js';
+
+interface Pending {
+  readonly conn: Connection;
+  readonly call: ChannelCall;
+  /** Set for server streams; unary calls use resolve/reject. */
+  readonly queue: StreamQueue<unknown> | undefined;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: RpcError) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+const noop = (): void => {};
+
+/** Delay between reconnection attempts of `waitForReady` calls: 50 ms doubling to 2 s. */
+function backoff(attempt: number): number {
+  return Math.min(2000, 50 * 2 ** attempt);
+}
+
+export class EnvelopeChannel implements Channel {
+  readonly #transport: Transport;
+  readonly #url: URL;
+  #conn: Connection | undefined;
+  #connecting: Promise<Connection> | undefined;
+  #closed = false;
+  #nextId = 1;
+  readonly #pending = new Map<number, Pending>();
+
+  constructor(transport: Transport, url: URL) {
+    this.#transport = transport;
+    this.#url = url;
+  }
+
+  /** Open the first connection; rejects with UNAVAILABLE when nobody answers. */
+  async open(): Promise<void> {
+    await this.#connectOnce();
+  }
+
+  unary(call: ChannelCall): Promise<unknown> {
+    const conn = this.#conn;
+    if (conn !== undefined) return this.#start(conn, call, undefined);
+    return this.#connectFor(call).then((c) => this.#start(c, call, undefined));
+  }
+
+  stream(call: ChannelCall): AsyncIterable<unknown> {
+    return {
+      [Symbol.asyncIterator]: () => {
+        let id = 0;
+        const queue: StreamQueue<unknown> = new StreamQueue(() => this.#cancel(id, undefined));
+        const started = (c: Connection): void => {
+          id = this.#nextId++;
+          this.#start(c, call, queue, id).then(
+            () => queue.end(),
+            (e: unknown) => queue.fail(e),
+          );
+        };
+        const conn = this.#conn;
+        if (conn !== undefined) started(conn);
+        else this.#connectFor(call).then(started, (e: unknown) => queue.fail(e));
+        return queue;
+      },
+    };
+  }
+
+  async notify(call: ChannelCall): Promise<void> {
+    const conn = this.#conn ?? (await this.#connectFor(call));
+    const frame = encodeRequest(undefined, call.method, call.params, call.meta, Infinity);
+    const tooLarge = frameTooLarge(frame, conn.maxFrameBytes, 'notification');
+    if (tooLarge !== undefined) throw tooLarge;
+    conn.send(frame);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const conn = this.#conn;
+    this.#conn = undefined;
+    this.#failAll(undefined, new RpcError('CANCELLED', 'the channel was closed'));
+    conn?.close();
+  }
+
+  /** Send a call on `conn` and settle it on the response, the deadline or an abort. */
+  #start(
+    conn: Connection,
+    call: ChannelCall,
+    queue: StreamQueue<unknown> | undefined,
+    id = this.#nextId++,
+  ): Promise<unknown> {
+    if (call.signal?.aborted) return Promise.reject(new RpcError('CANCELLED', 'the call was cancelled'));
+    const remaining = call.deadline - Date.now();
+    if (remaining <= 0) return Promise.reject(new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before sending'));
+    const frame = encodeRequest(id, call.method, call.params, call.meta, remaining);
+    const tooLarge = frameTooLarge(frame, conn.maxFrameBytes, 'request');
+    if (tooLarge !== undefined) return Promise.reject(tooLarge);
+    return new Promise((resolve, reject) => {
+      const p: Pending = { conn, call, queue, resolve, reject, timer: undefined, onAbort: undefined };
+      this.#pending.set(id, p);
+      if (remaining !== Infinity) {
+        p.timer = setTimeout(() => {
+          this.#cancel(id, new RpcError('DEADLINE_EXCEEDED', `no response within ${Math.round(remaining)} ms`));
+        }, remaining);
+      }
+      if (call.signal !== undefined) {
+        p.onAbort = () => this.#cancel(id, new RpcError('CANCELLED', 'the call was cancelled'));
+        call.signal.addEventListener('abort', p.onAbort, { once: true });
+      }
+      conn.send(frame);
+    });
+  }
+
+  /** Stop call `id` here and tell the server; `error` is what the caller sees (none after `break`). */
+  #cancel(id: number, error: RpcError | undefined): void {
+    const p = this.#settle(id);
+    if (p === undefined) return;
+    p.conn.send(encodeCancel(id));
+    if (error !== undefined) p.reject(error);
+    else p.resolve(undefined);
+  }
+
+  /** Forget call `id`, clearing its timer and abort listener; returns it if it was pending. */
+  #settle(id: number): Pending | undefined {
+    const p = this.#pending.get(id);
+    if (p === undefined) return undefined;
+    this.#pending.delete(id);
+    if (p.timer !== undefined) clearTimeout(p.timer);
+    if (p.onAbort !== undefined) p.call.signal?.removeEventListener('abort', p.onAbort);
+    return p;
+  }
+
+  #onMessage(msg: unknown): void {
+    if (typeof msg !== 'object' || msg === null) return;
+    const m = msg as ResponseMessage;
+    if (typeof m.id !== 'number') return; // we only send numeric ids
+    if ('result' in m) {
+      const p = this.#settle(m.id);
+      if (p === undefined) return;
+      if (m.meta !== undefined) this.#responseMeta(p, m.meta);
+      p.resolve(m.result);
+    } else if ('error' in m) {
+      const p = this.#settle(m.id);
+      p?.reject(errorFromWire(m.error, m.meta, p.call.errors));
+    } else if ('item' in m) {
+      this.#pending.get(m.id)?.queue?.push(m.item);
+    }
+  }
+
+  #responseMeta(p: Pending, wire: unknown): void {
+    const meta = metadataFromWire(wire);
+    if (meta !== undefined) p.call.onResponseMeta?.(meta);
+  }
+
+  #handler(): { handler: FrameHandler; bind(conn: Connection): void } {
+    let mine: Connection | undefined;
+    const handler: FrameHandler = {
+      frame: (frame) => {
+        let msg: unknown;
+        try {
+          msg = JSON.parse(frame);
+        } catch {
+          // A peer that sends non-JSON is broken: fail fast rather than let calls hang.
+          if (mine !== undefined) this.#lost(mine, new RpcError('INTERNAL', `malformed frame from server: ${frame.slice(0, 80)}`));
+          mine?.close();
+          return;
+        }
+        if (Array.isArray(msg)) for (const m of msg) this.#onMessage(m);
+        else this.#onMessage(msg);
+      },
+      oversized: (head, bytes) => {
+        const id = idFromHead(head);
+        if (typeof id !== 'number') return;
+        this.#settle(id)?.reject(
+          new RpcError('RESOURCE_EXHAUSTED', `response of ${bytes} bytes exceeds this client's frame limit`),
+        );
+      },
+      drain: noop,
+      closed: (error) => {
+        if (mine === undefined) return;
+        const reason = error === undefined ? 'the connection closed' : error.message;
+        const code = error instanceof RpcError ? error.code : 'UNAVAILABLE';
+        this.#lost(mine, new RpcError(code, `connection to ${this.#url.href} lost: ${reason}`, { cause: error }));
+      },
+    };
+    return { handler, bind: (conn) => (mine = conn) };
+  }
+
+  /** Connection `conn` is gone: fail its calls, forget it so the next call reconnects. */
+  #lost(conn: Connection, error: RpcError): void {
+    if (this.#conn === conn) this.#conn = undefined;
+    this.#failAll(conn, error);
+  }
+
+  #failAll(conn: Connection | undefined, error: RpcError): void {
+    for (const [id, p] of this.#pending) {
+      if (conn !== undefined && p.conn !== conn) continue;
+      this.#settle(id);
+      p.reject(error);
+    }
+  }
+
+  #connectOnce(): Promise<Connection> {
+    if (this.#conn !== undefined) return Promise.resolve(this.#conn);
+    if (this.#closed) return Promise.reject(new RpcError('CANCELLED', 'the channel was closed'));
+    this.#connecting ??= this.#open().finally(() => (this.#connecting = undefined));
+    return this.#connecting;
+  }
+
+  async #open(): Promise<Connection> {
+    const { handler, bind } = this.#handler();
+    let conn: Connection;
+    try {
+      conn = await this.#transport.connect(this.#url, handler);
+    } catch (e) {
+      const err = RpcError.from(e, 'UNAVAILABLE');
+      throw err.code === 'UNAVAILABLE' && !err.message.includes(this.#url.href)
+        ? new RpcError('UNAVAILABLE', `cannot connect to ${this.#url.href}: ${err.message}`, { cause: e })
+        : err;
+    }
+    bind(conn);
+    if (this.#closed) {
+      conn.close();
+      throw new RpcError('CANCELLED', 'the channel was closed');
+    }
+    this.#conn = conn;
+    return conn;
+  }
+
+  /** A connection for `call`: at once, or (waitForReady) after retries until its deadline. */
+  async #connectFor(call: ChannelCall): Promise<Connection> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#connectOnce();
+      } catch (e) {
+        const err = RpcError.from(e, 'UNAVAILABLE');
+        if (!call.waitForReady || err.code !== 'UNAVAILABLE') throw err;
+        const wait = Math.min(backoff(attempt), call.deadline - Date.now());
+        if (wait <= 0) {
+          throw new RpcError('DEADLINE_EXCEEDED', `no connection before the deadline: ${err.message}`, { cause: e });
+        }
+        await sleep(wait, call.signal);
+      }
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new RpcError('CANCELLED', 'the call was cancelled'));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new RpcError('CANCELLED', 'the call was cancelled'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

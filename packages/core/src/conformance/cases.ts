@@ -1,0 +1,296 @@
+/**
+ * The conformance cases. Each asserts behaviour a broken transport or core
+ * would get wrong, on both sides of the call where the server can be seen.
+ */
+import { expect } from 'vitest';
+import { rawCall } from '../client/client.js';
+import { RpcError } from '../error.js';
+import type { Fixture } from './fixture.js';
+import { NotDeclared, Refused } from './service.js';
+
+export interface Case {
+  readonly name: string;
+  run(fx: Fixture, maxFrameBytes: number): Promise<void>;
+}
+
+async function rejection(p: Promise<unknown>): Promise<RpcError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(RpcError);
+    return e as RpcError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+const rpc = (id: number, method: string, params?: unknown): string =>
+  JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) });
+
+export const cases = [
+  {
+    name: 'unary',
+    async run(fx) {
+      expect(await fx.client.add({ a: 2, b: 5 })).toBe(7);
+      expect(await rawCall(fx.channel, 'add', [2, 5])).toBe(7); // short name, positional
+      expect(await rawCall(fx.channel, 'conformance.Conformance.add', { a: 8, b: 5 })).toBe(13);
+    },
+  },
+  {
+    name: 'domain-error',
+    async run(fx) {
+      const e = await rejection(fx.client.fail({ kind: 'domain' }));
+      expect(e).toBeInstanceOf(Refused);
+      expect(e.code).toBe('FAILED_PRECONDITION');
+      expect(e.message).toBe('Yeah, we are only going to add numbers');
+      expect(e.details).toEqual({ hint: 'ask nicely' });
+      const u = await rejection(fx.client.fail({ kind: 'undeclared' }));
+      expect(u).not.toBeInstanceOf(NotDeclared);
+      expect([u.code, u.name, u.message]).toEqual(['NOT_FOUND', 'NotDeclared', 'nothing here']);
+    },
+  },
+  {
+    name: 'invalid-params',
+    async run(fx) {
+      const e = await rejection(rawCall(fx.channel, 'add', ['bad', 'data']));
+      expect(e.code).toBe('INVALID_ARGUMENT');
+      const issues = (e.details as { issues: { path: unknown[] }[] }).issues;
+      expect(issues.map((i) => i.path)).toEqual([['a'], ['b']]);
+      const tooMany = await rejection(rawCall(fx.channel, 'add', [1, 2, 3]));
+      expect(tooMany.code).toBe('INVALID_ARGUMENT');
+      expect(await fx.client.add({ a: 1, b: 1 })).toBe(2); // still serving
+      expect(fx.state.calls).toBe(1); // the invalid calls never reached the handler
+    },
+  },
+  {
+    name: 'unknown-method',
+    async run(fx) {
+      const e = await rejection(rawCall(fx.channel, 'nope', []));
+      expect(e.code).toBe('UNIMPLEMENTED');
+      const raw = await fx.raw();
+      raw.send(rpc(1, 'conformance.Conformance.nope'));
+      expect(await raw.next()).toMatchObject({ id: 1, error: { code: -32601 } });
+    },
+  },
+  {
+    name: 'internal-error',
+    async run(fx) {
+      const e = await rejection(fx.client.fail({ kind: 'crash' }));
+      expect(e.code).toBe('INTERNAL');
+      expect(e.message).toBe('internal error');
+      const raw = await fx.raw();
+      raw.send(rpc(1, 'fail', { kind: 'crash' }));
+      const text = JSON.stringify(await raw.next());
+      expect(text).not.toMatch(/secret|handler\.ts|TypeError|at /);
+      const bad = await rejection(fx.client.fail({ kind: 'badOutput' }));
+      expect(bad.code).toBe('INTERNAL');
+      expect(await fx.client.add({ a: 1, b: 2 })).toBe(3);
+    },
+  },
+  {
+    name: 'deadline',
+    async run(fx) {
+      const started = Date.now();
+      const e = await rejection(fx.client.sleep({ ms: 5000 }, { timeout: 100 }));
+      expect(e.code).toBe('DEADLINE_EXCEEDED');
+      expect(Date.now() - started).toBeLessThan(1500);
+      // The server stops the work nobody waits for.
+      await fx.state.until(() => fx.state.abortReasons.length === 1);
+      expect((fx.state.abortReasons[0] as RpcError).code).toMatch(/DEADLINE_EXCEEDED|CANCELLED/);
+      // The deadline travels: the handler sees one close to the caller's.
+      const before = Date.now();
+      const seen = await fx.client.deadline({}, { timeout: 10_000 });
+      expect(seen).not.toBeNull();
+      expect(seen as number).toBeGreaterThan(before + 8_000);
+      expect(seen as number).toBeLessThanOrEqual(Date.now() + 10_000 + 50);
+    },
+  },
+  {
+    name: 'cancellation',
+    async run(fx) {
+      const ac = new AbortController();
+      const call = fx.client.sleep({ ms: 5000 }, { signal: ac.signal });
+      await new Promise((r) => setTimeout(r, 50));
+      ac.abort();
+      const e = await rejection(call);
+      expect(e.code).toBe('CANCELLED');
+      await fx.state.until(() => fx.state.abortReasons.length === 1);
+      expect((fx.state.abortReasons[0] as RpcError).code).toBe('CANCELLED');
+      const already = await rejection(fx.client.add({ a: 1, b: 1 }, { signal: AbortSignal.abort() }));
+      expect(already.code).toBe('CANCELLED');
+    },
+  },
+  {
+    name: 'metadata',
+    async run(fx) {
+      let response: Record<string, string> = {};
+      const seen = await fx.client.meta(
+        {},
+        { meta: { 'x-request': 'hello', 'x-unicode': 'żółw 🐢' }, onResponseMeta: (m) => (response = m) },
+      );
+      expect(seen).toMatchObject({ 'x-request': 'hello', 'x-unicode': 'żółw 🐢' });
+      expect(response).toEqual({ 'x-echo': 'hello' });
+      const e = await rejection(fx.client.meta({ failWith: 'no' }, { meta: { 'x-request': 'again' } }));
+      expect(e.meta).toEqual({ 'x-echo': 'again' });
+    },
+  },
+  {
+    name: 'concurrency',
+    async run(fx) {
+      const n = 1000;
+      const results = await Promise.all(Array.from({ length: n }, (_, i) => fx.client.add({ a: i, b: 1 })));
+      expect(results).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      const slow = await Promise.all(Array.from({ length: 50 }, (_, i) => fx.client.echo({ text: `#${i}` })));
+      expect(slow).toEqual(Array.from({ length: 50 }, (_, i) => `#${i}`));
+    },
+  },
+  {
+    name: 'large-payload',
+    async run(fx, maxFrameBytes) {
+      const size = Math.min(1024 * 1024, Math.floor(maxFrameBytes / 2));
+      const text = 'x'.repeat(size - 7) + '\n\r\u2028é'; // newlines inside the payload must not split frames
+      expect(await fx.client.echo({ text })).toBe(text);
+    },
+  },
+  {
+    name: 'binary-payload',
+    async run(fx) {
+      const data = new Uint8Array(64 * 1024).map((_, i) => (i * 7919) % 256);
+      const back = await fx.client.echoBytes({ data });
+      expect(back).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(back).equals(Buffer.from(data))).toBe(true);
+    },
+  },
+  {
+    name: 'unicode-payload',
+    async run(fx) {
+      const text = 'zażółć gęślą jaźń — 日本語 — עברית — 🐢🚀 — \u0000\u001f — \ud83d'; // a lone surrogate too
+      expect(await fx.client.echo({ text })).toBe(text);
+    },
+  },
+  {
+    name: 'server-stream',
+    async run(fx) {
+      const items: number[] = [];
+      for await (const n of fx.client.countdown({ from: 5 })) items.push(n);
+      expect(items).toEqual([5, 4, 3, 2, 1, 0]);
+      await fx.state.until(() => fx.state.streamsClosed === 1);
+    },
+  },
+  {
+    name: 'stream-early-exit',
+    async run(fx) {
+      const items: number[] = [];
+      for await (const n of fx.client.countdown({ from: 1_000_000, delayMs: 5 })) {
+        items.push(n);
+        if (items.length === 3) break;
+      }
+      expect(items).toEqual([1_000_000, 999_999, 999_998]);
+      await fx.state.until(() => fx.state.streamsClosed === 1); // the server was told
+      const ac = new AbortController();
+      const seen: number[] = [];
+      const e = await rejection(
+        (async () => {
+          for await (const n of fx.client.countdown({ from: 100, delayMs: 5 }, { signal: ac.signal })) {
+            seen.push(n);
+            if (seen.length === 2) ac.abort();
+          }
+        })(),
+      );
+      expect(e.code).toBe('CANCELLED');
+      await fx.state.until(() => fx.state.streamsClosed === 2);
+    },
+  },
+  {
+    name: 'stream-error',
+    async run(fx) {
+      const items: number[] = [];
+      const e = await rejection(
+        (async () => {
+          for await (const n of fx.client.countdown({ from: 5, failAt: 2 })) items.push(n);
+        })(),
+      );
+      expect(items).toEqual([5, 4, 3]);
+      expect(e).toBeInstanceOf(Refused);
+      expect(e.message).toBe('failed at 2');
+    },
+  },
+  {
+    name: 'notification',
+    async run(fx) {
+      await fx.client.record({ note: 'first' });
+      await fx.client.record({ note: 'second' });
+      await fx.state.until(() => fx.state.notes.length === 2);
+      expect(fx.state.notes).toEqual(['first', 'second']);
+    },
+  },
+  {
+    name: 'server-restart',
+    async run(fx) {
+      expect(await fx.client.add({ a: 1, b: 1 })).toBe(2);
+      await fx.server.close({ graceMs: 0 });
+      const down = await rejection(fx.client.add({ a: 1, b: 1 }));
+      expect(down.code).toBe('UNAVAILABLE');
+      // A waitForReady call made while the server is down is served once it is back.
+      const waiting = fx.client.add({ a: 20, b: 22 }, { waitForReady: true, timeout: 5000 });
+      await new Promise((r) => setTimeout(r, 100));
+      await fx.startServer(fx.url);
+      expect(await waiting).toBe(42);
+      expect(await fx.client.add({ a: 2, b: 2 })).toBe(4);
+    },
+  },
+  {
+    name: 'malformed-frames',
+    async run(fx) {
+      const raw = await fx.raw();
+      raw.send('{"jsonrpc":"2.0","id":1,"method":');
+      expect(await raw.next()).toMatchObject({ id: null, error: { code: -32700 } });
+      raw.send('\u0000\u00ff garbage');
+      expect(await raw.next()).toMatchObject({ id: null, error: { code: -32700 } });
+      raw.send('42');
+      expect(await raw.next()).toMatchObject({ id: null, error: { code: -32600 } });
+      raw.send(JSON.stringify({ jsonrpc: '1.0', id: 2, method: 'add' }));
+      expect(await raw.next()).toMatchObject({ id: 2, error: { code: -32600 } });
+      raw.send(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'add', params: 'x' }));
+      expect(await raw.next()).toMatchObject({ id: 3, error: { code: -32600 } });
+      raw.send(rpc(4, 'add', [2, 5]));
+      expect(await raw.next()).toEqual({ jsonrpc: '2.0', id: 4, result: 7 }); // the connection keeps serving
+    },
+  },
+  {
+    name: 'batch',
+    async run(fx) {
+      const raw = await fx.raw();
+      raw.send(
+        JSON.stringify([
+          { jsonrpc: '2.0', id: 'a', method: 'add', params: [1, 2] },
+          { jsonrpc: '2.0', method: 'record', params: { note: 'in a batch' } },
+          { jsonrpc: '2.0', id: 'b', method: 'nope' },
+        ]),
+      );
+      const out = (await raw.next()) as { id: string }[];
+      expect(out).toHaveLength(2);
+      const byId = Object.fromEntries(out.map((r) => [r.id, r]));
+      expect(byId.a).toEqual({ jsonrpc: '2.0', id: 'a', result: 3 });
+      expect(byId.b).toMatchObject({ error: { code: -32601 } });
+      raw.send('[]');
+      expect(await raw.next()).toMatchObject({ id: null, error: { code: -32600 } });
+      await fx.state.until(() => fx.state.notes.includes('in a batch'));
+    },
+  },
+  {
+    name: 'frame-limit',
+    async run(fx, maxFrameBytes) {
+      const e = await rejection(fx.client.echo({ text: 'y'.repeat(maxFrameBytes + 1) }));
+      expect(e.code).toBe('RESOURCE_EXHAUSTED');
+      const raw = await fx.raw();
+      raw.send(rpc(9, 'echo', { text: 'z'.repeat(maxFrameBytes + 1) }));
+      expect(await raw.next()).toMatchObject({ id: 9, error: { data: { code: 'RESOURCE_EXHAUSTED' } } });
+      raw.send(rpc(10, 'add', [1, 2]));
+      expect(await raw.next()).toMatchObject({ id: 10, result: 3 });
+      expect(await fx.client.add({ a: 3, b: 4 })).toBe(7);
+    },
+  },
+] as const satisfies readonly Case[];
+
+/** The name of a conformance case, for skip declarations. */
+export type CaseName = (typeof cases)[number]['name'];

@@ -1,0 +1,147 @@
+/**
+ * The service the conformance suite runs on every transport, and a handler
+ * set that records what the server saw so tests can assert both sides.
+ */
+import { z } from 'zod';
+import type { CallContext } from '../call.js';
+import { RpcError } from '../error.js';
+import { bytes } from '../schema.js';
+import { defineService, notification, serverStream, unary } from '../service.js';
+import { implement, type ServiceImplementation } from '../server/implement.js';
+
+/** A declared domain error: clients rebuild it as this class. */
+export class Refused extends RpcError {
+  constructor(message: string) {
+    super('FAILED_PRECONDITION', message, { details: { hint: 'ask nicely' } });
+  }
+}
+
+/** An RpcError subclass the service does not declare: its name still travels. */
+export class NotDeclared extends RpcError {
+  constructor() {
+    super('NOT_FOUND', 'nothing here');
+  }
+}
+
+const Operands = z.object({ a: z.number(), b: z.number() });
+
+export const Conformance = defineService(
+  'conformance.Conformance',
+  {
+    add: unary({ input: Operands, output: z.number() }),
+    echo: unary({ input: z.object({ text: z.string() }), output: z.string() }),
+    echoBytes: unary({ input: z.object({ data: bytes() }), output: bytes() }),
+    fail: unary({
+      input: z.object({ kind: z.enum(['domain', 'undeclared', 'crash', 'badOutput']) }),
+      output: z.number(),
+    }),
+    sleep: unary({ input: z.object({ ms: z.number() }), output: z.string() }),
+    meta: unary({ input: z.object({ failWith: z.string().optional() }), output: z.record(z.string(), z.string()) }),
+    deadline: unary({ input: z.object({}), output: z.number().nullable() }),
+    countdown: serverStream({
+      input: z.object({ from: z.number().int(), failAt: z.number().int().optional(), delayMs: z.number().optional() }),
+      output: z.number(),
+    }),
+    record: notification({ input: z.object({ note: z.string() }) }),
+  },
+  { errors: [Refused] },
+);
+
+/** What the server side saw, for assertions. */
+export class ServerState {
+  readonly notes: string[] = [];
+  /** Why each aborted handler's signal fired, in order. */
+  readonly abortReasons: unknown[] = [];
+  /** Streams whose generator ran its `finally`. */
+  streamsClosed = 0;
+  calls = 0;
+  readonly #waiters: (() => void)[] = [];
+
+  changed(): void {
+    for (const w of this.#waiters.splice(0)) w();
+  }
+
+  /** Resolve once `predicate` holds (checked on every change), or fail after `ms`. */
+  async until(predicate: () => boolean, ms = 2000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!predicate()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('server state did not reach the expected condition in time');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 50));
+        this.#waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+function waitOrAbort(ms: number, ctx: CallContext, state: ServerState): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      state.abortReasons.push(ctx.signal.reason);
+      state.changed();
+      reject(ctx.signal.reason);
+    };
+    const timer = setTimeout(() => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    if (ctx.signal.aborted) onAbort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Handlers for {@link Conformance} that record into `state`. */
+export function conformanceImpl(state: ServerState): ServiceImplementation {
+  return implement(Conformance, {
+    add: ({ a, b }) => {
+      state.calls++;
+      return a + b;
+    },
+    echo: async ({ text }) => text,
+    echoBytes: ({ data }) => data,
+    fail: ({ kind }) => {
+      switch (kind) {
+        case 'domain':
+          throw new Refused('Yeah, we are only going to add numbers');
+        case 'undeclared':
+          throw new NotDeclared();
+        case 'crash':
+          throw new TypeError('secret internals at /srv/app/handler.ts:42');
+        case 'badOutput':
+          return 'not a number' as unknown as number;
+      }
+    },
+    sleep: async ({ ms }, ctx) => {
+      await waitOrAbort(ms, ctx, state);
+      return 'slept';
+    },
+    meta: ({ failWith }, ctx) => {
+      ctx.responseMeta['x-echo'] = ctx.meta['x-request'] ?? '';
+      if (failWith !== undefined) throw new Refused(failWith);
+      return { ...ctx.meta };
+    },
+    deadline: (_input, ctx) => (Number.isFinite(ctx.deadline) ? ctx.deadline : null),
+    countdown: async function* ({ from, failAt, delayMs }, ctx) {
+      try {
+        for (let i = from; i >= 0; i--) {
+          if (i === failAt) throw new Refused(`failed at ${i}`);
+          if (delayMs !== undefined) await waitOrAbort(delayMs, ctx, state);
+          yield i;
+        }
+      } finally {
+        state.streamsClosed++;
+        state.changed();
+      }
+    },
+    record: ({ note }) => {
+      state.notes.push(note);
+      state.changed();
+    },
+  });
+}
+

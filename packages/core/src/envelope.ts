@@ -1,0 +1,149 @@
+/**
+ * The envelope: JSON-RPC 2.0 messages plus Interoffice's extension members.
+ * docs/protocol.md is the normative description; this file is its code.
+ */
+import { codeFromJsonRpc, jsonRpcCodeOf, JsonRpcCode, type Code } from './codes.js';
+import { codeOr, rebuildError, RpcError, type ErrorClass } from './error.js';
+import { hasMetadata, metadataFromWire, type Metadata } from './metadata.js';
+
+/** A request id: JSON-RPC allows strings, numbers and null. */
+export type Id = string | number | null;
+
+/** A call (with `id`) or a notification (without). */
+export interface RequestMessage {
+  jsonrpc: '2.0';
+  /** Absent for notifications. */
+  id?: Id;
+  /** The method's qualified name (`Calculator.add`) or its short name (`add`). */
+  method: string;
+  /** Named (`{"a": 2}`) or positional (`[2, 5]`) params. */
+  params?: unknown;
+  /** Extension: request metadata, string to string. */
+  meta?: Metadata;
+  /** Extension: milliseconds the caller will wait, counted from sending. */
+  timeout?: number;
+}
+
+/** The `error` member of an error response. */
+export interface ErrorObject {
+  /** JSON-RPC error code; see codes.ts for the mapping. */
+  code: number;
+  message: string;
+  data?: {
+    /** Extension: the canonical code (`INVALID_ARGUMENT`). */
+    code?: Code;
+    /** Extension: the error class's name, when the service declared one (`AliceBroke`). */
+    name?: string;
+    /** Extension: structured detail (validation issues, domain data). */
+    details?: unknown;
+  };
+}
+
+/** A response: exactly one of `result`, `error` or (extension) `item`. */
+export interface ResponseMessage {
+  jsonrpc: '2.0';
+  id: Id;
+  result?: unknown;
+  error?: ErrorObject;
+  /** Extension: one item of a server stream; the stream ends with a `result` (null) or an `error`. */
+  item?: unknown;
+  /** Extension: response metadata. */
+  meta?: Metadata;
+}
+
+/** Extension notification a caller sends to stop a call: `params: { id }`. */
+export const CANCEL_METHOD = 'rpc.cancel';
+
+/** Encode a request or notification. `timeout` is omitted when infinite. */
+export function encodeRequest(
+  id: Id | undefined,
+  method: string,
+  params: unknown,
+  meta: Metadata | undefined,
+  timeout: number,
+): string {
+  const msg: RequestMessage = id === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', id, method };
+  if (params !== undefined) msg.params = params;
+  if (hasMetadata(meta)) msg.meta = meta;
+  if (Number.isFinite(timeout)) msg.timeout = Math.max(0, Math.ceil(timeout));
+  return JSON.stringify(msg);
+}
+
+/** Encode a successful response. */
+export function encodeResult(id: Id, result: unknown, meta?: Metadata): string {
+  const msg: ResponseMessage = { jsonrpc: '2.0', id, result: result === undefined ? null : result };
+  if (hasMetadata(meta)) msg.meta = meta;
+  return JSON.stringify(msg);
+}
+
+/** Encode one server-stream item. */
+export function encodeItem(id: Id, item: unknown): string {
+  return JSON.stringify({ jsonrpc: '2.0', id, item: item === undefined ? null : item });
+}
+
+/** The wire form of an error: code mapped to JSON-RPC, canonical code and class name in `data`. */
+export function errorToWire(error: RpcError, jsonRpcCode = jsonRpcCodeOf(error.code)): ErrorObject {
+  const data: NonNullable<ErrorObject['data']> = { code: error.code };
+  if (error.name !== 'RpcError' && error.name !== 'Error') data.name = error.name;
+  if (error.details !== undefined) data.details = error.details;
+  return { code: jsonRpcCode, message: error.message, data };
+}
+
+/**
+ * Encode an error response. `meta` is the response metadata (the error's own
+ * when absent); `jsonRpcCode` overrides the mapping (parse errors).
+ */
+export function encodeError(id: Id, error: RpcError, meta: Metadata = error.meta, jsonRpcCode?: number): string {
+  const msg: ResponseMessage = { jsonrpc: '2.0', id, error: errorToWire(error, jsonRpcCode) };
+  if (hasMetadata(meta)) msg.meta = meta;
+  return JSON.stringify(msg);
+}
+
+/** Encode the cancel notification for call `id`. */
+export function encodeCancel(id: Id): string {
+  return JSON.stringify({ jsonrpc: '2.0', method: CANCEL_METHOD, params: { id } });
+}
+
+/** Rebuild an RpcError from a wire error object, as one of `classes` when it names one. */
+export function errorFromWire(
+  error: unknown,
+  meta: Metadata | undefined,
+  classes: ReadonlyMap<string, ErrorClass> = new Map(),
+): RpcError {
+  if (typeof error !== 'object' || error === null) {
+    return new RpcError('INTERNAL', 'malformed error response from peer');
+  }
+  const e = error as Partial<ErrorObject>;
+  const jsonCode = typeof e.code === 'number' ? e.code : JsonRpcCode.INTERNAL_ERROR;
+  const message = typeof e.message === 'string' ? e.message : 'error without message';
+  const data = typeof e.data === 'object' && e.data !== null ? e.data : {};
+  const code = codeOr(data.code, codeFromJsonRpc(jsonCode));
+  const name = typeof data.name === 'string' ? data.name : undefined;
+  return rebuildError(classes, name, code, message, {
+    details: data.details,
+    meta: metadataFromWire(meta) ?? {},
+  });
+}
+
+/** True when `id` is a valid JSON-RPC id. */
+export function isId(id: unknown): id is Id {
+  return id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
+}
+
+const headId = /"id"\s*:\s*(-?\d+(?:\.\d+)?|"(?:[^"\\]|\\.)*"|null)/;
+
+/**
+ * Best-effort id from the head of a frame too large to parse, so that the
+ * right call (and only it) can be failed. Interoffice writes `id` second.
+ */
+export function idFromHead(head: string): Id | undefined {
+  const cut = head.search(/"(params|result|error|item)"/);
+  const match = headId.exec(cut === -1 ? head : head.slice(0, cut));
+  if (match === null || match[1] === undefined) return undefined;
+  try {
+    const id: unknown = JSON.parse(match[1]);
+    return isId(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}

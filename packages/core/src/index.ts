@@ -1,0 +1,57 @@
+export { type Code, grpcStatus, isCode, codeFromGrpcStatus, JsonRpcCode, jsonRpcCodeOf, codeFromJsonRpc } from './codes.js';
+export { RpcError, type RpcErrorOptions, type ErrorClass } from './error.js';
+export { type Metadata } from './metadata.js';
+export { type Schema, type SchemaResult, type Issue, type Infer, fromZod, bytes, describeIssues } from './schema.js';
+export {
+  type MethodKind,
+  type MethodSpec,
+  type MethodDescriptor,
+  type ServiceDescriptor,
+  type SchemaLike,
+  type ValueOf,
+  type InputOf,
+  type OutputOf,
+  defineService,
+  unary,
+  serverStream,
+  notification,
+} from './service.js';
+export {
+  type Id,
+  type RequestMessage,
+  type ResponseMessage,
+  type ErrorObject,
+  CANCEL_METHOD,
+  encodeRequest,
+  encodeResult,
+  encodeItem,
+  encodeError,
+  encodeCancel,
+  errorFromWire,
+  errorToWire,
+  idFromHead,
+} from './envelope.js';
+export { type Transport, type Connection, type FrameHandler, type Listener, type Peer } from './transport.js';
+export {
+  type CallOptions,
+  type Channel,
+  type ChannelCall,
+  type CallContext,
+  type Call,
+  type Middleware,
+} from './call.js';
+export { parseAddress, transportFor } from './address.js';
+export { frameTooLarge } from './frame-size.js';
+export { type Logger, stderrLogger } from './logger.js';
+export {
+  createClient,
+  rawCall,
+  type Client,
+  type ClientMethod,
+  type ClientOptions,
+  DEFAULT_TIMEOUT_MS,
+} from './client/client.js';
+export { connect, type ConnectOptions } from './client/connect.js';
+export { implement, type Handler, type Handlers, type ServiceImplementation } from './server/implement.js';
+export { serve, type Server, type ServeOptions } from './server/serve.js';
+export { memoryTransport, type MemoryTransportOptions } from './memory.js';

@@ -1,0 +1,82 @@
+/**
+ * The in-memory transport: client and server in one process, frames passed
+ * as strings on the microtask queue. For tests and same-process calls; it
+ * runs the whole envelope path, so what works here works on the wire.
+ */
+import { RpcError } from './error.js';
+import type { Connection, FrameHandler, Listener, Transport } from './transport.js';
+
+/** Options of {@link memoryTransport}. */
+export interface MemoryTransportOptions {
+  /** Largest frame in UTF-8 bytes (16 MiB). */
+  maxFrameBytes?: number;
+}
+
+class MemoryConnection implements Connection {
+  other: MemoryConnection | undefined;
+  handler: FrameHandler | undefined;
+  #closed = false;
+
+  constructor(
+    readonly maxFrameBytes: number,
+    readonly peer: { transport: string; address: string },
+  ) {}
+
+  send(frame: string): boolean {
+    const to = this.other;
+    if (this.#closed || to === undefined) return false;
+    queueMicrotask(() => to.#deliver(frame));
+    return true;
+  }
+
+  #deliver(frame: string): void {
+    if (this.#closed) return;
+    const bytes = frame.length * 3 > this.maxFrameBytes ? Buffer.byteLength(frame) : 0;
+    if (bytes > this.maxFrameBytes) this.handler?.oversized(frame.slice(0, 256), bytes);
+    else this.handler?.frame(frame);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const handler = this.handler;
+    queueMicrotask(() => handler?.closed());
+    this.other?.close();
+  }
+}
+
+/**
+ * Create an in-memory transport for `memory://<name>` URLs. Each instance is
+ * its own namespace: servers are reachable only through the same instance.
+ */
+export function memoryTransport(options: MemoryTransportOptions = {}): Transport {
+  const maxFrameBytes = options.maxFrameBytes ?? 16 * 1024 * 1024;
+  const listeners = new Map<string, (conn: Connection) => FrameHandler>();
+  const keyOf = (url: URL): string => url.host + url.pathname;
+  let clients = 0;
+  return {
+    schemes: ['memory'],
+    async connect(url, handler) {
+      const accept = listeners.get(keyOf(url));
+      if (accept === undefined) throw new RpcError('UNAVAILABLE', `nothing listens at ${url.href}`);
+      const client = new MemoryConnection(maxFrameBytes, { transport: 'memory', address: url.href });
+      const server = new MemoryConnection(maxFrameBytes, { transport: 'memory', address: `client-${++clients}` });
+      client.other = server;
+      server.other = client;
+      client.handler = handler;
+      server.handler = accept(server);
+      return client;
+    },
+    async listen(url, accept): Promise<Listener> {
+      const key = keyOf(url);
+      if (listeners.has(key)) throw new RpcError('ALREADY_EXISTS', `address in use: ${url.href}`);
+      listeners.set(key, accept);
+      return {
+        url,
+        async close() {
+          if (listeners.get(key) === accept) listeners.delete(key);
+        },
+      };
+    },
+  };
+}

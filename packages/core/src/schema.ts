@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** One problem found by a schema, as sent to callers in INVALID_ARGUMENT details. */
+export interface Issue {
+  /** Where in the value: field names and array indexes. */
+  path: (string | number)[];
+  /** What is wrong, for people. */
+  message: string;
+  /** The schema library's issue code, when it has one (`invalid_type`, ...). */
+  code?: string;
+}
+
+/** The outcome of decoding or encoding: a value, or the issues that stopped it. */
+export type SchemaResult<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
+
+/**
+ * What core needs of a schema, whatever defined it (zod, or code generated
+ * from a .proto). Values cross the wire in their JSON form: `decode` checks
+ * and converts wire JSON into the typed value, `encode` the other way.
+ */
+export interface Schema<T = unknown> {
+  /** Validate wire JSON and convert it into the typed value. */
+  decode(wire: unknown): SchemaResult<T>;
+  /** Validate a typed value and convert it into wire JSON. */
+  encode(value: T): SchemaResult<unknown>;
+  /**
+   * For object schemas, the field names in declaration order: positional
+   * params (`[2, 5]`) map onto them. `undefined` for any other shape.
+   */
+  readonly fields: readonly string[] | undefined;
+  /** The schema this was made from (a zod type, a generated message type), for tools. */
+  readonly source: unknown;
+}
+
+/** The typed value of a {@link Schema}. */
+export type Infer<S> = S extends Schema<infer T> ? T : never;
+
+function fromZodIssues(issues: readonly z.core.$ZodIssue[]): Issue[] {
+  return issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: i.message,
+    code: i.code,
+  }));
+}
+
+/**
+ * Wrap a zod type as a {@link Schema}. zod codecs (see {@link bytes}) decode
+ * on the way in and encode on the way out, so a field can be a `Uint8Array`
+ * in TypeScript and base64 in JSON.
+ */
+export function fromZod<Z extends z.ZodType>(type: Z): Schema<z.output<Z>> {
+  const fields = type instanceof z.ZodObject ? Object.freeze(Object.keys(type.shape)) : undefined;
+  return {
+    decode(wire) {
+      const r = z.safeDecode(type, wire as z.input<Z>);
+      return r.success ? { ok: true, value: r.data } : { ok: false, issues: fromZodIssues(r.error.issues) };
+    },
+    encode(value) {
+      const r = z.safeEncode(type, value);
+      return r.success ? { ok: true, value: r.data } : { ok: false, issues: fromZodIssues(r.error.issues) };
+    },
+    fields,
+    source: type,
+  };
+}
+
+/**
+ * Binary data: `Uint8Array` in TypeScript, a base64 string in JSON (as in
+ * proto3's JSON mapping).
+ */
+export function bytes() {
+  return z.codec(z.base64(), z.instanceof(Uint8Array), {
+    decode: (s) => new Uint8Array(Buffer.from(s, 'base64')),
+    encode: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'),
+  });
+}
+
+/** Describe issues in one line: `a: Invalid input: expected number, received string`. */
+export function describeIssues(issues: readonly Issue[]): string {
+  return issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}

@@ -1,0 +1,49 @@
+import { RpcError } from '../error.js';
+import type { MethodDescriptor, ServiceDescriptor } from '../service.js';
+import type { AnyHandler, ServiceImplementation } from './implement.js';
+
+/** A method the server can run. */
+export interface Route {
+  readonly method: MethodDescriptor;
+  readonly handler: AnyHandler;
+  readonly service: ServiceDescriptor;
+}
+
+/**
+ * Finds the route for a wire method name: the qualified name always, the
+ * short name when exactly one service has it.
+ */
+export class Router {
+  readonly #full = new Map<string, Route>();
+  /** `null` marks a short name two services share. */
+  readonly #short = new Map<string, Route | null>();
+
+  constructor(implementations: readonly ServiceImplementation[]) {
+    for (const { service, handlers } of implementations) {
+      for (const method of Object.values(service.methods) as MethodDescriptor[]) {
+        if (this.#full.has(method.fullName)) throw new TypeError(`${method.fullName} is served twice`);
+        const handler = handlers[method.name];
+        if (handler === undefined) throw new TypeError(`${method.fullName} has no handler`);
+        const route: Route = { method, handler, service };
+        this.#full.set(method.fullName, route);
+        this.#short.set(method.name, this.#short.has(method.name) ? null : route);
+      }
+    }
+  }
+
+  /** Every route, for listings. */
+  get routes(): IterableIterator<Route> {
+    return this.#full.values();
+  }
+
+  /** The route for `name`, or UNIMPLEMENTED saying why not. */
+  resolve(name: string): Route | RpcError {
+    const route = this.#full.get(name) ?? this.#short.get(name);
+    if (route !== undefined && route !== null) return route;
+    if (route === null) {
+      const candidates = [...this.#full.values()].filter((r) => r.method.name === name).map((r) => r.method.fullName);
+      return new RpcError('UNIMPLEMENTED', `method ${name} is ambiguous: use one of ${candidates.join(', ')}`);
+    }
+    return new RpcError('UNIMPLEMENTED', `method not found: ${name}`);
+  }
+}

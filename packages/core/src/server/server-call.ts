@@ -1,0 +1,89 @@
+import { runMiddleware, type Call, type CallContext, type Middleware } from '../call.js';
+import { RpcError } from '../error.js';
+import type { Metadata } from '../metadata.js';
+import { describeIssues } from '../schema.js';
+import type { MethodDescriptor } from '../service.js';
+import type { Peer } from '../transport.js';
+import type { Route } from './router.js';
+
+/**
+ * One call in flight on the server: the handler's context, the middleware's
+ * view of the call, and the switch that stops it.
+ */
+export class ServerCall implements CallContext, Call {
+  readonly side = 'server' as const;
+  readonly responseMeta: Metadata = {};
+  input: unknown = undefined;
+  /** Set while a deadline timer runs. */
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Stops a running stream's iterator, once it has one. */
+  stop: (() => void) | undefined = undefined;
+  readonly #controller = new AbortController();
+
+  constructor(
+    readonly method: MethodDescriptor,
+    readonly meta: Metadata,
+    readonly deadline: number,
+    readonly peer: Peer,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Abort the handler's signal with `reason` and stop its stream, if any. */
+  abort(reason: RpcError): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.#controller.abort(reason);
+    try {
+      this.stop?.();
+    } catch {
+      // a generator that throws on return has nothing more to say to anyone
+    }
+  }
+}
+
+/**
+ * Map wire params onto the method's input: positional params (`[2, 5]`)
+ * onto the fields in declaration order, a non-object input from a single
+ * positional param; then decode and validate.
+ */
+export function decodeParams(method: MethodDescriptor, params: unknown): unknown {
+  const fields = method.input.fields;
+  let wire = params;
+  if (Array.isArray(params)) {
+    if (fields !== undefined) {
+      if (params.length > fields.length) {
+        throw new RpcError(
+          'INVALID_ARGUMENT',
+          `${method.fullName} takes at most ${fields.length} positional params (${fields.join(', ')}), got ${params.length}`,
+        );
+      }
+      const named: Record<string, unknown> = {};
+      for (let i = 0; i < params.length; i++) named[fields[i] as string] = params[i];
+      wire = named;
+    } else {
+      if (params.length > 1) {
+        throw new RpcError('INVALID_ARGUMENT', `${method.fullName} takes one positional param, got ${params.length}`);
+      }
+      wire = params[0];
+    }
+  } else if (params === undefined && fields !== undefined) {
+    wire = {};
+  }
+  const r = method.input.decode(wire);
+  if (!r.ok) {
+    throw new RpcError('INVALID_ARGUMENT', `invalid params for ${method.fullName}: ${describeIssues(r.issues)}`, {
+      details: { issues: r.issues },
+    });
+  }
+  return r.value;
+}
+
+/** Decode the params and run the handler inside the middleware. May throw, or return a promise. */
+export function invoke(route: Route, call: ServerCall, params: unknown, middleware: readonly Middleware[]): unknown {
+  call.input = decodeParams(route.method, params);
+  if (middleware.length === 0) return route.handler(call.input, call);
+  return runMiddleware(middleware, call, async () => route.handler(call.input, call));
+}

@@ -1,0 +1,307 @@
+/**
+ * The server's side of one connection: parses frames, runs calls, sends
+ * responses, and keeps serving whatever a peer sends.
+ */
+import type { Middleware } from '../call.js';
+import { JsonRpcCode } from '../codes.js';
+import {
+  CANCEL_METHOD,
+  encodeError,
+  encodeItem,
+  encodeResult,
+  idFromHead,
+  isId,
+  type Id,
+} from '../envelope.js';
+import { RpcError } from '../error.js';
+import { frameTooLarge } from '../frame-size.js';
+import type { Logger } from '../logger.js';
+import { metadataFromWire, type Metadata } from '../metadata.js';
+import type { Connection, FrameHandler } from '../transport.js';
+import type { Route, Router } from './router.js';
+import { invoke, ServerCall } from './server-call.js';
+
+/** What every session of a server shares. */
+export interface SessionOptions {
+  readonly router: Router;
+  readonly middleware: readonly Middleware[];
+  /** Milliseconds a call gets when its request carries no `timeout`. */
+  readonly defaultTimeout: number;
+  /** Calls in flight per connection before new ones get RESOURCE_EXHAUSTED. */
+  readonly maxInFlight: number;
+  readonly logger: Logger;
+}
+
+/** Receives the response to one message; `undefined` when there is none (notifications). */
+type Respond = (frame: string | undefined) => void;
+
+const noMeta: Metadata = Object.freeze({}) as Metadata;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+function invalidRequest(id: Id, why: string): string {
+  return encodeError(id, new RpcError('INVALID_ARGUMENT', `invalid request: ${why}`), undefined, JsonRpcCode.INVALID_REQUEST);
+}
+
+export class ServerSession implements FrameHandler {
+  readonly #conn: Connection;
+  readonly #opts: SessionOptions;
+  readonly #inflight = new Map<Id, ServerCall>();
+  readonly #onClosed: (session: ServerSession) => void;
+  #drainWaiters: (() => void)[] = [];
+  #closed = false;
+  #shuttingDown = false;
+  #idle: (() => void) | undefined;
+  readonly #send: Respond = (frame) => {
+    if (frame !== undefined) this.#conn.send(frame);
+  };
+
+  constructor(conn: Connection, opts: SessionOptions, onClosed: (session: ServerSession) => void) {
+    this.#conn = conn;
+    this.#opts = opts;
+    this.#onClosed = onClosed;
+  }
+
+  frame(frame: string): void {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(frame);
+    } catch (e) {
+      const error = new RpcError('INVALID_ARGUMENT', `parse error: ${(e as Error).message}`);
+      this.#send(encodeError(null, error, undefined, JsonRpcCode.PARSE_ERROR));
+      return;
+    }
+    if (Array.isArray(msg)) this.#batch(msg);
+    else this.#message(msg, this.#send);
+  }
+
+  oversized(head: string, bytes: number): void {
+    const id = idFromHead(head) ?? null;
+    const max = this.#conn.maxFrameBytes;
+    const error = new RpcError('RESOURCE_EXHAUSTED', `request of ${bytes} bytes exceeds the frame limit of ${max} bytes`);
+    this.#inflight.get(id)?.abort(error); // a duplicate id must not hit a call in flight
+    this.#send(encodeError(id, error));
+  }
+
+  drain(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  closed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const reason = new RpcError('CANCELLED', 'the connection closed');
+    for (const call of this.#inflight.values()) call.abort(reason);
+    this.#inflight.clear();
+    this.drain();
+    this.#idle?.();
+    this.#onClosed(this);
+  }
+
+  /** Refuse new calls; resolves when the calls in flight are done. */
+  shutdown(): Promise<void> {
+    this.#shuttingDown = true;
+    if (this.#inflight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.#idle = resolve));
+  }
+
+  /** Close the connection; calls still in flight are aborted. */
+  close(): void {
+    this.#conn.close();
+    this.closed();
+  }
+
+  #batch(msgs: unknown[]): void {
+    if (msgs.length === 0) {
+      this.#send(invalidRequest(null, 'empty batch'));
+      return;
+    }
+    const out: string[] = [];
+    let left = msgs.length;
+    const respond: Respond = (frame) => {
+      if (frame !== undefined) out.push(frame);
+      if (--left === 0 && out.length > 0) this.#send(`[${out.join(',')}]`);
+    };
+    for (const msg of msgs) this.#message(msg, respond);
+  }
+
+  #message(msg: unknown, respond: Respond): void {
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+      return respond(invalidRequest(null, 'a request must be an object'));
+    }
+    const m = msg as Record<string, unknown>;
+    const hasId = 'id' in m;
+    const id = isId(m.id) ? m.id : null;
+    if (m.jsonrpc !== '2.0') return respond(invalidRequest(id, 'jsonrpc must be "2.0"'));
+    const method = m.method;
+    if (typeof method !== 'string') {
+      // A response: this server never calls its clients, so there is nothing to match it to.
+      if ('result' in m || 'error' in m) return respond(undefined);
+      return respond(invalidRequest(id, 'method must be a string'));
+    }
+    if (hasId && !isId(m.id)) return respond(invalidRequest(null, 'id must be a string, a number or null'));
+    const params = m.params;
+    if (params !== undefined && (typeof params !== 'object' || params === null)) {
+      return respond(invalidRequest(id, 'params must be an object or an array'));
+    }
+    if (method === CANCEL_METHOD) {
+      this.#cancel((params as { id?: unknown } | undefined)?.id);
+      return respond(undefined);
+    }
+    const route = this.#opts.router.resolve(method);
+    if (route instanceof RpcError) {
+      if (!hasId) this.#opts.logger.warn(`notification for unknown method ${method} dropped`);
+      return respond(hasId ? encodeError(id, route) : undefined);
+    }
+    const meta = metadataFromWire(m.meta) ?? noMeta;
+    if (!hasId) return this.#notification(route, params, meta, respond);
+    this.#call(id, route, params, meta, m.timeout, respond);
+  }
+
+  #notification(route: Route, params: unknown, meta: Metadata, respond: Respond): void {
+    respond(undefined);
+    const call = new ServerCall(route.method, meta, Infinity, this.#conn.peer);
+    const report = (e: unknown): void => this.#opts.logger.error(`notification ${route.method.fullName} failed`, e);
+    try {
+      const out = invoke(route, call, params, this.#opts.middleware);
+      if (isThenable(out)) out.then(undefined, report);
+    } catch (e) {
+      report(e);
+    }
+  }
+
+  #call(id: Id, route: Route, params: unknown, meta: Metadata, timeoutMember: unknown, respond: Respond): void {
+    if (this.#inflight.has(id)) {
+      return respond(invalidRequest(id, 'id is already used by a call in flight'));
+    }
+    if (this.#shuttingDown) return respond(encodeError(id, new RpcError('UNAVAILABLE', 'the server is shutting down')));
+    if (this.#inflight.size >= this.#opts.maxInFlight) {
+      const error = new RpcError('RESOURCE_EXHAUSTED', `more than ${this.#opts.maxInFlight} calls in flight`);
+      return respond(encodeError(id, error));
+    }
+    const timeout =
+      typeof timeoutMember === 'number' && timeoutMember >= 0 ? timeoutMember : this.#opts.defaultTimeout;
+    if (timeout <= 0) {
+      return respond(encodeError(id, new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before the call started')));
+    }
+    const call = new ServerCall(route.method, meta, timeout === Infinity ? Infinity : Date.now() + timeout, this.#conn.peer);
+    this.#inflight.set(id, call);
+    let out: unknown;
+    try {
+      out = invoke(route, call, params, this.#opts.middleware);
+    } catch (e) {
+      return this.#fail(id, call, e, respond);
+    }
+    if (route.method.kind === 'serverStream') {
+      this.#arm(id, call, timeout, respond);
+      void this.#pump(id, call, route, out, respond);
+    } else if (isThenable(out)) {
+      this.#arm(id, call, timeout, respond);
+      out.then(
+        (value) => this.#finish(id, call, route, value, respond),
+        (e: unknown) => this.#fail(id, call, e, respond),
+      );
+    } else {
+      this.#finish(id, call, route, out, respond);
+    }
+  }
+
+  /** Start the deadline timer of a call that did not finish at once. */
+  #arm(id: Id, call: ServerCall, timeout: number, respond: Respond): void {
+    if (timeout === Infinity) return;
+    call.timer = setTimeout(() => {
+      call.timer = undefined;
+      if (!this.#take(id, call)) return;
+      const error = new RpcError('DEADLINE_EXCEEDED', `deadline of ${timeout} ms exceeded`);
+      call.abort(error);
+      respond(encodeError(id, error, call.responseMeta));
+    }, timeout);
+  }
+
+  /** Remove a call from the table if it is still the one in flight under `id`. */
+  #take(id: Id, call: ServerCall): boolean {
+    if (this.#inflight.get(id) !== call) return false;
+    this.#inflight.delete(id);
+    if (call.timer !== undefined) {
+      clearTimeout(call.timer);
+      call.timer = undefined;
+    }
+    if (this.#inflight.size === 0) this.#idle?.();
+    return true;
+  }
+
+  #finish(id: Id, call: ServerCall, route: Route, value: unknown, respond: Respond): void {
+    if (!this.#take(id, call)) return;
+    const encoded = route.method.output.encode(value);
+    if (!encoded.ok) {
+      this.#opts.logger.error(`${route.method.fullName} returned an invalid result`, encoded.issues);
+      return respond(encodeError(id, new RpcError('INTERNAL', `${route.method.fullName} returned an invalid result`)));
+    }
+    const frame = encodeResult(id, encoded.value, call.responseMeta);
+    const tooLarge = frameTooLarge(frame, this.#conn.maxFrameBytes, 'response');
+    respond(tooLarge === undefined ? frame : encodeError(id, tooLarge));
+  }
+
+  #fail(id: Id, call: ServerCall, e: unknown, respond: Respond): void {
+    if (!this.#take(id, call)) return;
+    respond(encodeError(id, this.#publicError(call, e), call.responseMeta));
+  }
+
+  /** The error the caller may see: RpcErrors as they are, anything else as a bare INTERNAL. */
+  #publicError(call: ServerCall, e: unknown): RpcError {
+    if (e instanceof RpcError) return e;
+    this.#opts.logger.error(`${call.method.fullName} failed`, e);
+    return new RpcError('INTERNAL', 'internal error');
+  }
+
+  #cancel(id: unknown): void {
+    if (!isId(id)) return;
+    const call = this.#inflight.get(id);
+    if (call === undefined || !this.#take(id, call)) return;
+    const error = new RpcError('CANCELLED', 'cancelled by the caller');
+    call.abort(error);
+    this.#send(encodeError(id, error, call.responseMeta));
+  }
+
+  async #pump(id: Id, call: ServerCall, route: Route, out: unknown, respond: Respond): Promise<void> {
+    try {
+      const iterable = await out;
+      const it = iteratorOf(iterable, route.method.fullName);
+      call.stop = () => {
+        const r = it.return?.();
+        if (isThenable(r)) r.then(undefined, () => {}); // its error has nobody left to hear it
+      };
+      if (call.signal.aborted) call.stop();
+      for (;;) {
+        const r = await it.next();
+        if (this.#inflight.get(id) !== call) return;
+        if (r.done) break;
+        const encoded = route.method.output.encode(r.value);
+        if (!encoded.ok) {
+          this.#opts.logger.error(`${route.method.fullName} yielded an invalid item`, encoded.issues);
+          throw new RpcError('INTERNAL', `${route.method.fullName} yielded an invalid item`);
+        }
+        const frame = encodeItem(id, encoded.value);
+        const tooLarge = frameTooLarge(frame, this.#conn.maxFrameBytes, 'stream item');
+        if (tooLarge !== undefined) throw tooLarge;
+        if (!this.#conn.send(frame) && !this.#closed) await new Promise<void>((r) => this.#drainWaiters.push(r));
+      }
+      if (this.#take(id, call)) respond(encodeResult(id, null, call.responseMeta));
+    } catch (e) {
+      this.#fail(id, call, e, respond);
+    }
+  }
+}
+
+function iteratorOf(value: unknown, method: string): AsyncIterator<unknown> | Iterator<unknown> {
+  const v = value as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
+  const asyncIt = v?.[Symbol.asyncIterator];
+  if (typeof asyncIt === 'function') return asyncIt.call(v);
+  const syncIt = v?.[Symbol.iterator];
+  if (typeof syncIt === 'function') return syncIt.call(v);
+  throw new RpcError('INTERNAL', `${method} must return an iterable (e.g. be an async generator)`);
+}

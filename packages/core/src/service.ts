@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import type { ErrorClass } from './error.js';
+import { fromZod, type Schema } from './schema.js';
+
+/**
+ * How a method answers: once (`unary`), with a stream of items
+ * (`serverStream`), or not at all (`notification`, fire-and-forget).
+ */
+export type MethodKind = 'unary' | 'serverStream' | 'notification';
+
+/** A method before it has a name: its kind and its two schemas. */
+export interface MethodSpec<K extends MethodKind = MethodKind, I = unknown, O = unknown> {
+  readonly kind: K;
+  /** The input: what the caller sends and the handler receives. */
+  readonly input: Schema<I>;
+  /** The output of `unary`, each item of `serverStream`; unused for `notification`. */
+  readonly output: Schema<O>;
+  /** One line for people and tools (OpenRPC, `interoffice list`). */
+  readonly description?: string | undefined;
+}
+
+/** A method of a service: its spec, its short name and its qualified name. */
+export type MethodDescriptor<S extends MethodSpec = MethodSpec> = S & {
+  /** The short name, `add`: accepted on the wire wherever it is unambiguous. */
+  readonly name: string;
+  /** The qualified name, `Calculator.add`: always accepted. */
+  readonly fullName: string;
+  /** The service's name, `Calculator`. */
+  readonly service: string;
+};
+
+/** A named set of methods, plus the error classes the service raises. */
+export interface ServiceDescriptor<M extends Record<string, MethodSpec> = Record<string, MethodSpec>> {
+  /** Qualified name: dot-separated words, `Calculator` or `calculator.v1.Calculator`. */
+  readonly name: string;
+  readonly methods: { readonly [K in keyof M]: MethodDescriptor<M[K]> };
+  /** The service's own error classes by name: clients rebuild them from the wire. */
+  readonly errors: ReadonlyMap<string, ErrorClass>;
+}
+
+/** A zod type or a ready {@link Schema}. */
+export type SchemaLike = z.ZodType | Schema<unknown>;
+
+/** The typed value a {@link SchemaLike} describes. */
+export type ValueOf<S> = S extends z.ZodType ? z.output<S> : S extends Schema<infer T> ? T : never;
+
+/** The input type of a method spec or descriptor. */
+export type InputOf<S> = S extends MethodSpec<MethodKind, infer I, unknown> ? I : never;
+/** The output (or stream item) type of a method spec or descriptor. */
+export type OutputOf<S> = S extends MethodSpec<MethodKind, unknown, infer O> ? O : never;
+
+function toSchema<S extends SchemaLike>(s: S): Schema<ValueOf<S>> {
+  return (s instanceof z.ZodType ? fromZod(s) : s) as Schema<ValueOf<S>>;
+}
+
+/** A request/response method. */
+export function unary<I extends SchemaLike, O extends SchemaLike>(spec: {
+  input: I;
+  output: O;
+  description?: string;
+}): MethodSpec<'unary', ValueOf<I>, ValueOf<O>> {
+  return { kind: 'unary', input: toSchema(spec.input), output: toSchema(spec.output), description: spec.description };
+}
+
+/**
+ * A method whose handler yields many items (an async generator); the client
+ * gets an `AsyncIterable`, and leaving its loop early tells the server.
+ */
+export function serverStream<I extends SchemaLike, O extends SchemaLike>(spec: {
+  input: I;
+  output: O;
+  description?: string;
+}): MethodSpec<'serverStream', ValueOf<I>, ValueOf<O>> {
+  return {
+    kind: 'serverStream',
+    input: toSchema(spec.input),
+    output: toSchema(spec.output),
+    description: spec.description,
+  };
+}
+
+const voidSchema = fromZod(z.void());
+
+/** A fire-and-forget event: the server runs the handler and sends nothing back. */
+export function notification<I extends SchemaLike>(spec: {
+  input: I;
+  description?: string;
+}): MethodSpec<'notification', ValueOf<I>, void> {
+  return { kind: 'notification', input: toSchema(spec.input), output: voidSchema, description: spec.description };
+}
+
+const serviceName = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const methodName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Define a service: a name and its methods. The result is the one runtime
+ * shape both the typed client and the server are built from.
+ *
+ * @example
+ * const Calculator = defineService('Calculator', {
+ *   add: unary({ input: z.object({ a: z.number(), b: z.number() }), output: z.number() }),
+ * });
+ */
+export function defineService<const M extends Record<string, MethodSpec>>(
+  name: string,
+  methods: M,
+  options: { errors?: readonly ErrorClass[] } = {},
+): ServiceDescriptor<M> {
+  if (!serviceName.test(name) || name === 'rpc' || name.startsWith('rpc.')) {
+    throw new TypeError(`invalid service name ${JSON.stringify(name)}: use dot-separated identifiers, not "rpc"`);
+  }
+  const out: Record<string, MethodDescriptor> = {};
+  for (const [short, spec] of Object.entries(methods)) {
+    if (!methodName.test(short)) throw new TypeError(`invalid method name ${JSON.stringify(short)} in ${name}`);
+    out[short] = Object.freeze({ ...spec, name: short, fullName: `${name}.${short}`, service: name });
+  }
+  const errors = new Map<string, ErrorClass>();
+  for (const cls of options.errors ?? []) errors.set(cls.name, cls);
+  return Object.freeze({
+    name,
+    methods: Object.freeze(out) as ServiceDescriptor<M>['methods'],
+    errors,
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * One socket as a {@link Connection}: newline-delimited frames, writes
+ * coalesced per tick, and a server that stops reading from a peer that does
+ * not read its responses.
+ */
+import type { Socket } from 'node:net';
+import { RpcError, type Connection, type FrameHandler, type Peer } from '@interoffice/core';
+import { LineSplitter, type LineSink } from './framing.js';
+
+export interface SocketConnectionOptions {
+  maxFrameBytes: number;
+  /** Bytes waiting to be written above which `send` reports backpressure. */
+  maxBufferedBytes: number;
+  /** Server side: stop reading new requests while the peer is not reading responses. */
+  pauseReads: boolean;
+  peer: Peer;
+}
+
+/** How long a closing socket may take to flush before it is destroyed. */
+const CLOSE_GRACE_MS = 2000;
+
+export class SocketConnection implements Connection {
+  readonly maxFrameBytes: number;
+  readonly peer: Peer;
+  readonly #socket: Socket;
+  readonly #splitter: LineSplitter;
+  readonly #maxBuffered: number;
+  readonly #pauseReads: boolean;
+  #handler: FrameHandler | undefined;
+  #out: string[] = [];
+  #outChars = 0;
+  #scheduled = false;
+  #closed = false;
+  #error: Error | undefined;
+  /** An error this side chose to close with; reported instead of the socket's. */
+  #failure: RpcError | undefined;
+  /** Called once when the socket closes, before the handler hears of it. */
+  onClose: ((error: Error | undefined) => void) | undefined;
+
+  constructor(socket: Socket, options: SocketConnectionOptions, sink: LineSink) {
+    this.#socket = socket;
+    this.maxFrameBytes = options.maxFrameBytes;
+    this.peer = options.peer;
+    this.#maxBuffered = options.maxBufferedBytes;
+    this.#pauseReads = options.pauseReads;
+    this.#splitter = new LineSplitter(options.maxFrameBytes, sink);
+    socket.on('data', (chunk: Buffer) => this.#splitter.push(chunk));
+    socket.on('drain', () => {
+      if (this.#socket.isPaused()) this.#socket.resume();
+      this.#handler?.drain();
+    });
+    socket.on('error', (e) => (this.#error ??= e));
+    socket.on('close', () => {
+      this.#closed = true;
+      const error =
+        this.#failure ??
+        (this.#error === undefined ? undefined : new RpcError('UNAVAILABLE', this.#error.message, { cause: this.#error }));
+      this.onClose?.(error);
+      this.#handler?.closed(error);
+    });
+  }
+
+  /** Hand frames to `handler` from now on (after any handshake). */
+  attach(handler: FrameHandler): void {
+    this.#handler = handler;
+    this.#splitter.maxBytes = this.maxFrameBytes;
+    this.#splitter.sink = {
+      line: (frame) => handler.frame(frame),
+      oversized: (head, bytes) => handler.oversized(head, bytes),
+    };
+  }
+
+  /** Route lines elsewhere (a handshake), with a frame limit of `maxBytes`. */
+  divert(sink: LineSink, maxBytes: number): void {
+    this.#splitter.sink = sink;
+    this.#splitter.maxBytes = maxBytes;
+  }
+
+  get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Write one line now, bypassing coalescing (handshake lines). */
+  writeLine(line: string): void {
+    if (!this.#closed) this.#socket.write(`${line}\n`);
+  }
+
+  send(frame: string): boolean {
+    if (this.#closed) return false;
+    this.#out.push(frame);
+    this.#outChars += frame.length;
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      // After the current tick's promise jobs: every frame they send goes out in one write.
+      process.nextTick(this.#flush);
+    }
+    return this.#socket.writableLength + this.#outChars < this.#maxBuffered;
+  }
+
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    if (this.#out.length === 0 || this.#closed) return;
+    const out = this.#out;
+    this.#out = [];
+    this.#outChars = 0;
+    this.#socket.write(out.length === 1 ? `${out[0]}\n` : `${out.join('\n')}\n`);
+    if (this.#pauseReads && this.#socket.writableLength > this.#maxBuffered) this.#socket.pause();
+  };
+
+  close(): void {
+    if (this.#closed) return;
+    this.#flush();
+    this.#socket.end();
+    setTimeout(() => this.#socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Close at once, without flushing; the handler's `closed` gets `error`. */
+  fail(error: RpcError): void {
+    this.#failure ??= error;
+    this.#socket.destroy();
+  }
+}

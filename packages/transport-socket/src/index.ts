@@ -1,0 +1,1 @@
+export { socketTransport, type SocketTransportOptions } from './transport.js';
