@@ -44,6 +44,12 @@ export interface ChannelCall {
   readonly onResponseMeta: ((meta: Metadata) => void) | undefined;
   /** The service's error classes, so errors arrive as their own class. */
   readonly errors: ReadonlyMap<string, ErrorClass> | undefined;
+  /**
+   * Turns the wire result (or each stream item) into the typed value; throws
+   * an RpcError when it does not fit. The channel settles the call with its
+   * return value, so a call costs one promise, not two.
+   */
+  readonly decode: (wire: unknown) => unknown;
 }
 
 /**
@@ -52,9 +58,9 @@ export interface ChannelCall {
  * grpc-js. A channel settles every call by its deadline.
  */
 export interface Channel {
-  /** A unary call: resolves with the wire result. */
+  /** A unary call: resolves with the decoded result. */
   unary(call: ChannelCall): Promise<unknown>;
-  /** A server-streaming call: the wire items; leaving the loop cancels the call. */
+  /** A server-streaming call: the decoded items; leaving the loop cancels the call. */
   stream(call: ChannelCall): AsyncIterable<unknown>;
   /** A notification: resolves once it has been handed to the transport. */
   notify(call: ChannelCall): Promise<void>;

@@ -44,21 +44,44 @@ function fromZodIssues(issues: readonly z.core.$ZodIssue[]): Issue[] {
 }
 
 /**
+ * True when `type` contains a codec, transform or pipe anywhere: only then
+ * do decoding and encoding differ from plain validation. Checked once per
+ * schema, because zod's `encode` costs far more than `parse`.
+ */
+function hasTransforms(type: z.ZodType, seen = new Set<unknown>()): boolean {
+  if (seen.has(type)) return false;
+  seen.add(type);
+  const def = type._zod.def as unknown as Record<string, unknown>;
+  if (def.type === 'pipe' || def.type === 'transform') return true;
+  const visit = (v: unknown): boolean => {
+    if (v instanceof z.ZodType) return hasTransforms(v, seen);
+    if (Array.isArray(v)) return v.some(visit);
+    if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.values(v).some(visit);
+    }
+    return false;
+  };
+  if (def.type === 'lazy' && typeof def.getter === 'function') return visit((def.getter as () => unknown)());
+  return Object.entries(def).some(([k, v]) => k !== 'type' && visit(v));
+}
+
+/**
  * Wrap a zod type as a {@link Schema}. zod codecs (see {@link bytes}) decode
  * on the way in and encode on the way out, so a field can be a `Uint8Array`
  * in TypeScript and base64 in JSON.
  */
 export function fromZod<Z extends z.ZodType>(type: Z): Schema<z.output<Z>> {
   const fields = type instanceof z.ZodObject ? Object.freeze(Object.keys(type.shape)) : undefined;
+  const result = <T>(r: z.ZodSafeParseResult<T>): SchemaResult<T> =>
+    r.success ? { ok: true, value: r.data } : { ok: false, issues: fromZodIssues(r.error.issues) };
+  if (!hasTransforms(type)) {
+    // Plain JSON shapes: both directions are the same validation.
+    const check = (value: unknown) => result(type.safeParse(value));
+    return { decode: check, encode: check, fields, source: type } as Schema<z.output<Z>>;
+  }
   return {
-    decode(wire) {
-      const r = z.safeDecode(type, wire as z.input<Z>);
-      return r.success ? { ok: true, value: r.data } : { ok: false, issues: fromZodIssues(r.error.issues) };
-    },
-    encode(value) {
-      const r = z.safeEncode(type, value);
-      return r.success ? { ok: true, value: r.data } : { ok: false, issues: fromZodIssues(r.error.issues) };
-    },
+    decode: (wire) => result(z.safeDecode(type, wire as z.input<Z>)),
+    encode: (value) => result(z.safeEncode(type, value)),
     fields,
     source: type,
   };

@@ -1,7 +1,12 @@
 /**
- * One socket as a {@link Connection}: newline-delimited frames, writes
- * coalesced per tick, and a server that stops reading from a peer that does
- * not read its responses.
+ * One socket as a {@link Connection}: newline-delimited frames, and a server
+ * that stops reading from a peer that does not read its responses.
+ *
+ * Writes: a frame is written at once, unless a burst is on — a read brought
+ * several frames — in which case the frames sent until the end of the tick
+ * are coalesced, a batch at most {@link BATCH} frames long. One call at a
+ * time then costs no scheduling, and many calls in flight cost few writes;
+ * capping the batch keeps both processes busy instead of taking turns.
  */
 import type { Socket } from 'node:net';
 import { RpcError, type Connection, type FrameHandler, type Peer } from '@interoffice/core';
@@ -18,6 +23,8 @@ export interface SocketConnectionOptions {
 
 /** How long a closing socket may take to flush before it is destroyed. */
 const CLOSE_GRACE_MS = 2000;
+/** Frames per write in a burst: small enough that the peer starts on the first batch early. */
+const BATCH = 16;
 
 export class SocketConnection implements Connection {
   readonly maxFrameBytes: number;
@@ -29,7 +36,8 @@ export class SocketConnection implements Connection {
   #handler: FrameHandler | undefined;
   #out: string[] = [];
   #outChars = 0;
-  #scheduled = false;
+  #burst = false;
+  #linesThisRead = 0;
   #closed = false;
   #error: Error | undefined;
   /** An error this side chose to close with; reported instead of the socket's. */
@@ -44,7 +52,10 @@ export class SocketConnection implements Connection {
     this.#maxBuffered = options.maxBufferedBytes;
     this.#pauseReads = options.pauseReads;
     this.#splitter = new LineSplitter(options.maxFrameBytes, sink);
-    socket.on('data', (chunk: Buffer) => this.#splitter.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      this.#linesThisRead = 0;
+      this.#splitter.push(chunk);
+    });
     socket.on('drain', () => {
       if (this.#socket.isPaused()) this.#socket.resume();
       this.#handler?.drain();
@@ -65,7 +76,15 @@ export class SocketConnection implements Connection {
     this.#handler = handler;
     this.#splitter.maxBytes = this.maxFrameBytes;
     this.#splitter.sink = {
-      line: (frame) => handler.frame(frame),
+      line: (frame) => {
+        if (++this.#linesThisRead === 2 && !this.#burst) {
+          this.#burst = true;
+          // Flush after the promise jobs this read sets off (they send the replies or the next
+          // requests): a tick queued from a microtask runs once the microtask queue is empty.
+          queueMicrotask(() => process.nextTick(this.#flush));
+        }
+        handler.frame(frame);
+      },
       oversized: (head, bytes) => handler.oversized(head, bytes),
     };
   }
@@ -87,29 +106,35 @@ export class SocketConnection implements Connection {
 
   send(frame: string): boolean {
     if (this.#closed) return false;
+    if (!this.#burst) {
+      this.#socket.write(`${frame}\n`);
+      if (this.#pauseReads && this.#socket.writableLength > this.#maxBuffered) this.#socket.pause();
+      return this.#socket.writableLength < this.#maxBuffered;
+    }
     this.#out.push(frame);
     this.#outChars += frame.length;
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      // After the current tick's promise jobs: every frame they send goes out in one write.
-      process.nextTick(this.#flush);
-    }
+    if (this.#out.length >= BATCH) this.#write();
     return this.#socket.writableLength + this.#outChars < this.#maxBuffered;
   }
 
+  /** End of a burst's tick: write what is left. */
   readonly #flush = (): void => {
-    this.#scheduled = false;
+    this.#burst = false;
+    this.#write();
+  };
+
+  #write(): void {
     if (this.#out.length === 0 || this.#closed) return;
     const out = this.#out;
     this.#out = [];
     this.#outChars = 0;
     this.#socket.write(out.length === 1 ? `${out[0]}\n` : `${out.join('\n')}\n`);
     if (this.#pauseReads && this.#socket.writableLength > this.#maxBuffered) this.#socket.pause();
-  };
+  }
 
   close(): void {
     if (this.#closed) return;
-    this.#flush();
+    this.#write();
     this.#socket.end();
     setTimeout(() => this.#socket.destroy(), CLOSE_GRACE_MS).unref();
   }

@@ -1,7 +1,15 @@
 /**
  * The typed client: one function per method of a service, over any channel.
  */
-import { neverAborted, runMiddleware, type Call, type CallOptions, type Channel, type Middleware } from '../call.js';
+import {
+  neverAborted,
+  runMiddleware,
+  type Call,
+  type CallOptions,
+  type Channel,
+  type ChannelCall,
+  type Middleware,
+} from '../call.js';
 import { RpcError } from '../error.js';
 import type { Metadata } from '../metadata.js';
 import { describeIssues, type Issue } from '../schema.js';
@@ -83,8 +91,18 @@ function methodFunction(
   channel: Channel,
   defaults: Defaults,
 ): (input: unknown, options?: CallOptions) => unknown {
+  const decode = (wire: unknown): unknown => {
+    const r = method.output.decode(wire);
+    if (!r.ok) throw new RpcError('INTERNAL', `invalid ${method.fullName} result from server: ${describeIssues(r.issues)}`);
+    return r.value;
+  };
   // The last step of every call: encode, hand to the channel.
-  const send = (input: unknown, opts: CallOptions | undefined, deadline: number, meta: Metadata | undefined) => {
+  const send = (
+    input: unknown,
+    opts: CallOptions | undefined,
+    deadline: number,
+    meta: Metadata | undefined,
+  ): ChannelCall => {
     const encoded = method.input.encode(input);
     if (!encoded.ok) throw invalid(encoded.issues);
     return {
@@ -98,12 +116,8 @@ function methodFunction(
       waitForReady: opts?.waitForReady ?? false,
       onResponseMeta: opts?.onResponseMeta,
       errors: service.errors,
+      decode,
     };
-  };
-  const decode = (wire: unknown): unknown => {
-    const r = method.output.decode(wire);
-    if (!r.ok) throw new RpcError('INTERNAL', `invalid ${method.fullName} result from server: ${describeIssues(r.issues)}`);
-    return r.value;
   };
   const middlewareCall = (input: unknown, opts: CallOptions | undefined, deadline: number): Call => ({
     side: 'client',
@@ -130,14 +144,14 @@ function methodFunction(
         const deadline = deadlineAfter(opts?.timeout ?? defaults.timeout);
         if (defaults.middleware.length === 0) {
           try {
-            return channel.unary(send(input, opts, deadline, opts?.meta)).then(decode);
+            return channel.unary(send(input, opts, deadline, opts?.meta));
           } catch (e) {
             return Promise.reject(e);
           }
         }
         const call = middlewareCall(input, opts, deadline);
-        return runMiddleware(defaults.middleware, call, async () =>
-          decode(await channel.unary(send(call.input, withResponseMeta(opts, call), deadline, call.meta))),
+        return runMiddleware(defaults.middleware, call, () =>
+          channel.unary(send(call.input, withResponseMeta(opts, call), deadline, call.meta)),
         );
       };
     case 'notification':
@@ -153,18 +167,12 @@ function methodFunction(
         [Symbol.asyncIterator]: () => {
           const deadline = deadlineAfter(opts?.timeout ?? defaults.timeout);
           const call = middlewareCall(input, opts, deadline);
-          const start = async (): Promise<AsyncIterable<unknown>> => {
-            const wire = channel.stream(send(call.input, withResponseMeta(opts, call), deadline, call.meta));
-            return mapStream(wire, decode);
-          };
+          const start = async (): Promise<AsyncIterable<unknown>> =>
+            channel.stream(send(call.input, withResponseMeta(opts, call), deadline, call.meta));
           return lazyStream(() => runMiddleware(defaults.middleware, call, start) as Promise<AsyncIterable<unknown>>);
         },
       });
   }
-}
-
-async function* mapStream(source: AsyncIterable<unknown>, decode: (wire: unknown) => unknown): AsyncGenerator<unknown> {
-  for await (const wire of source) yield decode(wire);
 }
 
 /** An iterator that obtains its source on the first `next()`. */
@@ -194,5 +202,6 @@ export function rawCall(
     waitForReady: options.waitForReady ?? false,
     onResponseMeta: options.onResponseMeta,
     errors: undefined,
+    decode: (wire) => wire,
   });
 }

@@ -7,6 +7,7 @@ import { encodeCancel, encodeRequest, errorFromWire, idFromHead, type ResponseMe
 import { RpcError } from '../error.js';
 import { metadataFromWire } from '../metadata.js';
 import type { Connection, FrameHandler, Transport } from '../transport.js';
+import { DeadlineTimer } from '../deadline-timer.js';
 import { frameTooLarge } from '../frame-size.js';
 import { StreamQueue } from './stream-queue.js';
 
@@ -17,7 +18,7 @@ interface Pending {
   readonly queue: StreamQueue<unknown> | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: RpcError) => void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  readonly deadline: number;
   onAbort: (() => void) | undefined;
 }
 
@@ -36,6 +37,9 @@ export class EnvelopeChannel implements Channel {
   #closed = false;
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
+  readonly #deadlines = new DeadlineTimer(this.#pending, (id) => {
+    this.#cancel(id, new RpcError('DEADLINE_EXCEEDED', 'deadline exceeded waiting for the response'));
+  });
 
   constructor(transport: Transport, url: URL) {
     this.#transport = transport;
@@ -87,6 +91,7 @@ export class EnvelopeChannel implements Channel {
     const conn = this.#conn;
     this.#conn = undefined;
     this.#failAll(undefined, new RpcError('CANCELLED', 'the channel was closed'));
+    this.#deadlines.stop();
     conn?.close();
   }
 
@@ -100,17 +105,18 @@ export class EnvelopeChannel implements Channel {
     if (call.signal?.aborted) return Promise.reject(new RpcError('CANCELLED', 'the call was cancelled'));
     const remaining = call.deadline - Date.now();
     if (remaining <= 0) return Promise.reject(new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before sending'));
-    const frame = encodeRequest(id, call.method, call.params, call.meta, remaining);
+    let frame: string;
+    try {
+      frame = encodeRequest(id, call.method, call.params, call.meta, remaining);
+    } catch (e) {
+      return Promise.reject(new RpcError('INVALID_ARGUMENT', `params cannot be encoded as JSON: ${(e as Error).message}`));
+    }
     const tooLarge = frameTooLarge(frame, conn.maxFrameBytes, 'request');
     if (tooLarge !== undefined) return Promise.reject(tooLarge);
     return new Promise((resolve, reject) => {
-      const p: Pending = { conn, call, queue, resolve, reject, timer: undefined, onAbort: undefined };
+      const p: Pending = { conn, call, queue, resolve, reject, deadline: call.deadline, onAbort: undefined };
       this.#pending.set(id, p);
-      if (remaining !== Infinity) {
-        p.timer = setTimeout(() => {
-          this.#cancel(id, new RpcError('DEADLINE_EXCEEDED', `no response within ${Math.round(remaining)} ms`));
-        }, remaining);
-      }
+      if (call.deadline !== Infinity) this.#deadlines.track(call.deadline);
       if (call.signal !== undefined) {
         p.onAbort = () => this.#cancel(id, new RpcError('CANCELLED', 'the call was cancelled'));
         call.signal.addEventListener('abort', p.onAbort, { once: true });
@@ -128,12 +134,11 @@ export class EnvelopeChannel implements Channel {
     else p.resolve(undefined);
   }
 
-  /** Forget call `id`, clearing its timer and abort listener; returns it if it was pending. */
+  /** Forget call `id` and its abort listener; returns it if it was pending. */
   #settle(id: number): Pending | undefined {
     const p = this.#pending.get(id);
     if (p === undefined) return undefined;
     this.#pending.delete(id);
-    if (p.timer !== undefined) clearTimeout(p.timer);
     if (p.onAbort !== undefined) p.call.signal?.removeEventListener('abort', p.onAbort);
     return p;
   }
@@ -146,12 +151,25 @@ export class EnvelopeChannel implements Channel {
       const p = this.#settle(m.id);
       if (p === undefined) return;
       if (m.meta !== undefined) this.#responseMeta(p, m.meta);
-      p.resolve(m.result);
+      if (p.queue !== undefined) return p.resolve(undefined); // a stream's end
+      let value: unknown;
+      try {
+        value = p.call.decode(m.result);
+      } catch (e) {
+        return p.reject(RpcError.from(e, 'INTERNAL'));
+      }
+      p.resolve(value);
     } else if ('error' in m) {
       const p = this.#settle(m.id);
       p?.reject(errorFromWire(m.error, m.meta, p.call.errors));
     } else if ('item' in m) {
-      this.#pending.get(m.id)?.queue?.push(m.item);
+      const p = this.#pending.get(m.id);
+      if (p?.queue === undefined) return;
+      try {
+        p.queue.push(p.call.decode(m.item));
+      } catch (e) {
+        this.#cancel(m.id, RpcError.from(e, 'INTERNAL'));
+      }
     }
   }
 

@@ -14,8 +14,8 @@ export class ServerCall implements CallContext, Call {
   readonly side = 'server' as const;
   readonly responseMeta: Metadata = {};
   input: unknown = undefined;
-  /** Set while a deadline timer runs. */
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** What the server does when the deadline passes first (set once the call is waited on). */
+  expire: (() => void) | undefined = undefined;
   /** Stops a running stream's iterator, once it has one. */
   stop: (() => void) | undefined = undefined;
   readonly #controller = new AbortController();
@@ -33,8 +33,6 @@ export class ServerCall implements CallContext, Call {
 
   /** Abort the handler's signal with `reason` and stop its stream, if any. */
   abort(reason: RpcError): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
     this.#controller.abort(reason);
     try {
       this.stop?.();

@@ -14,6 +14,7 @@ import {
   type Id,
 } from '../envelope.js';
 import { RpcError } from '../error.js';
+import { DeadlineTimer } from '../deadline-timer.js';
 import { frameTooLarge } from '../frame-size.js';
 import type { Logger } from '../logger.js';
 import { metadataFromWire, type Metadata } from '../metadata.js';
@@ -49,6 +50,7 @@ export class ServerSession implements FrameHandler {
   readonly #conn: Connection;
   readonly #opts: SessionOptions;
   readonly #inflight = new Map<Id, ServerCall>();
+  readonly #deadlines = new DeadlineTimer(this.#inflight, (_id, call) => call.expire?.());
   readonly #onClosed: (session: ServerSession) => void;
   #drainWaiters: (() => void)[] = [];
   #closed = false;
@@ -97,6 +99,7 @@ export class ServerSession implements FrameHandler {
     const reason = new RpcError('CANCELLED', 'the connection closed');
     for (const call of this.#inflight.values()) call.abort(reason);
     this.#inflight.clear();
+    this.#deadlines.stop();
     this.drain();
     this.#idle?.();
     this.#onClosed(this);
@@ -210,26 +213,22 @@ export class ServerSession implements FrameHandler {
     }
   }
 
-  /** Start the deadline timer of a call that did not finish at once. */
+  /** Watch the deadline of a call that did not finish at once. */
   #arm(id: Id, call: ServerCall, timeout: number, respond: Respond): void {
     if (timeout === Infinity) return;
-    call.timer = setTimeout(() => {
-      call.timer = undefined;
+    call.expire = () => {
       if (!this.#take(id, call)) return;
       const error = new RpcError('DEADLINE_EXCEEDED', `deadline of ${timeout} ms exceeded`);
       call.abort(error);
       respond(encodeError(id, error, call.responseMeta));
-    }, timeout);
+    };
+    this.#deadlines.track(call.deadline);
   }
 
   /** Remove a call from the table if it is still the one in flight under `id`. */
   #take(id: Id, call: ServerCall): boolean {
     if (this.#inflight.get(id) !== call) return false;
     this.#inflight.delete(id);
-    if (call.timer !== undefined) {
-      clearTimeout(call.timer);
-      call.timer = undefined;
-    }
     if (this.#inflight.size === 0) this.#idle?.();
     return true;
   }
@@ -241,7 +240,13 @@ export class ServerSession implements FrameHandler {
       this.#opts.logger.error(`${route.method.fullName} returned an invalid result`, encoded.issues);
       return respond(encodeError(id, new RpcError('INTERNAL', `${route.method.fullName} returned an invalid result`)));
     }
-    const frame = encodeResult(id, encoded.value, call.responseMeta);
+    let frame: string;
+    try {
+      frame = encodeResult(id, encoded.value, call.responseMeta);
+    } catch (e) {
+      this.#opts.logger.error(`${route.method.fullName} returned a result JSON cannot carry`, e);
+      return respond(encodeError(id, new RpcError('INTERNAL', `${route.method.fullName} returned an invalid result`)));
+    }
     const tooLarge = frameTooLarge(frame, this.#conn.maxFrameBytes, 'response');
     respond(tooLarge === undefined ? frame : encodeError(id, tooLarge));
   }

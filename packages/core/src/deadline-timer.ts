@@ -1,0 +1,47 @@
+/**
+ * Deadlines for a table of calls with one timer, not one per call: a call
+ * costs a comparison; the timer scans the table when the earliest deadline
+ * it knows of comes (at most once a millisecond).
+ */
+export class DeadlineTimer<K, E extends { readonly deadline: number }> {
+  readonly #entries: ReadonlyMap<K, E>;
+  readonly #expire: (key: K, entry: E) => void;
+  #at = Infinity;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** `expire` is called for each entry whose deadline has passed; it should remove it. */
+  constructor(entries: ReadonlyMap<K, E>, expire: (key: K, entry: E) => void) {
+    this.#entries = entries;
+    this.#expire = expire;
+  }
+
+  /** An entry with this deadline was added. */
+  track(deadline: number): void {
+    if (deadline < this.#at) this.#arm(deadline);
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#at = Infinity;
+  }
+
+  #arm(at: number): void {
+    clearTimeout(this.#timer);
+    this.#at = at;
+    // Unref'd: a pending call does not keep the process alive; its connection does.
+    this.#timer = setTimeout(this.#fire, Math.max(1, at - Date.now())).unref();
+  }
+
+  readonly #fire = (): void => {
+    this.#timer = undefined;
+    this.#at = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const [key, entry] of this.#entries) {
+      if (entry.deadline <= now) this.#expire(key, entry);
+      else if (entry.deadline < next) next = entry.deadline;
+    }
+    if (next !== Infinity) this.#arm(Math.max(next, now + 1));
+  };
+}
