@@ -57,7 +57,7 @@ export class SocketConnection implements Connection {
       this.#splitter.push(chunk);
     });
     socket.on('drain', () => {
-      if (this.#socket.isPaused()) this.#socket.resume();
+      this.#relieve();
       this.#handler?.drain();
     });
     socket.on('error', (e) => (this.#error ??= e));
@@ -106,15 +106,14 @@ export class SocketConnection implements Connection {
 
   send(frame: string): boolean {
     if (this.#closed) return false;
-    if (!this.#burst) {
+    if (this.#burst) {
+      this.#out.push(frame);
+      this.#outChars += frame.length;
+      if (this.#out.length >= BATCH) this.#write();
+    } else {
       this.#socket.write(`${frame}\n`);
-      if (this.#pauseReads && this.#socket.writableLength > this.#maxBuffered) this.#socket.pause();
-      return this.#socket.writableLength < this.#maxBuffered;
     }
-    this.#out.push(frame);
-    this.#outChars += frame.length;
-    if (this.#out.length >= BATCH) this.#write();
-    return this.#socket.writableLength + this.#outChars < this.#maxBuffered;
+    return this.#pressure();
   }
 
   /** End of a burst's tick: write what is left. */
@@ -129,7 +128,27 @@ export class SocketConnection implements Connection {
     this.#out = [];
     this.#outChars = 0;
     this.#socket.write(out.length === 1 ? `${out[0]}\n` : `${out.join('\n')}\n`);
-    if (this.#pauseReads && this.#socket.writableLength > this.#maxBuffered) this.#socket.pause();
+    this.#relieve();
+  }
+
+  /**
+   * True while there is room to send. When there is not, a server stops
+   * reading requests (even those already read but not yet run) until the
+   * peer has taken its responses.
+   */
+  #pressure(): boolean {
+    const room = this.#socket.writableLength + this.#outChars < this.#maxBuffered;
+    if (!room && this.#pauseReads && !this.#splitter.paused) {
+      this.#splitter.pause();
+      this.#socket.pause();
+    }
+    return room;
+  }
+
+  #relieve(): void {
+    if (!this.#splitter.paused || this.#socket.writableLength + this.#outChars >= this.#maxBuffered) return;
+    this.#splitter.resume();
+    if (!this.#splitter.paused) this.#socket.resume();
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 /**
  * Newline-delimited frames: splits a byte stream into lines, and drops
  * (and reports) any line longer than the frame limit without buffering it.
+ * While paused it delivers nothing and holds the rest of the current chunk.
  */
 
 const NEWLINE = 0x0a;
@@ -19,6 +20,9 @@ export class LineSplitter {
   /** While > 0, the current line is being dropped; counts its bytes. */
   #dropping = 0;
   #dropHead = '';
+  /** The unread rest of a chunk, kept while paused. */
+  #held: Buffer | undefined;
+  #paused = false;
   sink: LineSink;
 
   constructor(maxFrameBytes: number, sink: LineSink) {
@@ -27,8 +31,16 @@ export class LineSplitter {
   }
 
   push(chunk: Buffer): void {
+    if (this.#held !== undefined) {
+      this.#held = Buffer.concat([this.#held, chunk]);
+      return;
+    }
     let start = 0;
     for (;;) {
+      if (this.#paused) {
+        if (start < chunk.length) this.#held = chunk.subarray(start);
+        return;
+      }
       const end = chunk.indexOf(NEWLINE, start);
       if (end === -1) {
         this.#keep(chunk.subarray(start));
@@ -39,9 +51,26 @@ export class LineSplitter {
     }
   }
 
-  /** Bytes held for an unfinished line. */
+  /** Stop delivering lines (the rest of the current chunk is held). */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Deliver again, starting with what was held. */
+  resume(): void {
+    this.#paused = false;
+    const held = this.#held;
+    this.#held = undefined;
+    if (held !== undefined) this.push(held);
+  }
+
+  /** Bytes held for an unfinished line, or while paused. */
   get buffered(): number {
-    return this.#partBytes;
+    return this.#partBytes + (this.#held?.length ?? 0);
   }
 
   #keep(rest: Buffer): void {

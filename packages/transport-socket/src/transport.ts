@@ -46,8 +46,15 @@ function connectSocket(address: SocketAddress, url: URL): Promise<Socket> {
       socket.off('error', onError);
       resolve(socket);
     });
-    const onError = (e: NodeJS.ErrnoException): void =>
-      reject(new RpcError('UNAVAILABLE', `cannot connect to ${url.href}: ${e.code ?? e.message}`, { cause: e }));
+    const onError = (e: NodeJS.ErrnoException): void => {
+      const why =
+        e.code === 'ENOENT'
+          ? 'no socket file there (is the server running?)'
+          : e.code === 'ECONNREFUSED'
+            ? 'connection refused (is the server running?)'
+            : (e.code ?? e.message);
+      reject(new RpcError('UNAVAILABLE', `cannot connect to ${url.href}: ${why}`, { cause: e }));
+    };
     socket.once('error', onError);
   });
 }

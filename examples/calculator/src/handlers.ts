@@ -1,0 +1,18 @@
+/** Alice's side of the Calculator. */
+import { implement } from '@interoffice/core';
+import { AliceBroke, Calculator } from './service.js';
+
+export function calculatorHandlers(onNote: (text: string) => void = () => {}) {
+  return implement(Calculator, {
+    add: ({ a, b }) => a + b,
+    multiply: ({ a, b }) => a * b,
+    divide: ({ a, b }) => {
+      if (b === 0) throw new AliceBroke('division by zero');
+      return a / b;
+    },
+    countdown: async function* ({ from }, ctx) {
+      for (let i = from; i >= 0 && !ctx.signal.aborted; i--) yield i;
+    },
+    note: ({ text }) => onNote(text),
+  });
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { connect, memoryTransport } from '../src/index.js';
+import { AliceBroke, world } from './fixtures.js';
+
+describe('the typed client', () => {
+  it('calls, streams and notifies', async () => {
+    const notes: string[] = [];
+    const { handlers } = await import('./fixtures.js');
+    const w = await world({ handlers: handlers(notes) });
+    try {
+      expect(await w.calc.add({ a: 2, b: 5 })).toBe(7);
+      expect(await w.calc.square(3)).toBe(9);
+      const items: number[] = [];
+      for await (const i of w.calc.countdown({ from: 3 })) items.push(i);
+      expect(items).toEqual([3, 2, 1, 0]);
+      await w.calc.note({ text: 'hello' });
+      await new Promise((r) => setTimeout(r, 10));
+      expect(notes).toEqual(['hello']);
+      await expect(w.calc.divide({ a: 1, b: 0 })).rejects.toBeInstanceOf(AliceBroke);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('validates input before sending', async () => {
+    const w = await world();
+    try {
+      await expect(w.calc.add({ a: 'x' } as never)).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: /^invalid input: a: /,
+      });
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('applies the client default timeout, and a call may override it', async () => {
+    const w = await world({ client: { timeout: 30 } });
+    try {
+      await expect(w.calc.wait({ ms: 1000 })).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+      expect(await w.calc.wait({ ms: 60 }, { timeout: 2000 })).toBe('waited');
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('fails pending calls with CANCELLED when the channel closes, and refuses new ones', async () => {
+    const w = await world();
+    const pending = w.calc.wait({ ms: 1000 });
+    await w.channel.close();
+    await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(w.calc.add({ a: 1, b: 1 })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await w.server.close();
+  });
+
+  it('waits for a server that never comes only until the deadline', async () => {
+    const w = await world();
+    await w.server.close({ graceMs: 0 });
+    const started = Date.now();
+    await expect(w.calc.add({ a: 1, b: 1 }, { waitForReady: true, timeout: 200 })).rejects.toMatchObject({
+      code: 'DEADLINE_EXCEEDED',
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    await w.channel.close();
+  });
+});
+
+describe('connect', () => {
+  it('says which transports it has when none serves the scheme', async () => {
+    await expect(connect('redis://127.0.0.1:6379/calc', { transports: [memoryTransport()] })).rejects.toThrow(
+      'no transport for redis: URLs among those given (memory:)',
+    );
+    await expect(connect('not a url', { transports: [] })).rejects.toThrow(/not an endpoint URL/);
+  });
+
+  it('fails with UNAVAILABLE when nobody listens', async () => {
+    await expect(connect('memory://nobody', { transports: [memoryTransport()] })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    });
+  });
+});

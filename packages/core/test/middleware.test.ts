@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { RpcError, type Middleware } from '../src/index.js';
+import { world } from './fixtures.js';
+
+describe('middleware', () => {
+  it('wraps calls on both sides, in order, with metadata both ways', async () => {
+    const order: string[] = [];
+    const clientMw: Middleware = async (call, next) => {
+      order.push(`client:${call.side}:${call.method.name}:${JSON.stringify(call.input)}`);
+      call.meta['x-trace'] = 'abc';
+      const out = await next();
+      order.push(`client:got:${String(out)}:${call.responseMeta['x-server']}`);
+      return out;
+    };
+    const outer: Middleware = async (call, next) => {
+      order.push(`server:outer:${call.meta['x-trace']}:${call.peer?.transport}`);
+      call.responseMeta['x-server'] = 'alice';
+      return next();
+    };
+    const inner: Middleware = async (call, next) => {
+      order.push(`server:inner:${call.side}`);
+      return next();
+    };
+    const w = await world({ client: { middleware: [clientMw] }, serve: { middleware: [outer, inner] } });
+    try {
+      expect(await w.calc.add({ a: 2, b: 5 })).toBe(7);
+      expect(order).toEqual([
+        'client:client:add:{"a":2,"b":5}',
+        'server:outer:abc:memory',
+        'server:inner:server',
+        'client:got:7:alice',
+      ]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('can translate errors and refuse calls before the handler', async () => {
+    const guard: Middleware = async (call, next) => {
+      if (call.meta.authorization !== 'yes') throw new RpcError('PERMISSION_DENIED', 'no token');
+      return next();
+    };
+    const translate: Middleware = async (_call, next) => {
+      try {
+        return await next();
+      } catch (e) {
+        throw new RpcError('FAILED_PRECONDITION', `translated: ${(e as Error).message}`);
+      }
+    };
+    const w = await world({ serve: { middleware: [guard] }, client: { middleware: [translate] } });
+    try {
+      await expect(w.calc.add({ a: 1, b: 2 })).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: 'translated: no token' });
+      expect(await w.calc.add({ a: 1, b: 2 }, { meta: { authorization: 'yes' } })).toBe(3);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('sees server streams as an iterable it can wrap', async () => {
+    const doubled: Middleware = async (call, next) => {
+      const items = (await next()) as AsyncIterable<number>;
+      if (call.method.kind !== 'serverStream') return items;
+      return (async function* () {
+        for await (const i of items) yield i * 2;
+      })();
+    };
+    const w = await world({ serve: { middleware: [doubled] } });
+    try {
+      const got: number[] = [];
+      for await (const i of w.calc.countdown({ from: 2 })) got.push(i);
+      expect(got).toEqual([4, 2, 0]);
+    } finally {
+      await w.close();
+    }
+  });
+});

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import {
+  connect,
+  createClient,
+  defineService,
+  implement,
+  memoryTransport,
+  rawCall,
+  serve,
+  unary,
+} from '../src/index.js';
+import { Calculator, handlers, world } from './fixtures.js';
+
+describe('implement', () => {
+  it('names a missing or extra handler', () => {
+    const { add: _add, ...rest } = handlers();
+    expect(() => implement(Calculator, rest as never)).toThrow(/Calculator.add has no handler/);
+    expect(() => implement(Calculator, { ...handlers(), extra: () => 1 } as never)).toThrow(/no method extra/);
+  });
+});
+
+describe('method names', () => {
+  it('accept a short name only while it is unambiguous', async () => {
+    const Other = defineService('Other', { add: unary({ input: z.object({}), output: z.string() }) });
+    const transports = [memoryTransport()];
+    const server = await serve([implement(Calculator, handlers()), implement(Other, { add: () => 'other' })], {
+      listen: ['memory://names'],
+      transports,
+    });
+    const channel = await connect('memory://names', { transports });
+    await expect(rawCall(channel, 'add', [1, 2])).rejects.toMatchObject({
+      code: 'UNIMPLEMENTED',
+      message: 'method add is ambiguous: use one of Calculator.add, Other.add',
+    });
+    expect(await rawCall(channel, 'Calculator.add', [1, 2])).toBe(3);
+    expect(await rawCall(channel, 'Other.add', {})).toBe('other');
+    expect(await rawCall(channel, 'divide', [1, 4])).toBe(0.25); // still unique
+    await channel.close();
+    await server.close();
+  });
+
+  it('refuse serving one method twice', async () => {
+    await expect(
+      serve([implement(Calculator, handlers()), implement(Calculator, handlers())], {
+        listen: ['memory://twice'],
+        transports: [memoryTransport()],
+      }),
+    ).rejects.toThrow(/Calculator.add is served twice/);
+  });
+});
+
+describe('limits', () => {
+  it('refuses calls beyond maxInFlight with RESOURCE_EXHAUSTED and serves the rest', async () => {
+    const w = await world({ serve: { maxInFlight: 3 } });
+    try {
+      const calls = Array.from({ length: 5 }, () => w.calc.wait({ ms: 50 }).then(String, (e: { code: string }) => e.code));
+      expect((await Promise.all(calls)).sort()).toEqual(['RESOURCE_EXHAUSTED', 'RESOURCE_EXHAUSTED', 'waited', 'waited', 'waited']);
+      expect(await w.calc.add({ a: 1, b: 1 })).toBe(2);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('gives calls without a deadline the server default', async () => {
+    const w = await world({ serve: { defaultTimeout: 50 } });
+    try {
+      const started = Date.now();
+      await expect(rawCall(w.channel, 'wait', { ms: 5000 }, { timeout: Infinity })).rejects.toMatchObject({
+        code: 'DEADLINE_EXCEEDED',
+      });
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('never starts a call whose deadline has already passed', async () => {
+    let ran = false;
+    const w = await world({ handlers: { ...handlers(), add: () => ((ran = true), 0) } });
+    try {
+      const raw = await w.transports[0]?.connect(new URL(w.url), {
+        frame: (f) => frames.push(f),
+        oversized: () => {},
+        drain: () => {},
+        closed: () => {},
+      });
+      const frames: string[] = [];
+      raw?.send('{"jsonrpc":"2.0","id":1,"method":"add","params":[1,2],"timeout":0}');
+      await new Promise((r) => setTimeout(r, 20));
+      expect(JSON.parse(frames[0] as string)).toMatchObject({ id: 1, error: { data: { code: 'DEADLINE_EXCEEDED' } } });
+      expect(ran).toBe(false);
+      raw?.close();
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe('close', () => {
+  it('lets calls in flight finish within the grace period and refuses new ones', async () => {
+    const w = await world();
+    const inFlight = w.calc.wait({ ms: 100 });
+    await new Promise((r) => setTimeout(r, 10));
+    const closing = w.server.close({ graceMs: 2000 });
+    await new Promise((r) => setTimeout(r, 10));
+    await expect(w.calc.add({ a: 1, b: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(await inFlight).toBe('waited');
+    await closing;
+    await w.channel.close();
+  });
+
+  it('aborts calls still running when the grace period ends', async () => {
+    const w = await world();
+    const inFlight = w.calc.wait({ ms: 10_000 });
+    await new Promise((r) => setTimeout(r, 10));
+    const started = Date.now();
+    await w.server.close({ graceMs: 50 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    await expect(inFlight).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await w.channel.close();
+  });
+});
+
+describe('handler results', () => {
+  it('refuse a result JSON cannot carry, and keep serving', async () => {
+    const Odd = defineService('Odd', { big: unary({ input: z.object({}), output: z.bigint() }) });
+    const transports = [memoryTransport()];
+    const server = await serve(implement(Odd, { big: () => 1n }), {
+      listen: ['memory://odd'],
+      transports,
+      logger: { warn: () => {}, error: () => {} },
+    });
+    const odd = createClient(Odd, await connect('memory://odd', { transports }));
+    await expect(odd.big({})).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(odd.big({})).rejects.toMatchObject({ code: 'INTERNAL' });
+    await server.close();
+  });
+});

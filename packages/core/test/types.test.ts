@@ -1,0 +1,59 @@
+/**
+ * Type-level tests: `tsc -p tsconfig.test.json` (part of `pnpm test`) fails
+ * if a `@ts-expect-error` line below compiles, or a type assertion is wrong.
+ */
+import { describe, expectTypeOf, it } from 'vitest';
+import { createClient, implement, type CallContext, type Channel } from '../src/index.js';
+import { Calculator, handlers } from './fixtures.js';
+
+// Never called: createClient only builds functions around it.
+const channel = {} as Channel;
+
+describe('the typed client and server', () => {
+  it('infer inputs and outputs from the zod schemas', () => {
+    const calc = createClient(Calculator, channel);
+    expectTypeOf(calc.add).parameter(0).toEqualTypeOf<{ a: number; b: number }>();
+    expectTypeOf(calc.add).returns.toEqualTypeOf<Promise<number>>();
+    expectTypeOf(calc.countdown).returns.toEqualTypeOf<AsyncIterable<number>>();
+    expectTypeOf(calc.note).returns.toEqualTypeOf<Promise<void>>();
+    expectTypeOf(calc.square).parameter(0).toEqualTypeOf<number>();
+  });
+
+  it('reject wrong argument types at compile time', () => {
+    const calc = createClient(Calculator, channel);
+    const never = (): void => {
+      // @ts-expect-error: a is a number
+      void calc.add({ a: 'bad', b: 'data' });
+      // @ts-expect-error: b is missing
+      void calc.add({ a: 1 });
+      // @ts-expect-error: no such method
+      void calc.subtract({ a: 1, b: 2 });
+      // @ts-expect-error: the result is a number, not a string
+      const s: Promise<string> = calc.add({ a: 1, b: 2 });
+      void s;
+    };
+    void never;
+  });
+
+  it('type handlers: parsed input and a context in, the output type out', () => {
+    implement(Calculator, {
+      ...handlers(),
+      add: (input, ctx) => {
+        expectTypeOf(input).toEqualTypeOf<{ a: number; b: number }>();
+        expectTypeOf(ctx).toEqualTypeOf<CallContext>();
+        expectTypeOf(ctx.signal).toEqualTypeOf<AbortSignal>();
+        return input.a + input.b;
+      },
+    });
+    implement(Calculator, {
+      ...handlers(),
+      // @ts-expect-error: a handler must return the output type
+      add: () => 'seven',
+    });
+    const never = (): void => {
+      // @ts-expect-error: every method needs a handler
+      implement(Calculator, { add: ({ a, b }) => a + b });
+    };
+    void never;
+  });
+});

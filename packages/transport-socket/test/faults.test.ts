@@ -1,0 +1,83 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { connect, createClient, serve, type Server } from '@interoffice/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { socketTransport } from '../src/index.js';
+import { calculator, Calculator, RawSocket, sleep, socketPath } from './helpers.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function inProcess(options: Parameters<typeof socketTransport>[0] = {}) {
+  const seen = { calls: 0, aborted: [] as unknown[] };
+  const path = socketPath();
+  const server: Server = await serve(calculator(seen), {
+    listen: [`unix://${path}`],
+    transports: [socketTransport(options)],
+    logger: { warn: () => {}, error: () => {} },
+  });
+  cleanups.push(() => server.close({ graceMs: 0 }));
+  return { path, url: `unix://${path}`, seen, server };
+}
+
+function child(url: string): Promise<ChildProcess> {
+  const c = fork(new URL('./fixtures/calc-server.mjs', import.meta.url), [url], { stdio: 'pipe' });
+  cleanups.push(() => c.kill('SIGKILL'));
+  return new Promise((resolve, reject) => {
+    c.stdout?.once('data', () => resolve(c));
+    c.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+describe('a peer that does not read its responses', () => {
+  it('cannot grow server memory without bound: the server stops reading its requests', async () => {
+    const { path, seen } = await inProcess({ maxBufferedBytes: 256 * 1024 });
+    const raw = await RawSocket.open(path);
+    raw.socket.pause(); // read nothing
+    const requests = 400;
+    for (let i = 0; i < requests; i++) raw.write(`{"jsonrpc":"2.0","id":${i},"method":"blob","params":{"bytes":65536}}\n`);
+    await sleep(500);
+    // 400 responses would be 26 MB; the server stopped after roughly its buffer limit plus the socket's own.
+    expect(seen.calls).toBeGreaterThan(0);
+    expect(seen.calls).toBeLessThan(100);
+    raw.socket.resume();
+    for (let i = 0; i < requests; i++) expect((await raw.next()).id).toBe(i); // nothing lost
+    expect(seen.calls).toBe(requests);
+  });
+});
+
+describe('a client that dies mid-call', () => {
+  it('aborts its handlers; the server keeps serving others', async () => {
+    const { path, url, seen } = await inProcess();
+    const raw = await RawSocket.open(path);
+    raw.write('{"jsonrpc":"2.0","id":1,"method":"wait","params":{"ms":10000}}\n');
+    await sleep(100);
+    raw.close();
+    await sleep(100);
+    expect(seen.aborted).toHaveLength(1);
+    expect(seen.aborted[0]).toMatchObject({ code: 'CANCELLED' });
+    const calc = createClient(Calculator, await connect(url, { transports: [socketTransport()] }));
+    expect(await calc.add({ a: 2, b: 3 })).toBe(5);
+  });
+});
+
+describe('a server that dies mid-call', () => {
+  it('fails the pending calls with UNAVAILABLE at once, and the client reconnects to its successor', async () => {
+    const url = `unix://${socketPath()}`;
+    const first = await child(url);
+    const channel = await connect(url, { transports: [socketTransport()] });
+    cleanups.push(() => channel.close());
+    const calc = createClient(Calculator, channel);
+    expect(await calc.add({ a: 1, b: 1 })).toBe(2);
+    const pending = Array.from({ length: 10 }, () => calc.wait({ ms: 10_000 }, { timeout: 30_000 }));
+    await sleep(100);
+    const killedAt = Date.now();
+    first.kill('SIGKILL');
+    for (const p of pending) await expect(p).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(Date.now() - killedAt).toBeLessThan(1000); // not at the 30 s deadline
+    await expect(calc.add({ a: 1, b: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE' }); // fails fast while down
+    await child(url); // same path: the crashed server's socket file is stale
+    expect(await calc.add({ a: 20, b: 22 })).toBe(42);
+  });
+});
