@@ -10,8 +10,11 @@ export interface Issue {
   code?: string;
 }
 
-/** The outcome of decoding or encoding: a value, or the issues that stopped it. */
-export type SchemaResult<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
+/**
+ * The outcome of decoding or encoding: the value, or the issues that stopped
+ * it. Shaped like zod's own result, so a zod success passes through as is.
+ */
+export type SchemaResult<T> = { success: true; data: T } | { success: false; issues: Issue[] };
 
 /**
  * What core needs of a schema, whatever defined it (zod, or code generated
@@ -73,7 +76,7 @@ function hasTransforms(type: z.ZodType, seen = new Set<unknown>()): boolean {
 export function fromZod<Z extends z.ZodType>(type: Z): Schema<z.output<Z>> {
   const fields = type instanceof z.ZodObject ? Object.freeze(Object.keys(type.shape)) : undefined;
   const result = <T>(r: z.ZodSafeParseResult<T>): SchemaResult<T> =>
-    r.success ? { ok: true, value: r.data } : { ok: false, issues: fromZodIssues(r.error.issues) };
+    r.success ? r : { success: false, issues: fromZodIssues(r.error.issues) };
   if (!hasTransforms(type)) {
     // Plain JSON shapes: both directions are the same validation.
     const check = (value: unknown) => result(type.safeParse(value));

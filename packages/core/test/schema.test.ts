@@ -40,15 +40,15 @@ describe('schemas from zod', () => {
   it('carry bytes as base64 in JSON and Uint8Array in TypeScript', () => {
     const s = fromZod(z.object({ data: bytes(), n: z.number() }));
     const wire = s.encode({ data: new Uint8Array([0, 1, 255]), n: 1 });
-    expect(wire).toEqual({ ok: true, value: { data: 'AAH/', n: 1 } });
+    expect(wire).toEqual({ success: true, data: { data: 'AAH/', n: 1 } });
     const back = s.decode({ data: 'AAH/', n: 1 });
-    expect(back.ok && back.value.data).toEqual(new Uint8Array([0, 1, 255]));
-    expect(s.decode({ data: '***', n: 1 }).ok).toBe(false);
+    expect(back.success && back.data.data).toEqual(new Uint8Array([0, 1, 255]));
+    expect(s.decode({ data: '***', n: 1 }).success).toBe(false);
   });
 
   it('validate outgoing values too', () => {
     const s = fromZod(z.object({ a: z.number() }));
-    expect(s.encode({ a: 'x' } as never)).toMatchObject({ ok: false, issues: [{ path: ['a'] }] });
+    expect(s.encode({ a: 'x' } as never)).toMatchObject({ success: false, issues: [{ path: ['a'] }] });
   });
 
   it('list object fields in declaration order, none for other shapes', () => {

@@ -93,8 +93,8 @@ function methodFunction(
 ): (input: unknown, options?: CallOptions) => unknown {
   const decode = (wire: unknown): unknown => {
     const r = method.output.decode(wire);
-    if (!r.ok) throw new RpcError('INTERNAL', `invalid ${method.fullName} result from server: ${describeIssues(r.issues)}`);
-    return r.value;
+    if (!r.success) throw new RpcError('INTERNAL', `invalid ${method.fullName} result from server: ${describeIssues(r.issues)}`);
+    return r.data;
   };
   // The last step of every call: encode, hand to the channel.
   const send = (
@@ -104,12 +104,12 @@ function methodFunction(
     meta: Metadata | undefined,
   ): ChannelCall => {
     const encoded = method.input.encode(input);
-    if (!encoded.ok) throw invalid(encoded.issues);
+    if (!encoded.success) throw invalid(encoded.issues);
     return {
       method: method.fullName,
       kind: method.kind,
       descriptor: method,
-      params: toParams(encoded.value),
+      params: toParams(encoded.data),
       meta,
       deadline,
       signal: opts?.signal,

@@ -3,7 +3,14 @@
  * cancellation, server streams and reconnection, done once for all of them.
  */
 import type { Channel, ChannelCall } from '../call.js';
-import { encodeCancel, encodeRequest, errorFromWire, idFromHead, type ResponseMessage } from '../envelope.js';
+import {
+  encodeCancel,
+  encodeRequest,
+  errorFromWire,
+  idFromHead,
+  parseSimpleResult,
+  type ResponseMessage,
+} from '../envelope.js';
 import { RpcError } from '../error.js';
 import { metadataFromWire } from '../metadata.js';
 import type { Connection, FrameHandler, Transport } from '../transport.js';
@@ -148,17 +155,7 @@ export class EnvelopeChannel implements Channel {
     const m = msg as ResponseMessage;
     if (typeof m.id !== 'number') return; // we only send numeric ids
     if ('result' in m) {
-      const p = this.#settle(m.id);
-      if (p === undefined) return;
-      if (m.meta !== undefined) this.#responseMeta(p, m.meta);
-      if (p.queue !== undefined) return p.resolve(undefined); // a stream's end
-      let value: unknown;
-      try {
-        value = p.call.decode(m.result);
-      } catch (e) {
-        return p.reject(RpcError.from(e, 'INTERNAL'));
-      }
-      p.resolve(value);
+      this.#onResult(m.id, m.result, m.meta);
     } else if ('error' in m) {
       const p = this.#settle(m.id);
       p?.reject(errorFromWire(m.error, m.meta, p.call.errors));
@@ -173,6 +170,20 @@ export class EnvelopeChannel implements Channel {
     }
   }
 
+  #onResult(id: number, result: unknown, meta: unknown): void {
+    const p = this.#settle(id);
+    if (p === undefined) return;
+    if (meta !== undefined) this.#responseMeta(p, meta);
+    if (p.queue !== undefined) return p.resolve(undefined); // a stream's end
+    let value: unknown;
+    try {
+      value = p.call.decode(result);
+    } catch (e) {
+      return p.reject(RpcError.from(e, 'INTERNAL'));
+    }
+    p.resolve(value);
+  }
+
   #responseMeta(p: Pending, wire: unknown): void {
     const meta = metadataFromWire(wire);
     if (meta !== undefined) p.call.onResponseMeta?.(meta);
@@ -182,6 +193,8 @@ export class EnvelopeChannel implements Channel {
     let mine: Connection | undefined;
     const handler: FrameHandler = {
       frame: (frame) => {
+        const simple = parseSimpleResult(frame);
+        if (simple !== undefined) return this.#onResult(simple.id, simple.result, undefined);
         let msg: unknown;
         try {
           msg = JSON.parse(frame);

@@ -12,13 +12,14 @@ import type { Route } from './router.js';
  */
 export class ServerCall implements CallContext, Call {
   readonly side = 'server' as const;
-  readonly responseMeta: Metadata = {};
   input: unknown = undefined;
   /** What the server does when the deadline passes first (set once the call is waited on). */
   expire: (() => void) | undefined = undefined;
   /** Stops a running stream's iterator, once it has one. */
   stop: (() => void) | undefined = undefined;
-  readonly #controller = new AbortController();
+  // Both made on first use: most handlers of short calls touch neither.
+  #controller: AbortController | undefined;
+  #responseMeta: Metadata | undefined;
 
   constructor(
     readonly method: MethodDescriptor,
@@ -28,12 +29,21 @@ export class ServerCall implements CallContext, Call {
   ) {}
 
   get signal(): AbortSignal {
-    return this.#controller.signal;
+    return (this.#controller ??= new AbortController()).signal;
+  }
+
+  get responseMeta(): Metadata {
+    return (this.#responseMeta ??= {});
+  }
+
+  /** The response metadata, if any was set (without creating it). */
+  get responseMetaIfSet(): Metadata | undefined {
+    return this.#responseMeta;
   }
 
   /** Abort the handler's signal with `reason` and stop its stream, if any. */
   abort(reason: RpcError): void {
-    this.#controller.abort(reason);
+    (this.#controller ??= new AbortController()).abort(reason);
     try {
       this.stop?.();
     } catch {
@@ -71,12 +81,12 @@ export function decodeParams(method: MethodDescriptor, params: unknown): unknown
     wire = {};
   }
   const r = method.input.decode(wire);
-  if (!r.ok) {
+  if (!r.success) {
     throw new RpcError('INVALID_ARGUMENT', `invalid params for ${method.fullName}: ${describeIssues(r.issues)}`, {
       details: { issues: r.issues },
     });
   }
-  return r.value;
+  return r.data;
 }
 
 /** Decode the params and run the handler inside the middleware. May throw, or return a promise. */

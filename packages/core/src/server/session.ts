@@ -220,7 +220,7 @@ export class ServerSession implements FrameHandler {
       if (!this.#take(id, call)) return;
       const error = new RpcError('DEADLINE_EXCEEDED', `deadline of ${timeout} ms exceeded`);
       call.abort(error);
-      respond(encodeError(id, error, call.responseMeta));
+      respond(encodeError(id, error, call.responseMetaIfSet));
     };
     this.#deadlines.track(call.deadline);
   }
@@ -236,13 +236,13 @@ export class ServerSession implements FrameHandler {
   #finish(id: Id, call: ServerCall, route: Route, value: unknown, respond: Respond): void {
     if (!this.#take(id, call)) return;
     const encoded = route.method.output.encode(value);
-    if (!encoded.ok) {
+    if (!encoded.success) {
       this.#opts.logger.error(`${route.method.fullName} returned an invalid result`, encoded.issues);
       return respond(encodeError(id, new RpcError('INTERNAL', `${route.method.fullName} returned an invalid result`)));
     }
     let frame: string;
     try {
-      frame = encodeResult(id, encoded.value, call.responseMeta);
+      frame = encodeResult(id, encoded.data, call.responseMetaIfSet);
     } catch (e) {
       this.#opts.logger.error(`${route.method.fullName} returned a result JSON cannot carry`, e);
       return respond(encodeError(id, new RpcError('INTERNAL', `${route.method.fullName} returned an invalid result`)));
@@ -253,7 +253,7 @@ export class ServerSession implements FrameHandler {
 
   #fail(id: Id, call: ServerCall, e: unknown, respond: Respond): void {
     if (!this.#take(id, call)) return;
-    respond(encodeError(id, this.#publicError(call, e), call.responseMeta));
+    respond(encodeError(id, this.#publicError(call, e), call.responseMetaIfSet));
   }
 
   /** The error the caller may see: RpcErrors as they are, anything else as a bare INTERNAL. */
@@ -269,7 +269,7 @@ export class ServerSession implements FrameHandler {
     if (call === undefined || !this.#take(id, call)) return;
     const error = new RpcError('CANCELLED', 'cancelled by the caller');
     call.abort(error);
-    this.#send(encodeError(id, error, call.responseMeta));
+    this.#send(encodeError(id, error, call.responseMetaIfSet));
   }
 
   async #pump(id: Id, call: ServerCall, route: Route, out: unknown, respond: Respond): Promise<void> {
@@ -286,16 +286,16 @@ export class ServerSession implements FrameHandler {
         if (this.#inflight.get(id) !== call) return;
         if (r.done) break;
         const encoded = route.method.output.encode(r.value);
-        if (!encoded.ok) {
+        if (!encoded.success) {
           this.#opts.logger.error(`${route.method.fullName} yielded an invalid item`, encoded.issues);
           throw new RpcError('INTERNAL', `${route.method.fullName} yielded an invalid item`);
         }
-        const frame = encodeItem(id, encoded.value);
+        const frame = encodeItem(id, encoded.data);
         const tooLarge = frameTooLarge(frame, this.#conn.maxFrameBytes, 'stream item');
         if (tooLarge !== undefined) throw tooLarge;
         if (!this.#conn.send(frame) && !this.#closed) await new Promise<void>((r) => this.#drainWaiters.push(r));
       }
-      if (this.#take(id, call)) respond(encodeResult(id, null, call.responseMeta));
+      if (this.#take(id, call)) respond(encodeResult(id, null, call.responseMetaIfSet));
     } catch (e) {
       this.#fail(id, call, e, respond);
     }
