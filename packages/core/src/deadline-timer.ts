@@ -3,15 +3,17 @@
  * costs a comparison; the timer scans the table when the earliest deadline
  * it knows of comes (at most once a millisecond).
  */
-export class DeadlineTimer<K, E extends { readonly deadline: number }> {
+export class DeadlineTimer<K, E> {
   readonly #entries: ReadonlyMap<K, E>;
+  readonly #deadlineOf: (entry: E) => number;
   readonly #expire: (key: K, entry: E) => void;
   #at = Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** `expire` is called for each entry whose deadline has passed; it should remove it. */
-  constructor(entries: ReadonlyMap<K, E>, expire: (key: K, entry: E) => void) {
+  constructor(entries: ReadonlyMap<K, E>, deadlineOf: (entry: E) => number, expire: (key: K, entry: E) => void) {
     this.#entries = entries;
+    this.#deadlineOf = deadlineOf;
     this.#expire = expire;
   }
 
@@ -39,8 +41,9 @@ export class DeadlineTimer<K, E extends { readonly deadline: number }> {
     const now = Date.now();
     let next = Infinity;
     for (const [key, entry] of this.#entries) {
-      if (entry.deadline <= now) this.#expire(key, entry);
-      else if (entry.deadline < next) next = entry.deadline;
+      const deadline = this.#deadlineOf(entry);
+      if (deadline <= now) this.#expire(key, entry);
+      else if (deadline < next) next = deadline;
     }
     if (next !== Infinity) this.#arm(Math.max(next, now + 1));
   };

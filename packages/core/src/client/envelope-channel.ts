@@ -25,7 +25,6 @@ interface Pending {
   readonly queue: StreamQueue<unknown> | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: RpcError) => void;
-  readonly deadline: number;
   onAbort: (() => void) | undefined;
 }
 
@@ -44,9 +43,11 @@ export class EnvelopeChannel implements Channel {
   #closed = false;
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
-  readonly #deadlines = new DeadlineTimer(this.#pending, (id) => {
-    this.#cancel(id, new RpcError('DEADLINE_EXCEEDED', 'deadline exceeded waiting for the response'));
-  });
+  readonly #deadlines = new DeadlineTimer(
+    this.#pending,
+    (p) => p.call.deadline,
+    (id) => this.#cancel(id, new RpcError('DEADLINE_EXCEEDED', 'deadline exceeded waiting for the response')),
+  );
 
   constructor(transport: Transport, url: URL) {
     this.#transport = transport;
@@ -70,6 +71,7 @@ export class EnvelopeChannel implements Channel {
         let id = 0;
         const queue: StreamQueue<unknown> = new StreamQueue(() => this.#cancel(id, undefined));
         const started = (c: Connection): void => {
+          if (queue.settled) return; // left before the connection was ready
           id = this.#nextId++;
           this.#start(c, call, queue, id).then(
             () => queue.end(),
@@ -86,7 +88,12 @@ export class EnvelopeChannel implements Channel {
 
   async notify(call: ChannelCall): Promise<void> {
     const conn = this.#conn ?? (await this.#connectFor(call));
-    const frame = encodeRequest(undefined, call.method, call.params, call.meta, Infinity);
+    let frame: string;
+    try {
+      frame = encodeRequest(undefined, call.method, call.params, call.meta, Infinity);
+    } catch (e) {
+      throw new RpcError('INVALID_ARGUMENT', `params cannot be encoded as JSON: ${(e as Error).message}`);
+    }
     const tooLarge = frameTooLarge(frame, conn.maxFrameBytes, 'notification');
     if (tooLarge !== undefined) throw tooLarge;
     conn.send(frame);
@@ -121,7 +128,7 @@ export class EnvelopeChannel implements Channel {
     const tooLarge = frameTooLarge(frame, conn.maxFrameBytes, 'request');
     if (tooLarge !== undefined) return Promise.reject(tooLarge);
     return new Promise((resolve, reject) => {
-      const p: Pending = { conn, call, queue, resolve, reject, deadline: call.deadline, onAbort: undefined };
+      const p: Pending = { conn, call, queue, resolve, reject, onAbort: undefined };
       this.#pending.set(id, p);
       if (call.deadline !== Infinity) this.#deadlines.track(call.deadline);
       if (call.signal !== undefined) {

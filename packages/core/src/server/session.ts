@@ -50,7 +50,11 @@ export class ServerSession implements FrameHandler {
   readonly #conn: Connection;
   readonly #opts: SessionOptions;
   readonly #inflight = new Map<Id, ServerCall>();
-  readonly #deadlines = new DeadlineTimer(this.#inflight, (_id, call) => call.expire?.());
+  readonly #deadlines = new DeadlineTimer(
+    this.#inflight,
+    (call) => call.deadline,
+    (_id, call) => call.expire?.(),
+  );
   readonly #onClosed: (session: ServerSession) => void;
   #drainWaiters: (() => void)[] = [];
   #closed = false;
@@ -80,10 +84,11 @@ export class ServerSession implements FrameHandler {
   }
 
   oversized(head: string, bytes: number): void {
-    const id = idFromHead(head) ?? null;
+    const headId = idFromHead(head) ?? null;
+    // An id already in flight belongs to another call: answering with it would fail that one.
+    const id = this.#inflight.has(headId) ? null : headId;
     const max = this.#conn.maxFrameBytes;
     const error = new RpcError('RESOURCE_EXHAUSTED', `request of ${bytes} bytes exceeds the frame limit of ${max} bytes`);
-    this.#inflight.get(id)?.abort(error); // a duplicate id must not hit a call in flight
     this.#send(encodeError(id, error));
   }
 
