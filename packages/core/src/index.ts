@@ -31,7 +31,16 @@ export {
   errorToWire,
   idFromHead,
 } from './envelope.js';
-export { type Transport, type Connection, type FrameHandler, type Listener, type Peer } from './transport.js';
+export {
+  type Transport,
+  type FrameTransport,
+  type CallTransport,
+  type Connection,
+  type FrameHandler,
+  type Listener,
+  type Peer,
+} from './transport.js';
+export { type Dispatcher, type IncomingCall, type CallOutcome } from './server/dispatcher.js';
 export {
   type CallOptions,
   type Channel,
@@ -55,3 +64,4 @@ export { connect, type ConnectOptions } from './client/connect.js';
 export { implement, type Handler, type Handlers, type ServiceImplementation } from './server/implement.js';
 export { serve, type Server, type ServeOptions } from './server/serve.js';
 export { memoryTransport, type MemoryTransportOptions } from './memory.js';
+export { openRpcDocument, DISCOVER_METHOD } from './openrpc.js';

@@ -33,6 +33,8 @@ export interface Schema<T = unknown> {
   readonly fields: readonly string[] | undefined;
   /** The schema this was made from (a zod type, a generated message type), for tools. */
   readonly source: unknown;
+  /** JSON Schema of the wire form, for OpenRPC (`rpc.discover`) and other tools. */
+  jsonSchema?(): Record<string, unknown>;
 }
 
 /** The typed value of a {@link Schema}. */
@@ -77,16 +79,21 @@ export function fromZod<Z extends z.ZodType>(type: Z): Schema<z.output<Z>> {
   const fields = type instanceof z.ZodObject ? Object.freeze(Object.keys(type.shape)) : undefined;
   const result = <T>(r: z.ZodSafeParseResult<T>): SchemaResult<T> =>
     r.success ? r : { success: false, issues: fromZodIssues(r.error.issues) };
+  let json: Record<string, unknown> | undefined;
+  // The wire form is the codec's input side, both ways (results are decoded by the client).
+  const jsonSchema = (): Record<string, unknown> =>
+    (json ??= z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
   if (!hasTransforms(type)) {
     // Plain JSON shapes: both directions are the same validation.
     const check = (value: unknown) => result(type.safeParse(value));
-    return { decode: check, encode: check, fields, source: type } as Schema<z.output<Z>>;
+    return { decode: check, encode: check, fields, source: type, jsonSchema } as Schema<z.output<Z>>;
   }
   return {
     decode: (wire) => result(z.safeDecode(type, wire as z.input<Z>)),
     encode: (value) => result(z.safeEncode(type, value)),
     fields,
     source: type,
+    jsonSchema,
   };
 }
 

@@ -5,7 +5,13 @@
  * a client and a server, and reports when a connection ends. It never
  * validates, never maps errors, never implements deadlines or retries:
  * core does that once for every transport.
+ *
+ * One transport has wire semantics of its own: gRPC. It is a
+ * {@link CallTransport}, which maps core's call model (deadline, metadata,
+ * status) onto its protocol instead of carrying the envelope.
  */
+import type { Channel } from './call.js';
+import type { Dispatcher } from './server/dispatcher.js';
 
 /** Who is on the other end of a connection, as far as the transport knows. */
 export interface Peer {
@@ -60,8 +66,9 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-/** A transport: the URL schemes it serves, and how to connect and listen. */
-export interface Transport {
+/** A frame transport: the URL schemes it serves, and how to connect and listen. */
+export interface FrameTransport {
+  readonly kind?: 'frames';
   /** URL schemes without the colon, e.g. `['unix', 'tcp']`. */
   readonly schemes: readonly string[];
   /**
@@ -75,3 +82,24 @@ export interface Transport {
    */
   listen(url: URL, accept: (connection: Connection) => FrameHandler): Promise<Listener>;
 }
+
+/**
+ * A transport with call semantics of its own (gRPC). Its client side is a
+ * {@link Channel}; its server side hands each call to core's
+ * {@link Dispatcher}, which validates, runs middleware and the handler,
+ * enforces the deadline and maps errors.
+ */
+export interface CallTransport {
+  readonly kind: 'calls';
+  readonly schemes: readonly string[];
+  /** A channel to the server at `url`; rejects with UNAVAILABLE when nobody answers. */
+  connect(url: URL): Promise<Channel>;
+  /**
+   * Serve the dispatcher's methods at `url`. The listener's `close` stops
+   * accepting calls; calls in flight are ended by core.
+   */
+  listen(url: URL, dispatcher: Dispatcher): Promise<Listener>;
+}
+
+/** Any transport. */
+export type Transport = FrameTransport | CallTransport;

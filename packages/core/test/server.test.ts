@@ -9,6 +9,7 @@ import {
   rawCall,
   serve,
   unary,
+  type FrameTransport,
 } from '../src/index.js';
 import { Calculator, handlers, world } from './fixtures.js';
 
@@ -79,18 +80,18 @@ describe('limits', () => {
     let ran = false;
     const w = await world({ handlers: { ...handlers(), add: () => ((ran = true), 0) } });
     try {
-      const raw = await w.transports[0]?.connect(new URL(w.url), {
+      const raw = await (w.transports[0] as FrameTransport).connect(new URL(w.url), {
         frame: (f) => frames.push(f),
         oversized: () => {},
         drain: () => {},
         closed: () => {},
       });
       const frames: string[] = [];
-      raw?.send('{"jsonrpc":"2.0","id":1,"method":"add","params":[1,2],"timeout":0}');
+      raw.send('{"jsonrpc":"2.0","id":1,"method":"add","params":[1,2],"timeout":0}');
       await new Promise((r) => setTimeout(r, 20));
       expect(JSON.parse(frames[0] as string)).toMatchObject({ id: 1, error: { data: { code: 'DEADLINE_EXCEEDED' } } });
       expect(ran).toBe(false);
-      raw?.close();
+      raw.close();
     } finally {
       await w.close();
     }

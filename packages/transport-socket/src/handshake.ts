@@ -4,7 +4,7 @@
  */
 import { RpcError } from '@interoffice/core';
 import { CHALLENGE, mac, macMatches, message, nonce, paramsOf, REFUSED, RESPONSE, WELCOME } from './auth.js';
-import type { SocketConnection } from './connection.js';
+import type { StreamConnection } from '@interoffice/core/ndjson';
 
 /** Handshake lines are short; a peer that has not authenticated gets no more room. */
 const HANDSHAKE_MAX_BYTES = 4096;
@@ -15,7 +15,7 @@ const HANDSHAKE_MAX_BYTES = 4096;
  * Rejects with the reason when the peer is refused.
  */
 export function serverHandshake(
-  conn: SocketConnection,
+  conn: StreamConnection,
   key: Buffer,
   timeoutMs: number,
   onAuthenticated: () => void,
@@ -56,7 +56,7 @@ export function serverHandshake(
 
 /** Client side: answer the challenge, then check that the server knows the key too. */
 export function clientHandshake(
-  conn: SocketConnection,
+  conn: StreamConnection,
   key: Buffer,
   timeoutMs: number,
   onAuthenticated: () => void,

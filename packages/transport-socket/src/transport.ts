@@ -15,7 +15,7 @@ import {
 } from '@interoffice/core';
 import { addressUrl, socketAddress, type SocketAddress } from './address.js';
 import { CHALLENGE_PREFIX } from './auth.js';
-import { SocketConnection } from './connection.js';
+import { StreamConnection } from '@interoffice/core/ndjson';
 import { clientHandshake, serverHandshake } from './handshake.js';
 import { removeStaleSocket } from './stale.js';
 
@@ -135,7 +135,8 @@ export function socketTransport(options: SocketTransportOptions = {}): Transport
       }
       const peer = { transport: address.kind, address: url.href, authenticated: false };
       const attach = (): void => conn.attach(handler);
-      const conn: SocketConnection = new SocketConnection(
+      const conn: StreamConnection = new StreamConnection(
+        socket,
         socket,
         { maxFrameBytes, maxBufferedBytes, pauseReads: false, peer },
         {
@@ -171,7 +172,7 @@ export function socketTransport(options: SocketTransportOptions = {}): Transport
         const from = address.kind === 'tcp' ? `${socket.remoteAddress}:${socket.remotePort}` : `${address.path}#${n}`;
         const peer = { transport: address.kind, address: from, authenticated: false };
         const ignore = { line: () => {}, oversized: () => {} };
-        const conn = new SocketConnection(socket, { maxFrameBytes, maxBufferedBytes, pauseReads: true, peer }, ignore);
+        const conn = new StreamConnection(socket, socket, { maxFrameBytes, maxBufferedBytes, pauseReads: true, peer }, ignore);
         if (key === undefined) {
           conn.attach(accept(conn));
           return;

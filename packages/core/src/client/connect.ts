@@ -19,7 +19,9 @@ export interface ConnectOptions {
  */
 export async function connect(address: string | URL, options: ConnectOptions): Promise<Channel> {
   const url = parseAddress(address);
-  const channel = new EnvelopeChannel(transportFor(url, options.transports), url);
+  const transport = transportFor(url, options.transports);
+  if (transport.kind === 'calls') return transport.connect(url);
+  const channel = new EnvelopeChannel(transport, url);
   await channel.open();
   return channel;
 }

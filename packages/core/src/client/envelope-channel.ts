@@ -13,7 +13,7 @@ import {
 } from '../envelope.js';
 import { RpcError } from '../error.js';
 import { metadataFromWire } from '../metadata.js';
-import type { Connection, FrameHandler, Transport } from '../transport.js';
+import type { Connection, FrameHandler, FrameTransport } from '../transport.js';
 import { DeadlineTimer } from '../deadline-timer.js';
 import { frameTooLarge } from '../frame-size.js';
 import { StreamQueue } from './stream-queue.js';
@@ -36,7 +36,7 @@ function backoff(attempt: number): number {
 }
 
 export class EnvelopeChannel implements Channel {
-  readonly #transport: Transport;
+  readonly #transport: FrameTransport;
   readonly #url: URL;
   #conn: Connection | undefined;
   #connecting: Promise<Connection> | undefined;
@@ -49,7 +49,7 @@ export class EnvelopeChannel implements Channel {
     (id) => this.#cancel(id, new RpcError('DEADLINE_EXCEEDED', 'deadline exceeded waiting for the response')),
   );
 
-  constructor(transport: Transport, url: URL) {
+  constructor(transport: FrameTransport, url: URL) {
     this.#transport = transport;
     this.#url = url;
   }

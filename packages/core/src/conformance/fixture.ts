@@ -88,10 +88,13 @@ export class Fixture {
     this.url = (this.server.urls[0] as URL).href;
   }
 
+  /** A connection that sends raw frames (frame transports only: a case that needs one is skipped otherwise). */
   async raw(): Promise<RawPeer> {
     const peer = new RawPeer();
     const url = new URL(this.url);
-    peer.connection = await transportFor(url, this.transports).connect(url, peer.handler);
+    const transport = transportFor(url, this.transports);
+    if (transport.kind === 'calls') throw new Error('raw frames need a frame transport; skip this case');
+    peer.connection = await transport.connect(url, peer.handler);
     this.#raw.push(peer);
     return peer;
   }

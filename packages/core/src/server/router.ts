@@ -1,4 +1,5 @@
 import { RpcError } from '../error.js';
+import { openRpcDocument } from '../openrpc.js';
 import type { MethodDescriptor, ServiceDescriptor } from '../service.js';
 import type { AnyHandler, ServiceImplementation } from './implement.js';
 
@@ -31,9 +32,21 @@ export class Router {
     }
   }
 
+  #discovery: string | undefined;
+
   /** Every route, for listings. */
   get routes(): IterableIterator<Route> {
     return this.#full.values();
+  }
+
+  /** The services served. */
+  get services(): ServiceDescriptor[] {
+    return [...new Set([...this.#full.values()].map((r) => r.service))];
+  }
+
+  /** The OpenRPC document of every service, as JSON text (made once). */
+  get discovery(): string {
+    return (this.#discovery ??= JSON.stringify(openRpcDocument(this.services)));
   }
 
   /** The route for `name`, or UNIMPLEMENTED saying why not. */

@@ -1,8 +1,10 @@
 import { parseAddress, transportFor } from '../address.js';
 import type { Middleware } from '../call.js';
 import { DEFAULT_TIMEOUT_MS } from '../client/client.js';
+import { RpcError } from '../error.js';
 import { stderrLogger, type Logger } from '../logger.js';
 import type { Connection, Listener, Transport } from '../transport.js';
+import { Dispatcher } from './dispatcher.js';
 import type { ServiceImplementation } from './implement.js';
 import { Router } from './router.js';
 import { ServerSession, type SessionOptions } from './session.js';
@@ -58,6 +60,7 @@ export async function serve(
     maxInFlight: options.maxInFlight ?? 10_000,
     logger: options.logger ?? stderrLogger,
   };
+  const dispatcher = new Dispatcher(sessionOptions);
   const sessions = new Set<ServerSession>();
   let closing = false;
   const accept = (conn: Connection): ServerSession => {
@@ -68,7 +71,10 @@ export async function serve(
   };
   const listeners: Listener[] = [];
   try {
-    for (const [i, url] of urls.entries()) listeners.push(await (transports[i] as Transport).listen(url, accept));
+    for (const [i, url] of urls.entries()) {
+      const transport = transports[i] as Transport;
+      listeners.push(transport.kind === 'calls' ? await transport.listen(url, dispatcher) : await transport.listen(url, accept));
+    }
   } catch (e) {
     await Promise.all(listeners.map((l) => l.close()));
     throw e;
@@ -78,12 +84,14 @@ export async function serve(
     async close({ graceMs = 5000 } = {}) {
       if (closing) return;
       closing = true;
-      await Promise.all(listeners.map((l) => l.close()));
-      const idle = Promise.all([...sessions].map((s) => s.shutdown()));
+      const stopped = Promise.all(listeners.map((l) => l.close()));
+      const idle = Promise.all([dispatcher.shutdown(), ...[...sessions].map((s) => s.shutdown())]);
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([idle, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
       clearTimeout(timer);
+      dispatcher.abortAll(new RpcError('UNAVAILABLE', 'the server closed'));
       for (const s of [...sessions]) s.close();
+      await stopped;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { runMiddleware, type Call, type CallContext, type Middleware } from '../call.js';
 import { RpcError } from '../error.js';
+import type { Logger } from '../logger.js';
 import type { Metadata } from '../metadata.js';
 import { describeIssues } from '../schema.js';
 import type { MethodDescriptor } from '../service.js';
@@ -13,8 +14,11 @@ import type { Route } from './router.js';
 export class ServerCall implements CallContext, Call {
   readonly side = 'server' as const;
   input: unknown = undefined;
-  /** What the server does when the deadline passes first (set once the call is waited on). */
-  expire: (() => void) | undefined = undefined;
+  /**
+   * Ends the call early — when its deadline passes first, or with `reason`
+   * when the server closes — answering the caller. Set once the call is waited on.
+   */
+  expire: ((reason?: RpcError) => void) | undefined = undefined;
   /** Stops a running stream's iterator, once it has one. */
   stop: (() => void) | undefined = undefined;
   // Both made on first use: most handlers of short calls touch neither.
@@ -95,3 +99,60 @@ export function invoke(route: Route, call: ServerCall, params: unknown, middlewa
   if (middleware.length === 0) return route.handler(call.input, call);
   return runMiddleware(middleware, call, async () => route.handler(call.input, call));
 }
+
+/** Check and encode a handler's output (`what`: result or item); INTERNAL, logged, when it does not fit. */
+export function encodeOutput(method: MethodDescriptor, value: unknown, logger: Logger, what = 'result'): unknown {
+  const r = method.output.encode(value);
+  if (r.success) return r.data;
+  logger.error(`${method.fullName} returned an invalid ${what}`, r.issues);
+  throw new RpcError('INTERNAL', `${method.fullName} returned an invalid ${what}`);
+}
+
+/** The error a caller may see: RpcErrors as they are, anything else a bare INTERNAL (logged here). */
+export function publicError(e: unknown, method: MethodDescriptor, logger: Logger): RpcError {
+  if (e instanceof RpcError) return e;
+  logger.error(`${method.fullName} failed`, e);
+  return new RpcError('INTERNAL', 'internal error');
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+function iteratorOf(value: unknown, method: string): AsyncIterator<unknown> | Iterator<unknown> {
+  const v = value as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
+  const asyncIt = v?.[Symbol.asyncIterator];
+  if (typeof asyncIt === 'function') return asyncIt.call(v);
+  const syncIt = v?.[Symbol.iterator];
+  if (typeof syncIt === 'function') return syncIt.call(v);
+  throw new RpcError('INTERNAL', `${method} must return an iterable (e.g. be an async generator)`);
+}
+
+/**
+ * Drive a stream handler's output into `sink`, one checked, encoded item at
+ * a time; `sink` may return a promise to make the handler wait
+ * (backpressure). Ends when the handler's iterator does, or quietly when the
+ * call is aborted (whoever aborted it answers the caller). Throws what the
+ * handler throws.
+ */
+export async function pumpItems(
+  call: ServerCall,
+  out: unknown,
+  sink: (wire: unknown) => void | Promise<void>,
+  logger: Logger,
+): Promise<void> {
+  const it = iteratorOf(await out, call.method.fullName);
+  call.stop = () => {
+    const r = it.return?.();
+    if (isThenable(r)) r.then(undefined, () => {}); // its error has nobody left to hear it
+  };
+  if (call.signal.aborted) call.stop();
+  for (;;) {
+    const r = await it.next();
+    if (call.signal.aborted || r.done) return;
+    const pending = sink(encodeOutput(call.method, r.value, logger, 'item'));
+    if (pending !== undefined) await pending;
+  }
+}
+
+export { isThenable };

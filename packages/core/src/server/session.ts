@@ -16,11 +16,12 @@ import {
 import { RpcError } from '../error.js';
 import { DeadlineTimer } from '../deadline-timer.js';
 import { frameTooLarge } from '../frame-size.js';
+import { DISCOVER_METHOD } from '../openrpc.js';
 import type { Logger } from '../logger.js';
 import { metadataFromWire, type Metadata } from '../metadata.js';
 import type { Connection, FrameHandler } from '../transport.js';
 import type { Route, Router } from './router.js';
-import { invoke, ServerCall } from './server-call.js';
+import { encodeOutput, invoke, isThenable, publicError, pumpItems, ServerCall } from './server-call.js';
 
 /** What every session of a server shares. */
 export interface SessionOptions {
@@ -37,10 +38,6 @@ export interface SessionOptions {
 type Respond = (frame: string | undefined) => void;
 
 const noMeta: Metadata = Object.freeze({}) as Metadata;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
 
 function invalidRequest(id: Id, why: string): string {
   return encodeError(id, new RpcError('INVALID_ARGUMENT', `invalid request: ${why}`), undefined, JsonRpcCode.INVALID_REQUEST);
@@ -160,6 +157,9 @@ export class ServerSession implements FrameHandler {
       this.#cancel((params as { id?: unknown } | undefined)?.id);
       return respond(undefined);
     }
+    if (method === DISCOVER_METHOD) {
+      return respond(hasId ? `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${this.#opts.router.discovery}}` : undefined);
+    }
     const route = this.#opts.router.resolve(method);
     if (route instanceof RpcError) {
       if (!hasId) this.#opts.logger.warn(`notification for unknown method ${method} dropped`);
@@ -206,7 +206,7 @@ export class ServerSession implements FrameHandler {
     }
     if (route.method.kind === 'serverStream') {
       this.#arm(id, call, timeout, respond);
-      void this.#pump(id, call, route, out, respond);
+      void this.#pump(id, call, out, respond);
     } else if (isThenable(out)) {
       this.#arm(id, call, timeout, respond);
       out.then(
@@ -240,17 +240,12 @@ export class ServerSession implements FrameHandler {
 
   #finish(id: Id, call: ServerCall, route: Route, value: unknown, respond: Respond): void {
     if (!this.#take(id, call)) return;
-    const encoded = route.method.output.encode(value);
-    if (!encoded.success) {
-      this.#opts.logger.error(`${route.method.fullName} returned an invalid result`, encoded.issues);
-      return respond(encodeError(id, new RpcError('INTERNAL', `${route.method.fullName} returned an invalid result`)));
-    }
     let frame: string;
     try {
-      frame = encodeResult(id, encoded.data, call.responseMetaIfSet);
+      frame = encodeResult(id, encodeOutput(route.method, value, this.#opts.logger), call.responseMetaIfSet);
     } catch (e) {
-      this.#opts.logger.error(`${route.method.fullName} returned a result JSON cannot carry`, e);
-      return respond(encodeError(id, new RpcError('INTERNAL', `${route.method.fullName} returned an invalid result`)));
+      // An invalid result, or one JSON cannot carry (a BigInt, a cycle).
+      return respond(encodeError(id, publicError(e, route.method, this.#opts.logger), call.responseMetaIfSet));
     }
     const tooLarge = frameTooLarge(frame, this.#conn.maxFrameBytes, 'response');
     respond(tooLarge === undefined ? frame : encodeError(id, tooLarge));
@@ -258,14 +253,7 @@ export class ServerSession implements FrameHandler {
 
   #fail(id: Id, call: ServerCall, e: unknown, respond: Respond): void {
     if (!this.#take(id, call)) return;
-    respond(encodeError(id, this.#publicError(call, e), call.responseMetaIfSet));
-  }
-
-  /** The error the caller may see: RpcErrors as they are, anything else as a bare INTERNAL. */
-  #publicError(call: ServerCall, e: unknown): RpcError {
-    if (e instanceof RpcError) return e;
-    this.#opts.logger.error(`${call.method.fullName} failed`, e);
-    return new RpcError('INTERNAL', 'internal error');
+    respond(encodeError(id, publicError(e, call.method, this.#opts.logger), call.responseMetaIfSet));
   }
 
   #cancel(id: unknown): void {
@@ -277,41 +265,19 @@ export class ServerSession implements FrameHandler {
     this.#send(encodeError(id, error, call.responseMetaIfSet));
   }
 
-  async #pump(id: Id, call: ServerCall, route: Route, out: unknown, respond: Respond): Promise<void> {
+  async #pump(id: Id, call: ServerCall, out: unknown, respond: Respond): Promise<void> {
+    const sink = (wire: unknown): Promise<void> | undefined => {
+      const frame = encodeItem(id, wire);
+      const tooLarge = frameTooLarge(frame, this.#conn.maxFrameBytes, 'stream item');
+      if (tooLarge !== undefined) throw tooLarge;
+      if (this.#conn.send(frame) || this.#closed) return undefined;
+      return new Promise<void>((r) => this.#drainWaiters.push(r));
+    };
     try {
-      const iterable = await out;
-      const it = iteratorOf(iterable, route.method.fullName);
-      call.stop = () => {
-        const r = it.return?.();
-        if (isThenable(r)) r.then(undefined, () => {}); // its error has nobody left to hear it
-      };
-      if (call.signal.aborted) call.stop();
-      for (;;) {
-        const r = await it.next();
-        if (this.#inflight.get(id) !== call) return;
-        if (r.done) break;
-        const encoded = route.method.output.encode(r.value);
-        if (!encoded.success) {
-          this.#opts.logger.error(`${route.method.fullName} yielded an invalid item`, encoded.issues);
-          throw new RpcError('INTERNAL', `${route.method.fullName} yielded an invalid item`);
-        }
-        const frame = encodeItem(id, encoded.data);
-        const tooLarge = frameTooLarge(frame, this.#conn.maxFrameBytes, 'stream item');
-        if (tooLarge !== undefined) throw tooLarge;
-        if (!this.#conn.send(frame) && !this.#closed) await new Promise<void>((r) => this.#drainWaiters.push(r));
-      }
+      await pumpItems(call, out, sink, this.#opts.logger);
       if (this.#take(id, call)) respond(encodeResult(id, null, call.responseMetaIfSet));
     } catch (e) {
       this.#fail(id, call, e, respond);
     }
   }
-}
-
-function iteratorOf(value: unknown, method: string): AsyncIterator<unknown> | Iterator<unknown> {
-  const v = value as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
-  const asyncIt = v?.[Symbol.asyncIterator];
-  if (typeof asyncIt === 'function') return asyncIt.call(v);
-  const syncIt = v?.[Symbol.iterator];
-  if (typeof syncIt === 'function') return syncIt.call(v);
-  throw new RpcError('INTERNAL', `${method} must return an iterable (e.g. be an async generator)`);
 }

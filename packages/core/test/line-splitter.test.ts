@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../src/framing.js';
+import { LineSplitter } from '../src/ndjson/line-splitter.js';
 
 function collect(max: number) {
   const lines: string[] = [];

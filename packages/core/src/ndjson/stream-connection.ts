@@ -1,18 +1,23 @@
 /**
- * One socket as a {@link Connection}: newline-delimited frames, and a server
- * that stops reading from a peer that does not read its responses.
+ * A byte stream as a {@link Connection}: newline-delimited frames over a
+ * readable and a writable (the same socket, or two FIFOs, or stdin and
+ * stdout), shared by every transport that frames that way.
  *
  * Writes: a frame is written at once, unless a burst is on — a read brought
  * several frames — in which case the frames sent until the end of the tick
  * are coalesced, a batch at most {@link BATCH} frames long. One call at a
  * time then costs no scheduling, and many calls in flight cost few writes;
  * capping the batch keeps both processes busy instead of taking turns.
+ *
+ * A server (`pauseReads`) stops reading from a peer that does not read its
+ * responses, so such a peer cannot grow the server's memory.
  */
-import type { Socket } from 'node:net';
-import { RpcError, type Connection, type FrameHandler, type Peer } from '@interoffice/core';
-import { LineSplitter, type LineSink } from './framing.js';
+import type { Readable, Writable } from 'node:stream';
+import { RpcError } from '../error.js';
+import type { Connection, FrameHandler, Peer } from '../transport.js';
+import { LineSplitter, type LineSink } from './line-splitter.js';
 
-export interface SocketConnectionOptions {
+export interface StreamConnectionOptions {
   maxFrameBytes: number;
   /** Bytes waiting to be written above which `send` reports backpressure. */
   maxBufferedBytes: number;
@@ -21,54 +26,74 @@ export interface SocketConnectionOptions {
   peer: Peer;
 }
 
-/** How long a closing socket may take to flush before it is destroyed. */
+/** How long a closing stream may take to flush before it is destroyed. */
 const CLOSE_GRACE_MS = 2000;
 /** Frames per write in a burst: small enough that the peer starts on the first batch early. */
 const BATCH = 16;
 
-export class SocketConnection implements Connection {
+export class StreamConnection implements Connection {
   readonly maxFrameBytes: number;
   readonly peer: Peer;
-  readonly #socket: Socket;
+  readonly #in: Readable;
+  readonly #out: Writable;
+  /** One duplex stream (a socket) rather than two. */
+  readonly #duplex: boolean;
   readonly #splitter: LineSplitter;
   readonly #maxBuffered: number;
   readonly #pauseReads: boolean;
   #handler: FrameHandler | undefined;
-  #out: string[] = [];
-  #outChars = 0;
+  #queued: string[] = [];
+  #queuedChars = 0;
   #burst = false;
   #linesThisRead = 0;
   #closed = false;
   #error: Error | undefined;
-  /** An error this side chose to close with; reported instead of the socket's. */
+  /** An error this side chose to close with; reported instead of the stream's. */
   #failure: RpcError | undefined;
-  /** Called once when the socket closes, before the handler hears of it. */
+  /** Called once when the connection closes, before the handler hears of it. */
   onClose: ((error: Error | undefined) => void) | undefined;
 
-  constructor(socket: Socket, options: SocketConnectionOptions, sink: LineSink) {
-    this.#socket = socket;
+  /** `sink` gets the lines until {@link attach} (a handshake may read them first). */
+  constructor(readable: Readable, writable: Writable, options: StreamConnectionOptions, sink: LineSink) {
+    this.#in = readable;
+    this.#out = writable;
+    this.#duplex = writable === (readable as unknown);
     this.maxFrameBytes = options.maxFrameBytes;
     this.peer = options.peer;
     this.#maxBuffered = options.maxBufferedBytes;
     this.#pauseReads = options.pauseReads;
     this.#splitter = new LineSplitter(options.maxFrameBytes, sink);
-    socket.on('data', (chunk: Buffer) => {
+    readable.on('data', (chunk: Buffer) => {
       this.#linesThisRead = 0;
       this.#splitter.push(chunk);
     });
-    socket.on('drain', () => {
+    writable.on('drain', () => {
       this.#relieve();
       this.#handler?.drain();
     });
-    socket.on('error', (e) => (this.#error ??= e));
-    socket.on('close', () => {
-      this.#closed = true;
-      const error =
-        this.#failure ??
-        (this.#error === undefined ? undefined : new RpcError('UNAVAILABLE', this.#error.message, { cause: this.#error }));
-      this.onClose?.(error);
-      this.#handler?.closed(error);
-    });
+    const onError = (e: Error): void => void (this.#error ??= e);
+    readable.on('error', onError);
+    const onClose = (): void => this.#onClosed();
+    readable.on('close', onClose);
+    if (!this.#duplex) {
+      writable.on('error', onError);
+      writable.on('close', onClose);
+      readable.on('end', onClose); // the other side closed its end
+    }
+  }
+
+  #onClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.#duplex) {
+      this.#in.destroy();
+      this.#out.destroy();
+    }
+    const error =
+      this.#failure ??
+      (this.#error === undefined ? undefined : new RpcError('UNAVAILABLE', this.#error.message, { cause: this.#error }));
+    this.onClose?.(error);
+    this.#handler?.closed(error);
   }
 
   /** Hand frames to `handler` from now on (after any handshake). */
@@ -101,17 +126,17 @@ export class SocketConnection implements Connection {
 
   /** Write one line now, bypassing coalescing (handshake lines). */
   writeLine(line: string): void {
-    if (!this.#closed) this.#socket.write(`${line}\n`);
+    if (!this.#closed) this.#out.write(`${line}\n`);
   }
 
   send(frame: string): boolean {
     if (this.#closed) return false;
     if (this.#burst) {
-      this.#out.push(frame);
-      this.#outChars += frame.length;
-      if (this.#out.length >= BATCH) this.#write();
+      this.#queued.push(frame);
+      this.#queuedChars += frame.length;
+      if (this.#queued.length >= BATCH) this.#write();
     } else {
-      this.#socket.write(`${frame}\n`);
+      this.#out.write(`${frame}\n`);
     }
     return this.#pressure();
   }
@@ -123,11 +148,11 @@ export class SocketConnection implements Connection {
   };
 
   #write(): void {
-    if (this.#out.length === 0 || this.#closed) return;
-    const out = this.#out;
-    this.#out = [];
-    this.#outChars = 0;
-    this.#socket.write(out.length === 1 ? `${out[0]}\n` : `${out.join('\n')}\n`);
+    if (this.#queued.length === 0 || this.#closed) return;
+    const out = this.#queued;
+    this.#queued = [];
+    this.#queuedChars = 0;
+    this.#out.write(out.length === 1 ? `${out[0]}\n` : `${out.join('\n')}\n`);
     this.#relieve();
   }
 
@@ -137,30 +162,34 @@ export class SocketConnection implements Connection {
    * peer has taken its responses.
    */
   #pressure(): boolean {
-    const room = this.#socket.writableLength + this.#outChars < this.#maxBuffered;
+    const room = this.#out.writableLength + this.#queuedChars < this.#maxBuffered;
     if (!room && this.#pauseReads && !this.#splitter.paused) {
       this.#splitter.pause();
-      this.#socket.pause();
+      this.#in.pause();
     }
     return room;
   }
 
   #relieve(): void {
-    if (!this.#splitter.paused || this.#socket.writableLength + this.#outChars >= this.#maxBuffered) return;
+    if (!this.#splitter.paused || this.#out.writableLength + this.#queuedChars >= this.#maxBuffered) return;
     this.#splitter.resume();
-    if (!this.#splitter.paused) this.#socket.resume();
+    if (!this.#splitter.paused) this.#in.resume();
   }
 
   close(): void {
     if (this.#closed) return;
     this.#write();
-    this.#socket.end();
-    setTimeout(() => this.#socket.destroy(), CLOSE_GRACE_MS).unref();
+    this.#out.end();
+    setTimeout(() => {
+      this.#out.destroy();
+      this.#onClosed();
+    }, CLOSE_GRACE_MS).unref();
   }
 
   /** Close at once, without flushing; the handler's `closed` gets `error`. */
   fail(error: RpcError): void {
     this.#failure ??= error;
-    this.#socket.destroy();
+    this.#in.destroy();
+    this.#out.destroy();
   }
 }

@@ -1,0 +1,6 @@
+/**
+ * Newline-delimited JSON framing over Node streams, for transports that
+ * frame that way (sockets, FIFOs, stdio): `@interoffice/core/ndjson`.
+ */
+export { LineSplitter, type LineSink } from './line-splitter.js';
+export { StreamConnection, type StreamConnectionOptions } from './stream-connection.js';
