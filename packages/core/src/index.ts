@@ -65,3 +65,12 @@ export { implement, type Handler, type Handlers, type ServiceImplementation } fr
 export { serve, type Server, type ServeOptions } from './server/serve.js';
 export { memoryTransport, type MemoryTransportOptions } from './memory.js';
 export { openRpcDocument, DISCOVER_METHOD } from './openrpc.js';
+export {
+  type EventBus,
+  type EventCarrier,
+  type EventDescriptor,
+  openEvents,
+  defineEvent,
+  publishEvent,
+  subscribeEvent,
+} from './events.js';

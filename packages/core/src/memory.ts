@@ -4,7 +4,8 @@
  * runs the whole envelope path, so what works here works on the wire.
  */
 import { RpcError } from './error.js';
-import type { Connection, FrameHandler, Listener, Transport } from './transport.js';
+import type { EventBus, EventCarrier } from './events.js';
+import type { Connection, FrameHandler, FrameTransport, Listener } from './transport.js';
 
 /** Options of {@link memoryTransport}. */
 export interface MemoryTransportOptions {
@@ -47,15 +48,42 @@ class MemoryConnection implements Connection {
 
 /**
  * Create an in-memory transport for `memory://<name>` URLs. Each instance is
- * its own namespace: servers are reachable only through the same instance.
+ * its own namespace: servers (and event channels) are reachable only through
+ * the same instance.
  */
-export function memoryTransport(options: MemoryTransportOptions = {}): Transport {
+export function memoryTransport(options: MemoryTransportOptions = {}): FrameTransport & EventCarrier {
   const maxFrameBytes = options.maxFrameBytes ?? 16 * 1024 * 1024;
   const listeners = new Map<string, (conn: Connection) => FrameHandler>();
   const keyOf = (url: URL): string => url.host + url.pathname;
   let clients = 0;
+  const channels = new Map<string, Set<(payload: string) => void>>();
   return {
     schemes: ['memory'],
+    async events(url): Promise<EventBus> {
+      const prefix = `${keyOf(url)}/`;
+      const mine = new Set<() => Promise<void>>();
+      return {
+        async publish(channel, payload) {
+          for (const listener of channels.get(prefix + channel) ?? []) queueMicrotask(() => listener(payload));
+        },
+        async subscribe(channel, listener) {
+          const key = prefix + channel;
+          const set = channels.get(key) ?? new Set();
+          channels.set(key, set);
+          const own = (payload: string): void => listener(payload); // one entry per subscription
+          set.add(own);
+          const stop = async (): Promise<void> => {
+            set.delete(own);
+            mine.delete(stop);
+          };
+          mine.add(stop);
+          return stop;
+        },
+        async close() {
+          for (const stop of [...mine]) await stop();
+        },
+      };
+    },
     async connect(url, handler) {
       const accept = listeners.get(keyOf(url));
       if (accept === undefined) throw new RpcError('UNAVAILABLE', `nothing listens at ${url.href}`);
