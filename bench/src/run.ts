@@ -37,6 +37,10 @@ const children: ChildProcess[] = [];
 const active: { row: Row; caller: Caller; tally: Tally }[] = [];
 try {
   for (const [i, row] of rows.entries()) {
+    if (row.available !== undefined && !(await row.available())) {
+      process.stderr.write(`skipping ${row.name}: not available on this machine\n`);
+      continue;
+    }
     const address = row.address.replace('$DIR', dir).replace('$N', String(i));
     const { child, url } = await startServer(row, address);
     children.push(child);

@@ -10,10 +10,14 @@ import { join } from 'node:path';
 import { connect, createClient } from '@interoffice/core';
 import { askAlice } from './ask.js';
 import { Calculator } from './service.js';
-import { transports } from './transports.js';
+import { demoEndpoints, transports } from './transports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'interoffice-demo-'));
-const listen = [`unix://${join(dir, 'calc.sock')}`, 'tcp://127.0.0.1:0'];
+const listen: string[] = [];
+for (const endpoint of demoEndpoints) {
+  if (endpoint.available === undefined || (await endpoint.available())) listen.push(endpoint.url.replace('$DIR', dir));
+  else console.log(`(not on this machine: ${endpoint.url})`);
+}
 
 const alice = spawn(process.execPath, [new URL('./alice.js', import.meta.url).pathname, ...listen.flatMap((u) => ['--listen', u])], {
   stdio: ['ignore', 'pipe', 'inherit'],

@@ -6,6 +6,15 @@ import { socketTransport } from '@interoffice/transport-socket';
 
 export const transports: Transport[] = [socketTransport()];
 
+/** Where the demo has Alice listen: one URL per transport (`$DIR` is a fresh temp folder). */
+export interface DemoEndpoint {
+  url: string;
+  /** Whether this machine offers it now (e.g. a Redis answering); left out of the demo otherwise. */
+  available?(): Promise<boolean>;
+}
+
+export const demoEndpoints: DemoEndpoint[] = [{ url: 'unix://$DIR/calc.sock' }, { url: 'tcp://127.0.0.1:0' }];
+
 /** Alice's default address: a unix socket in the temp folder. */
 export const defaultUrl = `unix://${join(tmpdir(), 'interoffice-calculator.sock')}`;
 

@@ -4,7 +4,7 @@
  */
 import { createConnection, createServer, type Server } from 'node:net';
 import { JSONRPCClient, JSONRPCServer } from 'json-rpc-2.0';
-import type { Caller } from './measure.js';
+import type { Caller } from '../measure.js';
 
 function lines(onLine: (line: string) => void): (chunk: string) => void {
   let rest = '';

@@ -4,7 +4,7 @@
  * writes each request as it is made and parses each reply line.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import type { Caller } from './measure.js';
+import type { Caller } from '../measure.js';
 
 export function rawEchoServer(): Server {
   return createServer({ noDelay: true }, (socket) => {

@@ -1,0 +1,21 @@
+/** What a bench row is: a named way of calling, its server, its baseline. */
+import type { Caller } from '../measure.js';
+
+export interface Row {
+  name: string;
+  /** The row this one is divided by; unset for baselines. */
+  baseline?: string;
+  /** The server kind (a key of some module's `servers`) its process runs. */
+  server: string;
+  /** Listen address; `$DIR` is a fresh temporary folder, `$N` the row's number. */
+  address: string;
+  /** Whether this machine can run the row now (a Redis answering, say); it is left out otherwise. */
+  available?(): Promise<boolean>;
+  client(url: URL): Promise<Caller>;
+}
+
+/**
+ * Starts one kind of bench server in the server process; resolves with the
+ * URL clients should use (a real port for port 0).
+ */
+export type StartServer = (url: URL) => Promise<URL>;
