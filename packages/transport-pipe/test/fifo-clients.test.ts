@@ -1,0 +1,88 @@
+/**
+ * Many clients on one FIFO server. Each client talks over a FIFO pair of its
+ * own, opened with one atomic line on the shared requests FIFO, so messages
+ * far larger than PIPE_BUF (4096) arrive whole however many clients write.
+ */
+import { execFile } from 'node:child_process';
+import { appendFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { connect, createClient, serve } from '@interoffice/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pipeTransport } from '../src/index.js';
+import { calculator, Calculator, Child, fixture, freshPath, memoryLogger, sleep, type Seen } from './helpers.js';
+
+const run = promisify(execFile);
+const transports = [pipeTransport()];
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function server(log = memoryLogger()) {
+  const seen: Seen = { calls: 0, aborted: [], echoed: [] };
+  const dir = freshPath('many');
+  // The transport reports refused openings to its own logger, as the socket transport does.
+  const s = await serve(calculator(seen), { listen: [`fifo://${dir}`], transports: [pipeTransport({ logger: log })], logger: log });
+  cleanups.push(() => s.close({ graceMs: 0 }));
+  return { dir, url: `fifo://${dir}`, seen, log };
+}
+
+describe('many clients', () => {
+  it('deliver messages of 256 KB whole while six client processes write at once', async () => {
+    const { url, seen } = await server();
+    const letters = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const bytes = 256 * 1024;
+    const clients = letters.map((l) => new Child(process.execPath, [fixture('fifo-writer.mjs'), url, l, '8', String(bytes)]));
+    for (const c of clients) cleanups.push(() => c.kill());
+    for (const c of clients) await c.line(/ok 8|WRONG/, 30_000);
+    expect(clients.map((c) => c.stdout.trim())).toEqual(letters.map(() => 'ok 8'));
+    // What the server received: each message one client's letter throughout, at full length.
+    expect(seen.echoed).toHaveLength(48);
+    for (const text of seen.echoed) {
+      expect(text.length).toBe(bytes);
+      expect(text).toMatch(/^([a-f])\d+:\1+$/);
+    }
+  });
+
+  it('open fifty connections at once, each answered on its own pair', async () => {
+    const { url } = await server();
+    const channels = await Promise.all(Array.from({ length: 50 }, () => connect(url, { transports })));
+    cleanups.push(() => Promise.all(channels.map((c) => c.close())));
+    const sums = await Promise.all(channels.map((c, i) => createClient(Calculator, c).add({ a: i, b: 1000 })));
+    expect(sums).toEqual(channels.map((_, i) => i + 1000));
+  });
+});
+
+describe('the requests FIFO', () => {
+  it('runs a notification written straight to it, as the seed writes to its pipe, and explains a call it cannot answer', async () => {
+    const { dir, seen, log } = await server();
+    const requests = join(dir, 'requests');
+    const note = '{"jsonrpc":"2.0","method":"echo","params":{"text":"from the shell"}}';
+    await run('sh', ['-c', `printf '%s\\n' '${note}' > ${requests}`]);
+    const call = '{"jsonrpc":"2.0","id":1,"method":"add","params":[2,5]}';
+    await run('sh', ['-c', `printf '%s\\n' '${call}' > ${requests}`]);
+    for (let i = 0; i < 100 && (seen.echoed.length === 0 || log.warnings.length === 0); i++) await sleep(20);
+    expect(seen.echoed).toEqual(['from the shell']);
+    expect(log.warnings.join('\n')).toMatch(/no way to answer a message written straight to .*requests.*"result":7/);
+  });
+
+  it('ignores bad openings with a warning and keeps serving', async () => {
+    const { dir, url, log } = await server();
+    const requests = join(dir, 'requests');
+    const opening = (id: string): string => `{"jsonrpc":"2.0","method":"rpc.fifo.open","params":{"id":"${id}"}}\n`;
+    appendFileSync(requests, opening('../../etc/passwd'));
+    appendFileSync(requests, opening('nobodyhere'));
+    writeFileSync(join(dir, 'planted.res'), 'a regular file');
+    symlinkSync(join(dir, 'planted.res'), join(dir, 'sneaky.res'));
+    appendFileSync(requests, opening('sneaky'));
+    appendFileSync(requests, `{"jsonrpc":"2.0","method":"rpc.fifo.open","params":{"id":"x"}${' '.repeat(5000)}}\n`);
+    for (let i = 0; i < 100 && log.warnings.length < 4; i++) await sleep(20);
+    expect(log.warnings.join('\n')).toMatch(/malformed id/);
+    expect(log.warnings.join('\n')).toMatch(/nobodyhere.req and nobodyhere.res must be FIFOs/);
+    expect(log.warnings.join('\n')).toMatch(/sneaky.req and sneaky.res must be FIFOs/);
+    expect(log.warnings.join('\n')).toMatch(/dropped a 50\d\d-byte line/);
+    const calc = createClient(Calculator, await connect(url, { transports }));
+    expect(await calc.add({ a: 2, b: 5 })).toBe(7);
+  });
+});
