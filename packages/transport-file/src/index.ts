@@ -1,1 +1,2 @@
-export {};
+export { fileTransport, type FileTransportOptions } from './transport.js';
+export { LockFile } from './lock.js';

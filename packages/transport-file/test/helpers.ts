@@ -1,0 +1,171 @@
+/** Test helpers: temp folders, a calculator service, Python peers, file access under the lock. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineService, implement, RpcError, unary, type CallContext } from '@interoffice/core';
+import { tryFlock } from '@interoffice/native';
+import { z } from 'zod';
+import { LockFile } from '../src/lock.js';
+
+const root = mkdtempSync(join(tmpdir(), 'io-file-'));
+let n = 0;
+
+/** Debian's interpreter, with python3-filelock (the `python3` first on PATH is another one). */
+export const python = '/usr/bin/python3';
+
+/** The seed article's unmodified "Files" programs. */
+export const seedAlice = new URL('../../../examples/python/file_alice.py', import.meta.url).pathname;
+export const seedBob = new URL('../../../examples/python/file_bob.py', import.meta.url).pathname;
+/** Our own Python example client (filelock and the standard library). */
+export const pythonClient = new URL('../../../examples/python/file_client.py', import.meta.url).pathname;
+
+/** A fresh folder (not created when `create` is false) and the shared file's path and URL in it. */
+export function place(create = true): { dir: string; path: string; url: string } {
+  const dir = join(root, `t${n++}`);
+  if (create) mkdirSync(dir, { mode: 0o700 });
+  const path = join(dir, 'shared.json');
+  return { dir, path, url: `file://${path}` };
+}
+
+export class AliceBroke extends RpcError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
+
+const Operands = z.object({ a: z.number(), b: z.number() });
+export const Calculator = defineService(
+  'Calculator',
+  {
+    add: unary({ input: Operands, output: z.number() }),
+    multiply: unary({ input: Operands, output: z.number() }),
+    divide: unary({ input: Operands, output: z.number() }),
+    echo: unary({ input: z.object({ text: z.string() }), output: z.string() }),
+    wait: unary({ input: z.object({ ms: z.number() }), output: z.string() }),
+  },
+  { errors: [AliceBroke] },
+);
+
+/** What the server saw: every call by a key the test chooses, and aborted waits. */
+export interface Seen {
+  calls: number;
+  aborted: unknown[];
+}
+
+export function calculator(seen: Seen = { calls: 0, aborted: [] }, onCall?: () => void) {
+  return implement(Calculator, {
+    add: ({ a, b }) => {
+      seen.calls++;
+      onCall?.();
+      return a + b;
+    },
+    multiply: ({ a, b }) => {
+      seen.calls++;
+      return a * b;
+    },
+    divide: ({ a, b }) => {
+      seen.calls++;
+      if (b === 0) throw new AliceBroke('division by zero');
+      return a / b;
+    },
+    echo: ({ text }) => {
+      seen.calls++;
+      return text;
+    },
+    wait: ({ ms }, ctx: CallContext) =>
+      new Promise((resolve, reject) => {
+        seen.calls++;
+        const t = setTimeout(() => resolve('waited'), ms);
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          seen.aborted.push(ctx.signal.reason);
+          reject(ctx.signal.reason);
+        });
+      }),
+  });
+}
+
+/** Read the shared file under its lock, as a well-behaved peer would. */
+export async function readLocked(path: string): Promise<string> {
+  return withLock(path, () => readFileSync(path, 'utf8'));
+}
+
+/** Write the shared file under its lock, in place (as the seed's programs do). */
+export async function writeLocked(path: string, text: string): Promise<void> {
+  await withLock(path, () => writeFileSync(path, text));
+}
+
+/** Run `fn` holding `<path>.lock`. */
+export async function withLock<T>(path: string, fn: () => T): Promise<T> {
+  const lock = new LockFile(`${path}.lock`);
+  try {
+    while (!lock.tryLock()) await sleep(1);
+    return fn();
+  } finally {
+    lock.close();
+  }
+}
+
+/** The entries of the shared file, parsed (under the lock). */
+export async function entries(path: string): Promise<Record<string, Record<string, unknown>>> {
+  return (JSON.parse(await readLocked(path)) as { commands: Record<string, Record<string, unknown>> }).commands;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Wait until `predicate` holds (a throw counts as not yet), checking every 10 ms; fails after `ms`. */
+export async function until(predicate: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  const holds = async (): Promise<boolean> => {
+    try {
+      return await predicate();
+    } catch {
+      return false;
+    }
+  };
+  while (!(await holds())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await sleep(10);
+  }
+}
+
+/** A Python process running `code` (argv after it), its output collected. */
+export function pythonProcess(code: string, args: string[], cwd?: string): ChildProcess & { output: () => string } {
+  const child = spawn(python, ['-u', '-c', code, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  return Object.assign(child, { output: () => out });
+}
+
+/** A Python process holding `filelock.FileLock(lockPath)` until killed; resolves once it holds it. */
+export async function pythonHoldsLock(lockPath: string): Promise<ChildProcess> {
+  const code = 'import sys, time, filelock\nwith filelock.FileLock(sys.argv[1]):\n    print("held", flush=True)\n    time.sleep(600)';
+  const child = pythonProcess(code, [lockPath]);
+  await until(() => child.output().includes('held'));
+  return child;
+}
+
+/** True when nobody holds the lock on `lockPath` (checked with flock, as filelock takes it). */
+export function lockIsFree(lockPath: string): boolean {
+  const lock = new LockFile(lockPath);
+  try {
+    return lock.tryLock();
+  } finally {
+    lock.close();
+  }
+}
+
+export { tryFlock };
+
+/** A logger that keeps what it is told. */
+export function memoryLogger(): { warnings: string[]; errors: string[]; warn(m: string): void; error(m: string): void } {
+  const log = {
+    warnings: [] as string[],
+    errors: [] as string[],
+    warn: (m: string) => void log.warnings.push(m),
+    error: (m: string) => void log.errors.push(m),
+  };
+  return log;
+}
