@@ -3,6 +3,8 @@
  * costs a comparison; the timer scans the table when the earliest deadline
  * it knows of comes (at most once a millisecond).
  */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
 export class DeadlineTimer<K, E> {
   readonly #entries: ReadonlyMap<K, E>;
   readonly #deadlineOf: (entry: E) => number;
@@ -32,7 +34,8 @@ export class DeadlineTimer<K, E> {
     clearTimeout(this.#timer);
     this.#at = at;
     // Unref'd: a pending call does not keep the process alive; its connection does.
-    this.#timer = setTimeout(this.#fire, Math.max(1, at - Date.now())).unref();
+    // setTimeout takes at most 2^31 - 1 ms (about 24.8 days); past that it fires at once.
+    this.#timer = setTimeout(this.#fire, Math.min(MAX_DELAY_MS, Math.max(1, at - Date.now()))).unref();
   }
 
   readonly #fire = (): void => {

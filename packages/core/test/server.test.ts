@@ -98,6 +98,38 @@ describe('limits', () => {
   });
 });
 
+describe('cancellation inside a batch', () => {
+  it('still answers the batch, with CANCELLED for the cancelled call', async () => {
+    const w = await world();
+    try {
+      const frames: string[] = [];
+      const raw = await (w.transports[0] as FrameTransport).connect(new URL(w.url), {
+        frame: (f) => frames.push(f),
+        oversized: () => {},
+        drain: () => {},
+        closed: () => {},
+      });
+      raw.send(
+        JSON.stringify([
+          { jsonrpc: '2.0', id: 1, method: 'wait', params: { ms: 10_000 } },
+          { jsonrpc: '2.0', id: 2, method: 'add', params: [1, 2] },
+        ]),
+      );
+      await new Promise((r) => setTimeout(r, 20));
+      raw.send('{"jsonrpc":"2.0","method":"rpc.cancel","params":{"id":1}}');
+      for (let i = 0; i < 100 && frames.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      const batch = JSON.parse(frames[0] as string) as { id: number }[];
+      expect(batch.sort((a, b) => a.id - b.id)).toMatchObject([
+        { id: 1, error: { data: { code: 'CANCELLED' } } },
+        { id: 2, result: 3 },
+      ]);
+      raw.close();
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('close', () => {
   it('lets calls in flight finish within the grace period and refuses new ones', async () => {
     const w = await world();

@@ -134,27 +134,33 @@ export function socketTransport(options: SocketTransportOptions = {}): Transport
         socket.setKeepAlive(true, KEEPALIVE_MS);
       }
       const peer = { transport: address.kind, address: url.href, authenticated: false };
-      const attach = (): void => conn.attach(handler);
+      const ignore = { line: () => {}, oversized: () => {} };
       const conn: StreamConnection = new StreamConnection(
         socket,
         socket,
         { maxFrameBytes, maxBufferedBytes, pauseReads: false, peer },
-        {
-          // Without a key, a challenge as the first line means the server wants one.
-          line(line) {
-            attach();
-            if (line.startsWith(CHALLENGE_PREFIX)) {
-              conn.fail(new RpcError('UNAUTHENTICATED', 'the server requires a shared key (authKey)'));
-            } else {
-              handler.frame(line);
-            }
-          },
-          oversized(head, bytes) {
-            attach();
-            handler.oversized(head, bytes);
-          },
-        },
+        ignore,
       );
+      // Without a key, a challenge as the first line means the server wants one.
+      let first = key === undefined;
+      const guarded: FrameHandler = {
+        frame(frame) {
+          if (first) {
+            first = false;
+            if (frame.startsWith(CHALLENGE_PREFIX)) {
+              return conn.fail(new RpcError('UNAUTHENTICATED', 'the server requires a shared key (authKey)'));
+            }
+          }
+          handler.frame(frame);
+        },
+        oversized: (head, bytes) => handler.oversized(head, bytes),
+        drain: () => handler.drain(),
+        closed: (error) => handler.closed(error),
+      };
+      // Attached at once (a handshake diverts lines until it is done), so a close
+      // before any frame still reaches the channel.
+      const attach = (): void => conn.attach(guarded);
+      if (key === undefined) attach();
       if (key !== undefined) {
         await clientHandshake(conn, key, handshakeTimeoutMs, attach);
         peer.authenticated = true;

@@ -62,6 +62,25 @@ describe('a client that dies mid-call', () => {
   });
 });
 
+describe('a server that closes a connection before sending anything', () => {
+  it('fails the next call at once instead of at its deadline', async () => {
+    const { createServer } = await import('node:net');
+    const path = socketPath();
+    // Accepts, then hangs up without a word (a dying server's backlog, a refusing proxy).
+    const rude = createServer((s) => setTimeout(() => s.destroy(), 50));
+    await new Promise<void>((r) => rude.listen(path, r));
+    cleanups.push(() => new Promise((r) => rude.close(r)));
+    const channel = await connect(`unix://${path}`, { transports: [socketTransport()] });
+    cleanups.push(() => channel.close());
+    await sleep(200);
+    const started = Date.now();
+    await expect(createClient(Calculator, channel).add({ a: 1, b: 1 }, { timeout: 20_000 })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
 describe('a server that dies mid-call', () => {
   it('fails the pending calls with UNAVAILABLE at once, and the client reconnects to its successor', async () => {
     const url = `unix://${socketPath()}`;

@@ -218,16 +218,18 @@ export class ServerSession implements FrameHandler {
     }
   }
 
-  /** Watch the deadline of a call that did not finish at once. */
+  /**
+   * A call that did not finish at once can be ended early — by its deadline,
+   * or by `rpc.cancel` — answering through its own `respond` (inside a batch,
+   * the batch's answer waits for it).
+   */
   #arm(id: Id, call: ServerCall, timeout: number, respond: Respond): void {
-    if (timeout === Infinity) return;
-    call.expire = () => {
+    call.expire = (reason = new RpcError('DEADLINE_EXCEEDED', `deadline of ${timeout} ms exceeded`)) => {
       if (!this.#take(id, call)) return;
-      const error = new RpcError('DEADLINE_EXCEEDED', `deadline of ${timeout} ms exceeded`);
-      call.abort(error);
-      respond(encodeError(id, error, call.responseMetaIfSet));
+      call.abort(reason);
+      respond(encodeError(id, reason, call.responseMetaIfSet));
     };
-    this.#deadlines.track(call.deadline);
+    if (timeout !== Infinity) this.#deadlines.track(call.deadline);
   }
 
   /** Remove a call from the table if it is still the one in flight under `id`. */
@@ -258,11 +260,7 @@ export class ServerSession implements FrameHandler {
 
   #cancel(id: unknown): void {
     if (!isId(id)) return;
-    const call = this.#inflight.get(id);
-    if (call === undefined || !this.#take(id, call)) return;
-    const error = new RpcError('CANCELLED', 'cancelled by the caller');
-    call.abort(error);
-    this.#send(encodeError(id, error, call.responseMetaIfSet));
+    this.#inflight.get(id)?.expire?.(new RpcError('CANCELLED', 'cancelled by the caller'));
   }
 
   async #pump(id: Id, call: ServerCall, out: unknown, respond: Respond): Promise<void> {
