@@ -1,3 +1,4 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { include: ['test/**/*.test.ts'] } });
+// Real processes (Node and Python peers, kill -9) on a shared, often busy machine: generous time.
+export default defineConfig({ test: { include: ['test/**/*.test.ts'], testTimeout: 30_000 } });

@@ -18,6 +18,12 @@ napi_value throw_errno(napi_env env, const char *call, int err) {
     case EACCES: name = "EACCES"; break;
     case ENOENT: name = "ENOENT"; break;
     case EEXIST: name = "EEXIST"; break;
+    case ESRCH: name = "ESRCH"; break;
+    case ENOSYS: name = "ENOSYS"; break;
+    case EPERM: name = "EPERM"; break;
+    case EAGAIN: name = "EAGAIN"; break;
+    case EMFILE: name = "EMFILE"; break;
+    case ENODEV: name = "ENODEV"; break;
     default: name = code;
   }
   napi_throw_error(env, name, message);
@@ -26,6 +32,10 @@ napi_value throw_errno(napi_env env, const char *call, int err) {
 
 static napi_value init(napi_env env, napi_value exports) {
   if (init_flock(env, exports) != napi_ok) return NULL;
+  if (init_shm(env, exports) != napi_ok) return NULL;
+  if (init_futex(env, exports) != napi_ok) return NULL;
+  if (init_waiter(env, exports) != napi_ok) return NULL;
+  if (init_pidfd(env, exports) != napi_ok) return NULL;
   return exports;
 }
 

@@ -1,8 +1,9 @@
 // Builds the addon with the node-gyp that npm bundles, against the Node headers on this
 // machine: nothing is downloaded. Run by `pnpm install` (this package's install script) and
-// by the root build when the addon is missing. Linux only; elsewhere it explains and skips.
+// by the root build when the addon is missing or older than its sources. Linux only; elsewhere
+// it explains and skips.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +14,14 @@ if (process.platform !== 'linux') {
   console.warn(`@interoffice/native: not built: ${process.platform} is not supported (Linux only)`);
   process.exit(0);
 }
-if (process.argv.includes('--if-missing') && existsSync(addon)) process.exit(0);
+// --if-missing: build only when the addon is missing or older than its sources.
+function upToDate() {
+  if (!existsSync(addon)) return false;
+  const built = statSync(addon).mtimeMs;
+  const sources = [join(here, 'binding.gyp'), ...readdirSync(join(here, 'native')).map((f) => join(here, 'native', f))];
+  return sources.every((f) => statSync(f).mtimeMs <= built);
+}
+if (process.argv.includes('--if-missing') && upToDate()) process.exit(0);
 
 function findNodeGyp() {
   const candidates = [

@@ -1,9 +1,28 @@
 /** Loads the compiled addon, with a clear error where it is missing or unsupported. */
 import { createRequire } from 'node:module';
 
+/** An opaque handle made by the C side (a waiter, an exit watch). */
+export type NativeHandle = { readonly __native: unique symbol };
+
 /** The functions the C side exports (native/*.c). */
 export interface Addon {
   flock(fd: number, operation: number, nonBlocking: boolean): boolean;
+  /** shm.c: map the first `length` bytes of `fd`, shared read-write. */
+  map(fd: number, length: number): ArrayBuffer;
+  /** shm.c: detach and unmap a buffer made by `map`. */
+  unmap(buffer: ArrayBuffer): void;
+  /** futex.c: wake up to `count` waiters on the word at `offset`. */
+  futexWake(buffer: ArrayBuffer, offset: number, count: number): number;
+  /** futex.c: a thread that waits on the word at `offset` and calls back when its value changes. */
+  waiterCreate(buffer: ArrayBuffer, offset: number, callback: () => void): NativeHandle;
+  waiterClose(waiter: NativeHandle): void;
+  /** futex.c: sched_yield(2). */
+  schedYield(): void;
+  /** futex.c: sched_getcpu(3). */
+  currentCpu(): number;
+  /** pidfd.c: call back once when process `pid` exits. */
+  watchExit(pid: number, callback: () => void): NativeHandle;
+  unwatchExit(watch: NativeHandle): void;
 }
 
 let loaded: Addon | undefined;
@@ -14,8 +33,9 @@ export function addon(): Addon {
     throw new Error(`@interoffice/native is not supported on ${process.platform}: it needs Linux`);
   }
   const require = createRequire(import.meta.url);
+  let candidate: Addon;
   try {
-    loaded = require('../build/Release/interoffice_native.node') as Addon;
+    candidate = require('../build/Release/interoffice_native.node') as Addon;
   } catch (e) {
     throw new Error(
       '@interoffice/native is not built: run `node packages/native/scripts/build.mjs` ' +
@@ -23,5 +43,9 @@ export function addon(): Addon {
       { cause: e },
     );
   }
+  if (typeof candidate.map !== 'function') {
+    throw new Error('@interoffice/native is out of date: rebuild it with `node packages/native/scripts/build.mjs`');
+  }
+  loaded = candidate;
   return loaded;
 }

@@ -1,0 +1,45 @@
+/**
+ * Shared memory between processes on one Linux host: `shm://<name>` is the
+ * segment /dev/shm/interoffice-<name>, with one pair of rings per client.
+ */
+import { RpcError, type Connection, type FrameHandler, type Listener, type Transport } from '@interoffice/core';
+import { connectShm } from './client.js';
+import { resolveOptions, type ShmTransportOptions } from './options.js';
+import { ShmServer } from './server.js';
+
+/** Why this platform cannot run the transport, if it cannot. */
+export function unsupported(platform: string = process.platform): RpcError | undefined {
+  if (platform === 'linux') return undefined;
+  return new RpcError(
+    'FAILED_PRECONDITION',
+    `shm: URLs are not supported on this platform (${platform}): the shared memory transport needs Linux ` +
+      '(POSIX shared memory in /dev/shm and futex wake-ups); use unix: here',
+  );
+}
+
+/**
+ * The shared memory transport, for `shm:` URLs.
+ *
+ * @example
+ * const transports = [shmTransport()];
+ * const server = await serve(impl, { listen: ['shm://calc'], transports });
+ * const calc = createClient(Calculator, await connect('shm://calc', { transports }));
+ */
+export function shmTransport(options: ShmTransportOptions = {}): Transport {
+  const resolved = resolveOptions(options);
+  return {
+    schemes: ['shm'],
+
+    async connect(url: URL, handler: FrameHandler): Promise<Connection> {
+      const why = unsupported();
+      if (why !== undefined) throw why;
+      return connectShm(url, handler, resolved);
+    },
+
+    async listen(url: URL, accept: (connection: Connection) => FrameHandler): Promise<Listener> {
+      const why = unsupported();
+      if (why !== undefined) throw why;
+      return ShmServer.listen(url, resolved, accept);
+    },
+  };
+}

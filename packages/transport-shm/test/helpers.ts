@@ -1,0 +1,127 @@
+/** Test helpers: fresh segment names, processes of the fixtures, waiting. */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { defineService, implement, RpcError, serve, serverStream, unary, type CallContext, type Server } from '@interoffice/core';
+import { z } from 'zod';
+import { shmTransport, type ShmTransportOptions } from '../src/index.js';
+
+let n = 0;
+
+/** A fresh shm URL, unique to this process and test; a segment left by a killed server is removed after the test. */
+export function shmUrl(): string {
+  const url = `shm://t-${process.pid}-${n++}`;
+  cleanups.unshift(() => rmSync(segmentPath(url), { force: true }));
+  return url;
+}
+
+/** The segment file of `url`. */
+export function segmentPath(url: string): string {
+  return `/dev/shm/interoffice-${new URL(url).host}`;
+}
+
+export const exists = (url: string): boolean => existsSync(segmentPath(url));
+
+export interface Seen {
+  calls: number;
+  aborted: unknown[];
+}
+
+// The same Calculator as fixtures/calc.mjs (which the child processes use).
+export class AliceBroke extends RpcError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
+
+const Operands = z.object({ a: z.number(), b: z.number() });
+export const Calculator = defineService(
+  'Calculator',
+  {
+    add: unary({ input: Operands, output: z.number() }),
+    multiply: unary({ input: Operands, output: z.number() }),
+    divide: unary({ input: Operands, output: z.number() }),
+    echo: unary({ input: z.object({ text: z.string() }), output: z.string() }),
+    wait: unary({ input: z.object({ ms: z.number() }), output: z.string() }),
+    blob: unary({ input: z.object({ bytes: z.number().int() }), output: z.string() }),
+    countdown: serverStream({ input: z.object({ from: z.number().int() }), output: z.number() }),
+  },
+  { errors: [AliceBroke] },
+);
+
+/** Handlers that count calls and keep the reasons of aborted waits. */
+export function calculator(seen: Seen = { calls: 0, aborted: [] }) {
+  return implement(Calculator, {
+    add: ({ a, b }) => (seen.calls++, a + b),
+    multiply: ({ a, b }) => (seen.calls++, a * b),
+    divide: ({ a, b }) => {
+      seen.calls++;
+      if (b === 0) throw new AliceBroke('division by zero');
+      return a / b;
+    },
+    echo: ({ text }) => (seen.calls++, text),
+    blob: ({ bytes }) => (seen.calls++, 'x'.repeat(bytes)),
+    wait: ({ ms }, ctx: CallContext) =>
+      new Promise<string>((resolve, reject) => {
+        seen.calls++;
+        const t = setTimeout(() => resolve('waited'), ms);
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          seen.aborted.push(ctx.signal.reason);
+          reject(ctx.signal.reason);
+        });
+      }),
+    countdown: async function* ({ from }) {
+      for (let i = from; i >= 0; i--) yield i;
+    },
+  });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once `check` holds; fails after `ms`. */
+export async function until(check: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await sleep(5);
+  }
+}
+
+/** Things to undo after each test. */
+export const cleanups: (() => unknown)[] = [];
+export async function cleanUp(): Promise<void> {
+  for (const c of cleanups.splice(0).reverse()) await c();
+}
+
+/** An in-process server on `url`; closed after the test. */
+export async function inProcess(url: string, options: ShmTransportOptions = {}): Promise<{ server: Server; seen: Seen }> {
+  const seen: Seen = { calls: 0, aborted: [] };
+  const server = await serve(calculator(seen), {
+    listen: [url],
+    transports: [shmTransport(options)],
+    logger: { warn: () => {}, error: () => {} },
+  });
+  cleanups.push(() => server.close({ graceMs: 0 }));
+  return { server, seen };
+}
+
+/** A fixture in a process of its own, killed after the test; resolves once it printed `ready` (or its first line). */
+export function child(script: 'calc-server.mjs' | 'calc-client.mjs', args: string[]): Promise<{ proc: ChildProcess; lines: string[] }> {
+  const proc = fork(new URL(`./fixtures/${script}`, import.meta.url), args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  cleanups.push(() => proc.kill('SIGKILL'));
+  const lines: string[] = [];
+  return new Promise((resolve, reject) => {
+    proc.stdout?.setEncoding('utf8').on('data', (text: string) => {
+      lines.push(...text.split('\n').filter((l) => l !== ''));
+      resolve({ proc, lines });
+    });
+    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code} before printing`)));
+  });
+}
+
+/** Kill with SIGKILL and wait for the exit. */
+export async function kill9(proc: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGKILL');
+  await exited;
+}
