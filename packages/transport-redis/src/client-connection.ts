@@ -1,0 +1,181 @@
+/**
+ * A client's side of the Redis transport, as one core {@link Connection}:
+ * each request frame is added to the service's request stream, tagged with
+ * this connection's client id; responses come back on the client's own
+ * reply list; cancellations and the goodbye go out on the control channel.
+ *
+ * A Redis restart does not close the connection: calls already queued
+ * keep waiting and complete if Redis kept them (persistence). If it lost
+ * them — the client's marker key is gone — the connection closes with
+ * UNAVAILABLE at once, so no call waits for an answer that cannot come.
+ */
+import { randomBytes } from 'node:crypto';
+import { encodeError, RpcError, type Connection, type FrameHandler, type Peer } from '@interoffice/core';
+import { codeOf, type Connector, type RedisClient } from './connector.js';
+import { callIds, cancelledId } from './frames.js';
+import type { Keys } from './keys.js';
+import type { ResolvedOptions } from './options.js';
+import { Outbox } from './outbox.js';
+import { LIVE_WORKERS } from './scripts.js';
+
+/** How long a client's marker lives without being renewed; renewed every third of it. */
+const MARKER_TTL_MS = 300_000;
+/** Responses taken from the reply list per read, at most. */
+const READ_BATCH = 512;
+
+const noop = (): void => {};
+
+export interface ClientSetup {
+  readonly connector: Connector;
+  readonly keys: Keys;
+  readonly service: string;
+  readonly options: ResolvedOptions;
+  readonly url: URL;
+}
+
+export class RedisClientConnection implements Connection {
+  readonly maxFrameBytes: number;
+  readonly peer: Peer;
+  /** This connection's client id: its reply list's name ends with it. */
+  readonly id = randomBytes(12).toString('base64url');
+  readonly #setup: ClientSetup;
+  readonly #handler: FrameHandler;
+  readonly #cmd: RedisClient;
+  readonly #reader: RedisClient;
+  readonly #marker: ReturnType<typeof setInterval>;
+  readonly #outbox: Outbox;
+  #closed = false;
+
+  private constructor(setup: ClientSetup, handler: FrameHandler, cmd: RedisClient, reader: RedisClient) {
+    this.#setup = setup;
+    this.#handler = handler;
+    this.#cmd = cmd;
+    this.#reader = reader;
+    this.maxFrameBytes = setup.options.maxFrameBytes;
+    this.peer = { transport: 'redis', address: setup.url.href };
+    const { keys, options, service, url } = setup;
+    this.#outbox = new Outbox({
+      cmd,
+      keys,
+      options,
+      service,
+      client: this.id,
+      refuse: (frame, error) => this.#refuse(frame, error),
+      noWorker: () => this.#shutdown(new RpcError('UNAVAILABLE', `no worker serves ${service} at ${url.href}`)),
+    });
+    this.#marker = setInterval(() => this.#checkMarker(), MARKER_TTL_MS / 3).unref();
+    cmd.on('ready', () => this.#checkMarker()); // after a reconnect: did Redis keep our requests?
+  }
+
+  /** Connect: both Redis connections, the marker, and (when workers are required) a live worker. */
+  static async open(setup: ClientSetup, handler: FrameHandler): Promise<RedisClientConnection> {
+    const cmd = await setup.connector.open('calls');
+    let reader: RedisClient | undefined;
+    try {
+      reader = await setup.connector.open('blocking');
+      if (setup.options.whenNoWorkers === 'fail' && (await LIVE_WORKERS.run(cmd, [setup.keys.workers], [])) === 0) {
+        throw new RpcError('UNAVAILABLE', `no worker serves ${setup.service} at ${setup.url.href}`);
+      }
+      const conn = new RedisClientConnection(setup, handler, cmd, reader);
+      await cmd.call('SET', setup.keys.client(conn.id), '1', 'PX', MARKER_TTL_MS);
+      void conn.#read();
+      return conn;
+    } catch (e) {
+      cmd.disconnect();
+      reader?.disconnect();
+      throw e instanceof RpcError ? e : new RpcError(codeOf(String(e)), `cannot open a client on ${setup.url.href}: ${String(e)}`);
+    }
+  }
+
+  send(frame: string): boolean {
+    if (this.#closed) return false;
+    const cancelled = cancelledId(frame);
+    if (cancelled !== undefined) {
+      void this.#control({ client: this.id, cancel: cancelled });
+      return true;
+    }
+    if (this.#cmd.status !== 'ready') {
+      const why = `${this.#setup.connector.where} is unreachable (reconnecting); the request was not sent`;
+      this.#refuse(frame, new RpcError('UNAVAILABLE', why));
+      return true;
+    }
+    this.#outbox.push(frame);
+    return true;
+  }
+
+  close(): void {
+    this.#shutdown(undefined);
+  }
+
+  /** Answer the calls of a frame that was not queued with `error`, as the server would have. */
+  #refuse(frame: string, error: RpcError): void {
+    const ids = callIds(frame);
+    if (ids.length === 0 || this.#closed) return; // notifications: nobody waits for them
+    const errors = ids.map((id) => encodeError(id, error));
+    const reply = frame.trimStart().startsWith('[') ? `[${errors.join(',')}]` : (errors[0] as string);
+    queueMicrotask(() => this.#deliver(reply));
+  }
+
+  #control(message: object): Promise<unknown> {
+    return this.#cmd.call('PUBLISH', this.#setup.keys.control, JSON.stringify(message)).catch(noop);
+  }
+
+  #deliver(frame: string): void {
+    if (this.#closed) return;
+    const max = this.maxFrameBytes;
+    const bytes = frame.length * 3 > max ? Buffer.byteLength(frame) : 0;
+    if (bytes > max) this.#handler.oversized(frame.slice(0, 256), bytes);
+    else this.#handler.frame(frame);
+  }
+
+  async #read(): Promise<void> {
+    const key = this.#setup.keys.replies(this.id);
+    while (!this.#closed) {
+      let reply: unknown;
+      try {
+        reply = await this.#reader.call('BLMPOP', 0, 1, key, 'LEFT', 'COUNT', READ_BATCH);
+      } catch {
+        if (this.#closed) return;
+        await new Promise((r) => setTimeout(r, 100)); // Redis is away; the reader reconnects by itself
+        continue;
+      }
+      const frames: unknown = Array.isArray(reply) ? reply[1] : undefined;
+      if (!Array.isArray(frames)) continue;
+      if (frames.length > 1) this.#outbox.burst = true;
+      for (const f of frames) {
+        if (typeof f !== 'string') continue;
+        try {
+          this.#deliver(f);
+        } catch {
+          // core handles every frame it is given; one that throws must not stop the reading
+        }
+      }
+      // Let the calls these answers end send their next requests before the next read is sent.
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
+  #checkMarker(): void {
+    if (this.#closed) return;
+    this.#cmd.call('PEXPIRE', this.#setup.keys.client(this.id), MARKER_TTL_MS).then((kept) => {
+      if (kept === 0) {
+        const why = `${this.#setup.connector.where} lost this client's queued requests (restarted without persistence?)`;
+        this.#shutdown(new RpcError('UNAVAILABLE', why));
+      }
+    }, noop);
+  }
+
+  #shutdown(error: RpcError | undefined): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#outbox.closed = true;
+    clearInterval(this.#marker);
+    // Workers abort what still runs for this client: nobody will read the answers.
+    const goodbye = this.#control({ client: this.id, closed: true });
+    const forget = this.#cmd.call('DEL', this.#setup.keys.client(this.id)).catch(noop);
+    // QUIT once the goodbye has gone out, or the connection could close before it.
+    void Promise.all([goodbye, forget]).then(() => this.#cmd.quit().catch(() => this.#cmd.disconnect()));
+    this.#reader.disconnect();
+    queueMicrotask(() => this.#handler.closed(error));
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * A client's outgoing requests, batched: the frames sent in one tick are
+ * queued by one ENQUEUE run, in order. A lone frame goes out at the end of
+ * its microtask queue, so a single call waits for no timer; while a burst is
+ * on (a read just brought several answers), until the end of the event loop turn.
+ */
+import { RpcError } from '@interoffice/core';
+import { codeOf, type RedisClient } from './connector.js';
+import type { Keys } from './keys.js';
+import type { ResolvedOptions } from './options.js';
+import { ENQUEUE } from './scripts.js';
+
+/** Frames per ENQUEUE run at most. */
+const MAX_BATCH = 128;
+
+export interface OutboxSetup {
+  readonly cmd: RedisClient;
+  readonly keys: Keys;
+  readonly options: ResolvedOptions;
+  readonly service: string;
+  /** The client id the entries carry. */
+  readonly client: string;
+  /** A frame was not queued: answer its calls with `error`. */
+  refuse(frame: string, error: RpcError): void;
+  /** No worker is alive (whenNoWorkers: 'fail'): nothing of that run was queued. */
+  noWorker(): void;
+}
+
+export class Outbox {
+  readonly #s: OutboxSetup;
+  #frames: string[] = [];
+  #scheduled = false;
+  /** A read brought several answers: the calls they end are likely to send again this turn. */
+  burst = false;
+  closed = false;
+
+  constructor(setup: OutboxSetup) {
+    this.#s = setup;
+  }
+
+  push(frame: string): void {
+    this.#frames.push(frame);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    if (this.burst) setImmediate(this.#flush);
+    else queueMicrotask(this.#flush);
+  }
+
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    this.burst = false;
+    const frames = this.#frames;
+    this.#frames = [];
+    if (this.closed) return;
+    for (let i = 0; i < frames.length; i += MAX_BATCH) this.#enqueue(frames.slice(i, i + MAX_BATCH));
+  };
+
+  #enqueue(frames: string[]): void {
+    const { cmd, keys, options, service, client } = this.#s;
+    const args = [options.maxQueueLength, options.whenNoWorkers === 'fail' ? '1' : '0', client, ...frames];
+    ENQUEUE.run(cmd, [keys.requests, keys.workers], args).then(
+      (queued) => {
+        if (queued === -1) return this.#s.noWorker();
+        const full = new RpcError('RESOURCE_EXHAUSTED', `the queue of ${service} holds ${options.maxQueueLength} requests (maxQueueLength): try again later`);
+        for (const f of frames.slice(typeof queued === 'number' ? queued : 0)) this.#s.refuse(f, full);
+      },
+      (e: Error) => {
+        const error = new RpcError(codeOf(e.message), `the request may not have been queued: ${e.message}`);
+        for (const f of frames) this.#s.refuse(f, error);
+      },
+    );
+  }
+}
