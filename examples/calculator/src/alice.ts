@@ -1,13 +1,15 @@
 /**
- * Alice serves the Calculator until stopped:
+ * Alice serves the Calculator until stopped — the zod one and the one from
+ * proto/calculator/v1/calculator.proto, on every URL:
  *   pnpm alice [--listen <url>]...   (default: a unix socket in the temp folder)
  */
 import { serve } from '@interoffice/core';
 import { calculatorHandlers } from './handlers.js';
+import { protoCalculatorHandlers } from './proto-handlers.js';
 import { defaultUrl, option, transports } from './transports.js';
 
 const listen = option(process.argv.slice(2), '--listen');
-const server = await serve(calculatorHandlers((text) => console.log(`note: ${text}`)), {
+const server = await serve([calculatorHandlers((text) => console.log(`note: ${text}`)), protoCalculatorHandlers()], {
   listen: listen.length > 0 ? listen : [defaultUrl],
   transports,
 });

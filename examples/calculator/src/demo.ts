@@ -14,9 +14,11 @@ import { demoEndpoints, transports } from './transports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'interoffice-demo-'));
 const listen: string[] = [];
+const spawned: string[] = [];
 for (const endpoint of demoEndpoints) {
-  if (endpoint.available === undefined || (await endpoint.available())) listen.push(endpoint.url.replace('$DIR', dir));
-  else console.log(`(not on this machine: ${endpoint.url})`);
+  const url = endpoint.url.replace('$DIR', dir);
+  if (endpoint.available !== undefined && !(await endpoint.available())) console.log(`(not on this machine: ${url})`);
+  else (endpoint.spawned ? spawned : listen).push(url);
 }
 
 const alice = spawn(process.execPath, [new URL('./alice.js', import.meta.url).pathname, ...listen.flatMap((u) => ['--listen', u])], {
@@ -27,18 +29,20 @@ const urls: string[] = await new Promise((resolve, reject) => {
   alice.once('exit', (code) => reject(new Error(`Alice exited with code ${code}`)));
   alice.stdout.setEncoding('utf8').on('data', (text: string) => {
     for (const m of text.matchAll(/listening on (\S+)/g)) found.push(m[1] as string);
-    if (found.length === listen.length) resolve(found);
+    if (found.length === listen.length) resolve([...found, ...spawned]);
   });
 });
 
 async function roundTrip(url: string): Promise<number> {
-  const calc = createClient(Calculator, await connect(url, { transports }));
+  const channel = await connect(url, { transports });
+  const calc = createClient(Calculator, channel);
   const times: number[] = [];
   for (let i = 0; i < 500; i++) {
     const t0 = performance.now();
     await calc.add({ a: i, b: 1 });
     times.push(performance.now() - t0);
   }
+  await channel.close();
   return (times.sort((a, b) => a - b)[times.length >> 1] as number) * 1000;
 }
 
@@ -59,7 +63,10 @@ for (const url of urls) {
   rows.push([new URL(url).protocol.slice(0, -1), url, answers.map((a) => a.answer.split(':')[0]).join(', '), ok ? 'yes' : 'NO', `${(await roundTrip(url)).toFixed(0)} µs`]);
 }
 
+// Let Alice finish her shutdown (her file server's last write) before the folder goes.
+const gone = new Promise((resolve) => alice.once('exit', resolve));
 alice.kill('SIGTERM');
+await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5000))]);
 rmSync(dir, { recursive: true, force: true });
 
 const header = ['transport', 'address', 'answers', 'as expected', 'round trip (p50)'];

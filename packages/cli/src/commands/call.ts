@@ -1,0 +1,84 @@
+/**
+ * `interoffice call <url> <method> ['<json params>']`: one call by name, on
+ * any transport, like grpcurl. The result is printed as JSON; a server
+ * stream prints one JSON line per item.
+ */
+import { connect, DEFAULT_TIMEOUT_MS, rawCall, type Channel, type ChannelCall, type Metadata } from '@interoffice/core';
+import { GrpcChannel } from '@interoffice/transport-grpc';
+import { numberOption, parseArgs, UsageError, type Parsed } from '../args.js';
+import type { Io } from '../io.js';
+import { CONNECT_OPTIONS, loadTransports } from '../transports.js';
+
+/** Request metadata from `-H key:value` options. */
+export function headers(p: Parsed): Metadata {
+  const meta: Metadata = {};
+  for (const h of p.options.get('--header') ?? []) {
+    const colon = h.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header wants key:value, got ${JSON.stringify(h)}`);
+    meta[h.slice(0, colon).trim().toLowerCase()] = h.slice(colon + 1).trim();
+  }
+  return meta;
+}
+
+function parseParams(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(`params must be JSON, got ${JSON.stringify(text)}`);
+  }
+}
+
+/** Whether the server says `method` is a server stream (gRPC reflection, or rpc.discover elsewhere). */
+async function isStream(channel: Channel, method: string): Promise<boolean> {
+  try {
+    if (channel instanceof GrpcChannel) {
+      const methods = [...(await channel.reflection()).methods.values()];
+      return methods.some((m) => (m.fullName === method || m.desc.name === method) && m.kind === 'serverStream');
+    }
+    const doc = (await rawCall(channel, 'rpc.discover', [], { timeout: 5000 })) as { methods?: { name?: string; 'x-interoffice-kind'?: string }[] };
+    const found = doc.methods?.find((m) => m.name === method || m.name?.endsWith(`.${method}`));
+    return found?.['x-interoffice-kind'] === 'serverStream';
+  } catch {
+    return false; // a server that cannot say is called as unary
+  }
+}
+
+export async function call(args: readonly string[], io: Io): Promise<number> {
+  const p = parseArgs(args, {
+    options: ['--timeout', '--header', ...CONNECT_OPTIONS],
+    flags: ['--stream', '--verbose'],
+    aliases: { '-H': '--header', '-v': '--verbose' },
+  });
+  const [url, method, json, ...rest] = p.positionals;
+  if (url === undefined || method === undefined || rest.length > 0) throw new UsageError('call takes <url> <method> [json params]');
+  const params = parseParams(json);
+  const timeout = numberOption(p, '--timeout', DEFAULT_TIMEOUT_MS);
+  const meta = headers(p);
+  const onResponseMeta = p.flags.has('--verbose') ? (m: Metadata) => io.err(`response metadata: ${JSON.stringify(m)}`) : undefined;
+  const channel = await connect(url, { transports: await loadTransports(p) });
+  try {
+    if (p.flags.has('--stream') || (await isStream(channel, method))) {
+      const streamCall: ChannelCall = {
+        method,
+        kind: 'serverStream',
+        descriptor: undefined,
+        params,
+        meta,
+        deadline: Date.now() + timeout,
+        signal: undefined,
+        waitForReady: false,
+        onResponseMeta,
+        errors: undefined,
+        decode: (wire) => wire,
+      };
+      for await (const item of channel.stream(streamCall)) io.out(JSON.stringify(item));
+    } else {
+      const result = await rawCall(channel, method, params, { timeout, meta, ...(onResponseMeta ? { onResponseMeta } : {}) });
+      io.out(JSON.stringify(result ?? null, null, 2));
+    }
+  } finally {
+    await channel.close();
+  }
+  return 0;
+}

@@ -1,0 +1,30 @@
+/** What each command takes, for `--help` and usage errors (kept apart so that help loads nothing else). */
+
+export const CALL_USAGE = `interoffice call <url> <method> ['<json params>'] [options]
+  params: a JSON object (by name) or array (positional); none for none
+  --timeout <ms>        deadline (30000)
+  -H, --header k:v      request metadata, repeatable
+  --stream              read the method as a server stream (found by itself when the server says)
+  -v, --verbose         print response metadata to stderr
+  --ca/--cert/--key <pem file>, --server-name <name>   TLS for grpcs://
+  --auth-key <key>      shared key for socket URLs (or INTEROFFICE_AUTH_KEY)
+  --transport <module>  a transport the CLI does not know, repeatable`;
+
+export const LIST_USAGE = `interoffice list <url> [--json] [connection options as for call]
+  gRPC: the services and methods server reflection reports
+  other transports: the methods of the server's rpc.discover (OpenRPC) document
+  --json   print the reflection summary or the OpenRPC document as JSON`;
+
+export const PUBLISH_USAGE = `interoffice publish <url> <channel> <payload> [connection options]`;
+
+export const SUBSCRIBE_USAGE = `interoffice subscribe <url> <channel> [--count <n>] [connection options]
+  prints each payload on its own line (newlines inside a payload as \\n) until stopped,
+  or until --count messages; prints "subscribed" to stderr once listening`;
+
+export const GEN_USAGE = `interoffice gen <proto dir | file.proto> --out <dir> [--check]
+    TypeScript from .proto files (compiled with buf, from npm): ts-proto message types
+    (x.ts) and Interoffice service descriptors (x.interoffice.ts) for every transport
+interoffice gen <module.js> --out <dir> [--service <name>]... [--check]
+    the zod services a (built) module exports, as .proto files for other languages
+    and OpenRPC documents (x.openrpc.json) for the JSON transports
+  --check   write nothing; exit 1 and name the files that differ from what would be generated`;

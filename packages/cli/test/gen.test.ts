@@ -1,0 +1,246 @@
+/**
+ * `interoffice gen`, run as a real process: .proto → TypeScript that runs
+ * over every transport; a zod service → a .proto that buf accepts and that
+ * describes exactly what the gRPC transport serves; `--check` for stale
+ * committed output.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { create, createFileRegistry, fromBinary, type DescMessage } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { connect, createClient, implement, memoryTransport, rawCall, RpcError, serve, type Schema, type ServiceDescriptor } from '@interoffice/core';
+import { grpcTransport, type GrpcChannel } from '@interoffice/transport-grpc';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, fixtures, repo, tmp } from './helpers.js';
+
+const packageDir = new URL('../', import.meta.url).pathname;
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+describe('gen: .proto → TypeScript', () => {
+  let out: string;
+  beforeAll(async () => {
+    out = tmp();
+    symlinkSync(join(packageDir, 'node_modules'), join(out, 'node_modules')); // so the generated code finds core and zod
+    writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+    const r = await cli(['gen', join(fixtures, 'proto'), '--out', out]);
+    expect(r).toMatchObject({ status: 0, stderr: '' });
+  });
+
+  it('writes ts-proto’s message types and Interoffice’s service descriptors, for the files asked and the types they import', () => {
+    expect(files(out).filter((f) => !f.startsWith('node_modules') && f !== 'package.json')).toEqual([
+      'google/protobuf/empty.ts',
+      'google/protobuf/struct.ts',
+      'google/protobuf/timestamp.ts',
+      'google/protobuf/wrappers.ts',
+      'rich/v1/common.interoffice.ts',
+      'rich/v1/common.ts',
+      'rich/v1/rich.interoffice.ts',
+      'rich/v1/rich.ts',
+    ]);
+    const text = readFileSync(join(out, 'rich/v1/rich.interoffice.ts'), 'utf8');
+    expect(text).toContain('Echo: unary({ input: ThingSchema, output: ThingSchema, description: "Echo a thing back." }),');
+    expect(text).toContain('List: serverStream({ input: EmptySchema, output: ThingSchema');
+    expect(text).toContain('// Upload: client streaming has no Interoffice call kind');
+    expect(text).not.toMatch(/\bany\b/); // ts-proto's files have `any`; ours do not
+  });
+
+  it('type-checks under the repository’s strict settings', () => {
+    writeFileSync(
+      join(out, 'tsconfig.json'),
+      JSON.stringify({ extends: join(repo, 'tsconfig.base.json'), compilerOptions: { typeRoots: [join(repo, 'node_modules/@types')], noEmit: true, composite: false, declaration: false, declarationMap: false, rootDir: '.' }, include: ['**/*.ts'], exclude: ['node_modules'] }),
+    );
+    const run = (): string => {
+      try {
+        return execFileSync(join(repo, 'node_modules/.bin/tsc'), ['-p', join(out, 'tsconfig.json')], { encoding: 'utf8', stdio: 'pipe' });
+      } catch (e) {
+        return String((e as { stdout?: string }).stdout);
+      }
+    };
+    expect(run()).toBe('');
+  });
+
+  it('runs over a JSON transport and over gRPC alike, with proto3 JSON checked on the way in', async () => {
+    const mod = (await import(join(out, 'rich/v1/rich.interoffice.ts'))) as { Rich: ServiceDescriptor; ThingSchema: Schema };
+    const Rich = mod.Rich as ServiceDescriptor<Record<string, never>>;
+    const kept: unknown[] = [];
+    const impl = implement(mod.Rich, {
+      Echo: (thing: unknown) => (kept.push(thing), thing),
+      List: async function* () {
+        yield* kept;
+      },
+      Clear: () => ((kept.length = 0), {}),
+    } as never);
+    const thing = {
+      big: 2 ** 40,
+      u: 7,
+      s: -3,
+      f64: 9,
+      fl: 0.5,
+      data: new Uint8Array([0, 1, 255]),
+      tags: ['a', 'b'],
+      counts: { x: 1 },
+      byId: { 5: { name: 'five' } },
+      inner: { name: 'in' },
+      color: 1,
+      size: 1,
+      maybe: 'here',
+      text: 'chosen',
+      number: undefined,
+      at: new Date('2026-01-02T03:04:05.006Z'),
+      wrapped: 42,
+      extra: { deep: [1, 'two', null] },
+      anyValue: 'anything',
+      snakeName: 'snake',
+      child: { ...emptyThing(), big: 1 },
+      label: { text: 'labelled' },
+    };
+    for (const [url, transports] of [
+      ['memory://rich', [memoryTransport()]],
+      ['grpc://127.0.0.1:0', [grpcTransport()]],
+    ] as const) {
+      kept.length = 0;
+      const server = await serve(impl, { listen: [url], transports: [...transports] });
+      const channel = await connect((server.urls[0] as URL).href, { transports: [...transports] });
+      try {
+        const client = createClient(Rich, channel) as unknown as Record<string, (input: unknown, o?: unknown) => Promise<unknown> & AsyncIterable<unknown>>;
+        expect(await client.Echo?.(thing)).toEqual({ ...thing, number: undefined });
+        const listed: unknown[] = [];
+        for await (const t of (client.List as (i: unknown) => AsyncIterable<unknown>)({})) listed.push(t);
+        expect(listed).toHaveLength(1);
+        expect(await client.Clear?.({})).toEqual({});
+        // A JSON caller, by name: proto3 JSON in and out, checked.
+        const json = url.startsWith('memory') ? await rawCall(channel, 'rich.v1.Rich.Echo', { big: '12', color: 'COLOR_RED', at: '2026-01-02T03:04:05Z' }) : undefined;
+        if (json !== undefined) expect(json).toMatchObject({ big: 12, color: 'COLOR_RED', at: '2026-01-02T03:04:05.000Z' });
+        const bad = await rawCall(channel, 'rich.v1.Rich.Echo', { big: 'many', color: 'PURPLE' }).catch((e: unknown) => e);
+        expect(bad).toBeInstanceOf(RpcError);
+        expect((bad as RpcError).code).toBe('INVALID_ARGUMENT');
+        expect(((bad as RpcError).details as { issues: { path: unknown[] }[] }).issues.map((i) => i.path[0]).sort()).toEqual(['big', 'color']);
+      } finally {
+        await channel.close();
+        await server.close({ graceMs: 0 });
+      }
+    }
+    // A handler's output that is not a Thing is caught on the way out.
+    const schema = mod.ThingSchema;
+    expect(schema.encode({ ...thing, big: 'not a number' }).success).toBe(false);
+    expect(schema.fields?.slice(0, 3)).toEqual(['big', 'u', 's']);
+  });
+
+  it('writes the same bytes every time (reproducible), and --check says so', async () => {
+    const again = tmp();
+    expect((await cli(['gen', join(fixtures, 'proto'), '--out', again])).status).toBe(0);
+    for (const f of files(again)) expect(readFileSync(join(again, f), 'utf8')).toBe(readFileSync(join(out, f), 'utf8'));
+    expect(await cli(['gen', join(fixtures, 'proto'), '--out', again, '--check'])).toMatchObject({ status: 0, stderr: '' });
+    writeFileSync(join(again, 'rich/v1/rich.interoffice.ts'), '// edited by hand\n');
+    const stale = await cli(['gen', join(fixtures, 'proto'), '--out', again, '--check']);
+    expect(stale.status).toBe(1);
+    expect(stale.stderr).toContain(`stale: ${join(again, 'rich/v1/rich.interoffice.ts')}`);
+  });
+});
+
+function emptyThing(): Record<string, unknown> {
+  return {
+    big: 0, u: 0, s: 0, f64: 0, fl: 0, data: new Uint8Array(), tags: [], counts: {}, byId: {}, inner: undefined, color: 0, size: 0,
+    maybe: undefined, text: undefined, number: undefined, at: undefined, wrapped: undefined, extra: undefined, anyValue: undefined,
+    snakeName: '', child: undefined, label: undefined,
+  };
+}
+
+describe('gen: what it cannot do', () => {
+  it('refuses google.protobuf.Duration and Any fields, naming them (ts-proto’s JSON for them is not proto3 JSON)', async () => {
+    const dir = tmp();
+    execFileSync('mkdir', ['-p', join(dir, 'd/v1')]);
+    writeFileSync(join(dir, 'buf.yaml'), 'version: v2\n');
+    writeFileSync(join(dir, 'd/v1/d.proto'), 'syntax = "proto3";\npackage d.v1;\nimport "google/protobuf/duration.proto";\nmessage Job { google.protobuf.Duration took = 1; }\n');
+    const r = await cli(['gen', dir, '--out', tmp()]);
+    expect([r.status, r.stderr]).toEqual([1, expect.stringContaining('d.v1.Job.took: google.protobuf.Duration is not supported by interoffice gen')]);
+  });
+});
+
+describe('gen: committed output', () => {
+  for (const out of ['examples/calculator/src/gen', 'bench/src/gen']) {
+    it(`${out} is what proto/ generates (CI fails when it is stale)`, async () => {
+      const r = await cli(['gen', 'proto', '--out', out, '--check']);
+      expect(r).toMatchObject({ status: 0, stderr: '' });
+    });
+  }
+});
+
+describe('gen: a zod service → .proto and OpenRPC', () => {
+  it('writes both, and buf compiles the .proto to exactly what the gRPC transport serves', async () => {
+    const out = tmp();
+    const r = await cli(['gen', join(fixtures, 'service.mjs'), '--service', 'kitchen.v1.Sink', '--service', 'calc.Calculator', '--out', out]);
+    expect(r.status).toBe(0);
+    expect(files(out)).toEqual(['calc/calculator.openrpc.json', 'calc/calculator.proto', 'kitchen/v1/sink.openrpc.json', 'kitchen/v1/sink.proto']);
+    const doc = JSON.parse(readFileSync(join(out, 'calc/calculator.openrpc.json'), 'utf8')) as { methods: { name: string }[] };
+    expect(doc.methods.map((m) => m.name)).toContain('calc.Calculator.add');
+    // buf (from npm) compiles what was exported...
+    const buf = createRequire(join(packageDir, 'package.json')).resolve('@bufbuild/buf/bin/buf');
+    writeFileSync(join(out, 'buf.yaml'), 'version: v2\n');
+    const image = execFileSync(process.execPath, [buf, 'build', out, '--exclude-source-info', '-o', '-#format=binpb']);
+    const compiled = createFileRegistry(fromBinary(FileDescriptorSetSchema, image));
+    // ...and a server of the same services describes the same messages, field by field.
+    const { Kitchen, Calculator } = (await import(join(fixtures, 'service.mjs'))) as Record<string, ServiceDescriptor>;
+    const handlers = (s: ServiceDescriptor) => Object.fromEntries(Object.keys(s.methods).map((m) => [m, () => undefined]));
+    const server = await serve([implement(Kitchen as ServiceDescriptor, handlers(Kitchen as ServiceDescriptor) as never), implement(Calculator as ServiceDescriptor, handlers(Calculator as ServiceDescriptor) as never)], {
+      listen: ['grpc://127.0.0.1:0'],
+      transports: [grpcTransport()],
+    });
+    const channel = (await connect((server.urls[0] as URL).href, { transports: [grpcTransport()] })) as GrpcChannel;
+    try {
+      const served = await channel.reflection();
+      let compared = 0;
+      for (const service of served.services.filter((s) => !s.typeName.startsWith('grpc.'))) {
+        const exported = compiled.getService(service.typeName);
+        expect(exported?.methods.map((m) => [m.name, m.methodKind, m.input.typeName, m.output.typeName])).toEqual(
+          service.methods.map((m) => [m.name, m.methodKind, m.input.typeName, m.output.typeName]),
+        );
+        for (const m of service.methods) {
+          for (const [a, b] of [[m.input, exported?.methods.find((x) => x.name === m.name)?.input]] as const) {
+            expect(shape(b)).toEqual(shape(a));
+            compared++;
+          }
+        }
+      }
+      expect(compared).toBe(Object.keys((Kitchen as ServiceDescriptor).methods).length + Object.keys((Calculator as ServiceDescriptor).methods).length);
+    } finally {
+      await channel.close();
+      await server.close({ graceMs: 0 });
+    }
+    void create;
+  });
+
+  it('refuses a zod type with no mapping, naming the field', async () => {
+    const r = await cli(['gen', join(fixtures, 'service.mjs'), '--service', 'Dated', '--out', tmp()]);
+    expect([r.status, r.stderr]).toEqual([1, 'error: calc.Dated.when input.at: z.date() has no protobuf mapping (dates are not JSON: use z.iso.datetime(), a string)\n']);
+  });
+});
+
+/** A message's structure, recursively: what must match for two peers to understand each other. */
+function shape(m: DescMessage | undefined, seen = new Set<string>()): unknown {
+  if (m === undefined) return undefined;
+  if (seen.has(m.typeName)) return m.typeName;
+  seen.add(m.typeName);
+  return {
+    name: m.typeName,
+    fields: m.fields.map((f) => ({
+      name: f.name,
+      number: f.number,
+      json: f.jsonName,
+      kind: f.fieldKind,
+      scalar: f.scalar,
+      presence: f.presence,
+      oneof: f.oneof?.name,
+      message: f.fieldKind === 'message' ? shape(f.message, seen) : f.fieldKind === 'list' && f.listKind === 'message' ? shape(f.message, seen) : undefined,
+      enum: f.fieldKind === 'enum' ? f.enum.values.map((v) => v.name) : undefined,
+    })),
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * The client side: core's Channel over a grpc-js Client. Typed calls find
+ * their messages in the method's descriptor; calls by name (`rawCall`, the
+ * CLI) learn them from the server by reflection. Deadlines, cancellation,
+ * metadata and status are gRPC's own.
+ */
+import { Metadata as GrpcMetadata, status as Status, type CallOptions, type Client, type StatusObject } from '@grpc/grpc-js';
+import { RpcError, type Channel, type ChannelCall, type Metadata } from '@interoffice/core';
+import { fromGrpcMetadata, isEmpty, toGrpcMetadata } from './metadata.js';
+import { requestJson } from './params.js';
+import { bindMethod, type MethodBinding } from './proto/binding.js';
+import { reflect, resolveMethod, type Reflection } from './reflection/client.js';
+import { fromStatus } from './status.js';
+import { StreamReader } from './stream-reader.js';
+
+const identity = (b: Buffer): Buffer => b;
+const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+const cancelled = (): RpcError => new RpcError('CANCELLED', 'the call was cancelled');
+
+/** What a call needs of its method: its path, kind and codecs. */
+type Route = Pick<MethodBinding, 'path' | 'kind' | 'request' | 'response'>;
+
+export class GrpcChannel implements Channel {
+  readonly #client: Client;
+  readonly #calls = new Set<{ cancel(): void }>();
+  #reflection: { at: number; value: Promise<Reflection> } | undefined;
+  #closed = false;
+
+  constructor(client: Client) {
+    this.#client = client;
+  }
+
+  /** The server's services as reflection reports them (asked once; `refresh` asks again). */
+  reflection(refresh = false): Promise<Reflection> {
+    if (refresh || this.#reflection === undefined) {
+      const value = reflect(this.#client);
+      const entry = { at: Date.now(), value };
+      value.catch(() => {
+        if (this.#reflection === entry) this.#reflection = undefined; // ask again next time
+      });
+      this.#reflection = entry;
+    }
+    return this.#reflection.value;
+  }
+
+  /** The route of a typed call, or (by reflection) of a call by name. */
+  #route(call: ChannelCall): Route | Promise<Route> {
+    if (call.descriptor !== undefined) {
+      try {
+        return bindMethod(call.descriptor);
+      } catch (e) {
+        throw new RpcError('UNIMPLEMENTED', `${call.method} cannot be called over gRPC: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    return this.#byName(call.method);
+  }
+
+  async #byName(name: string): Promise<Route> {
+    let found = resolveMethod(await this.reflection(), name);
+    // The server may have changed since we asked: ask once more before giving up.
+    if (found instanceof RpcError && Date.now() - (this.#reflection?.at ?? 0) > 1000) found = resolveMethod(await this.reflection(true), name);
+    if (found instanceof RpcError) throw found;
+    if (found.kind === undefined) throw new RpcError('UNIMPLEMENTED', `${name} streams from the client, which Interoffice does not call`);
+    return { path: found.path, kind: found.kind, request: found.request, response: found.response };
+  }
+
+  #prepare(call: ChannelCall, route: Route): { bytes: Buffer; metadata: GrpcMetadata; options: CallOptions } {
+    if (this.#closed) throw new RpcError('CANCELLED', 'the channel was closed');
+    const bytes = toBuffer(route.request.encode(requestJson(route.request, call.params, call.method)));
+    const metadata = toGrpcMetadata(call.meta);
+    if (call.waitForReady) metadata.setOptions({ waitForReady: true });
+    return { bytes, metadata, options: Number.isFinite(call.deadline) ? { deadline: call.deadline } : {} };
+  }
+
+  unary(call: ChannelCall): Promise<unknown> {
+    if (call.signal?.aborted) return Promise.reject(cancelled());
+    try {
+      const route = this.#route(call);
+      return route instanceof Promise ? route.then((r) => this.#unary(call, r)) : this.#unary(call, route);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  #unary(call: ChannelCall, route: Route): Promise<unknown> {
+    if (route.kind === 'serverStream') return Promise.reject(new RpcError('UNIMPLEMENTED', `${call.method} is a server stream: iterate it`));
+    const { bytes, metadata, options } = this.#prepare(call, route);
+    return new Promise((resolve, reject) => {
+      let reply: Buffer | undefined;
+      let headers: Metadata | undefined;
+      const c = this.#client.makeUnaryRequest(route.path, identity, identity, bytes, metadata, options, (_err, value) => (reply = value));
+      const onAbort = (): void => c.cancel();
+      call.signal?.addEventListener('abort', onAbort, { once: true });
+      this.#calls.add(c);
+      c.on('metadata', (m: GrpcMetadata) => (headers = fromGrpcMetadata(m)));
+      // grpc-js reports the status right after the callback, with the trailers.
+      c.on('status', (s: StatusObject) => {
+        this.#calls.delete(c);
+        call.signal?.removeEventListener('abort', onAbort);
+        const outcome = settle(call, s, headers);
+        if (outcome !== undefined) return reject(outcome);
+        try {
+          resolve(call.decode(route.response.decode(reply ?? Buffer.alloc(0))));
+        } catch (e) {
+          reject(RpcError.from(e, 'INTERNAL'));
+        }
+      });
+    });
+  }
+
+  stream(call: ChannelCall): AsyncIterable<unknown> {
+    return { [Symbol.asyncIterator]: () => this.#stream(call) };
+  }
+
+  async *#stream(call: ChannelCall): AsyncGenerator<unknown> {
+    if (call.signal?.aborted) throw cancelled();
+    const route = await this.#route(call);
+    if (route.kind !== 'serverStream') throw new RpcError('UNIMPLEMENTED', `${call.method} is not a server stream`);
+    const { bytes, metadata, options } = this.#prepare(call, route);
+    const c = this.#client.makeServerStreamRequest(route.path, identity, identity, bytes, metadata, options);
+    let headers: Metadata | undefined;
+    c.on('metadata', (m: GrpcMetadata) => (headers = fromGrpcMetadata(m)));
+    const reader = new StreamReader(c, (item) => call.decode(route.response.decode(item)), (s) => settle(call, s, headers));
+    const onAbort = (): void => c.cancel();
+    call.signal?.addEventListener('abort', onAbort, { once: true });
+    this.#calls.add(c);
+    try {
+      yield* reader;
+    } finally {
+      this.#calls.delete(c);
+      call.signal?.removeEventListener('abort', onAbort);
+      if (!reader.settled) c.cancel(); // left early: tell the server
+    }
+  }
+
+  async notify(call: ChannelCall): Promise<void> {
+    const route = await this.#route(call);
+    // Fire and forget: nobody waits for the (empty) answer.
+    this.#unary(call, route).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const c of this.#calls) c.cancel();
+    this.#client.close();
+  }
+}
+
+/** Report the response metadata; the call's error, or undefined when it succeeded. */
+function settle(call: ChannelCall, s: StatusObject, headers: Metadata | undefined): RpcError | undefined {
+  if (s.code !== Status.OK) {
+    const e = fromStatus(s, headers, call.errors);
+    if (!isEmpty(e.meta)) call.onResponseMeta?.(e.meta);
+    return e;
+  }
+  const meta = fromGrpcMetadata(s.metadata, { ...headers });
+  if (!isEmpty(meta)) call.onResponseMeta?.(meta);
+  return undefined;
+}

@@ -1,0 +1,141 @@
+/**
+ * The server side of one method: a grpc-js handler that decodes the request,
+ * hands the call to core's Dispatcher (validation, middleware, the handler,
+ * deadline, error mapping), and answers with a message or a status.
+ */
+import type {
+  handleServerStreamingCall,
+  handleUnaryCall,
+  Metadata as GrpcMetadata,
+  ServerUnaryCall,
+  ServerWritableStream,
+} from '@grpc/grpc-js';
+import { RpcError, type Dispatcher, type IncomingCall, type Logger, type Metadata, type Peer } from '@interoffice/core';
+import { fromGrpcMetadata, toGrpcMetadata } from './metadata.js';
+import { paramsOf } from './params.js';
+import type { MethodBinding } from './proto/binding.js';
+import { toStatus } from './status.js';
+
+/** What every handler of one server shares. */
+export interface ServerContext {
+  readonly dispatcher: Dispatcher;
+  readonly logger: Logger;
+  /** Count a call in flight; the returned function ends it. */
+  track(): () => void;
+}
+
+const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/** What unary and streaming calls have in common. */
+type SurfaceCall = Pick<ServerUnaryCall<Buffer, Buffer>, 'getAuthContext' | 'getPeer' | 'getDeadline' | 'request' | 'metadata'>;
+
+/** The caller, read from grpc-js only if the handler asks (most never do). */
+function peerOf(call: SurfaceCall): Peer {
+  return {
+    transport: 'grpc',
+    get address() {
+      return call.getPeer();
+    },
+    get authenticated() {
+      const cert = call.getAuthContext().sslPeerCertificate;
+      return cert !== undefined && Object.keys(cert).length > 0 ? true : undefined;
+    },
+  };
+}
+
+function incoming(call: SurfaceCall, b: MethodBinding, method: string, signal: AbortSignal): IncomingCall {
+  const d = call.getDeadline();
+  return {
+    method,
+    params: paramsOf(b.request, b.request.decode(call.request)),
+    meta: fromGrpcMetadata(call.metadata),
+    deadline: d instanceof Date ? d.getTime() : d,
+    peer: peerOf(call),
+    signal,
+  };
+}
+
+/** Trailers carrying the response metadata, when there is any gRPC can carry. */
+function trailers(meta: Metadata | undefined, logger: Logger): GrpcMetadata | undefined {
+  if (meta === undefined) return undefined;
+  try {
+    return toGrpcMetadata(meta);
+  } catch (e) {
+    logger.warn(`response metadata dropped: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Encode a handler's output; a value protobuf cannot hold is the server's fault (INTERNAL, logged). */
+function encode(b: MethodBinding, method: string, value: unknown, logger: Logger): Buffer {
+  try {
+    return toBuffer(b.response.encode(value));
+  } catch (e) {
+    logger.error(`${method} returned a value protobuf cannot encode`, e);
+    throw new RpcError('INTERNAL', `${method} returned a value protobuf cannot encode`);
+  }
+}
+
+export function unaryHandler(b: MethodBinding, method: string, ctx: ServerContext): handleUnaryCall<Buffer, Buffer> {
+  return (call, callback) => {
+    const ac = new AbortController();
+    let input: IncomingCall;
+    try {
+      input = incoming(call, b, method, ac.signal);
+    } catch (e) {
+      return callback(toStatus(RpcError.from(e, 'INVALID_ARGUMENT'), undefined));
+    }
+    const done = ctx.track();
+    let answered = false;
+    // grpc-js says 'cancelled' after every answer too: only one before it means the caller left.
+    call.once('cancelled', () => answered || ac.abort());
+    void ctx.dispatcher.unary(input).then((out) => {
+      answered = true;
+      try {
+        if (ac.signal.aborted) return; // nobody is waiting
+        if (out.error !== undefined) return callback(toStatus(out.error, out.meta));
+        let reply: Buffer;
+        try {
+          reply = encode(b, method, out.result, ctx.logger);
+        } catch (e) {
+          return callback(toStatus(e as RpcError, out.meta));
+        }
+        callback(null, reply, trailers(out.meta, ctx.logger));
+      } finally {
+        done(); // after the answer is on its way: a closing server waits for it
+      }
+    });
+  };
+}
+
+export function streamHandler(b: MethodBinding, method: string, ctx: ServerContext): handleServerStreamingCall<Buffer, Buffer> {
+  return (call: ServerWritableStream<Buffer, Buffer>) => {
+    const ac = new AbortController();
+    let input: IncomingCall;
+    try {
+      input = incoming(call, b, method, ac.signal);
+    } catch (e) {
+      call.emit('error', toStatus(RpcError.from(e, 'INVALID_ARGUMENT'), undefined));
+      return;
+    }
+    const done = ctx.track();
+    let answered = false;
+    call.once('cancelled', () => answered || ac.abort());
+    // Each item; when the client reads slower than the handler yields, wait for it.
+    const sink = (item: unknown): void | Promise<void> => {
+      if (call.write(encode(b, method, item, ctx.logger))) return;
+      return new Promise<void>((resolve) => {
+        call.once('drain', resolve);
+        ac.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    };
+    void ctx.dispatcher.stream(input, sink).then((out) => {
+      answered = true;
+      if (!ac.signal.aborted) {
+        if (out.error !== undefined) call.emit('error', toStatus(out.error, out.meta));
+        else call.end(trailers(out.meta, ctx.logger));
+      }
+      done();
+    });
+  };
+}

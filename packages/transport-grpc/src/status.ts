@@ -1,0 +1,60 @@
+/**
+ * Errors ↔ gRPC status: the canonical code is the status code (core's
+ * grpcStatus table), the message is the status message, and what gRPC has
+ * no place for — the error's class name and details — travels as JSON in
+ * the `interoffice-error-bin` trailer.
+ */
+import { Metadata as GrpcMetadata, type StatusObject } from '@grpc/grpc-js';
+import { codeFromGrpcStatus, errorFromWire, grpcStatus, jsonRpcCodeOf, type ErrorClass, type Metadata, type RpcError } from '@interoffice/core';
+import { ERROR_KEY, fromGrpcMetadata, toGrpcMetadata } from './metadata.js';
+
+/** What a server handler fails a call with (grpc-js reads these members). */
+export interface StatusError {
+  code: number;
+  details: string;
+  metadata: GrpcMetadata;
+}
+
+/** An RpcError (and the response metadata) as a gRPC status. */
+export function toStatus(error: RpcError, meta: Metadata | undefined): StatusError {
+  const metadata = new GrpcMetadata();
+  try {
+    toGrpcMetadata(meta, metadata);
+  } catch {
+    // response metadata gRPC cannot carry is dropped rather than hiding the error
+  }
+  const extra: { name?: string; details?: unknown } = {};
+  if (error.name !== 'RpcError' && error.name !== 'Error') extra.name = error.name;
+  if (error.details !== undefined) extra.details = error.details;
+  if (extra.name !== undefined || extra.details !== undefined) metadata.set(ERROR_KEY, Buffer.from(JSON.stringify(extra)));
+  return { code: grpcStatus[error.code], details: error.message, metadata };
+}
+
+/**
+ * A gRPC status (from any server, Interoffice or not) as an RpcError: of a
+ * declared class when the trailer names one. `headers` are the response's
+ * initial metadata, merged with the trailers into the error's `meta`.
+ */
+export function fromStatus(
+  status: Pick<StatusObject, 'code' | 'details' | 'metadata'>,
+  headers: Metadata | undefined,
+  classes: ReadonlyMap<string, ErrorClass> | undefined,
+): RpcError {
+  const code = codeFromGrpcStatus(status.code);
+  let extra: { name?: unknown; details?: unknown } = {};
+  const raw = status.metadata?.get(ERROR_KEY)[0];
+  if (Buffer.isBuffer(raw)) {
+    try {
+      const parsed: unknown = JSON.parse(raw.toString('utf8'));
+      if (typeof parsed === 'object' && parsed !== null) extra = parsed;
+    } catch {
+      // a peer's malformed detail: the status itself still stands
+    }
+  }
+  const meta = fromGrpcMetadata(status.metadata, { ...headers });
+  return errorFromWire(
+    { code: jsonRpcCodeOf(code), message: status.details, data: { code, name: extra.name, details: extra.details } },
+    meta,
+    classes,
+  );
+}
