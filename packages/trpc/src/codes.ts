@@ -1,0 +1,65 @@
+/**
+ * tRPC's error codes and Interoffice's canonical codes, mapped both ways.
+ *
+ * The two sets do not match one to one (tRPC's follow HTTP statuses,
+ * Interoffice's are gRPC's), so each direction is its own table. A tRPC error
+ * that crosses Interoffice between a tRPC server and a tRPC client keeps its
+ * exact tRPC code anyway: its shape travels with it (see `wire.ts`).
+ */
+import type { Code } from '@interoffice/core';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
+
+/** tRPC code → canonical code. */
+const toCanonical: Readonly<Record<TRPC_ERROR_CODE_KEY, Code>> = {
+  PARSE_ERROR: 'INVALID_ARGUMENT',
+  BAD_REQUEST: 'INVALID_ARGUMENT',
+  UNSUPPORTED_MEDIA_TYPE: 'INVALID_ARGUMENT',
+  UNPROCESSABLE_CONTENT: 'INVALID_ARGUMENT',
+  UNAUTHORIZED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'PERMISSION_DENIED',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'UNIMPLEMENTED',
+  NOT_IMPLEMENTED: 'UNIMPLEMENTED',
+  TIMEOUT: 'DEADLINE_EXCEEDED',
+  GATEWAY_TIMEOUT: 'DEADLINE_EXCEEDED',
+  CONFLICT: 'ALREADY_EXISTS',
+  PRECONDITION_FAILED: 'FAILED_PRECONDITION',
+  PRECONDITION_REQUIRED: 'FAILED_PRECONDITION',
+  PAYMENT_REQUIRED: 'FAILED_PRECONDITION',
+  PAYLOAD_TOO_LARGE: 'RESOURCE_EXHAUSTED',
+  TOO_MANY_REQUESTS: 'RESOURCE_EXHAUSTED',
+  CLIENT_CLOSED_REQUEST: 'CANCELLED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL',
+  BAD_GATEWAY: 'UNAVAILABLE',
+  SERVICE_UNAVAILABLE: 'UNAVAILABLE',
+};
+
+/** Canonical code → tRPC code. */
+const toTRPC: Readonly<Record<Code, TRPC_ERROR_CODE_KEY>> = {
+  CANCELLED: 'CLIENT_CLOSED_REQUEST',
+  UNKNOWN: 'INTERNAL_SERVER_ERROR',
+  INVALID_ARGUMENT: 'BAD_REQUEST',
+  DEADLINE_EXCEEDED: 'TIMEOUT',
+  NOT_FOUND: 'NOT_FOUND',
+  ALREADY_EXISTS: 'CONFLICT',
+  PERMISSION_DENIED: 'FORBIDDEN',
+  RESOURCE_EXHAUSTED: 'TOO_MANY_REQUESTS',
+  FAILED_PRECONDITION: 'PRECONDITION_FAILED',
+  ABORTED: 'CONFLICT',
+  OUT_OF_RANGE: 'BAD_REQUEST',
+  UNIMPLEMENTED: 'NOT_IMPLEMENTED',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+  UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  DATA_LOSS: 'INTERNAL_SERVER_ERROR',
+  UNAUTHENTICATED: 'UNAUTHORIZED',
+};
+
+/** The canonical code for a tRPC error code (`NOT_FOUND` → `NOT_FOUND`, `FORBIDDEN` → `PERMISSION_DENIED`). */
+export function codeFromTRPC(code: TRPC_ERROR_CODE_KEY): Code {
+  return toCanonical[code] ?? 'UNKNOWN';
+}
+
+/** The tRPC error code for a canonical code (`DEADLINE_EXCEEDED` → `TIMEOUT`). */
+export function trpcCodeOf(code: Code): TRPC_ERROR_CODE_KEY {
+  return toTRPC[code] ?? 'INTERNAL_SERVER_ERROR';
+}
