@@ -4,7 +4,8 @@
  * turns (short slices, alternating), so drift in the machine's load hits
  * all rows alike: compare ratios within a run, never times across runs.
  *
- *   pnpm bench     env: BENCH_CALLS=20000 BENCH_MS=3000 BENCH_TURNS=10 BENCH_INFLIGHT=64
+ *   pnpm bench     env: BENCH_CALLS=20000 BENCH_MS=3000 BENCH_TURNS=10 BENCH_INFLIGHT=64,
+ *                  BENCH_ROWS=<pattern> (only matching rows and their baselines)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,13 @@ const calls = Number(process.env.BENCH_CALLS ?? 20_000);
 const ms = Number(process.env.BENCH_MS ?? 3000);
 const turns = Number(process.env.BENCH_TURNS ?? 10);
 const inFlight = Number(process.env.BENCH_INFLIGHT ?? 64);
+/** BENCH_ROWS: a pattern; only the rows whose names match run (with their baselines). */
+const only = process.env.BENCH_ROWS === undefined ? undefined : new RegExp(process.env.BENCH_ROWS, 'i');
+const wanted = new Set(
+  only === undefined
+    ? rows.map((r) => r.name)
+    : rows.filter((r) => only.test(r.name)).flatMap((r) => [r.name, ...(r.baseline === undefined ? [] : [r.baseline])]),
+);
 const dir = mkdtempSync(join(tmpdir(), 'io-bench-'));
 
 async function startServer(row: Row, address: string): Promise<{ child: ChildProcess; url: URL }> {
@@ -37,6 +45,7 @@ const children: ChildProcess[] = [];
 const active: { row: Row; caller: Caller; tally: Tally }[] = [];
 try {
   for (const [i, row] of rows.entries()) {
+    if (!wanted.has(row.name)) continue;
     if (row.available !== undefined && !(await row.available())) {
       process.stderr.write(`skipping ${row.name}: not available on this machine\n`);
       continue;
@@ -45,11 +54,12 @@ try {
     const { child, url } = await startServer(row, address);
     children.push(child);
     const caller = await row.client(url);
-    for (let w = 0; w < 2000; w++) await caller.call(); // warm up both sides' JITs
+    const warmUp = Math.min(2000, row.calls ?? 2000);
+    for (let w = 0; w < warmUp; w++) await caller.call(); // warm up both sides' JITs
     active.push({ row, caller, tally: new Tally() });
   }
   for (let t = 0; t < turns; t++) {
-    for (const a of active) await a.tally.latencyTurn(a.caller, Math.ceil(calls / turns));
+    for (const a of active) await a.tally.latencyTurn(a.caller, Math.ceil(Math.min(calls, a.row.calls ?? calls) / turns));
   }
   for (let t = 0; t < turns; t++) {
     for (const a of active) await a.tally.throughputTurn(a.caller, inFlight, ms / turns);

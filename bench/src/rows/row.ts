@@ -9,6 +9,8 @@ export interface Row {
   server: string;
   /** Listen address; `$DIR` is a fresh temporary folder, `$N` the row's number. */
   address: string;
+  /** At most this many sequential (and warm-up) calls: for rows that take long per call. */
+  calls?: number;
   /** Whether this machine can run the row now (a Redis answering, say); it is left out otherwise. */
   available?(): Promise<boolean>;
   client(url: URL): Promise<Caller>;
