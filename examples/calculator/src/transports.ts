@@ -11,7 +11,8 @@ import { shmTransport } from '@interoffice/transport-shm';
 import { socketTransport } from '@interoffice/transport-socket';
 
 /** What `connect('stdio:')` starts: Alice on her own stdin and stdout (`pnpm bob --connect stdio:`). */
-const aliceOnStdio = [process.execPath, fileURLToPath(new URL('./alice.js', import.meta.url)), '--listen', 'stdio:'];
+// The built program: this module also runs from src/ under the tests.
+const aliceOnStdio = [process.execPath, fileURLToPath(new URL('../dist/alice.js', import.meta.url)), '--listen', 'stdio:'];
 
 export const transports: Transport[] = [
   socketTransport(),
