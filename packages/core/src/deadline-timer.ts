@@ -6,14 +6,14 @@
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
 export class DeadlineTimer<K, E> {
-  readonly #entries: ReadonlyMap<K, E>;
+  readonly #entries: Iterable<readonly [K, E]>;
   readonly #deadlineOf: (entry: E) => number;
   readonly #expire: (key: K, entry: E) => void;
   #at = Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** `expire` is called for each entry whose deadline has passed; it should remove it. */
-  constructor(entries: ReadonlyMap<K, E>, deadlineOf: (entry: E) => number, expire: (key: K, entry: E) => void) {
+  constructor(entries: Iterable<readonly [K, E]>, deadlineOf: (entry: E) => number, expire: (key: K, entry: E) => void) {
     this.#entries = entries;
     this.#deadlineOf = deadlineOf;
     this.#expire = expire;

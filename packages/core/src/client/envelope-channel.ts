@@ -14,6 +14,7 @@ import {
 import { RpcError } from '../error.js';
 import { metadataFromWire } from '../metadata.js';
 import type { Connection, FrameHandler, FrameTransport } from '../transport.js';
+import { CallTable } from '../call-table.js';
 import { DeadlineTimer } from '../deadline-timer.js';
 import { frameTooLarge } from '../frame-size.js';
 import { StreamQueue } from './stream-queue.js';
@@ -42,7 +43,7 @@ export class EnvelopeChannel implements Channel {
   #connecting: Promise<Connection> | undefined;
   #closed = false;
   #nextId = 1;
-  readonly #pending = new Map<number, Pending>();
+  readonly #pending = new CallTable<Pending, number>();
   readonly #deadlines = new DeadlineTimer(
     this.#pending,
     (p) => p.call.deadline,

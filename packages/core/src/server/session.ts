@@ -14,6 +14,7 @@ import {
   type Id,
 } from '../envelope.js';
 import { RpcError } from '../error.js';
+import { CallTable } from '../call-table.js';
 import { DeadlineTimer } from '../deadline-timer.js';
 import { frameTooLarge } from '../frame-size.js';
 import { DISCOVER_METHOD } from '../openrpc.js';
@@ -46,7 +47,7 @@ function invalidRequest(id: Id, why: string): string {
 export class ServerSession implements FrameHandler {
   readonly #conn: Connection;
   readonly #opts: SessionOptions;
-  readonly #inflight = new Map<Id, ServerCall>();
+  readonly #inflight = new CallTable<ServerCall>();
   readonly #deadlines = new DeadlineTimer(
     this.#inflight,
     (call) => call.deadline,
