@@ -1,65 +1,39 @@
 /**
  * The gRPC transport against bare @grpc/grpc-js, in the same run, on the
- * same contract (proto/calculator/v1/calculator.proto, Add). The bare row
- * encodes Operands and decodes Result by hand, as ts-proto's encode/decode
- * do (bench has no protobuf runtime to run ts-proto's binary stubs with), so
- * it is, if anything, the faster baseline. A last row divides the gRPC
- * transport by the socket transport on TCP.
+ * same contract (proto/calculator/v1/calculator.proto, Add). The bare row is
+ * what a grpc-js + ts-proto user writes: the stubs `interoffice gen proto
+ * --out bench/src/gen --grpc-js` generates into gen/grpc-js (ts-proto with
+ * outputEncodeMethods=true, outputServices=grpc-js: Operands.encode/decode,
+ * Result.encode/decode over @bufbuild/protobuf/wire), the generated
+ * `CalculatorClient` on the client side and `server.addService(CalculatorService,
+ * …)` on the server. A last row divides the gRPC transport by the socket
+ * transport on TCP.
  */
 import * as grpc from '@grpc/grpc-js';
 import { connect, createClient, implement, serve } from '@interoffice/core';
 import { grpcTransport } from '@interoffice/transport-grpc';
 import { Calculator } from '../gen/calculator/v1/calculator.interoffice.js';
+import { CalculatorClient, CalculatorService, type CalculatorServer, type Result } from '../gen/grpc-js/calculator/v1/calculator.js';
 import type { Caller } from '../measure.js';
 import { Bench, benchImpl } from '../service.js';
 import type { Row, StartServer } from './row.js';
 
-const ADD = '/calculator.v1.Calculator/Add';
-const identity = (b: Buffer): Buffer => b;
-
-/** Operands { double a = 1; double b = 2; } as ts-proto writes it (zeros left out). */
-function encodeOperands(a: number, b: number): Buffer {
-  const out = Buffer.allocUnsafe(18);
-  let o = 0;
-  if (a !== 0) {
-    out[o++] = 0x09;
-    o = out.writeDoubleLE(a, o);
-  }
-  if (b !== 0) {
-    out[o++] = 0x11;
-    o = out.writeDoubleLE(b, o);
-  }
-  return out.subarray(0, o);
-}
-
-/** Operands or Result: the doubles of fields 1 and 2, by tag. */
-function decodeDoubles(buf: Buffer): [number, number] {
-  const v: [number, number] = [0, 0];
-  for (let o = 0; o + 9 <= buf.length; o += 9) {
-    const tag = buf[o];
-    if (tag === 0x09) v[0] = buf.readDoubleLE(o + 1);
-    else if (tag === 0x11) v[1] = buf.readDoubleLE(o + 1);
-    else break;
-  }
-  return v;
-}
-
-function encodeResult(value: number): Buffer {
-  return value === 0 ? Buffer.alloc(0) : encodeOperands(value, 0);
-}
+const bareImpl: CalculatorServer = {
+  add: (call, callback) => callback(null, { value: call.request.a + call.request.b }),
+  multiply: (call, callback) => callback(null, { value: call.request.a * call.request.b }),
+  divide: (call, callback) =>
+    call.request.b === 0
+      ? callback({ code: grpc.status.INVALID_ARGUMENT, details: 'division by zero' })
+      : callback(null, { value: call.request.a / call.request.b }),
+  countdown: (call) => {
+    for (let i = call.request.from; i >= 0; i--) call.write({ value: i });
+    call.end();
+  },
+};
 
 async function bareServer(url: URL): Promise<URL> {
   const server = new grpc.Server();
-  server.register<Buffer, Buffer>(
-    ADD,
-    (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
-      const [a, b] = decodeDoubles(call.request);
-      callback(null, encodeResult(a + b));
-    },
-    identity,
-    identity,
-    'unary',
-  );
+  server.addService(CalculatorService, bareImpl);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(url.host, grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
   );
@@ -67,13 +41,10 @@ async function bareServer(url: URL): Promise<URL> {
 }
 
 async function bareClient(url: URL): Promise<Caller> {
-  const client = new grpc.Client(url.host, grpc.credentials.createInsecure());
+  const client = new CalculatorClient(url.host, grpc.credentials.createInsecure());
   let i = 0;
   return {
-    call: () =>
-      new Promise((resolve, reject) =>
-        client.makeUnaryRequest(ADD, identity, identity, encodeOperands(++i, 1), (e, v) => (e ? reject(e) : resolve(decodeDoubles(v ?? Buffer.alloc(0))[0]))),
-      ),
+    call: () => new Promise<Result>((resolve, reject) => client.add({ a: ++i, b: 1 }, (e, r) => (e ? reject(e) : resolve(r)))),
     close: async () => client.close(),
   };
 }

@@ -21,9 +21,11 @@ export const SUBSCRIBE_USAGE = `interoffice subscribe <url> <channel> [--count <
   prints each payload on its own line (newlines inside a payload as \\n) until stopped,
   or until --count messages; prints "subscribed" to stderr once listening`;
 
-export const GEN_USAGE = `interoffice gen <proto dir | file.proto> --out <dir> [--check]
+export const GEN_USAGE = `interoffice gen <proto dir | file.proto> --out <dir> [--grpc-js] [--check]
     TypeScript from .proto files (compiled with buf, from npm): ts-proto message types
     (x.ts) and Interoffice service descriptors (x.interoffice.ts) for every transport
+  --grpc-js   also ts-proto's stubs for bare @grpc/grpc-js, in <dir>/grpc-js/x.ts: binary
+              encode/decode (@bufbuild/protobuf/wire), service definitions and clients
 interoffice gen <module.js> --out <dir> [--service <name>]... [--check]
     the zod services a (built) module exports, as .proto files for other languages
     and OpenRPC documents (x.openrpc.json) for the JSON transports

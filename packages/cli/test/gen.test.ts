@@ -5,9 +5,9 @@
  * committed output.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { create, createFileRegistry, fromBinary, type DescMessage } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { connect, createClient, implement, memoryTransport, rawCall, RpcError, serve, type Schema, type ServiceDescriptor } from '@interoffice/core';
@@ -154,6 +154,142 @@ function emptyThing(): Record<string, unknown> {
   };
 }
 
+describe('gen --grpc-js: ts-proto’s binary stubs for bare @grpc/grpc-js', () => {
+  let out: string;
+  beforeAll(async () => {
+    out = tmp();
+    // The generated code's imports: core and zod (as above), @bufbuild/protobuf/wire, and @grpc/grpc-js (a bare user's dependency, not the CLI's).
+    const modules = join(out, 'node_modules');
+    mkdirSync(join(modules, '@grpc'), { recursive: true });
+    for (const name of readdirSync(join(packageDir, 'node_modules'))) symlinkSync(join(packageDir, 'node_modules', name), join(modules, name));
+    const transportGrpc = createRequire(join(packageDir, 'node_modules/@interoffice/transport-grpc/package.json'));
+    symlinkSync(dirname(transportGrpc.resolve('@grpc/grpc-js/package.json')), join(modules, '@grpc/grpc-js'));
+    writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+    const r = await cli(['gen', join(fixtures, 'proto'), '--out', out, '--grpc-js']);
+    expect(r).toMatchObject({ status: 0, stderr: '' });
+  });
+
+  it('writes them under grpc-js/, beside the usual output and importing only each other, the wire runtime and grpc-js', () => {
+    const written = files(out).filter((f) => !f.startsWith('node_modules') && f !== 'package.json');
+    expect(written.filter((f) => f.startsWith('grpc-js/'))).toEqual([
+      'grpc-js/google/protobuf/empty.ts',
+      'grpc-js/google/protobuf/struct.ts',
+      'grpc-js/google/protobuf/timestamp.ts',
+      'grpc-js/google/protobuf/wrappers.ts',
+      'grpc-js/rich/v1/common.ts',
+      'grpc-js/rich/v1/rich.ts',
+    ]);
+    expect(written).toContain('rich/v1/rich.ts'); // the JSON-only types are still there, unchanged
+    expect(readFileSync(join(out, 'rich/v1/rich.ts'), 'utf8')).not.toContain('@bufbuild/protobuf/wire');
+    const text = readFileSync(join(out, 'grpc-js/rich/v1/rich.ts'), 'utf8');
+    const imports = [...text.matchAll(/^import[^;]*? from "([^"]+)";/gms)].map((m) => m[1]).sort();
+    expect(imports).toEqual([
+      '../../google/protobuf/empty.js',
+      '../../google/protobuf/struct.js',
+      '../../google/protobuf/timestamp.js',
+      '../../google/protobuf/wrappers.js',
+      './common.js',
+      '@bufbuild/protobuf/wire',
+      '@grpc/grpc-js',
+    ]);
+    expect(text).toContain('export const RichService = {');
+    expect(text).toContain('export const RichClient = makeGenericClientConstructor(');
+  });
+
+  it('type-checks under the repository’s strict settings', () => {
+    writeFileSync(
+      join(out, 'tsconfig.json'),
+      JSON.stringify({ extends: join(repo, 'tsconfig.base.json'), compilerOptions: { typeRoots: [join(repo, 'node_modules/@types')], noEmit: true, composite: false, declaration: false, declarationMap: false, rootDir: '.' }, include: ['**/*.ts'], exclude: ['node_modules'] }),
+    );
+    let output = '';
+    try {
+      execFileSync(join(repo, 'node_modules/.bin/tsc'), ['-p', join(out, 'tsconfig.json')], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      output = String((e as { stdout?: string }).stdout);
+    }
+    expect(output).toBe('');
+  });
+
+  it('round-trips a message through encode/decode, and the generated grpc-js client calls an Interoffice gRPC server', async () => {
+    type Fns = { encode(m: unknown): { finish(): Uint8Array }; decode(b: Uint8Array): unknown; fromPartial(m: unknown): unknown };
+    const bare = (await import(join(out, 'grpc-js/rich/v1/rich.ts'))) as {
+      Thing: Fns;
+      RichClient: new (address: string, credentials: unknown) => { echo(m: unknown, cb: (e: Error | null, r: unknown) => void): void; close(): void };
+    };
+    const thing = {
+      ...emptyThing(),
+      big: 2 ** 40,
+      u: 7,
+      s: -3,
+      f64: 9,
+      fl: 0.5,
+      data: new Uint8Array([0, 1, 255]),
+      tags: ['a', 'b'],
+      counts: { x: 1 },
+      byId: { 5: { name: 'five' } },
+      inner: { name: 'in' },
+      color: 1,
+      size: 1,
+      maybe: 'here',
+      text: 'chosen',
+      at: new Date('2026-01-02T03:04:05.006Z'),
+      wrapped: 42,
+      extra: { deep: [1, 'two', null] },
+      anyValue: 'anything',
+      snakeName: 'snake',
+      child: { ...emptyThing(), big: 1 },
+      label: { text: 'labelled' },
+    };
+    const bytes = bare.Thing.encode(thing).finish();
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(bare.Thing.decode(bytes)).toEqual(thing);
+    expect(bare.Thing.decode(bare.Thing.encode(bare.Thing.fromPartial({})).finish())).toEqual(bare.Thing.fromPartial({}));
+    // The same bytes on the wire as the gRPC transport's: a bare client and an Interoffice server understand each other.
+    const { Rich } = (await import(join(out, 'rich/v1/rich.interoffice.ts'))) as { Rich: ServiceDescriptor };
+    const server = await serve(implement(Rich, { Echo: (t: unknown) => t, List: async function* () {}, Clear: () => ({}) } as never), {
+      listen: ['grpc://127.0.0.1:0'],
+      transports: [grpcTransport()],
+    });
+    const grpc = createRequire(join(out, 'package.json'))('@grpc/grpc-js') as { credentials: { createInsecure(): unknown } };
+    const client = new bare.RichClient((server.urls[0] as URL).host, grpc.credentials.createInsecure());
+    try {
+      const echoed = await new Promise<{ data: Uint8Array }>((resolve, reject) => client.echo(thing, (e, r) => (e ? reject(e) : resolve(r as { data: Uint8Array }))));
+      // grpc-js hands decode a Buffer, so bytes fields come back as Buffers (views of it): equal bytes.
+      expect({ ...echoed, data: new Uint8Array(echoed.data) }).toEqual(thing);
+    } finally {
+      client.close();
+      await server.close({ graceMs: 0 });
+    }
+  });
+
+  it('--check covers them: it passes when they are current, and names them when they are stale or missing', async () => {
+    expect(await cli(['gen', join(fixtures, 'proto'), '--out', out, '--grpc-js', '--check'])).toMatchObject({ status: 0, stderr: '' });
+    const edited = join(out, 'grpc-js/rich/v1/rich.ts');
+    const before = readFileSync(edited, 'utf8');
+    writeFileSync(edited, before.replace('writer.uint32(8).int64(message.big)', 'writer.uint32(8).int64(message.big + 1)'));
+    try {
+      const stale = await cli(['gen', join(fixtures, 'proto'), '--out', out, '--grpc-js', '--check']);
+      expect(stale.status).toBe(1);
+      expect(stale.stderr).toContain(`stale: ${edited}\n`);
+      expect(stale.stderr).toContain(`1 generated file(s) differ: run interoffice gen ${join(fixtures, 'proto')} --out ${out} --grpc-js`);
+    } finally {
+      writeFileSync(edited, before);
+    }
+    // Output generated without the flag lacks them: --check --grpc-js names every one.
+    const plain = tmp();
+    expect((await cli(['gen', join(fixtures, 'proto'), '--out', plain])).status).toBe(0);
+    const missing = await cli(['gen', join(fixtures, 'proto'), '--out', plain, '--grpc-js', '--check']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.split('\n').filter((l) => l.startsWith('stale: ')).sort()).toEqual(files(join(out, 'grpc-js')).map((f) => `stale: ${join(plain, 'grpc-js', f)}`));
+  });
+
+  it('is for .proto input only', async () => {
+    const r = await cli(['gen', join(fixtures, 'service.mjs'), '--out', tmp(), '--grpc-js']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--grpc-js is for .proto input');
+  });
+});
+
 describe('gen: what it cannot do', () => {
   it('refuses google.protobuf.Duration and Any fields, naming them (ts-proto’s JSON for them is not proto3 JSON)', async () => {
     const dir = tmp();
@@ -166,9 +302,13 @@ describe('gen: what it cannot do', () => {
 });
 
 describe('gen: committed output', () => {
-  for (const out of ['examples/calculator/src/gen', 'bench/src/gen']) {
-    it(`${out} is what proto/ generates (CI fails when it is stale)`, async () => {
-      const r = await cli(['gen', 'proto', '--out', out, '--check']);
+  // The bench's bare gRPC row runs ts-proto's grpc-js stubs, so its copy is generated with --grpc-js.
+  for (const [out, flags] of [
+    ['examples/calculator/src/gen', []],
+    ['bench/src/gen', ['--grpc-js']],
+  ] as const) {
+    it(`${out} is what proto/ generates${flags.length > 0 ? ` with ${flags.join(' ')}` : ''} (CI fails when it is stale)`, async () => {
+      const r = await cli(['gen', 'proto', '--out', out, ...flags, '--check']);
       expect(r).toMatchObject({ status: 0, stderr: '' });
     });
   }

@@ -19,18 +19,20 @@ async function differs(path: string, content: string): Promise<boolean> {
 }
 
 export async function gen(args: readonly string[], io: Io): Promise<number> {
-  const p = parseArgs(args, { options: ['--out', '--service'], flags: ['--check'] });
+  const p = parseArgs(args, { options: ['--out', '--service'], flags: ['--check', '--grpc-js'] });
   const [input, ...rest] = p.positionals;
   const out = option(p, '--out');
   if (input === undefined || rest.length > 0 || out === undefined) throw new UsageError('gen takes <input> --out <dir>');
   const fromModule = /\.[cm]?js$/.test(input);
   if (!fromModule && p.options.has('--service')) throw new UsageError('--service is for modules of zod services');
-  const files: GeneratedFile[] = fromModule ? await generateFromZod(input, p.options.get('--service')) : await generateFromProto(input);
+  if (fromModule && p.flags.has('--grpc-js')) throw new UsageError('--grpc-js is for .proto input');
+  const grpcJs = p.flags.has('--grpc-js');
+  const files: GeneratedFile[] = fromModule ? await generateFromZod(input, p.options.get('--service')) : await generateFromProto(input, { grpcJs });
   if (p.flags.has('--check')) {
     const stale: string[] = [];
     for (const f of files) if (await differs(join(out, f.name), f.content)) stale.push(join(out, f.name));
     for (const s of stale) io.err(`stale: ${s}`);
-    if (stale.length > 0) io.err(`${stale.length} generated file(s) differ: run interoffice gen ${input} --out ${out}`);
+    if (stale.length > 0) io.err(`${stale.length} generated file(s) differ: run interoffice gen ${input} --out ${out}${grpcJs ? ' --grpc-js' : ''}`);
     return stale.length > 0 ? 1 : 0;
   }
   for (const f of files) {

@@ -85,11 +85,26 @@ export const TS_PROTO_OPTIONS = [
   'importSuffix=.js',
 ];
 
-/** Run the ts-proto plugin on compiled files; the files it writes, by name. */
-export async function tsProto(compiled: Compiled): Promise<{ name: string; content: string }[]> {
+/**
+ * ts-proto's options for `--grpc-js`: the stubs a bare @grpc/grpc-js user
+ * writes against — binary encode/decode (importing `@bufbuild/protobuf/wire`),
+ * JSON and fromPartial methods, and grpc-js service definitions and clients
+ * (importing `@grpc/grpc-js`).
+ */
+export const TS_PROTO_GRPC_JS_OPTIONS = [
+  'outputEncodeMethods=true',
+  'outputJsonMethods=true',
+  'outputPartialMethods=true',
+  'outputServices=grpc-js',
+  'esModuleInterop=true',
+  'importSuffix=.js',
+];
+
+/** Run the ts-proto plugin on compiled files with `options`; the files it writes, by name. */
+export async function tsProto(compiled: Compiled, options: readonly string[] = TS_PROTO_OPTIONS): Promise<{ name: string; content: string }[]> {
   const request = create(CodeGeneratorRequestSchema, {
     fileToGenerate: [...compiled.toGenerate],
-    parameter: TS_PROTO_OPTIONS.join(','),
+    parameter: options.join(','),
     protoFile: [...compiled.files],
   });
   const plugin = require.resolve('ts-proto/protoc-gen-ts_proto');
