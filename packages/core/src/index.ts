@@ -40,7 +40,7 @@ export {
   type Listener,
   type Peer,
 } from './transport.js';
-export { type Dispatcher, type IncomingCall, type CallOutcome } from './server/dispatcher.js';
+export { type Dispatcher, type IncomingCall, type CallOutcome, type CancelSignal } from './server/dispatcher.js';
 export {
   type CallOptions,
   type Channel,

@@ -11,6 +11,7 @@ import type {
   ServerWritableStream,
 } from '@grpc/grpc-js';
 import { RpcError, type Dispatcher, type IncomingCall, type Logger, type Metadata, type Peer } from '@interoffice/core';
+import { Departure } from './departure.js';
 import { fromGrpcMetadata, toGrpcMetadata } from './metadata.js';
 import { paramsOf } from './params.js';
 import type { MethodBinding } from './proto/binding.js';
@@ -43,7 +44,7 @@ function peerOf(call: SurfaceCall): Peer {
   };
 }
 
-function incoming(call: SurfaceCall, b: MethodBinding, method: string, signal: AbortSignal): IncomingCall {
+function incoming(call: SurfaceCall, b: MethodBinding, method: string, signal: Departure): IncomingCall {
   const d = call.getDeadline();
   return {
     method,
@@ -78,21 +79,21 @@ function encode(b: MethodBinding, method: string, value: unknown, logger: Logger
 
 export function unaryHandler(b: MethodBinding, method: string, ctx: ServerContext): handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
-    const ac = new AbortController();
+    const gone = new Departure();
     let input: IncomingCall;
     try {
-      input = incoming(call, b, method, ac.signal);
+      input = incoming(call, b, method, gone);
     } catch (e) {
       return callback(toStatus(RpcError.from(e, 'INVALID_ARGUMENT'), undefined));
     }
     const done = ctx.track();
     let answered = false;
     // grpc-js says 'cancelled' after every answer too: only one before it means the caller left.
-    call.once('cancelled', () => answered || ac.abort());
+    call.once('cancelled', () => answered || gone.abort());
     void ctx.dispatcher.unary(input).then((out) => {
       answered = true;
       try {
-        if (ac.signal.aborted) return; // nobody is waiting
+        if (gone.aborted) return; // nobody is waiting
         if (out.error !== undefined) return callback(toStatus(out.error, out.meta));
         let reply: Buffer;
         try {
@@ -110,28 +111,30 @@ export function unaryHandler(b: MethodBinding, method: string, ctx: ServerContex
 
 export function streamHandler(b: MethodBinding, method: string, ctx: ServerContext): handleServerStreamingCall<Buffer, Buffer> {
   return (call: ServerWritableStream<Buffer, Buffer>) => {
-    const ac = new AbortController();
+    const gone = new Departure();
     let input: IncomingCall;
     try {
-      input = incoming(call, b, method, ac.signal);
+      input = incoming(call, b, method, gone);
     } catch (e) {
       call.emit('error', toStatus(RpcError.from(e, 'INVALID_ARGUMENT'), undefined));
       return;
     }
     const done = ctx.track();
     let answered = false;
-    call.once('cancelled', () => answered || ac.abort());
-    // Each item; when the client reads slower than the handler yields, wait for it.
+    call.once('cancelled', () => answered || gone.abort());
+    // Each item; when the client reads slower than the handler yields, wait for it (or for the caller to leave).
+    let unblock: (() => void) | undefined;
+    gone.addEventListener('abort', () => unblock?.());
     const sink = (item: unknown): void | Promise<void> => {
-      if (call.write(encode(b, method, item, ctx.logger))) return;
+      if (call.write(encode(b, method, item, ctx.logger)) || gone.aborted) return;
       return new Promise<void>((resolve) => {
+        unblock = resolve;
         call.once('drain', resolve);
-        ac.signal.addEventListener('abort', () => resolve(), { once: true });
       });
     };
     void ctx.dispatcher.stream(input, sink).then((out) => {
       answered = true;
-      if (!ac.signal.aborted) {
+      if (!gone.aborted) {
         if (out.error !== undefined) call.emit('error', toStatus(out.error, out.meta));
         else call.end(trailers(out.meta, ctx.logger));
       }

@@ -5,14 +5,25 @@
  * deadlines, output checks and error mapping are the same as on frame
  * transports.
  */
+import { CallTable } from '../call-table.js';
 import { DeadlineTimer } from '../deadline-timer.js';
 import { RpcError } from '../error.js';
 import type { Metadata } from '../metadata.js';
 import type { ServiceDescriptor } from '../service.js';
 import type { Peer } from '../transport.js';
 import type { Route } from './router.js';
-import { encodeOutput, invoke, publicError, pumpItems, ServerCall } from './server-call.js';
+import { encodeOutput, invoke, isThenable, publicError, pumpItems, ServerCall } from './server-call.js';
 import type { SessionOptions } from './session.js';
+
+/**
+ * What a call-level transport sets when the caller goes away or cancels. An
+ * `AbortSignal` will do; a transport may pass something lighter (on gRPC an
+ * AbortController per call cost ~8 µs of a ~50 µs call).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+}
 
 /** One call as a call-level transport receives it. */
 export interface IncomingCall {
@@ -25,7 +36,7 @@ export interface IncomingCall {
   readonly deadline: number;
   readonly peer: Peer;
   /** Aborted by the transport when the caller goes away or cancels. */
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
 }
 
 /** How a call ended: a wire result, or a public error; with the response metadata. */
@@ -35,7 +46,8 @@ export type CallOutcome =
 
 export class Dispatcher {
   readonly #opts: SessionOptions;
-  readonly #inflight = new Map<ServerCall, ServerCall>();
+  readonly #inflight = new CallTable<ServerCall, number>();
+  #nextKey = 0;
   readonly #deadlines = new DeadlineTimer(
     this.#inflight,
     (call) => call.deadline,
@@ -90,41 +102,56 @@ export class Dispatcher {
     for (const call of this.#inflight.values()) call.expire?.(reason);
   }
 
-  async #run(
+  #run(
     incoming: IncomingCall,
     start: (route: Route, call: ServerCall) => unknown,
     finish: (value: unknown, call: ServerCall) => unknown,
   ): Promise<CallOutcome> {
     const route = this.#opts.router.resolve(incoming.method);
-    if (route instanceof RpcError) return { error: route, meta: undefined };
-    if (this.#shuttingDown) return { error: new RpcError('UNAVAILABLE', 'the server is shutting down'), meta: undefined };
+    if (route instanceof RpcError) return Promise.resolve({ error: route, meta: undefined });
+    if (this.#shuttingDown) return Promise.resolve({ error: new RpcError('UNAVAILABLE', 'the server is shutting down'), meta: undefined });
     if (incoming.deadline <= Date.now()) {
-      return { error: new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before the call started'), meta: undefined };
+      return Promise.resolve({ error: new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before the call started'), meta: undefined });
     }
-    if (incoming.signal?.aborted) return { error: new RpcError('CANCELLED', 'cancelled by the caller'), meta: undefined };
+    if (incoming.signal?.aborted) return Promise.resolve({ error: new RpcError('CANCELLED', 'cancelled by the caller'), meta: undefined });
     const call = new ServerCall(route.method, incoming.meta, incoming.deadline, incoming.peer);
-    this.#inflight.set(call, call);
+    const outcome = (settle: () => unknown): CallOutcome => {
+      try {
+        return { result: settle(), meta: call.responseMetaIfSet };
+      } catch (e) {
+        return { error: publicError(e, route.method, this.#opts.logger), meta: call.responseMetaIfSet };
+      }
+    };
+    let out: unknown;
     try {
-      // Whichever comes first: the handler's end, the deadline, the caller leaving.
-      const value = await new Promise<unknown>((resolve, reject) => {
-        call.expire = (reason = new RpcError('DEADLINE_EXCEEDED', 'deadline exceeded')) => {
-          call.abort(reason);
-          reject(reason);
-        };
-        incoming.signal?.addEventListener('abort', () => call.expire?.(new RpcError('CANCELLED', 'cancelled by the caller')), {
-          once: true,
-        });
-        if (incoming.deadline !== Infinity) this.#deadlines.track(incoming.deadline);
-        Promise.resolve()
-          .then(() => start(route, call))
-          .then(resolve, reject);
-      });
-      return { result: finish(value, call), meta: call.responseMetaIfSet };
+      out = start(route, call);
     } catch (e) {
-      return { error: publicError(e, route.method, this.#opts.logger), meta: call.responseMetaIfSet };
-    } finally {
-      this.#inflight.delete(call);
-      if (this.#inflight.size === 0) this.#idle?.();
+      return Promise.resolve({ error: publicError(e, route.method, this.#opts.logger), meta: call.responseMetaIfSet });
     }
+    // A handler that answered at once needs no table, deadline or cancellation (most calls).
+    if (!isThenable(out)) return Promise.resolve(outcome(() => finish(out, call)));
+    return new Promise<CallOutcome>((resolve) => {
+      const key = (this.#nextKey = (this.#nextKey + 1) & 0x3fffffff); // counting keys take the table's fast path
+      this.#inflight.set(key, call);
+      const settle = (o: CallOutcome): void => {
+        if (this.#inflight.get(key) !== call) return; // settled already
+        this.#inflight.delete(key);
+        if (this.#inflight.size === 0) this.#idle?.();
+        resolve(o);
+      };
+      // Whichever comes first: the handler's end, the deadline, the caller leaving.
+      call.expire = (reason = new RpcError('DEADLINE_EXCEEDED', 'deadline exceeded')) => {
+        call.abort(reason);
+        settle({ error: reason, meta: call.responseMetaIfSet });
+      };
+      incoming.signal?.addEventListener('abort', () => call.expire?.(new RpcError('CANCELLED', 'cancelled by the caller')), {
+        once: true,
+      });
+      if (incoming.deadline !== Infinity) this.#deadlines.track(incoming.deadline);
+      out.then(
+        (value) => settle(outcome(() => finish(value, call))),
+        (e: unknown) => settle({ error: publicError(e, route.method, this.#opts.logger), meta: call.responseMetaIfSet }),
+      );
+    });
   }
 }

@@ -1,0 +1,26 @@
+/**
+ * The caller of one server call has left (cancelled, or its deadline
+ * passed): the signal core's Dispatcher watches. An AbortController per call
+ * cost ~8 µs of a ~50 µs call here (EventTarget machinery); this is a flag
+ * and a short list.
+ */
+import type { CancelSignal } from '@interoffice/core';
+
+export class Departure implements CancelSignal {
+  aborted = false;
+  #listeners: (() => void)[] | undefined;
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (this.aborted) return;
+    (this.#listeners ??= []).push(listener);
+  }
+
+  /** The caller left: tell every listener, once. */
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const listeners = this.#listeners ?? [];
+    this.#listeners = undefined;
+    for (const l of listeners) l();
+  }
+}
