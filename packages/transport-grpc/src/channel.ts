@@ -5,7 +5,7 @@
  * metadata and status are gRPC's own.
  */
 import { Metadata as GrpcMetadata, status as Status, type CallOptions, type Client, type StatusObject } from '@grpc/grpc-js';
-import { RpcError, type Channel, type ChannelCall, type Metadata } from '@interoffice/core';
+import { RpcError, type Channel, type ChannelCall } from '@interoffice/core';
 import { fromGrpcMetadata, isEmpty, toGrpcMetadata } from './metadata.js';
 import { requestJson } from './params.js';
 import { bindMethod, type MethodBinding } from './proto/binding.js';
@@ -87,12 +87,12 @@ export class GrpcChannel implements Channel {
     const { bytes, metadata, options } = this.#prepare(call, route);
     return new Promise((resolve, reject) => {
       let reply: Buffer | undefined;
-      let headers: Metadata | undefined;
+      let headers: GrpcMetadata | undefined; // converted only if someone looks
       const c = this.#client.makeUnaryRequest(route.path, identity, identity, bytes, metadata, options, (_err, value) => (reply = value));
       const onAbort = (): void => c.cancel();
       call.signal?.addEventListener('abort', onAbort, { once: true });
       this.#calls.add(c);
-      c.on('metadata', (m: GrpcMetadata) => (headers = fromGrpcMetadata(m)));
+      c.on('metadata', (m: GrpcMetadata) => (headers = m));
       // grpc-js reports the status right after the callback, with the trailers.
       c.on('status', (s: StatusObject) => {
         this.#calls.delete(c);
@@ -118,8 +118,8 @@ export class GrpcChannel implements Channel {
     if (route.kind !== 'serverStream') throw new RpcError('UNIMPLEMENTED', `${call.method} is not a server stream`);
     const { bytes, metadata, options } = this.#prepare(call, route);
     const c = this.#client.makeServerStreamRequest(route.path, identity, identity, bytes, metadata, options);
-    let headers: Metadata | undefined;
-    c.on('metadata', (m: GrpcMetadata) => (headers = fromGrpcMetadata(m)));
+    let headers: GrpcMetadata | undefined;
+    c.on('metadata', (m: GrpcMetadata) => (headers = m));
     const reader = new StreamReader(c, (item) => call.decode(route.response.decode(item)), (s) => settle(call, s, headers));
     const onAbort = (): void => c.cancel();
     call.signal?.addEventListener('abort', onAbort, { once: true });
@@ -148,13 +148,14 @@ export class GrpcChannel implements Channel {
 }
 
 /** Report the response metadata; the call's error, or undefined when it succeeded. */
-function settle(call: ChannelCall, s: StatusObject, headers: Metadata | undefined): RpcError | undefined {
+function settle(call: ChannelCall, s: StatusObject, headers: GrpcMetadata | undefined): RpcError | undefined {
   if (s.code !== Status.OK) {
-    const e = fromStatus(s, headers, call.errors);
+    const e = fromStatus(s, headers && fromGrpcMetadata(headers), call.errors);
     if (!isEmpty(e.meta)) call.onResponseMeta?.(e.meta);
     return e;
   }
-  const meta = fromGrpcMetadata(s.metadata, { ...headers });
-  if (!isEmpty(meta)) call.onResponseMeta?.(meta);
+  if (call.onResponseMeta === undefined) return undefined; // nobody asked: skip converting (most calls)
+  const meta = fromGrpcMetadata(s.metadata, fromGrpcMetadata(headers));
+  if (!isEmpty(meta)) call.onResponseMeta(meta);
   return undefined;
 }
