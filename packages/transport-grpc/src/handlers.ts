@@ -89,7 +89,7 @@ export function unaryHandler(b: MethodBinding, method: string, ctx: ServerContex
     const done = ctx.track();
     let answered = false;
     // grpc-js says 'cancelled' after every answer too: only one before it means the caller left.
-    call.once('cancelled', () => answered || gone.abort());
+    call.on('cancelled', () => answered || gone.abort()); // on, not once: it comes once per call, and once's wrapper costs
     void ctx.dispatcher.unary(input).then((out) => {
       answered = true;
       try {
@@ -121,7 +121,7 @@ export function streamHandler(b: MethodBinding, method: string, ctx: ServerConte
     }
     const done = ctx.track();
     let answered = false;
-    call.once('cancelled', () => answered || gone.abort());
+    call.on('cancelled', () => answered || gone.abort()); // on, not once: it comes once per call, and once's wrapper costs
     // Each item; when the client reads slower than the handler yields, wait for it (or for the caller to leave).
     let unblock: (() => void) | undefined;
     gone.addEventListener('abort', () => unblock?.());
