@@ -3,6 +3,14 @@
  * queued by one ENQUEUE run, in order. A lone frame goes out at the end of
  * its microtask queue, so a single call waits for no timer; while a burst is
  * on (a read just brought several answers), until the end of the event loop turn.
+ *
+ * Each run is followed by an XLEN on the same connection, so the client
+ * knows the queue's length as of its last run. While that was under half the
+ * limit, a lone frame is queued with a plain XADD (which the protocol allows)
+ * instead of the script: a script run cost ~8 µs of Redis's time against
+ * ~1.7 µs, on the path of every sequential call. Near the limit the script
+ * decides, exactly; a plain XADD can pass the limit by at most one frame per
+ * client that last saw the queue under half full.
  */
 import { RpcError } from '@interoffice/core';
 import { codeOf, type RedisClient } from './connector.js';
@@ -33,6 +41,8 @@ export class Outbox {
   /** A read brought several answers: the calls they end are likely to send again this turn. */
   burst = false;
   closed = false;
+  /** The queue's length after this client's last run (undefined: not known yet). */
+  #length: number | undefined;
 
   constructor(setup: OutboxSetup) {
     this.#s = setup;
@@ -56,6 +66,24 @@ export class Outbox {
   };
 
   #enqueue(frames: string[]): void {
+    const { cmd, keys, options } = this.#s;
+    const plain =
+      frames.length === 1 && options.whenNoWorkers === 'queue' && this.#length !== undefined && this.#length < options.maxQueueLength / 2;
+    if (plain) this.#add(frames[0] as string);
+    else this.#script(frames);
+    // Redis runs one connection's commands in order: this is the length just after the run.
+    cmd.xlen(keys.requests).then(
+      (n) => void (this.#length = n),
+      () => void (this.#length = undefined),
+    );
+  }
+
+  #add(frame: string): void {
+    const { cmd, keys, client } = this.#s;
+    cmd.xadd(keys.requests, '*', 'c', client, 'f', frame).catch((e: Error) => this.#failed([frame], e));
+  }
+
+  #script(frames: string[]): void {
     const { cmd, keys, options, service, client } = this.#s;
     const args = [options.maxQueueLength, options.whenNoWorkers === 'fail' ? '1' : '0', client, ...frames];
     ENQUEUE.run(cmd, [keys.requests, keys.workers], args).then(
@@ -64,10 +92,12 @@ export class Outbox {
         const full = new RpcError('RESOURCE_EXHAUSTED', `the queue of ${service} holds ${options.maxQueueLength} requests (maxQueueLength): try again later`);
         for (const f of frames.slice(typeof queued === 'number' ? queued : 0)) this.#s.refuse(f, full);
       },
-      (e: Error) => {
-        const error = new RpcError(codeOf(e.message), `the request may not have been queued: ${e.message}`);
-        for (const f of frames) this.#s.refuse(f, error);
-      },
+      (e: Error) => this.#failed(frames, e),
     );
+  }
+
+  #failed(frames: readonly string[], e: Error): void {
+    const error = new RpcError(codeOf(e.message), `the request may not have been queued: ${e.message}`);
+    for (const f of frames) this.#s.refuse(f, error);
   }
 }

@@ -71,6 +71,21 @@ describe('backpressure', () => {
     expect(await Promise.all(queued)).toEqual([1, 2, 3, 4, 5]);
     expect(await calc.add({ a: 9, b: 9 })).toBe(18); // room again
   });
+
+  it('lone calls, queued with plain XADD while the queue is short, still stop exactly at the limit', async () => {
+    const url = queueUrl();
+    const { redis, keys } = look(url);
+    const calc = await client(url, { maxQueueLength: 4 });
+    const queued: Promise<number>[] = [];
+    for (let i = 0; i < 4; i++) {
+      queued.push(calc.add({ a: i, b: 1 }));
+      await until(async () => (await redis.xlen(keys.requests)) === i + 1); // one at a time: each its own run
+    }
+    await expect(calc.add({ a: 9, b: 9 })).rejects.toMatchObject({ code: 'RESOURCE_EXHAUSTED' });
+    expect(await redis.xlen(keys.requests)).toBe(4);
+    await worker(url, { runs: [], aborted: [] });
+    expect(await Promise.all(queued)).toEqual([1, 2, 3, 4]);
+  });
 });
 
 describe('whenNoWorkers: fail', () => {
