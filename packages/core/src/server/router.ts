@@ -49,10 +49,20 @@ export class Router {
     return (this.#discovery ??= JSON.stringify(openRpcDocument(this.services)));
   }
 
+  // The last name resolved: calls tend to repeat a method, and comparing a
+  // fresh string is cheaper than hashing it for a Map lookup.
+  #lastName: string | undefined;
+  #lastRoute: Route | undefined;
+
   /** The route for `name`, or UNIMPLEMENTED saying why not. */
   resolve(name: string): Route | RpcError {
+    if (name === this.#lastName) return this.#lastRoute as Route;
     const route = this.#full.get(name) ?? this.#short.get(name);
-    if (route !== undefined && route !== null) return route;
+    if (route !== undefined && route !== null) {
+      this.#lastName = name;
+      this.#lastRoute = route;
+      return route;
+    }
     if (route === null) {
       const candidates = [...this.#full.values()].filter((r) => r.method.name === name).map((r) => r.method.fullName);
       return new RpcError('UNIMPLEMENTED', `method ${name} is ambiguous: use one of ${candidates.join(', ')}`);
