@@ -131,7 +131,10 @@ export class Dispatcher {
     // A handler that answered at once needs no table, deadline or cancellation (most calls).
     if (!isThenable(out)) return Promise.resolve(outcome(() => finish(out, call)));
     return new Promise<CallOutcome>((resolve) => {
-      const key = (this.#nextKey = (this.#nextKey + 1) & 0x3fffffff); // counting keys take the table's fast path
+      // Counting keys take the table's fast path; after wrapping, skip any a long call still holds.
+      let key: number;
+      do key = this.#nextKey = (this.#nextKey + 1) & 0x3fffffff;
+      while (this.#inflight.has(key));
       this.#inflight.set(key, call);
       const settle = (o: CallOutcome): void => {
         if (this.#inflight.get(key) !== call) return; // settled already
