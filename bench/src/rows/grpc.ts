@@ -6,8 +6,9 @@
  * outputEncodeMethods=true, outputServices=grpc-js: Operands.encode/decode,
  * Result.encode/decode over @bufbuild/protobuf/wire), the generated
  * `CalculatorClient` on the client side and `server.addService(CalculatorService,
- * …)` on the server. A last row divides the gRPC transport by the socket
- * transport on TCP.
+ * …)` on the server. The bare client sends no deadline and Interoffice sends
+ * its default 30 s: a row without it shows what that costs. A last row
+ * divides the gRPC transport by the socket transport on TCP.
  */
 import * as grpc from '@grpc/grpc-js';
 import { connect, createClient, implement, serve } from '@interoffice/core';
@@ -51,11 +52,14 @@ async function bareClient(url: URL): Promise<Caller> {
 
 const transports = [grpcTransport()];
 
-async function protoClient(url: URL): Promise<Caller> {
-  const channel = await connect(url, { transports });
-  const calc = createClient(Calculator, channel);
-  let i = 0;
-  return { call: () => calc.Add({ a: ++i, b: 1 }), close: () => channel.close() };
+/** `timeout`: the client's default deadline (Interoffice's 30 s; Infinity sends none, as the bare client). */
+function protoClient(timeout?: number) {
+  return async (url: URL): Promise<Caller> => {
+    const channel = await connect(url, { transports });
+    const calc = createClient(Calculator, channel, { timeout });
+    let i = 0;
+    return { call: () => calc.Add({ a: ++i, b: 1 }), close: () => channel.close() };
+  };
 }
 
 async function zodClient(url: URL): Promise<Caller> {
@@ -82,7 +86,15 @@ export const BARE = 'bare grpc-js, tcp';
 
 export const rows: Row[] = [
   { name: BARE, server: 'grpc-bare', address: 'grpc://127.0.0.1:0', client: bareClient },
-  { name: 'interoffice grpc, proto Calculator.Add', baseline: BARE, server: 'interoffice-grpc-proto', address: 'grpc://127.0.0.1:0', client: protoClient },
+  { name: 'interoffice grpc, proto Calculator.Add', baseline: BARE, server: 'interoffice-grpc-proto', address: 'grpc://127.0.0.1:0', client: protoClient() },
+  // What the deadline Interoffice sends by default (grpc-timeout) costs: the bare client sends none.
+  {
+    name: 'interoffice grpc, proto Calculator.Add, no deadline',
+    baseline: BARE,
+    server: 'interoffice-grpc-proto',
+    address: 'grpc://127.0.0.1:0',
+    client: protoClient(Infinity),
+  },
   { name: 'interoffice grpc, zod bench.Bench.add', baseline: BARE, server: 'interoffice-grpc-zod', address: 'grpc://127.0.0.1:0', client: zodClient },
   // The same zod row again, divided by the socket transport on TCP instead.
   {
