@@ -69,18 +69,35 @@ export class Outbox {
     const { cmd, keys, options } = this.#s;
     const plain =
       frames.length === 1 && options.whenNoWorkers === 'queue' && this.#length !== undefined && this.#length < options.maxQueueLength / 2;
-    if (plain) this.#add(frames[0] as string);
-    else this.#script(frames);
+    if (plain) return this.#add(frames[0] as string);
+    this.#script(frames);
     // Redis runs one connection's commands in order: this is the length just after the run.
-    cmd.xlen(keys.requests).then(
-      (n) => void (this.#length = n),
-      () => void (this.#length = undefined),
-    );
+    cmd.xlen(keys.requests).then(this.#learn, this.#forget);
   }
 
+  readonly #learn = (n: number): void => void (this.#length = n);
+  readonly #forget = (): void => void (this.#length = undefined);
+
+  /** XADD and XLEN as one pipeline: one write to the socket (each costs ~10 µs of CPU here). */
   #add(frame: string): void {
     const { cmd, keys, client } = this.#s;
-    cmd.xadd(keys.requests, '*', 'c', client, 'f', frame).catch((e: Error) => this.#failed([frame], e));
+    cmd
+      .pipeline()
+      .xadd(keys.requests, '*', 'c', client, 'f', frame)
+      .xlen(keys.requests)
+      .exec()
+      .then(
+        (results) => {
+          const [added, length] = results ?? [];
+          if (added?.[0]) this.#failed([frame], added[0]);
+          if (length?.[0] || typeof length?.[1] !== 'number') this.#forget();
+          else this.#learn(length[1]);
+        },
+        (e: Error) => {
+          this.#forget();
+          this.#failed([frame], e);
+        },
+      );
   }
 
   #script(frames: string[]): void {
