@@ -140,6 +140,21 @@ describe('addresses', () => {
     expect(e.message).toContain(url);
     expect(Date.now() - started).toBeLessThan(5000);
   });
+
+  it('ends a waitForReady call at its deadline with DEADLINE_EXCEEDED while nobody listens', async () => {
+    const { server, url } = await serveGrpc();
+    const channel = await connect(url, { transports });
+    cleanups.push(() => channel.close());
+    const calc = createClient(Conformance, channel);
+    await server.close({ graceMs: 0 });
+    const started = Date.now();
+    const e = await failure(calc.add({ a: 1, b: 2 }, { waitForReady: true, timeout: 300 }));
+    expect(e.code).toBe('DEADLINE_EXCEEDED');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // A deadline already past fails at once, without sending.
+    expect((await failure(calc.add({ a: 1, b: 2 }, { timeout: 0 }))).code).toBe('DEADLINE_EXCEEDED');
+  });
 });
 
 describe('zod types with no protobuf mapping', () => {
