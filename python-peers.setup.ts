@@ -1,0 +1,34 @@
+/**
+ * Before any test: the Python peers (interop tests in several packages) run
+ * on /usr/bin/python3 with Debian's modules. Without them those tests fail,
+ * one by one, with ModuleNotFoundError; say once, first, what to install.
+ * (A warning, not a stop: tests without Python peers still run.) `.ci/run`
+ * installs them.
+ */
+import { execFileSync } from 'node:child_process';
+
+const MODULES: Record<string, string> = {
+  grpc: 'python3-grpcio',
+  grpc_tools: 'python3-grpc-tools',
+  redis: 'python3-redis',
+  filelock: 'python3-filelock',
+  'google.protobuf': 'python3-protobuf',
+};
+
+export default function setup(): void {
+  const missing = Object.entries(MODULES).filter(([module]) => {
+    try {
+      execFileSync('/usr/bin/python3', ['-c', `import ${module}`], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length > 0) {
+    const packages = missing.map(([, p]) => p).join(' ');
+    process.stderr.write(
+      `\nWARNING: the Python interop tests will fail: /usr/bin/python3 lacks ${missing.map(([m]) => m).join(', ')}.\n` +
+        `Install them with: apt-get install -y ${packages} (.ci/run does)\n\n`,
+    );
+  }
+}
