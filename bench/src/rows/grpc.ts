@@ -7,8 +7,8 @@
  * Result.encode/decode over @bufbuild/protobuf/wire), the generated
  * `CalculatorClient` on the client side and `server.addService(CalculatorService,
  * …)` on the server. The bare client sends no deadline and Interoffice sends
- * its default 30 s: a row without it shows what that costs. A last row
- * divides the gRPC transport by the socket transport on TCP.
+ * its default 30 s: a row of each with the other's choice shows what that
+ * costs. A last row divides the gRPC transport by the socket transport on TCP.
  */
 import * as grpc from '@grpc/grpc-js';
 import { connect, createClient, implement, serve } from '@interoffice/core';
@@ -41,12 +41,19 @@ async function bareServer(url: URL): Promise<URL> {
   return new URL(`grpc://${url.hostname}:${port}`);
 }
 
-async function bareClient(url: URL): Promise<Caller> {
-  const client = new CalculatorClient(url.host, grpc.credentials.createInsecure());
-  let i = 0;
-  return {
-    call: () => new Promise<Result>((resolve, reject) => client.add({ a: ++i, b: 1 }, (e, r) => (e ? reject(e) : resolve(r)))),
-    close: async () => client.close(),
+/** `deadlineMs`: a deadline on each call, as Interoffice sets by default (none unless given). */
+function bareClient(deadlineMs?: number) {
+  return async (url: URL): Promise<Caller> => {
+    const client = new CalculatorClient(url.host, grpc.credentials.createInsecure());
+    const options = (): Partial<grpc.CallOptions> => (deadlineMs === undefined ? {} : { deadline: Date.now() + deadlineMs });
+    let i = 0;
+    return {
+      call: () =>
+        new Promise<Result>((resolve, reject) =>
+          client.add({ a: ++i, b: 1 }, new grpc.Metadata(), options(), (e, r) => (e ? reject(e) : resolve(r))),
+        ),
+      close: async () => client.close(),
+    };
   };
 }
 
@@ -85,7 +92,9 @@ export const servers: Record<string, StartServer> = {
 export const BARE = 'bare grpc-js, tcp';
 
 export const rows: Row[] = [
-  { name: BARE, server: 'grpc-bare', address: 'grpc://127.0.0.1:0', client: bareClient },
+  { name: BARE, server: 'grpc-bare', address: 'grpc://127.0.0.1:0', client: bareClient() },
+  // What a deadline costs grpc-js itself: the bare client again, with Interoffice's default 30 s.
+  { name: 'bare grpc-js, tcp, 30 s deadline', baseline: BARE, server: 'grpc-bare', address: 'grpc://127.0.0.1:0', client: bareClient(30_000) },
   { name: 'interoffice grpc, proto Calculator.Add', baseline: BARE, server: 'interoffice-grpc-proto', address: 'grpc://127.0.0.1:0', client: protoClient() },
   // What the deadline Interoffice sends by default (grpc-timeout) costs: the bare client sends none.
   {
