@@ -16,14 +16,15 @@ const MODULES: Record<string, string> = {
 };
 
 export default function setup(): void {
-  const missing = Object.entries(MODULES).filter(([module]) => {
-    try {
-      execFileSync('/usr/bin/python3', ['-c', `import ${module}`], { stdio: 'ignore' });
-      return false;
-    } catch {
-      return true;
-    }
-  });
+  // One interpreter for all of them: it prints the modules it cannot import.
+  const probe = `import importlib\nfor m in ${JSON.stringify(Object.keys(MODULES))}:\n    try: importlib.import_module(m)\n    except Exception: print(m)`;
+  let missingNames: string[];
+  try {
+    missingNames = execFileSync('/usr/bin/python3', ['-c', probe], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch {
+    missingNames = Object.keys(MODULES); // no /usr/bin/python3 at all
+  }
+  const missing = Object.entries(MODULES).filter(([module]) => missingNames.includes(module));
   if (missing.length > 0) {
     const packages = missing.map(([, p]) => p).join(' ');
     process.stderr.write(

@@ -78,30 +78,7 @@ describe('gen: .proto → TypeScript', () => {
       },
       Clear: () => ((kept.length = 0), {}),
     } as never);
-    const thing = {
-      big: 2 ** 40,
-      u: 7,
-      s: -3,
-      f64: 9,
-      fl: 0.5,
-      data: new Uint8Array([0, 1, 255]),
-      tags: ['a', 'b'],
-      counts: { x: 1 },
-      byId: { 5: { name: 'five' } },
-      inner: { name: 'in' },
-      color: 1,
-      size: 1,
-      maybe: 'here',
-      text: 'chosen',
-      number: undefined,
-      at: new Date('2026-01-02T03:04:05.006Z'),
-      wrapped: 42,
-      extra: { deep: [1, 'two', null] },
-      anyValue: 'anything',
-      snakeName: 'snake',
-      child: { ...emptyThing(), big: 1 },
-      label: { text: 'labelled' },
-    };
+    const thing = { ...sampleThing(), number: undefined };
     for (const [url, transports] of [
       ['memory://rich', [memoryTransport()]],
       ['grpc://127.0.0.1:0', [grpcTransport()]],
@@ -151,6 +128,33 @@ function emptyThing(): Record<string, unknown> {
     big: 0, u: 0, s: 0, f64: 0, fl: 0, data: new Uint8Array(), tags: [], counts: {}, byId: {}, inner: undefined, color: 0, size: 0,
     maybe: undefined, text: undefined, number: undefined, at: undefined, wrapped: undefined, extra: undefined, anyValue: undefined,
     snakeName: '', child: undefined, label: undefined,
+  };
+}
+
+/** A Thing with every kind of field set (the oneof on `text`), as both directions' tests send it. */
+function sampleThing(): Record<string, unknown> {
+  return {
+    big: 2 ** 40,
+    u: 7,
+    s: -3,
+    f64: 9,
+    fl: 0.5,
+    data: new Uint8Array([0, 1, 255]),
+    tags: ['a', 'b'],
+    counts: { x: 1 },
+    byId: { 5: { name: 'five' } },
+    inner: { name: 'in' },
+    color: 1,
+    size: 1,
+    maybe: 'here',
+    text: 'chosen',
+    at: new Date('2026-01-02T03:04:05.006Z'),
+    wrapped: 42,
+    extra: { deep: [1, 'two', null] },
+    anyValue: 'anything',
+    snakeName: 'snake',
+    child: { ...emptyThing(), big: 1 },
+    label: { text: 'labelled' },
   };
 }
 
@@ -216,30 +220,7 @@ describe('gen --grpc-js: ts-proto’s binary stubs for bare @grpc/grpc-js', () =
       Thing: Fns;
       RichClient: new (address: string, credentials: unknown) => { echo(m: unknown, cb: (e: Error | null, r: unknown) => void): void; close(): void };
     };
-    const thing = {
-      ...emptyThing(),
-      big: 2 ** 40,
-      u: 7,
-      s: -3,
-      f64: 9,
-      fl: 0.5,
-      data: new Uint8Array([0, 1, 255]),
-      tags: ['a', 'b'],
-      counts: { x: 1 },
-      byId: { 5: { name: 'five' } },
-      inner: { name: 'in' },
-      color: 1,
-      size: 1,
-      maybe: 'here',
-      text: 'chosen',
-      at: new Date('2026-01-02T03:04:05.006Z'),
-      wrapped: 42,
-      extra: { deep: [1, 'two', null] },
-      anyValue: 'anything',
-      snakeName: 'snake',
-      child: { ...emptyThing(), big: 1 },
-      label: { text: 'labelled' },
-    };
+    const thing = { ...emptyThing(), ...sampleThing() };
     const bytes = bare.Thing.encode(thing).finish();
     expect(bytes).toBeInstanceOf(Uint8Array);
     expect(bare.Thing.decode(bytes)).toEqual(thing);

@@ -115,13 +115,6 @@ export class Dispatcher {
     }
     if (incoming.signal?.aborted) return Promise.resolve({ error: new RpcError('CANCELLED', 'cancelled by the caller'), meta: undefined });
     const call = new ServerCall(route.method, incoming.meta, incoming.deadline, incoming.peer);
-    const outcome = (settle: () => unknown): CallOutcome => {
-      try {
-        return { result: settle(), meta: call.responseMetaIfSet };
-      } catch (e) {
-        return { error: publicError(e, route.method, this.#opts.logger), meta: call.responseMetaIfSet };
-      }
-    };
     let out: unknown;
     try {
       out = start(route, call);
@@ -129,7 +122,7 @@ export class Dispatcher {
       return Promise.resolve({ error: publicError(e, route.method, this.#opts.logger), meta: call.responseMetaIfSet });
     }
     // A handler that answered at once needs no table, deadline or cancellation (most calls).
-    if (!isThenable(out)) return Promise.resolve(outcome(() => finish(out, call)));
+    if (!isThenable(out)) return Promise.resolve(this.#outcome(route, call, finish, out));
     return new Promise<CallOutcome>((resolve) => {
       // Counting keys take the table's fast path; after wrapping, skip any a long call still holds.
       let key: number;
@@ -152,9 +145,18 @@ export class Dispatcher {
       });
       if (incoming.deadline !== Infinity) this.#deadlines.track(incoming.deadline);
       out.then(
-        (value) => settle(outcome(() => finish(value, call))),
+        (value) => settle(this.#outcome(route, call, finish, value)),
         (e: unknown) => settle({ error: publicError(e, route.method, this.#opts.logger), meta: call.responseMetaIfSet }),
       );
     });
+  }
+
+  /** The outcome of a handler's value: `finish` encodes it, or what it throws is the error. */
+  #outcome(route: Route, call: ServerCall, finish: (value: unknown, call: ServerCall) => unknown, value: unknown): CallOutcome {
+    try {
+      return { result: finish(value, call), meta: call.responseMetaIfSet };
+    } catch (e) {
+      return { error: publicError(e, route.method, this.#opts.logger), meta: call.responseMetaIfSet };
+    }
   }
 }
