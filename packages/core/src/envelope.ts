@@ -96,31 +96,6 @@ export function encodeResult(id: Id, result: unknown, meta?: Metadata): string {
   return `{"jsonrpc":"2.0","id":${idText(id)},"result":${value}${tail}`;
 }
 
-const RESULT_HEAD = '{"jsonrpc":"2.0","id":';
-const RESULT_MEMBER = ',"result":';
-
-/**
- * The fast path for the commonest frame of all, a result as
- * {@link encodeResult} writes it without metadata:
- * `{"jsonrpc":"2.0","id":<digits>,"result":<value>}`. Parsing only the value
- * saves most of a JSON.parse per call. Anything else — other ids, member
- * order, spacing, trailing members — returns undefined and takes the full
- * parse: the value parses alone only if nothing follows it.
- */
-export function parseSimpleResult(frame: string): { id: number; result: unknown } | undefined {
-  if (!frame.startsWith(RESULT_HEAD) || frame.charCodeAt(frame.length - 1) !== 0x7d) return undefined;
-  const start = RESULT_HEAD.length;
-  let i = start;
-  let id = 0;
-  for (let c = frame.charCodeAt(i); c >= 0x30 && c <= 0x39; c = frame.charCodeAt(++i)) id = id * 10 + (c - 0x30);
-  if (i === start || i - start > 15 || !frame.startsWith(RESULT_MEMBER, i)) return undefined;
-  try {
-    return { id, result: JSON.parse(frame.slice(i + RESULT_MEMBER.length, -1)) };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Encode one server-stream item. */
 export function encodeItem(id: Id, item: unknown): string {
   return `{"jsonrpc":"2.0","id":${idText(id)},"item":${item === undefined ? 'null' : JSON.stringify(item)}}`;

@@ -98,6 +98,46 @@ describe('limits', () => {
   });
 });
 
+describe('the fast path for requests', () => {
+  it('answers as the full parse does', async () => {
+    // Each request twice: as encodeRequest writes it (read by the fast path),
+    // and with a space after the brace (read by JSON.parse).
+    const requests = [
+      '{"jsonrpc":"2.0","id":1,"method":"add","params":[1,2],"timeout":5000}',
+      '{"jsonrpc":"2.0","id":1,"method":"add","params":{"a":1,"b":"x"}}',
+      '{"jsonrpc":"2.0","id":1,"method":"add","params":5}',
+      '{"jsonrpc":"2.0","id":1,"method":"add","params":null}',
+      '{"jsonrpc":"2.0","id":1,"method":"nope","params":[]}',
+      '{"jsonrpc":"2.0","id":1,"method":"rpc.cancel","params":{"id":9}}',
+      '{"jsonrpc":"2.0","id":1,"method":"add","params":[1,2],"timeout":0}',
+    ];
+    const w = await world();
+    try {
+      const frames: string[] = [];
+      const raw = await (w.transports[0] as FrameTransport).connect(new URL(w.url), {
+        frame: (f) => frames.push(f),
+        oversized: () => {},
+        drain: () => {},
+        closed: () => {},
+      });
+      const answer = async (request: string): Promise<unknown> => {
+        frames.length = 0;
+        raw.send(request);
+        for (let i = 0; i < 100 && frames.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+        return frames.length === 0 ? 'no answer' : JSON.parse(frames[0] as string);
+      };
+      for (const request of requests) {
+        const fast = await answer(request);
+        expect(fast, request).toEqual(await answer(request.replace('{', '{ ')));
+      }
+      expect(await answer(requests[0] as string)).toMatchObject({ id: 1, result: 3 });
+      raw.close();
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('cancellation inside a batch', () => {
   it('still answers the batch, with CANCELLED for the cancelled call', async () => {
     const w = await world();

@@ -8,7 +8,6 @@ import {
   encodeRequest,
   errorFromWire,
   idFromHead,
-  parseSimpleResult,
   type ResponseMessage,
 } from '../envelope.js';
 import { RpcError } from '../error.js';
@@ -17,6 +16,7 @@ import type { Connection, FrameHandler, FrameTransport } from '../transport.js';
 import { CallTable } from '../call-table.js';
 import { DeadlineTimer } from '../deadline-timer.js';
 import { frameTooLarge } from '../frame-size.js';
+import { parseSimpleResult } from '../simple-frames.js';
 import { StreamQueue } from './stream-queue.js';
 
 interface Pending {

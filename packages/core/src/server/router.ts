@@ -59,7 +59,8 @@ export class Router {
     if (name === this.#lastName) return this.#lastRoute as Route;
     const route = this.#full.get(name) ?? this.#short.get(name);
     if (route !== undefined && route !== null) {
-      this.#lastName = name;
+      // The descriptor's own string: `name` may be a slice of a large frame, which it would keep alive.
+      this.#lastName = name === route.method.fullName ? route.method.fullName : route.method.name;
       this.#lastRoute = route;
       return route;
     }

@@ -18,6 +18,7 @@ import { CallTable } from '../call-table.js';
 import { DeadlineTimer } from '../deadline-timer.js';
 import { frameTooLarge } from '../frame-size.js';
 import { DISCOVER_METHOD } from '../openrpc.js';
+import { parseSimpleRequest } from '../simple-frames.js';
 import type { Logger } from '../logger.js';
 import { metadataFromWire, type Metadata } from '../metadata.js';
 import type { Connection, FrameHandler } from '../transport.js';
@@ -69,6 +70,10 @@ export class ServerSession implements FrameHandler {
   }
 
   frame(frame: string): void {
+    const simple = parseSimpleRequest(frame);
+    if (simple !== undefined) {
+      return this.#request(true, simple.id, simple.method, simple.params, noMeta, simple.timeout, this.#send);
+    }
     let msg: unknown;
     try {
       msg = JSON.parse(frame);
@@ -150,7 +155,19 @@ export class ServerSession implements FrameHandler {
       return respond(invalidRequest(id, 'method must be a string'));
     }
     if (hasId && !isId(m.id)) return respond(invalidRequest(null, 'id must be a string, a number or null'));
-    const params = m.params;
+    this.#request(hasId, id, method, m.params, metadataFromWire(m.meta) ?? noMeta, m.timeout, respond);
+  }
+
+  /** A request whose envelope is valid: check its params, then run it (or the extension it names). */
+  #request(
+    hasId: boolean,
+    id: Id,
+    method: string,
+    params: unknown,
+    meta: Metadata,
+    timeout: unknown,
+    respond: Respond,
+  ): void {
     if (params !== undefined && (typeof params !== 'object' || params === null)) {
       return respond(invalidRequest(id, 'params must be an object or an array'));
     }
@@ -166,9 +183,8 @@ export class ServerSession implements FrameHandler {
       if (!hasId) this.#opts.logger.warn(`notification for unknown method ${method} dropped`);
       return respond(hasId ? encodeError(id, route) : undefined);
     }
-    const meta = metadataFromWire(m.meta) ?? noMeta;
     if (!hasId) return this.#notification(route, params, meta, respond);
-    this.#call(id, route, params, meta, m.timeout, respond);
+    this.#call(id, route, params, meta, timeout, respond);
   }
 
   #notification(route: Route, params: unknown, meta: Metadata, respond: Respond): void {
