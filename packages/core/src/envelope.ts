@@ -4,6 +4,7 @@
  */
 import { codeFromJsonRpc, jsonRpcCodeOf, JsonRpcCode, type Code } from './codes.js';
 import { codeOr, rebuildError, RpcError, type ErrorClass } from './error.js';
+import { decimalText } from './decimal.js';
 import { hasMetadata, metadataFromWire, type Metadata } from './metadata.js';
 
 /** A request id: JSON-RPC allows strings, numbers and null. */
@@ -58,7 +59,7 @@ export const CANCEL_METHOD = 'rpc.cancel';
 // JSON.stringify of a whole message object, on the hot path of every call.
 
 function idText(id: Id): string {
-  return typeof id === 'number' ? String(id) : JSON.stringify(id);
+  return typeof id === 'number' ? decimalText(id) : JSON.stringify(id);
 }
 
 /** Method names as JSON strings: a service has few, and each call needs one. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decimalText } from '../src/decimal.js';
 import { encodeRequest, encodeResult } from '../src/envelope.js';
 import { parseSimpleRequest, parseSimpleResult } from '../src/simple-frames.js';
 
@@ -87,5 +88,17 @@ describe('the fast path for results', () => {
     expect(parseSimpleResult('{"jsonrpc":"2.0","id":4, "result":1}')).toBeUndefined();
     expect(parseSimpleResult('{"jsonrpc":"2.0","id":04,"result":1}')).toBeUndefined();
     expect(parseSimpleResult('{"jsonrpc":"2.0","id":4,"error":{"code":1,"message":"x"}}')).toBeUndefined();
+  });
+});
+
+describe('decimalText', () => {
+  it('writes what String writes', () => {
+    const edges = [0, 7, 999, 1000, 1001, 999_999, 1e6, 123_456_789, 999_999_999, 1e9, 1e9 + 7, 999_999_999_999, 1e12];
+    const others = [2 ** 53 - 1, -1, -0, 1.5, NaN, Infinity, 1e21];
+    for (const n of [...edges, ...others]) expect(decimalText(n), String(n)).toBe(String(n));
+    for (let i = 0; i < 10_000; i++) {
+      const n = Math.floor(Math.random() * 10 ** (1 + (i % 12)));
+      expect(decimalText(n)).toBe(String(n));
+    }
   });
 });
