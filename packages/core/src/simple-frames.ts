@@ -1,9 +1,10 @@
 /**
  * Fast paths for the two commonest frames, exactly as this library's own
  * encoders write them: a request with a numeric id and no metadata, and a
- * bare result. Each reads the fixed members by hand and leaves only the
- * params (or the result) to JSON.parse, which costs about half of parsing
- * the whole frame (measured: ~700 ns against ~300 ns for a small request).
+ * bare result. Each reads the fixed members by hand, and the params (or the
+ * result) by hand too when they are simple (flat-json.ts), else with
+ * JSON.parse. Measured on a small request: ~320 ns, against ~700 for
+ * JSON.parse of the whole frame.
  *
  * Anything else — other member order, spacing, escapes in the method,
  * string ids, metadata — returns undefined and takes the full parse. The
@@ -11,6 +12,8 @@
  * alone, so a frame is read here only when JSON.parse would read it the
  * same way.
  */
+
+import { NOT_FLAT, parseFlatJson } from './flat-json.js';
 
 const RESULT_HEAD = '{"jsonrpc":"2.0","id":';
 const RESULT_MEMBER = ',"result":';
@@ -91,12 +94,8 @@ export function parseSimpleRequest(frame: string): SimpleRequest | undefined {
     paramsEnd = t - TIMEOUT_MEMBER.length;
   }
   if (paramsEnd <= paramsStart) return undefined;
-  try {
-    const params: unknown = JSON.parse(frame.slice(paramsStart, paramsEnd));
-    return { id: digitsAt(frame, ID_START, idEnd), method, params, timeout };
-  } catch {
-    return undefined;
-  }
+  const params = valueAt(frame, paramsStart, paramsEnd);
+  return params === NOT_FLAT ? undefined : { id: digitsAt(frame, ID_START, idEnd), method, params, timeout };
 }
 
 /**
@@ -108,9 +107,17 @@ export function parseSimpleResult(frame: string): { id: number; result: unknown 
   const idEnd = digitsEnd(frame, RESULT_HEAD.length);
   const id = digitsAt(frame, RESULT_HEAD.length, idEnd);
   if (id === -1 || !holds(frame, RESULT_MEMBER, idEnd)) return undefined;
+  const result = valueAt(frame, idEnd + RESULT_MEMBER.length, frame.length - 1);
+  return result === NOT_FLAT ? undefined : { id, result };
+}
+
+/** The JSON value `frame[start, end)`: by hand when simple, else JSON.parse; NOT_FLAT when it is no JSON value at all. */
+function valueAt(frame: string, start: number, end: number): unknown {
+  const flat = parseFlatJson(frame, start, end);
+  if (flat !== NOT_FLAT) return flat;
   try {
-    return { id, result: JSON.parse(frame.slice(idEnd + RESULT_MEMBER.length, -1)) };
+    return JSON.parse(frame.slice(start, end)) as unknown;
   } catch {
-    return undefined;
+    return NOT_FLAT;
   }
 }
