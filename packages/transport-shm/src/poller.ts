@@ -43,6 +43,8 @@ export class Poller {
   readonly #waiter: FutexWaiter;
   #state: State = 'sleeping';
   #immediate: ReturnType<typeof setImmediate> | undefined;
+  /** The CPU last published for the peer. */
+  #cpu = -1;
 
   constructor(buffer: ArrayBuffer, bell: Doorbell, target: PollTarget, spinMicros: number) {
     this.#target = target;
@@ -75,7 +77,7 @@ export class Poller {
     this.#immediate = undefined;
     if (this.#state === 'closed') return;
     this.#state = 'running';
-    this.#target.publishCpu(currentCpu());
+    this.#publishCpu(currentCpu());
     let worked = this.#target.poll();
     if (!worked && this.#spinMs > 0) {
       const until = performance.now() + this.#spinMs;
@@ -90,7 +92,7 @@ export class Poller {
         // A peer on this CPU cannot run while we spin, and it is the one we wait for: let it.
         // (Yielding always would also hand the CPU to unrelated processes on a busy machine.)
         const cpu = currentCpu();
-        this.#target.publishCpu(cpu);
+        this.#publishCpu(cpu);
         if (this.#target.peerOn(cpu)) schedYield();
       } while (performance.now() < until);
     }
@@ -99,6 +101,16 @@ export class Poller {
     if (worked) this.#schedule();
     else this.#sleep();
   };
+
+  /**
+   * Store the CPU only when it changed: a store, even of the same value,
+   * takes the cache line from the peer, which reads it while it spins.
+   */
+  #publishCpu(cpu: number): void {
+    if (cpu === this.#cpu) return;
+    this.#cpu = cpu;
+    this.#target.publishCpu(cpu);
+  }
 
   /** Sleeping costs no system call: the waiter's thread is always in FUTEX_WAIT on the bell. */
   #sleep(): void {
