@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CallTable } from '../src/call-table.js';
 import type { Id } from '../src/envelope.js';
+import { seededRandom } from './fixtures.js';
 
 /** Random operations on a CallTable and a Map side by side: they must agree. */
 function agreeWithMap(ids: () => Id, steps: number): void {
   const table = new CallTable<string>();
   const map = new Map<Id, string>();
-  let seed = 7;
-  const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const rand = seededRandom(7);
   for (let i = 0; i < steps; i++) {
     const id = ids();
     const op = rand(3);

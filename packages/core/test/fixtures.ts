@@ -87,3 +87,12 @@ export async function world(
     },
   };
 }
+
+/** A repeatable random source: `next(n)` is an integer from 0 to n − 1 (a linear congruential generator). */
+export function seededRandom(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+    return state % n;
+  };
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NOT_FLAT, parseFlatJson } from '../src/flat-json.js';
+import { seededRandom } from './fixtures.js';
 
 const read = (text: string): unknown => parseFlatJson(text, 0, text.length);
 
@@ -68,11 +69,7 @@ describe('parseFlatJson', () => {
 
   it('agrees with JSON.parse on whatever it reads, and reads only inside its bounds', () => {
     const pieces = ['{', '}', '"a"', '"b"', '"__proto__"', ':', ',', '1', '0', '-', '12', '.5', 'e3', 'true', 'null', '"x y"', '"\\n"', ' ', '[', ']'];
-    let random = 7;
-    const next = (n: number): number => {
-      random = (random * 1103515245 + 12345) & 0x7fffffff;
-      return random % n;
-    };
+    const next = seededRandom(7);
     let read1 = 0;
     for (let i = 0; i < 50_000; i++) {
       let text = '';

@@ -13,6 +13,16 @@ import {
 } from '../src/index.js';
 import { Calculator, handlers, world } from './fixtures.js';
 
+/** A connection that sends frames as given and collects the server's into `frames`. */
+function rawConnection(w: Awaited<ReturnType<typeof world>>, frames: string[]) {
+  return (w.transports[0] as FrameTransport).connect(new URL(w.url), {
+    frame: (f) => frames.push(f),
+    oversized: () => {},
+    drain: () => {},
+    closed: () => {},
+  });
+}
+
 describe('implement', () => {
   it('names a missing or extra handler', () => {
     const { add: _add, ...rest } = handlers();
@@ -80,13 +90,8 @@ describe('limits', () => {
     let ran = false;
     const w = await world({ handlers: { ...handlers(), add: () => ((ran = true), 0) } });
     try {
-      const raw = await (w.transports[0] as FrameTransport).connect(new URL(w.url), {
-        frame: (f) => frames.push(f),
-        oversized: () => {},
-        drain: () => {},
-        closed: () => {},
-      });
       const frames: string[] = [];
+      const raw = await rawConnection(w, frames);
       raw.send('{"jsonrpc":"2.0","id":1,"method":"add","params":[1,2],"timeout":0}');
       await new Promise((r) => setTimeout(r, 20));
       expect(JSON.parse(frames[0] as string)).toMatchObject({ id: 1, error: { data: { code: 'DEADLINE_EXCEEDED' } } });
@@ -114,12 +119,7 @@ describe('the fast path for requests', () => {
     const w = await world();
     try {
       const frames: string[] = [];
-      const raw = await (w.transports[0] as FrameTransport).connect(new URL(w.url), {
-        frame: (f) => frames.push(f),
-        oversized: () => {},
-        drain: () => {},
-        closed: () => {},
-      });
+      const raw = await rawConnection(w, frames);
       const answer = async (request: string): Promise<unknown> => {
         frames.length = 0;
         raw.send(request);
@@ -143,12 +143,7 @@ describe('cancellation inside a batch', () => {
     const w = await world();
     try {
       const frames: string[] = [];
-      const raw = await (w.transports[0] as FrameTransport).connect(new URL(w.url), {
-        frame: (f) => frames.push(f),
-        oversized: () => {},
-        drain: () => {},
-        closed: () => {},
-      });
+      const raw = await rawConnection(w, frames);
       raw.send(
         JSON.stringify([
           { jsonrpc: '2.0', id: 1, method: 'wait', params: { ms: 10_000 } },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decimalText } from '../src/decimal.js';
 import { encodeRequest, encodeResult } from '../src/envelope.js';
 import { parseSimpleRequest, parseSimpleResult } from '../src/simple-frames.js';
+import { seededRandom } from './fixtures.js';
 
 /** What the full parse makes of a request, in the fast path's terms. */
 function fullParse(frame: string): unknown {
@@ -58,11 +59,7 @@ describe('the fast path for requests', () => {
       encodeRequest(3, 'm', [1, '",', { t: '"timeout":1}' }], undefined, Infinity),
     ];
     const alphabet = ['}', '{', ',', '"', ':', '1', '0', ' ', 'timeout', ',"timeout":7', '\\', ']'];
-    let random = 1;
-    const next = (n: number): number => {
-      random = (random * 1103515245 + 12345) & 0x7fffffff;
-      return random % n;
-    };
+    const next = seededRandom(1);
     let read = 0;
     for (let i = 0; i < 20_000; i++) {
       const seed = seeds[next(seeds.length)] as string;
