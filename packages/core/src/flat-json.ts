@@ -2,11 +2,12 @@
  * A reader for the simplest JSON values: a whole number (up to 15 digits),
  * `true`, `false`, `null`, a string without escapes, or an object of such
  * members, with no spaces. Params and results are mostly these; reading
- * them by hand takes ~115 ns here against ~275 for `JSON.parse` of
+ * them by hand takes ~150 ns here against ~270 for `JSON.parse` of
  * `{"a":123456,"b":1}`.
  *
- * Anything else (spacing, fractions, exponents, escapes, nesting, the key
- * `__proto__`, text over 256 characters) returns {@link NOT_FLAT} and the caller uses `JSON.parse`.
+ * Anything else (spacing, fractions, exponents, escapes, nesting, keys
+ * that `Object.prototype` has such as `__proto__`, text over 256
+ * characters) returns {@link NOT_FLAT} and the caller uses `JSON.parse`.
  * Whatever this reads, `JSON.parse` reads the same way: a randomized test
  * holds the two together.
  */
@@ -45,8 +46,9 @@ function object(text: string, start: number, end: number): unknown {
     const keyEnd = stringEnd(text, i, end);
     if (keyEnd === -1 || keyEnd >= end || text.charCodeAt(keyEnd) !== 0x3a) return NOT_FLAT;
     const key = text.slice(i + 1, keyEnd - 1);
-    // JSON.parse makes `__proto__` an own property; assigning it would set the prototype.
-    if (key === '__proto__') return NOT_FLAT;
+    // JSON.parse defines own properties; assigning a key the prototype has (`__proto__`, or an
+    // accessor someone added) would call its setter instead.
+    if (key in Object.prototype) return NOT_FLAT;
     const value = scalar(text, keyEnd + 1, end);
     if (value === NOT_FLAT) return NOT_FLAT;
     out[key] = value;

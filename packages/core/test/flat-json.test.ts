@@ -54,6 +54,7 @@ describe('parseFlatJson', () => {
       'tru',
       'nul',
       '{"__proto__":1}',
+      '{"constructor":1}', // a key Object.prototype has
       '{"a":1,}',
       '{"a" :1}',
       '{"a":{"b":1}}',
@@ -65,6 +66,21 @@ describe('parseFlatJson', () => {
       `"${'x'.repeat(300)}"`, // long: JSON.parse reads it faster
     ];
     for (const text of texts) expect(read(text), text).toBe(NOT_FLAT);
+  });
+
+  it('never calls a setter the prototype has, as JSON.parse does not', () => {
+    let called = false;
+    Object.defineProperty(Object.prototype, 'flatJsonProbe', {
+      set: () => void (called = true),
+      configurable: true,
+    });
+    try {
+      expect(read('{"flatJsonProbe":1}')).toBe(NOT_FLAT);
+      expect(Object.hasOwn(JSON.parse('{"flatJsonProbe":1}') as object, 'flatJsonProbe')).toBe(true);
+      expect(called).toBe(false);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).flatJsonProbe;
+    }
   });
 
   it('agrees with JSON.parse on whatever it reads, and reads only inside its bounds', () => {
