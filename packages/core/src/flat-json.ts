@@ -94,21 +94,37 @@ function stringEnd(text: string, i: number, end: number): number {
 function integer(text: string, i: number, end: number): unknown {
   const negative = text.charCodeAt(i) === 0x2d;
   const first = negative ? i + 1 : i;
-  let k = first;
-  let value = 0;
-  for (; k < end; k++) {
-    const c = text.charCodeAt(k);
-    if (c < 0x30 || c > 0x39) break;
-    value = value * 10 + (c - 0x30);
-  }
-  const digits = k - first;
-  if (digits === 0 || digits > MAX_DIGITS || (digits > 1 && text.charCodeAt(first) === 0x30)) return NOT_FLAT;
+  const k = digitsEnd(text, first, end);
+  const value = wholeNumberAt(text, first, k);
+  if (value === -1) return NOT_FLAT;
   if (k < end) {
     const c = text.charCodeAt(k);
     if (c === 0x2e || c === 0x65 || c === 0x45) return NOT_FLAT; // a fraction or an exponent
   }
   after = k;
   return negative ? -value : value;
+}
+
+/** Where the digits that start at `i` end (at `end` at the latest). */
+export function digitsEnd(text: string, i: number, end: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * The digits `text[start, end)` as a number, or -1 when JSON would not write
+ * them so (none, a leading zero) or they may not be exact (over 15).
+ */
+export function wholeNumberAt(text: string, start: number, end: number): number {
+  const n = end - start;
+  if (n === 0 || n > MAX_DIGITS || (n > 1 && text.charCodeAt(start) === 0x30)) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) value = value * 10 + (text.charCodeAt(i) - 0x30);
+  return value;
 }
 
 function word(text: string, i: number, end: number, w: string): boolean {
