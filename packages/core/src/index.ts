@@ -53,6 +53,12 @@ export { parseAddress, transportFor } from './address.js';
 export { frameTooLarge } from './frame-size.js';
 export { type Logger, stderrLogger } from './logger.js';
 export {
+  type TransportOptions,
+  type ResolvedTransportOptions,
+  DEFAULT_MAX_FRAME_BYTES,
+  resolveTransportOptions,
+} from './options.js';
+export {
   createClient,
   rawCall,
   type Client,
