@@ -1,4 +1,4 @@
-import type { Transport } from './transport.js';
+import type { Transport } from './call-transport.js';
 
 /**
  * Parse an endpoint address (`unix:///tmp/calc.sock`, `tcp://127.0.0.1:7070`,

@@ -142,8 +142,14 @@ export function errorFromWire(
   const name = typeof data.name === 'string' ? data.name : undefined;
   return rebuildError(classes, name, code, message, {
     details: data.details,
-    meta: metadataFromWire(meta) ?? {},
+    meta: wireMetadata(meta),
   });
+}
+
+/** Response metadata from a peer: none when it sent none usable, or too much. */
+function wireMetadata(meta: unknown): Metadata {
+  const m = metadataFromWire(meta);
+  return m === undefined || m instanceof RpcError ? {} : m;
 }
 
 /** True when `id` is a valid JSON-RPC id. */

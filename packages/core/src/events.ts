@@ -8,7 +8,7 @@ import { parseAddress, transportFor } from './address.js';
 import { RpcError } from './error.js';
 import { fromZod, type Schema } from './schema.js';
 import type { SchemaLike, ValueOf } from './service.js';
-import type { Transport } from './transport.js';
+import type { Transport } from './call-transport.js';
 import { z } from 'zod';
 
 /** A transport's publish/subscribe side. */

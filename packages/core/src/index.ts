@@ -32,15 +32,32 @@ export {
   idFromHead,
 } from './envelope.js';
 export {
-  type Transport,
   type FrameTransport,
-  type CallTransport,
   type Connection,
   type FrameHandler,
   type Listener,
   type Peer,
+  type MessageTransport,
+  type MessageConnection,
+  type MessageHandler,
+  type MessageServer,
+  type Delivery,
+  type Answer,
+  type OutgoingRequest,
+  type RequestId,
+  type RequestFields,
+  type RequestRecord,
+  type ResponseFields,
 } from './transport.js';
-export { type Dispatcher, type IncomingCall, type CallOutcome, type CancelSignal } from './server/dispatcher.js';
+export {
+  type Transport,
+  type CallTransport,
+  type CallServer,
+  type CallServer as Dispatcher,
+  type IncomingCall,
+  type CallOutcome,
+  type CancelSignal,
+} from './call-transport.js';
 export {
   type CallOptions,
   type Channel,

@@ -3,20 +3,47 @@
  * metadata. Keys are lower-case by convention (gRPC requires it); binary
  * values travel base64-encoded under a key ending in `-bin`.
  */
+import { RpcError } from './error.js';
+
 export type Metadata = Record<string, string>;
 
 /**
- * Read metadata from untrusted wire data: keeps string values under string
- * keys, drops the rest. Returns `undefined` when nothing usable is there.
+ * The most metadata one request or response may carry, keys and values
+ * together, in UTF-16 units: 8 KiB, as gRPC's default. More is refused
+ * with RESOURCE_EXHAUSTED before anything reads it.
  */
-export function metadataFromWire(value: unknown): Metadata | undefined {
+export const MAX_METADATA_SIZE = 8192;
+
+/**
+ * Read metadata from untrusted wire data: keeps string values under string
+ * keys, drops the rest. Returns `undefined` when nothing usable is there,
+ * and an RpcError (RESOURCE_EXHAUSTED) when there is more than
+ * {@link MAX_METADATA_SIZE} of it (the counting stops there).
+ */
+export function metadataFromWire(value: unknown): Metadata | RpcError | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   let out: Metadata | undefined;
-  for (const [key, v] of Object.entries(value)) {
+  let size = 0;
+  for (const key in value) {
+    const v: unknown = (value as Record<string, unknown>)[key];
     if (typeof v !== 'string') continue;
+    size += key.length + v.length;
+    if (size > MAX_METADATA_SIZE) return tooMuchMetadata('metadata');
     (out ??= {})[key] = v;
   }
   return out;
+}
+
+/** RESOURCE_EXHAUSTED when `meta` is larger than {@link MAX_METADATA_SIZE}; `what` names it (`request metadata`). */
+export function checkMetadataSize(meta: Metadata | undefined, what: string): RpcError | undefined {
+  if (meta === undefined) return undefined;
+  let size = 0;
+  for (const key in meta) size += key.length + (meta[key] as string).length;
+  return size > MAX_METADATA_SIZE ? tooMuchMetadata(what) : undefined;
+}
+
+function tooMuchMetadata(what: string): RpcError {
+  return new RpcError('RESOURCE_EXHAUSTED', `${what} exceeds the limit of ${MAX_METADATA_SIZE} characters (keys and values together)`);
 }
 
 /** True when the metadata has at least one entry. */

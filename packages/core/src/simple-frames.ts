@@ -14,6 +14,7 @@
  */
 
 import { digitsEnd, NOT_FLAT, parseFlatJson, wholeNumberAt } from './flat-json.js';
+import { parsePeerJson } from './json-depth.js';
 
 /** How requests and results begin; the id starts right after. */
 const ID_START = '{"jsonrpc":"2.0","id":'.length;
@@ -86,7 +87,7 @@ function valueAt(frame: string, start: number, end: number): unknown {
   const flat = parseFlatJson(frame, start, end);
   if (flat !== NOT_FLAT) return flat;
   try {
-    return JSON.parse(frame.slice(start, end)) as unknown;
+    return parsePeerJson(frame, start, end);
   } catch {
     return NOT_FLAT;
   }

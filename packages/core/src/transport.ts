@@ -1,17 +1,21 @@
 /**
- * The transport seam: the only thing a transport implements.
+ * The transport seam: the only thing a transport implements, in one of
+ * three shapes.
  *
- * A transport moves frames — one JSON-RPC envelope each, as text — between
- * a client and a server, and reports when a connection ends. It never
- * validates, never maps errors, never implements deadlines or retries:
- * core does that once for every transport.
+ * - A {@link FrameTransport} moves frames — one JSON-RPC envelope each, as
+ *   text — over a connection per client (socket, pipe, shm).
+ * - A {@link MessageTransport} moves addressed messages between callers and
+ *   servers over a shared medium (a queue, a file, a broker subject). Core
+ *   owns what such media otherwise each write again: the logical connection
+ *   per caller, cancel routing, refusals, expiry and queue-time aging.
+ * - A call transport (gRPC, `call-transport.ts`) has call semantics of its
+ *   own and maps core's call model onto them.
  *
- * One transport has wire semantics of its own: gRPC. It is a
- * {@link CallTransport}, which maps core's call model (deadline, metadata,
- * status) onto its protocol instead of carrying the envelope.
+ * A transport never validates, never maps errors, never implements
+ * deadlines or retries, and never reads or writes the envelope: core does
+ * that once for every transport, and tells the transport what it needs to
+ * know of each message. This file is the ground floor: it imports nothing.
  */
-import type { Channel } from './call.js';
-import type { Dispatcher } from './server/dispatcher.js';
 
 /** Who is on the other end of a connection, as far as the transport knows. */
 export interface Peer {
@@ -23,7 +27,17 @@ export interface Peer {
   readonly authenticated?: boolean;
 }
 
-/** What core gives a transport for each connection: where to deliver what arrives. */
+/** A listening endpoint. */
+export interface Listener {
+  /** The address actually bound (a real port for `tcp://127.0.0.1:0`). */
+  readonly url: URL;
+  /** Stop accepting connections and messages; resolves once the transport has let go. */
+  close(): Promise<void>;
+}
+
+// ─── Frames: a connection per client ────────────────────────────────────────
+
+/** What core gives a frame transport for each connection: where to deliver what arrives. */
 export interface FrameHandler {
   /** One whole frame arrived. */
   frame(frame: string): void;
@@ -58,14 +72,6 @@ export interface Connection {
   readonly peer: Peer;
 }
 
-/** A listening endpoint. */
-export interface Listener {
-  /** The address actually bound (a real port for `tcp://127.0.0.1:0`). */
-  readonly url: URL;
-  /** Stop accepting connections and close the ones open. */
-  close(): Promise<void>;
-}
-
 /** A frame transport: the URL schemes it serves, and how to connect and listen. */
 export interface FrameTransport {
   readonly kind?: 'frames';
@@ -83,23 +89,168 @@ export interface FrameTransport {
   listen(url: URL, accept: (connection: Connection) => FrameHandler): Promise<Listener>;
 }
 
+// ─── Messages: addressed messages over a shared medium ──────────────────────
+
+/** A JSON-RPC request id. */
+export type RequestId = string | number | null;
+
 /**
- * A transport with call semantics of its own (gRPC). Its client side is a
- * {@link Channel}; its server side hands each call to core's
- * {@link Dispatcher}, which validates, runs middleware and the handler,
- * enforces the deadline and maps errors.
+ * One request member by member, for a medium that stores requests in a
+ * record format of its own (the shared file's entries) rather than as text.
  */
-export interface CallTransport {
-  readonly kind: 'calls';
-  readonly schemes: readonly string[];
-  /** A channel to the server at `url`; rejects with UNAVAILABLE when nobody answers. */
-  connect(url: URL): Promise<Channel>;
-  /**
-   * Serve the dispatcher's methods at `url`. The listener's `close` stops
-   * accepting calls; calls in flight are ended by core.
-   */
-  listen(url: URL, dispatcher: Dispatcher): Promise<Listener>;
+export interface RequestFields {
+  /** Absent for a notification. */
+  readonly id?: RequestId;
+  /** The method's qualified or short name. */
+  readonly method: string;
+  /** Named (an object) or positional (an array) params; absent for none. */
+  readonly params?: unknown;
+  readonly meta?: Readonly<Record<string, string>>;
+  /** Milliseconds the caller will wait, counted from sending; absent for no limit. */
+  readonly timeout?: number;
 }
 
-/** Any transport. */
-export type Transport = FrameTransport | CallTransport;
+/**
+ * A request a medium read from its own record format, for core to check:
+ * any member may be missing or of the wrong type (core answers with the
+ * error it names, as it would for such a frame).
+ */
+export interface RequestRecord {
+  /** A call has an `id` member (even `null`); a notification has none. */
+  readonly id?: unknown;
+  readonly method?: unknown;
+  readonly params?: unknown;
+  readonly meta?: unknown;
+  readonly timeout?: unknown;
+}
+
+/** One response member by member: exactly one of `result`, `error` or `item`. */
+export interface ResponseFields {
+  readonly id: RequestId;
+  readonly result?: unknown;
+  readonly error?: { readonly code: number; readonly message: string; readonly data?: unknown };
+  /** One server-stream item; the stream ends with a `result` (null) or an `error`. */
+  readonly item?: unknown;
+  readonly meta?: Readonly<Record<string, string>>;
+}
+
+/** A request core hands a message medium to send (client side). */
+export interface OutgoingRequest {
+  /** The envelope as JSON text: what a medium that carries messages whole sends. */
+  readonly text: string;
+  /** The ids of the calls it opens: empty for a notification. */
+  readonly ids: readonly RequestId[];
+  /** When its caller stops waiting (epoch ms; `Infinity` for never). */
+  readonly deadline: number;
+  /**
+   * The request member by member, for a medium with a record format of its
+   * own; undefined when the message is not one well-formed request (a
+   * batch, or a frame a raw peer sent as it is).
+   */
+  readonly fields: RequestFields | undefined;
+}
+
+/** What core gives a message medium for each client connection: where answers go. */
+export interface MessageHandler {
+  /**
+   * An answer arrived: envelope text (a response, a stream item, or a
+   * batch's answer), or one response member by member.
+   */
+  response(response: string | ResponseFields): void;
+  /**
+   * An answer larger than the frame limit arrived and was dropped: its
+   * first bytes (from which core reads the id), or its id when the medium knows it.
+   */
+  oversized(bytes: number, head: string | { readonly id: RequestId }): void;
+  /** `request` was not handed to any server (queue full, medium down): core fails its calls with `error`. */
+  refused(request: OutgoingRequest, error: Error): void;
+  /** The connection ended; `error` says why when it was not a plain close. */
+  closed(error?: Error): void;
+}
+
+/** A client's connection to a message medium. */
+export interface MessageConnection {
+  /** Hand `request` to the medium. Whatever stops it reaching a server is reported through `refused`. */
+  send(request: OutgoingRequest): void;
+  /** The caller gave up on call `id` (deadline, abort, a stream left early): tell whoever runs it. */
+  cancel(id: RequestId): void;
+  /** Close: the medium tells servers this caller left. The handler's `closed` is called. */
+  close(): void;
+  /** The largest message, in UTF-8 bytes, this connection sends or receives. */
+  readonly maxFrameBytes: number;
+  readonly peer: Peer;
+}
+
+/** A response (or a batch's answer) core hands a message medium (server side). */
+export interface Answer {
+  /** The envelope as JSON text, within the frame limit. */
+  readonly text: string;
+  /** A single response member by member; undefined for a batch's answer. */
+  readonly fields: ResponseFields | undefined;
+  /** The latest deadline of the calls it answers (epoch ms; `Infinity` for none): past it, nobody waits for it. */
+  readonly deadline: number;
+}
+
+/**
+ * One message a medium delivered to a server, and the way back to its
+ * caller. The medium implements it (typically its own record of the
+ * message: a queue entry, a file entry); core calls exactly one of `end`
+ * or `abandon` on every delivery, and `item` only before that.
+ */
+export interface Delivery {
+  /** Who sent it: the messages of one caller share a logical connection (their call ids are the caller's). */
+  readonly caller: string;
+  /** The caller as the medium knows it (used for the caller's first delivery). */
+  readonly peer: Peer;
+  /**
+   * The message: envelope text (a request, a notification, a batch), or one
+   * request the medium read from its own record. For a message over the
+   * frame limit ({@link tooLarge}), its first bytes or the id it carries.
+   */
+  readonly body: string | RequestRecord;
+  /** Set when the message was larger than the frame limit, to its size in bytes: it was not read whole. */
+  readonly tooLarge?: number;
+  /** Milliseconds the message waited in the medium before delivery: core takes them off its `timeout`. */
+  readonly waitedMs: number;
+  /** A stream item for the caller. False: the medium is behind; core waits for {@link MessageServer.drain}. */
+  item(answer: Answer): boolean;
+  /** The message is done: its answer, or undefined when none is due (notifications, cancels, a caller who left). */
+  end(answer: Answer | undefined): void;
+  /**
+   * The server stopped before answering (it is closing): the medium may give
+   * the message to another server, or tell its caller.
+   */
+  abandon(): void;
+}
+
+/** Core's side of a message medium's server: where the medium hands what it reads. */
+export interface MessageServer {
+  /** A message arrived. Core answers through the delivery. */
+  deliver(delivery: Delivery): void;
+  /**
+   * `caller` cancelled call `id`. It may not have arrived yet (a cancel can
+   * overtake its request on some media): core remembers it for a minute.
+   */
+  cancel(caller: string, id: RequestId): void;
+  /** `caller` left: its calls are aborted, their deliveries ended unanswered, and its later messages dropped. */
+  left(caller: string): void;
+  /** Stream items for `caller` (every caller when undefined) may flow again after `item` returned false. */
+  drain(caller?: string): void;
+}
+
+/** A message transport: the URL schemes it serves, and how to connect and listen. */
+export interface MessageTransport {
+  readonly kind: 'messages';
+  /** URL schemes without the colon, e.g. `['redis', 'rediss']`. */
+  readonly schemes: readonly string[];
+  /** The largest message, in UTF-8 bytes, either way. */
+  readonly maxFrameBytes: number;
+  /** Open a client connection to `url`; rejects with an RpcError (UNAVAILABLE, UNAUTHENTICATED, ...). */
+  connect(url: URL, handler: MessageHandler): Promise<MessageConnection>;
+  /**
+   * Serve at `url`: hand every message read to `server`. The listener's
+   * `close` stops taking messages, then waits until core has ended or
+   * abandoned every delivery (after the server's grace period), then lets go.
+   */
+  listen(url: URL, server: MessageServer): Promise<Listener>;
+}

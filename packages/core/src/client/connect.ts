@@ -1,6 +1,6 @@
 import { parseAddress, transportFor } from '../address.js';
 import type { Channel } from '../call.js';
-import type { Transport } from '../transport.js';
+import type { Transport } from '../call-transport.js';
 import { EnvelopeChannel } from './envelope-channel.js';
 
 /** Options of {@link connect}. */

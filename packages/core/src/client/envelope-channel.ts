@@ -1,26 +1,23 @@
 /**
- * A {@link Channel} over any frame transport: ids, pending calls, deadlines,
- * cancellation, server streams and reconnection, done once for all of them.
+ * A {@link Channel} over any frame or message transport: ids, pending
+ * calls, deadlines, cancellation, server streams and reconnection, done
+ * once for all of them.
  */
 import type { Channel, ChannelCall } from '../call.js';
-import {
-  encodeCancel,
-  encodeRequest,
-  errorFromWire,
-  idFromHead,
-  type ResponseMessage,
-} from '../envelope.js';
+import { encodeRequest, errorFromWire, idFromHead, type Id, type ResponseMessage } from '../envelope.js';
 import { RpcError } from '../error.js';
-import { metadataFromWire } from '../metadata.js';
-import type { Connection, FrameHandler, FrameTransport } from '../transport.js';
+import { checkMetadataSize, metadataFromWire } from '../metadata.js';
+import type { FrameHandler, FrameTransport, MessageHandler, MessageTransport, ResponseFields } from '../transport.js';
 import { CallTable } from '../call-table.js';
 import { DeadlineTimer } from '../deadline-timer.js';
 import { frameTooLarge } from '../frame-size.js';
+import { parsePeerJson } from '../json-depth.js';
 import { parseSimpleResult } from '../simple-frames.js';
+import { FrameLink, MessageLink, type Link } from './links.js';
 import { StreamQueue } from './stream-queue.js';
 
 interface Pending {
-  readonly conn: Connection;
+  readonly conn: Link;
   readonly call: ChannelCall;
   /** Set for server streams; unary calls use resolve/reject. */
   readonly queue: StreamQueue<unknown> | undefined;
@@ -37,10 +34,10 @@ function backoff(attempt: number): number {
 }
 
 export class EnvelopeChannel implements Channel {
-  readonly #transport: FrameTransport;
+  readonly #transport: FrameTransport | MessageTransport;
   readonly #url: URL;
-  #conn: Connection | undefined;
-  #connecting: Promise<Connection> | undefined;
+  #conn: Link | undefined;
+  #connecting: Promise<Link> | undefined;
   #closed = false;
   #nextId = 1;
   readonly #pending = new CallTable<Pending, number>();
@@ -50,7 +47,7 @@ export class EnvelopeChannel implements Channel {
     (id) => this.#cancel(id, new RpcError('DEADLINE_EXCEEDED', 'deadline exceeded waiting for the response')),
   );
 
-  constructor(transport: FrameTransport, url: URL) {
+  constructor(transport: FrameTransport | MessageTransport, url: URL) {
     this.#transport = transport;
     this.#url = url;
   }
@@ -71,7 +68,7 @@ export class EnvelopeChannel implements Channel {
       [Symbol.asyncIterator]: () => {
         let id = 0;
         const queue: StreamQueue<unknown> = new StreamQueue(() => this.#cancel(id, undefined));
-        const started = (c: Connection): void => {
+        const started = (c: Link): void => {
           if (queue.settled) return; // left before the connection was ready
           id = this.#nextId++;
           this.#start(c, call, queue, id).then(
@@ -89,15 +86,9 @@ export class EnvelopeChannel implements Channel {
 
   async notify(call: ChannelCall): Promise<void> {
     const conn = this.#conn ?? (await this.#connectFor(call));
-    let frame: string;
-    try {
-      frame = encodeRequest(undefined, call.method, call.params, call.meta, Infinity);
-    } catch (e) {
-      throw new RpcError('INVALID_ARGUMENT', `params cannot be encoded as JSON: ${(e as Error).message}`);
-    }
-    const tooLarge = frameTooLarge(frame, conn.maxFrameBytes, 'notification');
-    if (tooLarge !== undefined) throw tooLarge;
-    conn.send(frame);
+    const frame = encode(undefined, call, Infinity, conn.maxFrameBytes, 'notification');
+    if (frame instanceof RpcError) throw frame;
+    conn.request(frame, undefined, call, undefined);
   }
 
   async close(): Promise<void> {
@@ -112,7 +103,7 @@ export class EnvelopeChannel implements Channel {
 
   /** Send a call on `conn` and settle it on the response, the deadline or an abort. */
   #start(
-    conn: Connection,
+    conn: Link,
     call: ChannelCall,
     queue: StreamQueue<unknown> | undefined,
     id = this.#nextId++,
@@ -120,14 +111,8 @@ export class EnvelopeChannel implements Channel {
     if (call.signal?.aborted) return Promise.reject(new RpcError('CANCELLED', 'the call was cancelled'));
     const remaining = call.deadline - Date.now();
     if (remaining <= 0) return Promise.reject(new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before sending'));
-    let frame: string;
-    try {
-      frame = encodeRequest(id, call.method, call.params, call.meta, remaining);
-    } catch (e) {
-      return Promise.reject(new RpcError('INVALID_ARGUMENT', `params cannot be encoded as JSON: ${(e as Error).message}`));
-    }
-    const tooLarge = frameTooLarge(frame, conn.maxFrameBytes, 'request');
-    if (tooLarge !== undefined) return Promise.reject(tooLarge);
+    const frame = encode(id, call, remaining, conn.maxFrameBytes, 'request');
+    if (frame instanceof RpcError) return Promise.reject(frame);
     return new Promise((resolve, reject) => {
       const p: Pending = { conn, call, queue, resolve, reject, onAbort: undefined };
       this.#pending.set(id, p);
@@ -136,7 +121,7 @@ export class EnvelopeChannel implements Channel {
         p.onAbort = () => this.#cancel(id, new RpcError('CANCELLED', 'the call was cancelled'));
         call.signal.addEventListener('abort', p.onAbort, { once: true });
       }
-      conn.send(frame);
+      conn.request(frame, id, call, Number.isFinite(remaining) ? Math.max(0, Math.ceil(remaining)) : undefined);
     });
   }
 
@@ -144,7 +129,7 @@ export class EnvelopeChannel implements Channel {
   #cancel(id: number, error: RpcError | undefined): void {
     const p = this.#settle(id);
     if (p === undefined) return;
-    p.conn.send(encodeCancel(id));
+    p.conn.cancel(id);
     if (error !== undefined) p.reject(error);
     else p.resolve(undefined);
   }
@@ -160,7 +145,7 @@ export class EnvelopeChannel implements Channel {
 
   #onMessage(msg: unknown): void {
     if (typeof msg !== 'object' || msg === null) return;
-    const m = msg as ResponseMessage;
+    const m = msg as ResponseMessage | ResponseFields;
     if (typeof m.id !== 'number') return; // we only send numeric ids
     if ('result' in m) {
       this.#onResult(m.id, m.result, m.meta);
@@ -194,52 +179,71 @@ export class EnvelopeChannel implements Channel {
 
   #responseMeta(p: Pending, wire: unknown): void {
     const meta = metadataFromWire(wire);
-    if (meta !== undefined) p.call.onResponseMeta?.(meta);
+    if (meta !== undefined && !(meta instanceof RpcError)) p.call.onResponseMeta?.(meta);
   }
 
-  #handler(): { handler: FrameHandler; bind(conn: Connection): void } {
-    let mine: Connection | undefined;
+  /** A frame of text from the server: a response, a stream item, or a batch's answer. */
+  #onText(frame: string, mine: Link | undefined): void {
+    const simple = parseSimpleResult(frame);
+    if (simple !== undefined) return this.#onResult(simple.id, simple.result, undefined);
+    let msg: unknown;
+    try {
+      msg = parsePeerJson(frame);
+    } catch {
+      // A peer that sends non-JSON is broken: fail fast rather than let calls hang.
+      if (mine !== undefined) {
+        this.#lost(mine, new RpcError('INTERNAL', `malformed frame from server: ${frame.slice(0, 80)}`));
+        mine.close();
+      }
+      return;
+    }
+    if (Array.isArray(msg)) for (const m of msg) this.#onMessage(m);
+    else this.#onMessage(msg);
+  }
+
+  #onOversized(id: Id | undefined, bytes: number): void {
+    if (typeof id !== 'number') return;
+    this.#settle(id)?.reject(new RpcError('RESOURCE_EXHAUSTED', `response of ${bytes} bytes exceeds this client's frame limit`));
+  }
+
+  #onClosed(mine: Link | undefined, error: Error | undefined): void {
+    if (mine === undefined) return;
+    const reason = error === undefined ? 'the connection closed' : error.message;
+    const code = error instanceof RpcError ? error.code : 'UNAVAILABLE';
+    this.#lost(mine, new RpcError(code, `connection to ${this.#url.href} lost: ${reason}`, { cause: error }));
+  }
+
+  /** Open a link; its handler knows the link only once it is made (`mine`). */
+  async #link(): Promise<Link> {
+    let mine: Link | undefined;
+    if (this.#transport.kind === 'messages') {
+      const handler: MessageHandler = {
+        response: (r) => (typeof r === 'string' ? this.#onText(r, mine) : this.#onMessage(r)),
+        oversized: (bytes, head) => this.#onOversized(typeof head === 'string' ? idFromHead(head) : head.id, bytes),
+        refused: (request, error) => {
+          const e = RpcError.from(error, 'UNAVAILABLE');
+          for (const id of request.ids) if (typeof id === 'number') this.#settle(id)?.reject(e);
+        },
+        closed: (error) => this.#onClosed(mine, error),
+      };
+      return (mine = new MessageLink(await this.#transport.connect(this.#url, handler)));
+    }
     const handler: FrameHandler = {
-      frame: (frame) => {
-        const simple = parseSimpleResult(frame);
-        if (simple !== undefined) return this.#onResult(simple.id, simple.result, undefined);
-        let msg: unknown;
-        try {
-          msg = JSON.parse(frame);
-        } catch {
-          // A peer that sends non-JSON is broken: fail fast rather than let calls hang.
-          if (mine !== undefined) this.#lost(mine, new RpcError('INTERNAL', `malformed frame from server: ${frame.slice(0, 80)}`));
-          mine?.close();
-          return;
-        }
-        if (Array.isArray(msg)) for (const m of msg) this.#onMessage(m);
-        else this.#onMessage(msg);
-      },
-      oversized: (head, bytes) => {
-        const id = idFromHead(head);
-        if (typeof id !== 'number') return;
-        this.#settle(id)?.reject(
-          new RpcError('RESOURCE_EXHAUSTED', `response of ${bytes} bytes exceeds this client's frame limit`),
-        );
-      },
+      frame: (frame) => this.#onText(frame, mine),
+      oversized: (head, bytes) => this.#onOversized(idFromHead(head), bytes),
       drain: noop,
-      closed: (error) => {
-        if (mine === undefined) return;
-        const reason = error === undefined ? 'the connection closed' : error.message;
-        const code = error instanceof RpcError ? error.code : 'UNAVAILABLE';
-        this.#lost(mine, new RpcError(code, `connection to ${this.#url.href} lost: ${reason}`, { cause: error }));
-      },
+      closed: (error) => this.#onClosed(mine, error),
     };
-    return { handler, bind: (conn) => (mine = conn) };
+    return (mine = new FrameLink(await this.#transport.connect(this.#url, handler)));
   }
 
   /** Connection `conn` is gone: fail its calls, forget it so the next call reconnects. */
-  #lost(conn: Connection, error: RpcError): void {
+  #lost(conn: Link, error: RpcError): void {
     if (this.#conn === conn) this.#conn = undefined;
     this.#failAll(conn, error);
   }
 
-  #failAll(conn: Connection | undefined, error: RpcError): void {
+  #failAll(conn: Link | undefined, error: RpcError): void {
     for (const [id, p] of this.#pending) {
       if (conn !== undefined && p.conn !== conn) continue;
       this.#settle(id);
@@ -247,25 +251,23 @@ export class EnvelopeChannel implements Channel {
     }
   }
 
-  #connectOnce(): Promise<Connection> {
+  #connectOnce(): Promise<Link> {
     if (this.#conn !== undefined) return Promise.resolve(this.#conn);
     if (this.#closed) return Promise.reject(new RpcError('CANCELLED', 'the channel was closed'));
     this.#connecting ??= this.#open().finally(() => (this.#connecting = undefined));
     return this.#connecting;
   }
 
-  async #open(): Promise<Connection> {
-    const { handler, bind } = this.#handler();
-    let conn: Connection;
+  async #open(): Promise<Link> {
+    let conn: Link;
     try {
-      conn = await this.#transport.connect(this.#url, handler);
+      conn = await this.#link();
     } catch (e) {
       const err = RpcError.from(e, 'UNAVAILABLE');
       throw err.code === 'UNAVAILABLE' && !err.message.includes(this.#url.href)
         ? new RpcError('UNAVAILABLE', `cannot connect to ${this.#url.href}: ${err.message}`, { cause: e })
         : err;
     }
-    bind(conn);
     if (this.#closed) {
       conn.close();
       throw new RpcError('CANCELLED', 'the channel was closed');
@@ -275,7 +277,7 @@ export class EnvelopeChannel implements Channel {
   }
 
   /** A connection for `call`: at once, or (waitForReady) after retries until its deadline. */
-  async #connectFor(call: ChannelCall): Promise<Connection> {
+  async #connectFor(call: ChannelCall): Promise<Link> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.#connectOnce();
@@ -290,6 +292,19 @@ export class EnvelopeChannel implements Channel {
       }
     }
   }
+}
+
+/** A request's envelope, or the error that stops it being sent (not JSON, too large, too much metadata). */
+function encode(id: number | undefined, call: ChannelCall, timeout: number, max: number, what: string): string | RpcError {
+  const tooMuch = checkMetadataSize(call.meta, 'request metadata');
+  if (tooMuch !== undefined) return tooMuch;
+  let frame: string;
+  try {
+    frame = encodeRequest(id, call.method, call.params, call.meta, timeout);
+  } catch (e) {
+    return new RpcError('INVALID_ARGUMENT', `params cannot be encoded as JSON: ${(e as Error).message}`);
+  }
+  return frameTooLarge(frame, max, what) ?? frame;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -6,7 +6,9 @@ import { transportFor } from '../address.js';
 import type { Channel } from '../call.js';
 import { createClient, type Client } from '../client/client.js';
 import { connect } from '../client/connect.js';
-import type { Connection, Transport } from '../transport.js';
+import type { Transport } from '../call-transport.js';
+import { rawConnection } from '../client/raw-frames.js';
+import type { Connection } from '../transport.js';
 import { serve, type Server } from '../server/serve.js';
 import { Conformance, conformanceImpl, ServerState } from './service.js';
 import type { ConformanceTarget } from './target.js';
@@ -93,8 +95,8 @@ export class Fixture {
     const peer = new RawPeer();
     const url = new URL(this.url);
     const transport = transportFor(url, this.transports);
-    if (transport.kind === 'calls') throw new Error('raw frames need a frame transport; skip this case');
-    peer.connection = await transport.connect(url, peer.handler);
+    if (transport.kind === 'calls') throw new Error('raw frames need a frame or message transport; skip this case');
+    peer.connection = await rawConnection(transport, url, peer.handler);
     this.#raw.push(peer);
     return peer;
   }

@@ -1,4 +1,4 @@
-import type { Transport } from '../transport.js';
+import type { Transport } from '../call-transport.js';
 import type { CaseName } from './cases.js';
 
 /** What a transport's test gives the conformance suite. */

@@ -32,7 +32,7 @@ export class Router {
     }
   }
 
-  #discovery: string | undefined;
+  #discovery: unknown;
 
   /** Every route, for listings. */
   get routes(): IterableIterator<Route> {
@@ -44,9 +44,9 @@ export class Router {
     return [...new Set([...this.#full.values()].map((r) => r.service))];
   }
 
-  /** The OpenRPC document of every service, as JSON text (made once). */
-  get discovery(): string {
-    return (this.#discovery ??= JSON.stringify(openRpcDocument(this.services)));
+  /** The OpenRPC document of every service (made once). */
+  get discovery(): unknown {
+    return (this.#discovery ??= openRpcDocument(this.services));
   }
 
   // The last name resolved: calls tend to repeat a method, and comparing a

@@ -1,13 +1,16 @@
 import { parseAddress, transportFor } from '../address.js';
 import type { Middleware } from '../call.js';
+import type { Transport } from '../call-transport.js';
 import { DEFAULT_TIMEOUT_MS } from '../client/client.js';
 import { RpcError } from '../error.js';
 import { stderrLogger, type Logger } from '../logger.js';
-import type { Connection, Listener, Transport } from '../transport.js';
-import { Dispatcher } from './dispatcher.js';
+import type { Listener } from '../transport.js';
+import { FrameConnections } from './connections.js';
+import { Engine } from './engine.js';
 import type { ServiceImplementation } from './implement.js';
+import { MessageIntake } from './message-intake.js';
 import { Router } from './router.js';
-import { ServerSession, type SessionOptions } from './session.js';
+import type { SessionOptions } from './session.js';
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
@@ -19,8 +22,25 @@ export interface ServeOptions {
   middleware?: readonly Middleware[];
   /** Milliseconds a call may run when its request carries no deadline (30 s). `Infinity` for none. */
   defaultTimeout?: number;
-  /** Calls in flight per connection before new ones get RESOURCE_EXHAUSTED (10,000). */
+  /**
+   * Calls (notifications included) in flight per connection — per caller,
+   * on a message medium — before new ones are refused with RESOURCE_EXHAUSTED (10,000).
+   */
   maxInFlight?: number;
+  /**
+   * Connections open at once on the server's frame transports (sockets,
+   * pipes, shared memory), all listeners together, before a new one is
+   * refused with RESOURCE_EXHAUSTED and closed (1,024). Keep it below the
+   * process's limit on open files.
+   */
+  maxConnections?: number;
+  /**
+   * Close a frame connection that has had no call in flight and no frame
+   * for this long (milliseconds; `Infinity`, the default, never). Off by
+   * default: closing an idle connection races with a request the client may
+   * be sending at that moment, which then fails with UNAVAILABLE.
+   */
+  idleTimeoutMs?: number;
   /** Where crashes and refused peers are reported (stderr). */
   logger?: Logger;
 }
@@ -31,9 +51,14 @@ export interface Server {
   readonly urls: readonly URL[];
   /**
    * Stop: no new connections or calls; calls in flight get `graceMs`
-   * (default 5,000) to finish, then are aborted and every connection closed.
+   * (default 5,000) to finish, then are stopped and every connection closed.
    */
   close(options?: { graceMs?: number }): Promise<void>;
+}
+
+function positive(name: string, value: number, min: number): number {
+  if (!(value >= min)) throw new TypeError(`serve: ${name} must be a number ≥ ${min} (got ${value})`);
+  return value;
 }
 
 /**
@@ -53,45 +78,56 @@ export async function serve(
   if (options.listen.length === 0) throw new TypeError('serve: listen needs at least one URL');
   const urls = options.listen.map(parseAddress);
   const transports = urls.map((u) => transportFor(u, options.transports));
+  const logger = options.logger ?? stderrLogger;
+  const engine = new Engine({ router: new Router(implementations), middleware: options.middleware ?? [], logger });
   const sessionOptions: SessionOptions = {
-    router: new Router(implementations),
-    middleware: options.middleware ?? [],
-    defaultTimeout: options.defaultTimeout ?? DEFAULT_TIMEOUT_MS,
-    maxInFlight: options.maxInFlight ?? 10_000,
-    logger: options.logger ?? stderrLogger,
+    engine,
+    defaultTimeout: positive('defaultTimeout', options.defaultTimeout ?? DEFAULT_TIMEOUT_MS, 1),
+    maxInFlight: positive('maxInFlight', options.maxInFlight ?? 10_000, 1),
+    logger,
   };
-  const dispatcher = new Dispatcher(sessionOptions);
-  const sessions = new Set<ServerSession>();
-  let closing = false;
-  const accept = (conn: Connection): ServerSession => {
-    const session = new ServerSession(conn, sessionOptions, (s) => sessions.delete(s));
-    sessions.add(session);
-    if (closing) queueMicrotask(() => session.close());
-    return session;
-  };
+  const connections = new FrameConnections(
+    sessionOptions,
+    positive('maxConnections', options.maxConnections ?? 1024, 1),
+    positive('idleTimeoutMs', options.idleTimeoutMs ?? Infinity, 1),
+  );
+  const intakes: MessageIntake[] = [];
   const listeners: Listener[] = [];
   try {
     for (const [i, url] of urls.entries()) {
       const transport = transports[i] as Transport;
-      listeners.push(transport.kind === 'calls' ? await transport.listen(url, dispatcher) : await transport.listen(url, accept));
+      if (transport.kind === 'calls') {
+        listeners.push(await transport.listen(url, engine));
+      } else if (transport.kind === 'messages') {
+        const intake = new MessageIntake(sessionOptions, transport.maxFrameBytes);
+        intakes.push(intake);
+        listeners.push(await transport.listen(url, intake));
+      } else {
+        listeners.push(await transport.listen(url, connections.accept));
+      }
     }
   } catch (e) {
     await Promise.all(listeners.map((l) => l.close()));
+    for (const intake of intakes) intake.close();
+    connections.close();
     throw e;
   }
+  let closing: Promise<void> | undefined;
   return {
     urls: listeners.map((l) => l.url),
-    async close({ graceMs = 5000 } = {}) {
-      if (closing) return;
-      closing = true;
-      const stopped = Promise.all(listeners.map((l) => l.close()));
-      const idle = Promise.all([dispatcher.shutdown(), ...[...sessions].map((s) => s.shutdown())]);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([idle, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-      clearTimeout(timer);
-      dispatcher.abortAll(new RpcError('UNAVAILABLE', 'the server closed'));
-      for (const s of [...sessions]) s.close();
-      await stopped;
+    close({ graceMs = 5000 } = {}) {
+      closing ??= (async () => {
+        // Listeners stop taking connections and messages; message media wait for their deliveries to end.
+        const stopped = Promise.all(listeners.map((l) => l.close()));
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([engine.shutdown(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+        clearTimeout(timer);
+        connections.close();
+        for (const intake of intakes) intake.close();
+        engine.stopAll(new RpcError('UNAVAILABLE', 'the server closed'));
+        await stopped;
+      })();
+      return closing;
     },
   };
 }

@@ -14,11 +14,12 @@ import type { Route } from './router.js';
 export class ServerCall implements CallContext, Call {
   readonly side = 'server' as const;
   input: unknown = undefined;
-  /**
-   * Ends the call early — when its deadline passes first, or with `reason`
-   * when the server closes — answering the caller. Set once the call is waited on.
-   */
-  expire: ((reason?: RpcError) => void) | undefined = undefined;
+  /** The engine's: its key in the table of calls not answered at once; -1 while it has none. */
+  key = -1;
+  /** The engine's: who hears how the call ends, once it is waited on. */
+  sink: CallSink | undefined = undefined;
+  /** The call has ended (answered, failed or stopped): nothing more is told of it. */
+  ended = false;
   /** Stops a running stream's iterator, once it has one. */
   stop: (() => void) | undefined = undefined;
   // Both made on first use: most handlers of short calls touch neither.
@@ -54,6 +55,19 @@ export class ServerCall implements CallContext, Call {
       // a generator that throws on return has nothing more to say to anyone
     }
   }
+}
+
+/** Whoever started a call hears, here, its stream items and how it ended (exactly once). */
+export interface CallSink {
+  /**
+   * One checked, encoded stream item. May return a promise (the handler waits:
+   * backpressure), or throw an RpcError (the call fails with it).
+   */
+  item(call: ServerCall, wire: unknown): void | Promise<void>;
+  /** The handler's checked, encoded output (`null` at a stream's end). */
+  result(call: ServerCall, wire: unknown): void;
+  /** The error the caller may see. */
+  error(call: ServerCall, error: RpcError): void;
 }
 
 /**
@@ -135,12 +149,7 @@ function iteratorOf(value: unknown, method: string): AsyncIterator<unknown> | It
  * call is aborted (whoever aborted it answers the caller). Throws what the
  * handler throws.
  */
-export async function pumpItems(
-  call: ServerCall,
-  out: unknown,
-  sink: (wire: unknown) => void | Promise<void>,
-  logger: Logger,
-): Promise<void> {
+export async function pumpItems(call: ServerCall, out: unknown, sink: CallSink, logger: Logger): Promise<void> {
   const it = iteratorOf(await out, call.method.fullName);
   call.stop = () => {
     const r = it.return?.();
@@ -150,7 +159,7 @@ export async function pumpItems(
   for (;;) {
     const r = await it.next();
     if (call.signal.aborted || r.done) return;
-    const pending = sink(encodeOutput(call.method, r.value, logger, 'item'));
+    const pending = sink.item(call, encodeOutput(call.method, r.value, logger, 'item'));
     if (pending !== undefined) await pending;
   }
 }

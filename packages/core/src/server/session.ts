@@ -1,161 +1,219 @@
 /**
- * The server's side of one connection: parses frames, runs calls, sends
- * responses, and keeps serving whatever a peer sends.
+ * The server's side of one logical connection — a frame connection, or one
+ * caller of a message medium. It reads each message (a request, a
+ * notification, a batch; as text, or as a record a medium read), checks
+ * its envelope, and runs its calls on the engine, answering each through
+ * the message's outlet. It keeps the ids of its calls in flight (for
+ * cancels and duplicate ids) and the connection's limit on them, and stops
+ * its calls when the connection goes. Whatever a peer sends, it keeps serving.
  */
-import type { Middleware } from '../call.js';
 import { JsonRpcCode } from '../codes.js';
-import {
-  CANCEL_METHOD,
-  encodeError,
-  encodeItem,
-  encodeResult,
-  idFromHead,
-  isId,
-  type Id,
-} from '../envelope.js';
+import { CANCEL_METHOD, idFromHead, isId, type Id } from '../envelope.js';
 import { RpcError } from '../error.js';
 import { CallTable } from '../call-table.js';
-import { DeadlineTimer } from '../deadline-timer.js';
-import { frameTooLarge } from '../frame-size.js';
-import { DISCOVER_METHOD } from '../openrpc.js';
-import { parseSimpleRequest } from '../simple-frames.js';
+import { parsePeerJson } from '../json-depth.js';
 import type { Logger } from '../logger.js';
 import { metadataFromWire, type Metadata } from '../metadata.js';
-import type { Connection, FrameHandler } from '../transport.js';
-import type { Route, Router } from './router.js';
-import { encodeOutput, invoke, isThenable, publicError, pumpItems, ServerCall } from './server-call.js';
+import { DISCOVER_METHOD } from '../openrpc.js';
+import { parseSimpleRequest } from '../simple-frames.js';
+import type { Peer, RequestId } from '../transport.js';
+import { BatchOutlet } from './batch-outlet.js';
+import type { Engine } from './engine.js';
+import type { BatchParent, Outlet } from './outlet.js';
+import type { Route } from './router.js';
+import { publicError, ServerCall, type CallSink } from './server-call.js';
 
 /** What every session of a server shares. */
 export interface SessionOptions {
-  readonly router: Router;
-  readonly middleware: readonly Middleware[];
+  readonly engine: Engine;
   /** Milliseconds a call gets when its request carries no `timeout`. */
   readonly defaultTimeout: number;
-  /** Calls in flight per connection before new ones get RESOURCE_EXHAUSTED. */
+  /** Calls (and notifications) in flight per connection before new ones are refused. */
   readonly maxInFlight: number;
   readonly logger: Logger;
 }
 
-/** Receives the response to one message; `undefined` when there is none (notifications). */
-type Respond = (frame: string | undefined) => void;
+/** A call of this session: where its answers go, and the deadline its caller stated. */
+class SessionCall extends ServerCall {
+  constructor(
+    route: Route,
+    meta: Metadata,
+    deadline: number,
+    peer: Peer,
+    /** Undefined for a notification. */
+    readonly id: Id | undefined,
+    readonly outlet: Outlet,
+    /** The deadline from the request's own `timeout` (`Infinity` without one), told to message media with each answer. */
+    readonly expires: number,
+  ) {
+    super(route.method, meta, deadline, peer);
+  }
+}
 
 const noMeta: Metadata = Object.freeze({}) as Metadata;
 
-function invalidRequest(id: Id, why: string): string {
-  return encodeError(id, new RpcError('INVALID_ARGUMENT', `invalid request: ${why}`), undefined, JsonRpcCode.INVALID_REQUEST);
+function invalidRequest(why: string): RpcError {
+  return new RpcError('INVALID_ARGUMENT', `invalid request: ${why}`);
 }
 
-export class ServerSession implements FrameHandler {
-  readonly #conn: Connection;
+export class Session implements CallSink {
+  readonly peer: Peer;
+  /** Set whenever a message arrives: idle sweeps clear it and close a session found idle twice. */
+  touched = true;
   readonly #opts: SessionOptions;
-  readonly #inflight = new CallTable<ServerCall>();
-  readonly #deadlines = new DeadlineTimer(
-    this.#inflight,
-    (call) => call.deadline,
-    (_id, call) => call.expire?.(),
-  );
-  readonly #onClosed: (session: ServerSession) => void;
+  readonly #engine: Engine;
+  /** Calls with an id not answered at once. */
+  readonly #calls = new CallTable<SessionCall>();
+  /** Notifications still running. */
+  readonly #notes = new Set<SessionCall>();
+  readonly #precancelled: ((id: Id) => boolean) | undefined;
   #drainWaiters: (() => void)[] = [];
   #closed = false;
-  #shuttingDown = false;
-  #idle: (() => void) | undefined;
-  readonly #send: Respond = (frame) => {
-    if (frame !== undefined) this.#conn.send(frame);
-  };
+  #warnedFull = false;
 
-  constructor(conn: Connection, opts: SessionOptions, onClosed: (session: ServerSession) => void) {
-    this.#conn = conn;
+  /**
+   * `precancelled`, for message media: true when the caller cancelled call
+   * `id` before it arrived (such a call is answered CANCELLED, unrun).
+   */
+  constructor(peer: Peer, opts: SessionOptions, precancelled?: (id: Id) => boolean) {
+    this.peer = peer;
     this.#opts = opts;
-    this.#onClosed = onClosed;
+    this.#engine = opts.engine;
+    this.#precancelled = precancelled;
   }
 
-  frame(frame: string): void {
+  /** Calls and notifications in flight. */
+  get inFlight(): number {
+    return this.#calls.size + this.#notes.size;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** One message as text (a request, a notification or a batch) that waited `waitedMs` on its way. */
+  text(frame: string, outlet: BatchParent, waitedMs = 0): void {
+    this.touched = true;
     const simple = parseSimpleRequest(frame);
     if (simple !== undefined) {
-      return this.#request(true, simple.id, simple.method, simple.params, noMeta, simple.timeout, this.#send);
+      return this.#request(true, simple.id, simple.method, simple.params, noMeta, simple.timeout, outlet, waitedMs);
     }
     let msg: unknown;
     try {
-      msg = JSON.parse(frame);
+      msg = parsePeerJson(frame);
     } catch (e) {
       const error = new RpcError('INVALID_ARGUMENT', `parse error: ${(e as Error).message}`);
-      this.#send(encodeError(null, error, undefined, JsonRpcCode.PARSE_ERROR));
-      return;
+      return outlet.error(null, error, undefined, Infinity, JsonRpcCode.PARSE_ERROR);
     }
-    if (Array.isArray(msg)) this.#batch(msg);
-    else this.#message(msg, this.#send);
+    if (Array.isArray(msg)) this.#batch(msg, outlet, waitedMs);
+    else this.#message(msg, outlet, waitedMs, true);
   }
 
-  oversized(head: string, bytes: number): void {
-    const headId = idFromHead(head) ?? null;
+  /** One request a message medium read from a record of its own (no `jsonrpc` member to check). */
+  record(record: object, outlet: Outlet, waitedMs: number): void {
+    this.touched = true;
+    this.#message(record, outlet, waitedMs, false);
+  }
+
+  /**
+   * A message larger than the frame limit, not read whole: answered
+   * RESOURCE_EXHAUSTED with the id its first bytes show (or the medium knows).
+   */
+  oversized(head: string | { readonly id: RequestId }, bytes: number, max: number, outlet: Outlet): void {
+    this.touched = true;
+    const headId = typeof head === 'string' ? (idFromHead(head) ?? null) : head.id;
     // An id already in flight belongs to another call: answering with it would fail that one.
-    const id = this.#inflight.has(headId) ? null : headId;
-    const max = this.#conn.maxFrameBytes;
-    const error = new RpcError('RESOURCE_EXHAUSTED', `request of ${bytes} bytes exceeds the frame limit of ${max} bytes`);
-    this.#send(encodeError(id, error));
+    const id = this.#calls.has(headId) ? null : headId;
+    outlet.error(id, new RpcError('RESOURCE_EXHAUSTED', `request of ${bytes} bytes exceeds the frame limit of ${max} bytes`), undefined, Infinity);
   }
 
+  /** Stop call `id` if it runs here (`rpc.cancel`, or a medium's own cancel): it is answered CANCELLED. */
+  cancel(id: unknown): void {
+    if (!isId(id)) return;
+    const call = this.#calls.get(id);
+    if (call !== undefined) this.#engine.stop(call, new RpcError('CANCELLED', 'cancelled by the caller'));
+  }
+
+  /** The connection can take answers again. */
   drain(): void {
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
     for (const w of waiters) w();
   }
 
-  closed(): void {
+  /** The connection is gone: stop its calls; nothing more is answered. */
+  close(): void {
     if (this.#closed) return;
     this.#closed = true;
     const reason = new RpcError('CANCELLED', 'the connection closed');
-    for (const call of this.#inflight.values()) call.abort(reason);
-    this.#inflight.clear();
-    this.#deadlines.stop();
+    for (const call of this.#calls.values()) this.#engine.stop(call, reason);
+    for (const call of this.#notes) this.#engine.stop(call, reason);
+    this.#calls.clear();
+    this.#notes.clear();
     this.drain();
-    this.#idle?.();
-    this.#onClosed(this);
   }
 
-  /** Refuse new calls; resolves when the calls in flight are done. */
-  shutdown(): Promise<void> {
-    this.#shuttingDown = true;
-    if (this.#inflight.size === 0) return Promise.resolve();
-    return new Promise((resolve) => (this.#idle = resolve));
+  // ─── The engine tells how each call went (CallSink) ───
+
+  item(call: ServerCall, wire: unknown): void | Promise<void> {
+    const c = call as SessionCall;
+    if (this.#closed || c.id === undefined) return;
+    if (c.outlet.item(c.id, wire, c.expires) || this.#closed) return;
+    return new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
   }
 
-  /** Close the connection; calls still in flight are aborted. */
-  close(): void {
-    this.#conn.close();
-    this.closed();
-  }
-
-  #batch(msgs: unknown[]): void {
-    if (msgs.length === 0) {
-      this.#send(invalidRequest(null, 'empty batch'));
-      return;
+  result(call: ServerCall, wire: unknown): void {
+    const c = call as SessionCall;
+    this.#take(c);
+    if (c.id === undefined || this.#closed) return;
+    try {
+      c.outlet.result(c.id, wire, c.responseMetaIfSet, c.expires);
+    } catch (e) {
+      // A result JSON cannot carry (a BigInt, a cycle): nothing was sent.
+      c.outlet.error(c.id, publicError(e, c.method, this.#opts.logger), c.responseMetaIfSet, c.expires);
     }
-    const out: string[] = [];
-    let left = msgs.length;
-    const respond: Respond = (frame) => {
-      if (frame !== undefined) out.push(frame);
-      if (--left === 0 && out.length > 0) this.#send(`[${out.join(',')}]`);
-    };
-    for (const msg of msgs) this.#message(msg, respond);
   }
 
-  #message(msg: unknown, respond: Respond): void {
-    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
-      return respond(invalidRequest(null, 'a request must be an object'));
-    }
+  error(call: ServerCall, error: RpcError): void {
+    const c = call as SessionCall;
+    this.#take(c);
+    if (this.#closed) return;
+    if (c.id !== undefined) c.outlet.error(c.id, error, c.responseMetaIfSet, c.expires);
+    else if (error.code !== 'CANCELLED') this.#opts.logger.error(`notification ${c.method.fullName} failed`, error);
+  }
+
+  #take(call: SessionCall): void {
+    if (call.id === undefined) this.#notes.delete(call);
+    else if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
+  }
+
+  // ─── Reading messages ───
+
+  #batch(msgs: unknown[], outlet: BatchParent, waitedMs: number): void {
+    if (msgs.length === 0) return outlet.error(null, invalidRequest('empty batch'), undefined, Infinity, JsonRpcCode.INVALID_REQUEST);
+    const batch = new BatchOutlet(outlet, msgs.length);
+    for (const msg of msgs) this.#message(msg, batch, waitedMs, true);
+  }
+
+  /** A parsed message: check its envelope (`envelope`: it came as JSON-RPC text, so `jsonrpc` must be "2.0"). */
+  #message(msg: unknown, outlet: Outlet, waitedMs: number, envelope: boolean): void {
+    const invalid = (id: Id, why: string): void =>
+      outlet.error(id, invalidRequest(why), undefined, Infinity, JsonRpcCode.INVALID_REQUEST);
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return invalid(null, 'a request must be an object');
     const m = msg as Record<string, unknown>;
     const hasId = 'id' in m;
     const id = isId(m.id) ? m.id : null;
-    if (m.jsonrpc !== '2.0') return respond(invalidRequest(id, 'jsonrpc must be "2.0"'));
+    if (envelope && m.jsonrpc !== '2.0') return invalid(id, 'jsonrpc must be "2.0"');
     const method = m.method;
     if (typeof method !== 'string') {
       // A response: this server never calls its clients, so there is nothing to match it to.
-      if ('result' in m || 'error' in m) return respond(undefined);
-      return respond(invalidRequest(id, 'method must be a string'));
+      if ('result' in m || 'error' in m) return outlet.none();
+      return invalid(id, 'method must be a string');
     }
-    if (hasId && !isId(m.id)) return respond(invalidRequest(null, 'id must be a string, a number or null'));
-    this.#request(hasId, id, method, m.params, metadataFromWire(m.meta) ?? noMeta, m.timeout, respond);
+    if (hasId && !isId(m.id)) return invalid(null, 'id must be a string, a number or null');
+    const meta = metadataFromWire(m.meta);
+    if (meta instanceof RpcError) return hasId ? outlet.error(id, meta, undefined, Infinity) : outlet.none();
+    this.#request(hasId, id, method, m.params, meta ?? noMeta, m.timeout, outlet, waitedMs);
   }
 
   /** A request whose envelope is valid: check its params, then run it (or the extension it names). */
@@ -166,133 +224,56 @@ export class ServerSession implements FrameHandler {
     params: unknown,
     meta: Metadata,
     timeout: unknown,
-    respond: Respond,
+    outlet: Outlet,
+    waitedMs: number,
   ): void {
     if (params !== undefined && (typeof params !== 'object' || params === null)) {
-      return respond(invalidRequest(id, 'params must be an object or an array'));
+      return outlet.error(id, invalidRequest('params must be an object or an array'), undefined, Infinity, JsonRpcCode.INVALID_REQUEST);
     }
     if (method === CANCEL_METHOD) {
-      this.#cancel((params as { id?: unknown } | undefined)?.id);
-      return respond(undefined);
+      this.cancel((params as { id?: unknown } | undefined)?.id);
+      return outlet.none();
     }
-    if (method === DISCOVER_METHOD) {
-      return respond(hasId ? `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${this.#opts.router.discovery}}` : undefined);
-    }
-    const route = this.#opts.router.resolve(method);
+    if (method === DISCOVER_METHOD) return hasId ? outlet.result(id, this.#engine.router.discovery, undefined, Infinity) : outlet.none();
+    const route = this.#engine.router.resolve(method);
     if (route instanceof RpcError) {
-      if (!hasId) this.#opts.logger.warn(`notification for unknown method ${method} dropped`);
-      return respond(hasId ? encodeError(id, route) : undefined);
+      if (hasId) return outlet.error(id, route, undefined, Infinity);
+      this.#opts.logger.warn(`notification for unknown method ${method} dropped`);
+      return outlet.none();
     }
-    if (!hasId) return this.#notification(route, params, meta, respond);
-    this.#call(id, route, params, meta, timeout, respond);
-  }
-
-  #notification(route: Route, params: unknown, meta: Metadata, respond: Respond): void {
-    respond(undefined);
-    const call = new ServerCall(route.method, meta, Infinity, this.#conn.peer);
-    const report = (e: unknown): void => this.#opts.logger.error(`notification ${route.method.fullName} failed`, e);
-    try {
-      const out = invoke(route, call, params, this.#opts.middleware);
-      if (isThenable(out)) out.then(undefined, report);
-    } catch (e) {
-      report(e);
+    // What is left of the caller's `timeout` after the time the message waited on its way.
+    const stated = typeof timeout === 'number' && timeout >= 0 ? timeout - waitedMs : undefined;
+    const now = Date.now();
+    const expires = stated === undefined ? Infinity : now + stated;
+    const left = stated ?? this.#opts.defaultTimeout;
+    if (!hasId) return this.#notification(route, params, meta, left, now, outlet);
+    const refuse = (error: RpcError, code?: number): void => outlet.error(id, error, undefined, expires, code);
+    if (this.#calls.has(id)) return refuse(invalidRequest('id is already used by a call in flight'), JsonRpcCode.INVALID_REQUEST);
+    if (this.#engine.closing) return refuse(new RpcError('UNAVAILABLE', 'the server is shutting down'));
+    if (this.inFlight >= this.#opts.maxInFlight) {
+      return refuse(new RpcError('RESOURCE_EXHAUSTED', `more than ${this.#opts.maxInFlight} calls in flight`));
     }
-  }
-
-  #call(id: Id, route: Route, params: unknown, meta: Metadata, timeoutMember: unknown, respond: Respond): void {
-    if (this.#inflight.has(id)) {
-      return respond(invalidRequest(id, 'id is already used by a call in flight'));
-    }
-    if (this.#shuttingDown) return respond(encodeError(id, new RpcError('UNAVAILABLE', 'the server is shutting down')));
-    if (this.#inflight.size >= this.#opts.maxInFlight) {
-      const error = new RpcError('RESOURCE_EXHAUSTED', `more than ${this.#opts.maxInFlight} calls in flight`);
-      return respond(encodeError(id, error));
-    }
-    const timeout =
-      typeof timeoutMember === 'number' && timeoutMember >= 0 ? timeoutMember : this.#opts.defaultTimeout;
-    if (timeout <= 0) {
-      return respond(encodeError(id, new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before the call started')));
-    }
-    const call = new ServerCall(route.method, meta, timeout === Infinity ? Infinity : Date.now() + timeout, this.#conn.peer);
-    this.#inflight.set(id, call);
-    let out: unknown;
-    try {
-      out = invoke(route, call, params, this.#opts.middleware);
-    } catch (e) {
-      return this.#fail(id, call, e, respond);
-    }
-    if (route.method.kind === 'serverStream') {
-      this.#arm(id, call, timeout, respond);
-      void this.#pump(id, call, out, respond);
-    } else if (isThenable(out)) {
-      this.#arm(id, call, timeout, respond);
-      out.then(
-        (value) => this.#finish(id, call, route, value, respond),
-        (e: unknown) => this.#fail(id, call, e, respond),
-      );
-    } else {
-      this.#finish(id, call, route, out, respond);
-    }
+    if (this.#precancelled?.(id) === true) return refuse(new RpcError('CANCELLED', 'cancelled by the caller before it ran'));
+    if (left <= 0) return refuse(new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before the call started'));
+    const call = new SessionCall(route, meta, left === Infinity ? Infinity : now + left, this.peer, id, outlet, expires);
+    this.#engine.run(route, call, params, this);
+    if (!call.ended) this.#calls.set(id, call);
   }
 
   /**
-   * A call that did not finish at once can be ended early — by its deadline,
-   * or by `rpc.cancel` — answering through its own `respond` (inside a batch,
-   * the batch's answer waits for it).
+   * A notification: nothing is answered, but it is a call like any other —
+   * counted against the limit, given a deadline, stopped when the connection goes.
    */
-  #arm(id: Id, call: ServerCall, timeout: number, respond: Respond): void {
-    call.expire = (reason = new RpcError('DEADLINE_EXCEEDED', `deadline of ${timeout} ms exceeded`)) => {
-      if (!this.#take(id, call)) return;
-      call.abort(reason);
-      respond(encodeError(id, reason, call.responseMetaIfSet));
-    };
-    if (timeout !== Infinity) this.#deadlines.track(call.deadline);
-  }
-
-  /** Remove a call from the table if it is still the one in flight under `id`. */
-  #take(id: Id, call: ServerCall): boolean {
-    if (this.#inflight.get(id) !== call) return false;
-    this.#inflight.delete(id);
-    if (this.#inflight.size === 0) this.#idle?.();
-    return true;
-  }
-
-  #finish(id: Id, call: ServerCall, route: Route, value: unknown, respond: Respond): void {
-    if (!this.#take(id, call)) return;
-    let frame: string;
-    try {
-      frame = encodeResult(id, encodeOutput(route.method, value, this.#opts.logger), call.responseMetaIfSet);
-    } catch (e) {
-      // An invalid result, or one JSON cannot carry (a BigInt, a cycle).
-      return respond(encodeError(id, publicError(e, route.method, this.#opts.logger), call.responseMetaIfSet));
+  #notification(route: Route, params: unknown, meta: Metadata, left: number, now: number, outlet: Outlet): void {
+    outlet.none();
+    if (this.#engine.closing || left <= 0) return;
+    if (this.inFlight >= this.#opts.maxInFlight) {
+      if (!this.#warnedFull) this.#opts.logger.warn(`${this.peer.address}: notifications dropped: more than ${this.#opts.maxInFlight} calls in flight`);
+      this.#warnedFull = true;
+      return;
     }
-    const tooLarge = frameTooLarge(frame, this.#conn.maxFrameBytes, 'response');
-    respond(tooLarge === undefined ? frame : encodeError(id, tooLarge));
-  }
-
-  #fail(id: Id, call: ServerCall, e: unknown, respond: Respond): void {
-    if (!this.#take(id, call)) return;
-    respond(encodeError(id, publicError(e, call.method, this.#opts.logger), call.responseMetaIfSet));
-  }
-
-  #cancel(id: unknown): void {
-    if (!isId(id)) return;
-    this.#inflight.get(id)?.expire?.(new RpcError('CANCELLED', 'cancelled by the caller'));
-  }
-
-  async #pump(id: Id, call: ServerCall, out: unknown, respond: Respond): Promise<void> {
-    const sink = (wire: unknown): Promise<void> | undefined => {
-      const frame = encodeItem(id, wire);
-      const tooLarge = frameTooLarge(frame, this.#conn.maxFrameBytes, 'stream item');
-      if (tooLarge !== undefined) throw tooLarge;
-      if (this.#conn.send(frame) || this.#closed) return undefined;
-      return new Promise<void>((r) => this.#drainWaiters.push(r));
-    };
-    try {
-      await pumpItems(call, out, sink, this.#opts.logger);
-      if (this.#take(id, call)) respond(encodeResult(id, null, call.responseMetaIfSet));
-    } catch (e) {
-      this.#fail(id, call, e, respond);
-    }
+    const call = new SessionCall(route, meta, left === Infinity ? Infinity : now + left, this.peer, undefined, outlet, Infinity);
+    this.#engine.run(route, call, params, this);
+    if (!call.ended) this.#notes.add(call);
   }
 }

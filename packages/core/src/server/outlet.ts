@@ -1,0 +1,79 @@
+/**
+ * Where the answers to one message go. A session answers each request of a
+ * message through its outlet, without knowing what is behind it: the
+ * connection it came on (frames), one delivery of a message medium, or a
+ * batch gathering its answers into one.
+ */
+import { encodeError, encodeItem, encodeResult, type Id } from '../envelope.js';
+import type { RpcError } from '../error.js';
+import { frameTooLarge } from '../frame-size.js';
+import type { Metadata } from '../metadata.js';
+import type { Connection } from '../transport.js';
+
+export interface Outlet {
+  /**
+   * One stream item of call `id`. False when the peer is behind (wait for
+   * drain); throws RESOURCE_EXHAUSTED when it is over the frame limit.
+   */
+  item(id: Id, wire: unknown, deadline: number): boolean;
+  /** The answer to one request of the message: a result. */
+  result(id: Id, wire: unknown, meta: Metadata | undefined, deadline: number): void;
+  /** The answer to one request of the message: an error (`jsonRpcCode` overrides the mapping). */
+  error(id: Id, error: RpcError, meta: Metadata | undefined, deadline: number, jsonRpcCode?: number): void;
+  /** One request of the message needs no answer (a notification, a cancel). */
+  none(): void;
+}
+
+/** An outlet that can also take a batch's gathered answers. */
+export interface BatchParent extends Outlet {
+  /** The frame limit a batch's whole answer is held to. */
+  readonly maxFrameBytes: number;
+  /** The answers to a batch, in the order they came, as envelope text each. */
+  batch(answers: readonly string[], deadline: number): void;
+}
+
+/** A result's text, or the error it becomes when over the frame limit. */
+export function resultText(id: Id, wire: unknown, meta: Metadata | undefined, max: number): string {
+  const frame = encodeResult(id, wire, meta);
+  const tooLarge = frameTooLarge(frame, max, 'response');
+  return tooLarge === undefined ? frame : encodeError(id, tooLarge);
+}
+
+/** An item's text; throws RESOURCE_EXHAUSTED when it is over the frame limit (the stream fails with it). */
+export function itemText(id: Id, wire: unknown, max: number): string {
+  const frame = encodeItem(id, wire);
+  const tooLarge = frameTooLarge(frame, max, 'stream item');
+  if (tooLarge !== undefined) throw tooLarge;
+  return frame;
+}
+
+/** Answers go straight onto a frame connection: one outlet per connection, for all its messages. */
+export class FrameOutlet implements BatchParent {
+  readonly #conn: Connection;
+
+  constructor(conn: Connection) {
+    this.#conn = conn;
+  }
+
+  get maxFrameBytes(): number {
+    return this.#conn.maxFrameBytes;
+  }
+
+  item(id: Id, wire: unknown): boolean {
+    return this.#conn.send(itemText(id, wire, this.#conn.maxFrameBytes));
+  }
+
+  result(id: Id, wire: unknown, meta: Metadata | undefined): void {
+    this.#conn.send(resultText(id, wire, meta, this.#conn.maxFrameBytes));
+  }
+
+  error(id: Id, error: RpcError, meta: Metadata | undefined, _deadline: number, jsonRpcCode?: number): void {
+    this.#conn.send(encodeError(id, error, meta, jsonRpcCode));
+  }
+
+  none(): void {}
+
+  batch(answers: readonly string[]): void {
+    this.#conn.send(`[${answers.join(',')}]`);
+  }
+}
