@@ -42,7 +42,9 @@ class MemoryConnection implements Connection {
     this.#closed = true;
     const handler = this.handler;
     queueMicrotask(() => handler?.closed());
-    this.other?.close();
+    // As a socket does: the other end reads what was sent before it hears of the close.
+    const other = this.other;
+    if (other !== undefined) queueMicrotask(() => other.close());
   }
 }
 

@@ -1,5 +1,6 @@
 import { runConformance } from '../src/conformance/index.js';
 import { memoryTransport } from '../src/index.js';
+import { queueMedium } from './queue-medium.js';
 
 const maxFrameBytes = 256 * 1024;
 let n = 0;
@@ -8,4 +9,22 @@ runConformance({
   transports: [memoryTransport({ maxFrameBytes })],
   maxFrameBytes,
   address: () => `memory://conformance-${n++}`,
+});
+
+// The message seam, as a queue medium carrying text, and one carrying records (as the shared file does).
+let q = 0;
+for (const records of [false, true]) {
+  runConformance({
+    name: `message medium (${records ? 'records' : 'text'}, whenNoServer: fail)`,
+    transports: [queueMedium({ maxFrameBytes, records, whenNoServer: 'fail' })],
+    maxFrameBytes,
+    address: () => `queue://conformance-${q++}`,
+  });
+}
+runConformance({
+  name: 'message medium (text, requests wait for a server)',
+  transports: [queueMedium({ maxFrameBytes })],
+  maxFrameBytes,
+  address: () => `queue://conformance-${q++}`,
+  skip: [{ cases: ['server-restart'], reason: 'a call made while no server runs waits in the queue instead of failing UNAVAILABLE' }],
 });

@@ -1,0 +1,241 @@
+/**
+ * Core's side of the message seam, with deliveries made by hand: what core
+ * owns for every message medium — per-caller sessions, cancels that
+ * overtake their request, callers that leave, queue-time aging,
+ * backpressure, and one ending per delivery.
+ */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Engine } from '../src/server/engine.js';
+import { MessageIntake } from '../src/server/message-intake.js';
+import { Router } from '../src/server/router.js';
+import { defineService, implement, serverStream, unary, type Answer, type Delivery, type RequestRecord } from '../src/index.js';
+import { createClient, connect, serve } from '../src/index.js';
+import { queueMedium } from './queue-medium.js';
+
+const Svc = defineService('Svc', {
+  wait: unary({ input: z.object({ ms: z.number() }), output: z.string() }),
+  deadline: unary({ input: z.object({}), output: z.number() }),
+  tick: serverStream({ input: z.object({ n: z.number() }), output: z.number() }),
+});
+
+/** The service, counting runs and remembering the signals of calls that ran. */
+function service() {
+  const state = { runs: 0, aborted: [] as unknown[] };
+  const impl = implement(Svc, {
+    wait: ({ ms }, ctx) => {
+      state.runs++;
+      return new Promise((resolve) => {
+        const t = setTimeout(() => resolve('waited'), ms);
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          state.aborted.push((ctx.signal.reason as { code?: string }).code);
+          resolve('aborted');
+        });
+      });
+    },
+    deadline: (_input, ctx) => ctx.deadline,
+    tick: async function* ({ n }) {
+      for (let i = 0; i < n; i++) yield i;
+    },
+  });
+  return { state, impl };
+}
+
+/** A delivery made by hand, recording what core does with it. */
+class Hand implements Delivery {
+  readonly peer = { transport: 'hand', address: 'hand' };
+  readonly items: Answer[] = [];
+  ended: Answer | undefined | 'none' = undefined;
+  endings = 0;
+  abandoned = false;
+  room = true;
+  constructor(
+    readonly caller: string,
+    readonly body: string | RequestRecord,
+    readonly waitedMs = 0,
+    readonly tooLarge?: number,
+  ) {}
+  item(a: Answer): boolean {
+    this.items.push(a);
+    return this.room;
+  }
+  end(a: Answer | undefined): void {
+    this.endings++;
+    this.ended = a ?? 'none';
+  }
+  abandon(): void {
+    this.endings++;
+    this.abandoned = true;
+  }
+}
+
+function intake() {
+  const { state, impl } = service();
+  const engine = new Engine({ router: new Router([impl]), middleware: [], logger: { warn() {}, error() {} } });
+  const server = new MessageIntake({ engine, defaultTimeout: 30_000, maxInFlight: 100, logger: { warn() {}, error() {} } }, 1 << 20);
+  return { state, engine, server };
+}
+
+const req = (id: number, method: string, params: unknown, extra: object = {}): string =>
+  JSON.stringify({ jsonrpc: '2.0', id, method, params, ...extra });
+
+async function until(cond: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** Let `n` turns of the event loop pass (with every microtask they bring). */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
+describe('message seam: core owns', () => {
+  it('one session per caller: the same id from two callers is two calls', async () => {
+    const { server, state } = intake();
+    const a = new Hand('alice', req(1, 'wait', { ms: 20 }));
+    const b = new Hand('bob', req(1, 'wait', { ms: 20 }));
+    server.deliver(a);
+    server.deliver(b);
+    await until(() => a.endings === 1 && b.endings === 1);
+    expect(state.runs).toBe(2);
+    expect([(a.ended as Answer).fields?.result, (b.ended as Answer).fields?.result]).toEqual(['waited', 'waited']);
+    // The same id again from one caller while it runs is refused, as on one connection.
+    const c1 = new Hand('alice', req(2, 'wait', { ms: 50 }));
+    const c2 = new Hand('alice', req(2, 'wait', { ms: 50 }));
+    server.deliver(c1);
+    server.deliver(c2);
+    expect((c2.ended as Answer).fields?.error?.code).toBe(-32600);
+    await until(() => c1.endings === 1);
+    server.close();
+  });
+
+  it('a cancel that overtakes its request: the call is answered CANCELLED and never runs', () => {
+    const { server, state } = intake();
+    server.cancel('alice', 7);
+    const d = new Hand('alice', req(7, 'wait', { ms: 10 }));
+    server.deliver(d);
+    expect(state.runs).toBe(0);
+    expect((d.ended as Answer).fields?.error?.data).toMatchObject({ code: 'CANCELLED' });
+    // Another caller's call 7 is not affected, nor alice's "7" (a string id).
+    const other = new Hand('bob', req(7, 'deadline', {}));
+    server.deliver(other);
+    expect((other.ended as Answer).fields?.result).toEqual(expect.any(Number));
+    server.close();
+  });
+
+  it('a cancel of a running call stops it and answers CANCELLED', async () => {
+    const { server, state } = intake();
+    const d = new Hand('alice', req(1, 'wait', { ms: 10_000 }));
+    server.deliver(d);
+    server.cancel('alice', 1);
+    expect(state.aborted).toEqual(['CANCELLED']);
+    expect((d.ended as Answer).fields?.error?.data).toMatchObject({ code: 'CANCELLED' });
+    server.close();
+  });
+
+  it('a caller that leaves: its calls stop, its deliveries end unanswered, its later messages are dropped', () => {
+    const { server, state } = intake();
+    const running = new Hand('alice', req(1, 'wait', { ms: 10_000 }));
+    server.deliver(running);
+    server.left('alice');
+    expect(state.aborted).toEqual(['CANCELLED']);
+    expect(running.ended).toBe('none');
+    const late = new Hand('alice', req(2, 'wait', { ms: 1 }));
+    server.deliver(late);
+    expect(late.ended).toBe('none');
+    expect(state.runs).toBe(1);
+    expect([running.endings, late.endings]).toEqual([1, 1]);
+    server.close();
+  });
+
+  it('the time a message waited comes off its timeout: late ones are answered DEADLINE_EXCEEDED unrun', () => {
+    const { server, state } = intake();
+    const late = new Hand('alice', req(1, 'wait', { ms: 1 }, { timeout: 100 }), 150);
+    server.deliver(late);
+    expect(state.runs).toBe(0);
+    expect((late.ended as Answer).fields?.error?.data).toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+    const before = Date.now();
+    const inTime = new Hand('alice', req(2, 'deadline', {}, { timeout: 1000 }), 400);
+    server.deliver(inTime);
+    const deadline = (inTime.ended as Answer).fields?.result as number;
+    expect(deadline - before).toBeGreaterThanOrEqual(590);
+    expect(deadline - before).toBeLessThanOrEqual(620);
+    // Each answer says until when its caller waits for it (no `timeout`: never).
+    expect((inTime.ended as Answer).deadline).toBe(deadline);
+    const open = new Hand('alice', req(3, 'deadline', {}));
+    server.deliver(open);
+    expect((open.ended as Answer).deadline).toBe(Infinity);
+    server.close();
+  });
+
+  it('a request read from a record is checked as a frame is', () => {
+    const { server } = intake();
+    const ok = new Hand('alice', { id: 'k1', method: 'deadline', params: {} });
+    server.deliver(ok);
+    expect((ok.ended as Answer).fields).toMatchObject({ id: 'k1', result: expect.any(Number) });
+    const noMethod = new Hand('alice', { id: 'k2', params: [] });
+    server.deliver(noMethod);
+    expect((noMethod.ended as Answer).fields).toMatchObject({ id: 'k2', error: { code: -32600 } });
+    const badParams = new Hand('alice', { id: 'k3', method: 'wait', params: ['x'] });
+    server.deliver(badParams);
+    expect((badParams.ended as Answer).fields).toMatchObject({ id: 'k3', error: { code: -32602 } });
+    const tooBig = new Hand('alice', { id: 'k4' }, 0, 5_000_000);
+    server.deliver(tooBig);
+    expect((tooBig.ended as Answer).fields).toMatchObject({ id: 'k4', error: { data: { code: 'RESOURCE_EXHAUSTED' } } });
+    server.close();
+  });
+
+  it('stream items wait while the medium is behind, and go on when it drains', async () => {
+    const { server } = intake();
+    const d = new Hand('alice', req(1, 'tick', { n: 5 }));
+    d.room = false;
+    server.deliver(d);
+    await until(() => d.items.length === 1);
+    await turns(3); // an unblocked stream would have sent every item by now
+    expect(d.items).toHaveLength(1); // waiting for the drain
+    d.room = true;
+    server.drain('alice');
+    await until(() => d.endings === 1);
+    expect(d.items.map((a) => a.fields?.item)).toEqual([0, 1, 2, 3, 4]);
+    expect((d.ended as Answer).fields?.result).toBeNull();
+    server.close();
+  });
+
+  it('abandons what is still running when the server closes, and ends each delivery once', async () => {
+    const { server, state } = intake();
+    const running = new Hand('alice', req(1, 'wait', { ms: 10_000 }));
+    const batch = new Hand('bob', JSON.stringify([JSON.parse(req(1, 'wait', { ms: 10_000 })), JSON.parse(req(2, 'deadline', {}))]));
+    server.deliver(running);
+    server.deliver(batch);
+    server.close();
+    expect([running.abandoned, batch.abandoned]).toEqual([true, true]);
+    expect(state.aborted).toEqual(['CANCELLED', 'CANCELLED']);
+    await turns(3); // the stopped calls have settled by now
+    expect([running.endings, batch.endings]).toEqual([1, 1]);
+    const after = new Hand('carol', req(1, 'deadline', {}));
+    server.deliver(after);
+    expect(after.abandoned).toBe(true);
+  });
+});
+
+describe('message seam: through serve() and a medium', () => {
+  it('every delivery ends exactly once, and the listener waits for them on close', async () => {
+    const medium = queueMedium();
+    const { impl } = service();
+    const server = await serve(impl, { listen: ['queue://once'], transports: [medium], logger: { warn() {}, error() {} } });
+    const svc = createClient(Svc, await connect('queue://once', { transports: [medium] }));
+    const calls = Array.from({ length: 50 }, (_, i) => svc.wait({ ms: i % 5 }));
+    expect(await Promise.all(calls)).toEqual(Array(50).fill('waited'));
+    const long = svc.wait({ ms: 10_000 }).catch((e: { code: string }) => e.code);
+    await until(() => medium.open.size === 1);
+    await server.close({ graceMs: 10 });
+    expect(medium.open.size).toBe(0);
+    expect(medium.endings.filter((e) => e === 'end')).toHaveLength(50);
+    expect(medium.endings.filter((e) => e === 'abandon')).toHaveLength(1);
+    void long;
+  });
+});
