@@ -87,6 +87,7 @@ export { connect, type ConnectOptions } from './client/connect.js';
 export { implement, type Handler, type Handlers, type ServiceImplementation } from './server/implement.js';
 export { serve, type Server, type ServeOptions } from './server/serve.js';
 export { memoryTransport, type MemoryTransportOptions } from './memory.js';
+export { rawConnection } from './client/raw-frames.js';
 export { openRpcDocument, DISCOVER_METHOD } from './openrpc.js';
 export {
   type EventBus,

@@ -234,6 +234,12 @@ export interface MessageServer {
   cancel(caller: string, id: RequestId): void;
   /** `caller` left: its calls are aborted, their deliveries ended unanswered, and its later messages dropped. */
   left(caller: string): void;
+  /**
+   * Answer every call of `delivery` with `error` without running any (the
+   * medium knows it must not run: a redelivered stream that had sent items,
+   * say), then end it.
+   */
+  refuse(delivery: Delivery, error: Error): void;
   /** Stream items for `caller` (every caller when undefined) may flow again after `item` returned false. */
   drain(caller?: string): void;
 }

@@ -1,20 +1,20 @@
 /**
- * What a worker does with each entry it takes: check it, age its deadline
- * by the time it queued, hand it to its caller's connection — or, for an
- * entry taken over from a worker that stopped, answer it from the stored
- * response when its first run had finished — and commit it once answered.
+ * What a worker does with each entry it takes: hand it to core as a
+ * delivery — with the time it waited in the queue, on Redis's clock — or,
+ * for an entry taken over from a worker that stopped, answer it from the
+ * stored response when its first run had finished; and carry core's
+ * answers back: items pushed, final answers committed, abandoned entries
+ * left pending.
  */
-import { encodeError, RpcError } from '@interoffice/core';
-import type { CallerConnection } from './caller-connection.js';
+import { RpcError, type MessageServer } from '@interoffice/core';
 import { entryTime, type RedisClock } from './clock.js';
 import type { RedisClient } from './connector.js';
-import type { RecentControl } from './control.js';
-import { keepFor, newEntry, type Entry } from './entry.js';
-import { aged, callIds, idKey } from './frames.js';
+import { Commits } from './commits.js';
+import { RedisDelivery, type DeliveryContext } from './delivery.js';
 import { CLIENT_ID, GROUP, type Keys } from './keys.js';
 import type { ResolvedOptions } from './options.js';
-import { RESUME } from './scripts.js';
-import { Commits } from './commits.js';
+import { ReplyPressure } from './pressure.js';
+import { PUSH, RESUME } from './scripts.js';
 import type { StreamEntry } from './stream-replies.js';
 
 export interface IntakeSetup {
@@ -22,10 +22,9 @@ export interface IntakeSetup {
   readonly keys: Keys;
   readonly options: ResolvedOptions;
   readonly clock: RedisClock;
-  readonly recent: RecentControl;
-  /** The connection of `client` on this worker (made on its first request). */
-  caller(client: string): CallerConnection;
-  /** An entry was committed: a slot is free. */
+  /** Core's side of the server. */
+  readonly server: MessageServer;
+  /** An entry was committed or given back: a slot is free. */
   freed(): void;
   /** The worker is closing: take nothing more. */
   closing(): boolean;
@@ -33,14 +32,16 @@ export interface IntakeSetup {
   closed(): boolean;
 }
 
-/** How long past its deadline an entry may stay unanswered before it is given up (a safety net). */
-const STUCK_MS = 10_000;
+/** How many bytes of an oversized frame core gets, to read its id from. */
+const HEAD_BYTES = 256;
 
-export class Intake {
+export class Intake implements DeliveryContext {
   readonly #s: IntakeSetup;
-  /** Entries taken and not yet committed, by entry id. */
-  readonly #inflight = new Map<string, Entry>();
+  /** Entries taken and not yet committed or given back, by entry id. */
+  readonly #inflight = new Map<string, RedisDelivery>();
   readonly #commits: Commits;
+  readonly #pressure = new Map<string, ReplyPressure>();
+  #empty: (() => void) | undefined;
 
   constructor(setup: IntakeSetup) {
     this.#s = setup;
@@ -49,6 +50,10 @@ export class Intake {
 
   get size(): number {
     return this.#inflight.size;
+  }
+
+  get resultTtlMs(): number {
+    return this.#s.options.resultTtlMs;
   }
 
   entryIds(): string[] {
@@ -65,42 +70,15 @@ export class Intake {
   /** Entries from one read: several at once mean a burst, whose answers are committed together. */
   takeAll(entries: readonly StreamEntry[]): void {
     if (entries.length > 1) this.#commits.burst = true;
-    for (const e of entries) {
-      try {
-        this.take(e);
-      } catch (err) {
-        // Not expected (the server answers what it cannot serve); the entry comes back after the visibility timeout.
-        this.#s.options.logger.error(`request entry ${e.id} could not be delivered`, err);
-      }
-    }
+    for (const e of entries) this.take(e);
   }
 
   /** A new entry from the stream (or one taken over with no result stored). */
   take(e: StreamEntry): void {
-    const { options, clock, recent } = this.#s;
     if (this.#inflight.has(e.id) || this.#s.closing()) return; // already ours / given back on close
-    if (e.client === undefined || !CLIENT_ID.test(e.client)) {
-      options.logger.warn(`request entry ${e.id} dropped: it names no valid client id (field c)`);
-      return this.#ack(e.id);
-    }
-    const client = e.client;
-    if (recent.closed(client)) return this.#ack(e.id); // its client is gone
-    const raw = e.frame ?? '';
-    const max = options.maxFrameBytes;
-    const bytes = raw.length * 3 > max ? Buffer.byteLength(raw) : 0;
-    const oversized = bytes > max ? bytes : 0;
-    const { frame, remaining } = oversized > 0 ? { frame: raw, remaining: undefined } : aged(raw, clock.now() - entryTime(e.id));
-    const entry = newEntry(e.id, client, remaining);
-    this.#inflight.set(e.id, entry);
-    const ids = oversized > 0 ? [] : callIds(frame);
-    // Cancelled while it queued: answered so, and never run.
-    const cancelled = ids.filter((id) => recent.cancelled(client, idKey(id)));
-    if (ids.length === 1 && cancelled.length === 1) {
-      return this.commit(entry, encodeError(ids[0] ?? null, new RpcError('CANCELLED', 'cancelled by the caller before it ran')));
-    }
-    const caller = this.#s.caller(client);
-    caller.deliver(entry, frame, ids, oversized);
-    if (!entry.settled) for (const id of cancelled) caller.cancel(idKey(id));
+    const delivery = this.#delivery(e);
+    if (delivery === undefined) return;
+    this.#s.server.deliver(delivery);
   }
 
   /** An entry taken over from a worker that stopped answering. */
@@ -116,23 +94,11 @@ export class Intake {
     if (state === 2) {
       // A stream that had sent items: running it again would repeat them.
       const why = 'the worker running this stream stopped after sending items; it is not run again, so that no item repeats';
-      const ids = callIds(e.frame ?? '');
-      const frame = ids.length === 1 ? encodeError(ids[0] ?? null, new RpcError('UNAVAILABLE', why)) : '';
-      return this.commit(newEntry(e.id, e.client, undefined), frame);
+      const delivery = this.#delivery(e);
+      if (delivery !== undefined) this.#s.server.refuse(delivery, new RpcError('UNAVAILABLE', why));
+      return;
     }
     this.take(e);
-  }
-
-  /** Store, push and acknowledge `entry`'s final response (`''`: just acknowledge). */
-  commit(entry: Entry, frame: string): void {
-    entry.settled = true;
-    if (!this.#s.closed()) {
-      this.#commits.add(entry.entryId, entry.client, frame, frame === '' ? 0 : keepFor(entry, this.#s.options.resultTtlMs));
-    }
-    if (this.#inflight.get(entry.entryId) === entry) {
-      this.#inflight.delete(entry.entryId);
-      this.#s.freed();
-    }
   }
 
   /** Resolves when every commit so far is confirmed (or failed). */
@@ -140,17 +106,75 @@ export class Intake {
     return this.#commits.flushed();
   }
 
-  /** Give up entries long past their deadline that were never answered, so they cannot hold a slot forever. */
-  expireStuck(): void {
-    const limit = Date.now() - STUCK_MS;
-    for (const entry of this.#inflight.values()) {
-      if (entry.deadline > limit || entry.settled) continue;
-      this.#s.options.logger.warn(`request entry ${entry.entryId} was never answered; acknowledged without a response`);
-      this.#s.caller(entry.client).abandon(entry);
-    }
+  /** Resolves once every entry taken is committed or given back (core ends or abandons each). */
+  settled(): Promise<void> {
+    if (this.#inflight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.#empty = resolve));
   }
 
-  #ack(entryId: string): void {
-    this.#commits.add(entryId, undefined, '', 0);
+  /** Stop holding back streams (the worker closes). */
+  forget(): void {
+    for (const p of this.#pressure.values()) p.forget();
+    this.#pressure.clear();
+  }
+
+  // ─── DeliveryContext: core's answers ───
+
+  push(d: RedisDelivery, text: string, mark: number): boolean {
+    const { cmd, keys, options } = this.#s;
+    const replies = keys.replies(d.caller);
+    let pressure = this.#pressure.get(d.caller);
+    if (pressure === undefined) {
+      pressure = new ReplyPressure(cmd, replies, () => this.#s.server.drain(d.caller));
+      this.#pressure.set(d.caller, pressure);
+    }
+    const p = pressure;
+    PUSH.run(cmd, [replies, keys.started(d.entryId)], [text, options.replyTtlMs, mark]).then(
+      (length) => this.#confirmed(d.caller, p, length),
+      (e: Error) => {
+        options.logger.warn(`cannot push a reply to client ${d.caller}: ${e.message}`);
+        this.#confirmed(d.caller, p, undefined);
+      },
+    );
+    return p.sent();
+  }
+
+  commit(d: RedisDelivery, text: string, keep: number): void {
+    if (!this.#s.closed()) this.#commits.add(d.entryId, d.caller, text, keep);
+    this.#forget(d);
+  }
+
+  release(d: RedisDelivery): void {
+    this.#forget(d);
+  }
+
+  /** A delivery for entry `e`, registered as taken; undefined when the entry names no valid client (it is acknowledged). */
+  #delivery(e: StreamEntry): RedisDelivery | undefined {
+    const { options, clock } = this.#s;
+    if (e.client === undefined || !CLIENT_ID.test(e.client)) {
+      options.logger.warn(`request entry ${e.id} dropped: it names no valid client id (field c)`);
+      this.#commits.add(e.id, undefined, '', 0);
+      return undefined;
+    }
+    const raw = e.frame ?? '';
+    const max = options.maxFrameBytes;
+    const bytes = raw.length * 3 > max ? Buffer.byteLength(raw) : 0;
+    const tooLarge = bytes > max ? bytes : undefined;
+    const body = tooLarge === undefined ? raw : raw.slice(0, HEAD_BYTES);
+    const d = new RedisDelivery(e.id, e.client, body, Math.max(0, clock.now() - entryTime(e.id)), tooLarge, this);
+    this.#inflight.set(e.id, d);
+    return d;
+  }
+
+  #forget(d: RedisDelivery): void {
+    if (this.#inflight.get(d.entryId) !== d) return;
+    this.#inflight.delete(d.entryId);
+    this.#s.freed();
+    if (this.#inflight.size === 0) this.#empty?.();
+  }
+
+  #confirmed(client: string, pressure: ReplyPressure, length: unknown): void {
+    pressure.confirmed(length);
+    if (pressure.idle && this.#pressure.get(client) === pressure) this.#pressure.delete(client);
   }
 }

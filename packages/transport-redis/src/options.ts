@@ -1,6 +1,6 @@
 /** The Redis transport's options and their defaults (docs/transports/redis.md explains each). */
 import type { ConnectionOptions } from 'node:tls';
-import { stderrLogger, type Logger } from '@interoffice/core';
+import { resolveTransportOptions, type TransportOptions } from '@interoffice/core';
 import { DEFAULT_KEY_PREFIX } from './keys.js';
 
 /** Connect through Redis Sentinel instead of to the URL's host. */
@@ -16,8 +16,8 @@ export interface SentinelOptions {
   tls?: boolean;
 }
 
-/** Options of {@link redisTransport}. */
-export interface RedisTransportOptions {
+/** Options of {@link redisTransport} (and every transport's `maxFrameBytes` and `logger`). */
+export interface RedisTransportOptions extends TransportOptions {
   /** Namespace of every key, before the service's hash tag: `<keyPrefix>{<service>}:requests` (`interoffice:`). */
   keyPrefix?: string;
   /** ACL user; wins over the URL's. */
@@ -30,8 +30,6 @@ export interface RedisTransportOptions {
   sentinel?: SentinelOptions;
   /** Redis Cluster: `'auto'` (default) asks the URL's node whether it is one; `true`/`false` skip asking. */
   cluster?: boolean | 'auto';
-  /** Largest frame in UTF-8 bytes, either way (16 MiB). */
-  maxFrameBytes?: number;
   /** Requests a service's queue may hold (waiting or running) before new calls get RESOURCE_EXHAUSTED (100,000). */
   maxQueueLength?: number;
   /**
@@ -57,12 +55,8 @@ export interface RedisTransportOptions {
   resultTtlMs?: number;
   /** A reply list nobody reads expires this long after its last push (60,000 ms). */
   replyTtlMs?: number;
-  /** Worker: a client's connection is dropped after this long without requests (60,000 ms). */
-  idleMs?: number;
   /** Time allowed to reach Redis when connecting (5,000 ms). */
   connectTimeoutMs?: number;
-  /** Where workers report lost Redis connections and refused entries (stderr). */
-  logger?: Logger;
 }
 
 export type ResolvedOptions = Required<Omit<RedisTransportOptions, 'username' | 'password' | 'tls' | 'sentinel'>> &
@@ -75,19 +69,18 @@ function positive(name: string, value: number, min = 1): number {
 
 export function resolveOptions(o: RedisTransportOptions): ResolvedOptions {
   if (o.keyPrefix !== undefined && /[{}]/.test(o.keyPrefix)) throw new TypeError('redisTransport: keyPrefix may not hold braces');
+  const base = resolveTransportOptions('redisTransport', o);
   return {
     ...o,
+    ...base,
     keyPrefix: o.keyPrefix ?? DEFAULT_KEY_PREFIX,
     cluster: o.cluster ?? 'auto',
-    maxFrameBytes: positive('maxFrameBytes', o.maxFrameBytes ?? 16 * 1024 * 1024),
     maxQueueLength: positive('maxQueueLength', o.maxQueueLength ?? 100_000),
     whenNoWorkers: o.whenNoWorkers ?? 'queue',
     concurrency: positive('concurrency', o.concurrency ?? 64),
     visibilityTimeoutMs: positive('visibilityTimeoutMs', o.visibilityTimeoutMs ?? 10_000, 300),
     resultTtlMs: positive('resultTtlMs', o.resultTtlMs ?? 300_000, 0),
     replyTtlMs: positive('replyTtlMs', o.replyTtlMs ?? 60_000, 1000),
-    idleMs: positive('idleMs', o.idleMs ?? 60_000, 100),
     connectTimeoutMs: positive('connectTimeoutMs', o.connectTimeoutMs ?? 5000),
-    logger: o.logger ?? stderrLogger,
   };
 }

@@ -12,7 +12,7 @@
  * decides, exactly; a plain XADD can pass the limit by at most one frame per
  * client that last saw the queue under half full.
  */
-import { RpcError } from '@interoffice/core';
+import { RpcError, type OutgoingRequest } from '@interoffice/core';
 import { codeOf, type RedisClient } from './connector.js';
 import type { Keys } from './keys.js';
 import type { ResolvedOptions } from './options.js';
@@ -28,15 +28,15 @@ export interface OutboxSetup {
   readonly service: string;
   /** The client id the entries carry. */
   readonly client: string;
-  /** A frame was not queued: answer its calls with `error`. */
-  refuse(frame: string, error: RpcError): void;
+  /** A request was not queued: its calls fail with `error`. */
+  refuse(request: OutgoingRequest, error: RpcError): void;
   /** No worker is alive (whenNoWorkers: 'fail'): nothing of that run was queued. */
   noWorker(): void;
 }
 
 export class Outbox {
   readonly #s: OutboxSetup;
-  #frames: string[] = [];
+  #requests: OutgoingRequest[] = [];
   #scheduled = false;
   /** A read brought several answers: the calls they end are likely to send again this turn. */
   burst = false;
@@ -48,8 +48,8 @@ export class Outbox {
     this.#s = setup;
   }
 
-  push(frame: string): void {
-    this.#frames.push(frame);
+  push(request: OutgoingRequest): void {
+    this.#requests.push(request);
     if (this.#scheduled) return;
     this.#scheduled = true;
     if (this.burst) setImmediate(this.#flush);
@@ -59,18 +59,18 @@ export class Outbox {
   readonly #flush = (): void => {
     this.#scheduled = false;
     this.burst = false;
-    const frames = this.#frames;
-    this.#frames = [];
+    const requests = this.#requests;
+    this.#requests = [];
     if (this.closed) return;
-    for (let i = 0; i < frames.length; i += MAX_BATCH) this.#enqueue(frames.slice(i, i + MAX_BATCH));
+    for (let i = 0; i < requests.length; i += MAX_BATCH) this.#enqueue(requests.slice(i, i + MAX_BATCH));
   };
 
-  #enqueue(frames: string[]): void {
+  #enqueue(requests: OutgoingRequest[]): void {
     const { cmd, keys, options } = this.#s;
     const plain =
-      frames.length === 1 && options.whenNoWorkers === 'queue' && this.#length !== undefined && this.#length < options.maxQueueLength / 2;
-    if (plain) return this.#add(frames[0] as string);
-    this.#script(frames);
+      requests.length === 1 && options.whenNoWorkers === 'queue' && this.#length !== undefined && this.#length < options.maxQueueLength / 2;
+    if (plain) return this.#add(requests[0] as OutgoingRequest);
+    this.#script(requests);
     // Redis runs one connection's commands in order: this is the length just after the run.
     cmd.xlen(keys.requests).then(this.#learn, this.#forget);
   }
@@ -79,42 +79,42 @@ export class Outbox {
   readonly #forget = (): void => void (this.#length = undefined);
 
   /** XADD and XLEN as one pipeline: one write to the socket (each costs ~10 µs of CPU here). */
-  #add(frame: string): void {
+  #add(request: OutgoingRequest): void {
     const { cmd, keys, client } = this.#s;
     cmd
       .pipeline()
-      .xadd(keys.requests, '*', 'c', client, 'f', frame)
+      .xadd(keys.requests, '*', 'c', client, 'f', request.text)
       .xlen(keys.requests)
       .exec()
       .then(
         (results) => {
           const [added, length] = results ?? [];
-          if (added?.[0]) this.#failed([frame], added[0]);
+          if (added?.[0]) this.#failed([request], added[0]);
           if (length?.[0] || typeof length?.[1] !== 'number') this.#forget();
           else this.#learn(length[1]);
         },
         (e: Error) => {
           this.#forget();
-          this.#failed([frame], e);
+          this.#failed([request], e);
         },
       );
   }
 
-  #script(frames: string[]): void {
+  #script(requests: OutgoingRequest[]): void {
     const { cmd, keys, options, service, client } = this.#s;
-    const args = [options.maxQueueLength, options.whenNoWorkers === 'fail' ? '1' : '0', client, ...frames];
+    const args = [options.maxQueueLength, options.whenNoWorkers === 'fail' ? '1' : '0', client, ...requests.map((r) => r.text)];
     ENQUEUE.run(cmd, [keys.requests, keys.workers], args).then(
       (queued) => {
         if (queued === -1) return this.#s.noWorker();
         const full = new RpcError('RESOURCE_EXHAUSTED', `the queue of ${service} holds ${options.maxQueueLength} requests (maxQueueLength): try again later`);
-        for (const f of frames.slice(typeof queued === 'number' ? queued : 0)) this.#s.refuse(f, full);
+        for (const r of requests.slice(typeof queued === 'number' ? queued : 0)) this.#s.refuse(r, full);
       },
-      (e: Error) => this.#failed(frames, e),
+      (e: Error) => this.#failed(requests, e),
     );
   }
 
-  #failed(frames: readonly string[], e: Error): void {
+  #failed(requests: readonly OutgoingRequest[], e: Error): void {
     const error = new RpcError(codeOf(e.message), `the request may not have been queued: ${e.message}`);
-    for (const f of frames) this.#s.refuse(f, error);
+    for (const r of requests) this.#s.refuse(r, error);
   }
 }

@@ -3,7 +3,7 @@
  * mid-call, a worker that leaves gracefully, and a finished run whose
  * acknowledgement never happened.
  */
-import { connect, createClient, RpcError, serve, type Connection } from '@interoffice/core';
+import { connect, createClient, rawConnection, RpcError, serve, type Connection } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GROUP, redisTransport } from '../src/index.js';
 import { inspect, Jobs, jobs, queueUrl, sleep, until, WorkerProcess, type Seen } from './helpers.js';
@@ -29,7 +29,7 @@ async function worker(url: string, label: string, options: object = {}): Promise
 async function rawClient(url: string): Promise<{ conn: Connection; frames: string[] }> {
   const frames: string[] = [];
   const handler = { frame: (f: string) => void frames.push(f), oversized() {}, drain() {}, closed() {} };
-  const conn = await redisTransport().connect(new URL(url), handler);
+  const conn = await rawConnection(redisTransport(), new URL(url), handler);
   cleanups.push(() => conn.close());
   return { conn, frames };
 }

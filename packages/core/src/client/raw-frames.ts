@@ -40,7 +40,11 @@ export function outgoingFrame(frame: string): OutgoingRequest | { readonly cance
   return { text: frame, ids, deadline: timeout === undefined ? Infinity : Date.now() + timeout, fields };
 }
 
-/** A frame connection to `url`, whatever the shape of the transport (not a call transport). */
+/**
+ * A connection to `url` that sends frames as they are given and hands back
+ * the server's as text, whatever the shape of the transport (not a call
+ * transport): for tools and tests that write their own envelope.
+ */
 export async function rawConnection(transport: Transport, url: URL, handler: FrameHandler): Promise<Connection> {
   if (transport.kind === 'calls') throw new TypeError('raw frames need a frame or message transport');
   if (transport.kind !== 'messages') return transport.connect(url, handler);

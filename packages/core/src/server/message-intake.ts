@@ -7,6 +7,7 @@
  * messages dropped; and every delivery is ended or abandoned exactly once.
  */
 import { isId } from '../envelope.js';
+import { RpcError } from '../error.js';
 import type { Delivery, MessageServer, RequestId } from '../transport.js';
 import { DeliveryOutlet } from './delivery-outlet.js';
 import { RecentCallers } from './recent-callers.js';
@@ -58,6 +59,11 @@ export class MessageIntake implements MessageServer {
       this.#opts.logger.error(`a message from ${delivery.caller} could not be served`, e);
       outlet.drop();
     }
+  }
+
+  refuse(delivery: Delivery, error: Error): void {
+    const outlet = new DeliveryOutlet(delivery, this.#maxFrameBytes, new Set(), this.#opts.logger);
+    Session.refuse(delivery.body, RpcError.from(error, 'UNAVAILABLE'), outlet);
   }
 
   cancel(caller: string, id: RequestId): void {

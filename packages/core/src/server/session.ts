@@ -127,6 +127,29 @@ export class Session implements CallSink {
     outlet.error(id, new RpcError('RESOURCE_EXHAUSTED', `request of ${bytes} bytes exceeds the frame limit of ${max} bytes`), undefined, Infinity);
   }
 
+  /**
+   * Answer every call of a message with `error`, running none: notifications
+   * and what is not a request get nothing.
+   */
+  static refuse(body: string | object, error: RpcError, outlet: BatchParent): void {
+    let msg: unknown = body;
+    if (typeof body === 'string') {
+      try {
+        msg = parsePeerJson(body);
+      } catch {
+        return outlet.none();
+      }
+    }
+    const msgs = Array.isArray(msg) ? msg : [msg];
+    const into = Array.isArray(msg) && msgs.length > 0 ? new BatchOutlet(outlet, msgs.length) : outlet;
+    if (msgs.length === 0) return outlet.none();
+    for (const m of msgs) {
+      const r = (typeof m === 'object' && m !== null ? m : {}) as Record<string, unknown>;
+      if ('id' in r && isId(r.id) && typeof r.method === 'string' && r.method !== CANCEL_METHOD) into.error(r.id, error, undefined, Infinity);
+      else into.none();
+    }
+  }
+
   /** Stop call `id` if it runs here (`rpc.cancel`, or a medium's own cancel): it is answered CANCELLED. */
   cancel(id: unknown): void {
     if (!isId(id)) return;

@@ -1,8 +1,9 @@
 /**
- * A client's side of the Redis transport, as one core {@link Connection}:
- * each request frame is added to the service's request stream, tagged with
- * this connection's client id; responses come back on the client's own
- * reply list; cancellations and the goodbye go out on the control channel.
+ * A client's side of the Redis transport, as one core
+ * {@link MessageConnection}: each request is added to the service's request
+ * stream, tagged with this connection's client id; answers come back on the
+ * client's own reply list; cancels and the goodbye go out on the control
+ * channel.
  *
  * A Redis restart does not close the connection: calls already queued
  * keep waiting and complete if Redis kept them (persistence). If it lost
@@ -10,9 +11,16 @@
  * UNAVAILABLE at once, so no call waits for an answer that cannot come.
  */
 import { randomBytes } from 'node:crypto';
-import { encodeError, RpcError, type Connection, type FrameHandler, type Peer } from '@interoffice/core';
+import {
+  RpcError,
+  type MessageConnection,
+  type MessageHandler,
+  type OutgoingRequest,
+  type Peer,
+  type RequestId,
+} from '@interoffice/core';
 import { codeOf, type Connector, type RedisClient } from './connector.js';
-import { callIds, cancelledId } from './frames.js';
+import { controlText, type ControlMessage } from './control.js';
 import type { Keys } from './keys.js';
 import type { ResolvedOptions } from './options.js';
 import { Outbox } from './outbox.js';
@@ -22,6 +30,8 @@ import { LIVE_WORKERS } from './scripts.js';
 const MARKER_TTL_MS = 300_000;
 /** Responses taken from the reply list per read, at most. */
 const READ_BATCH = 512;
+/** How many bytes of an oversized answer core gets, to read its id from. */
+const HEAD_BYTES = 256;
 
 const noop = (): void => {};
 
@@ -33,20 +43,20 @@ export interface ClientSetup {
   readonly url: URL;
 }
 
-export class RedisClientConnection implements Connection {
+export class RedisClientConnection implements MessageConnection {
   readonly maxFrameBytes: number;
   readonly peer: Peer;
   /** This connection's client id: its reply list's name ends with it. */
   readonly id = randomBytes(12).toString('base64url');
   readonly #setup: ClientSetup;
-  readonly #handler: FrameHandler;
+  readonly #handler: MessageHandler;
   readonly #cmd: RedisClient;
   readonly #reader: RedisClient;
   readonly #marker: ReturnType<typeof setInterval>;
   readonly #outbox: Outbox;
   #closed = false;
 
-  private constructor(setup: ClientSetup, handler: FrameHandler, cmd: RedisClient, reader: RedisClient) {
+  private constructor(setup: ClientSetup, handler: MessageHandler, cmd: RedisClient, reader: RedisClient) {
     this.#setup = setup;
     this.#handler = handler;
     this.#cmd = cmd;
@@ -60,7 +70,7 @@ export class RedisClientConnection implements Connection {
       options,
       service,
       client: this.id,
-      refuse: (frame, error) => this.#refuse(frame, error),
+      refuse: (request, error) => this.#refuse(request, error),
       noWorker: () => this.#shutdown(new RpcError('UNAVAILABLE', `no worker serves ${service} at ${url.href}`)),
     });
     this.#marker = setInterval(() => this.#checkMarker(), MARKER_TTL_MS / 3).unref();
@@ -68,7 +78,7 @@ export class RedisClientConnection implements Connection {
   }
 
   /** Connect: both Redis connections, the marker, and (when workers are required) a live worker. */
-  static async open(setup: ClientSetup, handler: FrameHandler): Promise<RedisClientConnection> {
+  static async open(setup: ClientSetup, handler: MessageHandler): Promise<RedisClientConnection> {
     const cmd = await setup.connector.open('calls');
     let reader: RedisClient | undefined;
     try {
@@ -87,45 +97,39 @@ export class RedisClientConnection implements Connection {
     }
   }
 
-  send(frame: string): boolean {
-    if (this.#closed) return false;
-    const cancelled = cancelledId(frame);
-    if (cancelled !== undefined) {
-      void this.#control({ client: this.id, cancel: cancelled });
-      return true;
-    }
+  send(request: OutgoingRequest): void {
+    if (this.#closed) return;
     if (this.#cmd.status !== 'ready') {
       const why = `${this.#setup.connector.where} is unreachable (reconnecting); the request was not sent`;
-      this.#refuse(frame, new RpcError('UNAVAILABLE', why));
-      return true;
+      return this.#refuse(request, new RpcError('UNAVAILABLE', why));
     }
-    this.#outbox.push(frame);
-    return true;
+    this.#outbox.push(request);
+  }
+
+  cancel(id: RequestId): void {
+    if (!this.#closed) void this.#control({ client: this.id, cancel: id });
   }
 
   close(): void {
     this.#shutdown(undefined);
   }
 
-  /** Answer the calls of a frame that was not queued with `error`, as the server would have. */
-  #refuse(frame: string, error: RpcError): void {
-    const ids = callIds(frame);
-    if (ids.length === 0 || this.#closed) return; // notifications: nobody waits for them
-    const errors = ids.map((id) => encodeError(id, error));
-    const reply = frame.trimStart().startsWith('[') ? `[${errors.join(',')}]` : (errors[0] as string);
-    queueMicrotask(() => this.#deliver(reply));
+  /** A request that was not queued: core fails its calls with `error`. */
+  #refuse(request: OutgoingRequest, error: RpcError): void {
+    if (request.ids.length === 0 || this.#closed) return; // notifications: nobody waits for them
+    queueMicrotask(() => this.#handler.refused(request, error));
   }
 
-  #control(message: object): Promise<unknown> {
-    return this.#cmd.call('PUBLISH', this.#setup.keys.control, JSON.stringify(message)).catch(noop);
+  #control(message: ControlMessage): Promise<unknown> {
+    return this.#cmd.call('PUBLISH', this.#setup.keys.control, controlText(message)).catch(noop);
   }
 
   #deliver(frame: string): void {
     if (this.#closed) return;
     const max = this.maxFrameBytes;
     const bytes = frame.length * 3 > max ? Buffer.byteLength(frame) : 0;
-    if (bytes > max) this.#handler.oversized(frame.slice(0, 256), bytes);
-    else this.#handler.frame(frame);
+    if (bytes > max) this.#handler.oversized(bytes, frame.slice(0, HEAD_BYTES));
+    else this.#handler.response(frame);
   }
 
   async #read(): Promise<void> {

@@ -1,20 +1,20 @@
 /**
  * The server side: a worker consuming a service's request stream in the
- * consumer group, one of any number competing for it. Each calling client
- * is a {@link CallerConnection} for core.
+ * consumer group, one of any number competing for it. Each entry goes to
+ * core as a delivery (intake.ts); the control channel's cancels and
+ * goodbyes go to core too, which keeps one logical session per client.
  *
  * Three connections: one blocks reading new entries; one runs the worker's
  * commands (commits, heartbeats, claims), waiting for Redis when it is away;
  * one listens on the control channel. Timers renew the worker's hold on what
- * it runs, claim what dead workers held, and forget idle clients.
+ * it runs and claim what dead workers held.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { RpcError, type Connection, type FrameHandler, type Listener } from '@interoffice/core';
-import { Callers } from './callers.js';
+import { RpcError, type Listener, type MessageServer } from '@interoffice/core';
 import { RedisClock } from './clock.js';
 import { codeOf, type Connector, type RedisClient } from './connector.js';
-import { parseControl, RecentControl } from './control.js';
+import { parseControl } from './control.js';
 import { Intake } from './intake.js';
 import { bounded, reportOutages } from './lifecycle.js';
 import { GROUP, type Keys } from './keys.js';
@@ -48,27 +48,23 @@ export class RedisWorker implements Listener {
   readonly #cmd: RedisClient;
   readonly #reader: RedisClient;
   readonly #sub: RedisClient;
-  readonly #recent = new RecentControl();
+  readonly #server: MessageServer;
   readonly #intake: Intake;
-  readonly #callers: Callers;
   readonly #upkeep: Upkeep;
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   #closing = false;
   #closed = false;
   #wake: (() => void) | undefined;
 
-  private constructor(setup: WorkerSetup, clients: readonly RedisClient[], accept: (c: Connection) => FrameHandler) {
+  private constructor(setup: WorkerSetup, clients: readonly RedisClient[], server: MessageServer) {
     const [cmd, reader, sub] = clients as [RedisClient, RedisClient, RedisClient];
     this.#setup = setup;
     this.url = setup.url;
     this.#cmd = cmd;
     this.#reader = reader;
     this.#sub = sub;
+    this.#server = server;
     const { keys, options } = setup;
-    this.#callers = new Callers(
-      { cmd, keys, options, commit: (entry, frame) => this.#intake.commit(entry, frame), closed: (c) => this.#callers.closed(c) },
-      accept,
-    );
     const clock = new RedisClock();
     const closing = (): boolean => this.#closing;
     this.#intake = new Intake({
@@ -76,8 +72,7 @@ export class RedisWorker implements Listener {
       keys,
       options,
       clock,
-      recent: this.#recent,
-      caller: (client) => this.#callers.get(client),
+      server,
       freed: () => this.#freed(),
       closing,
       closed: () => this.#closed,
@@ -86,11 +81,11 @@ export class RedisWorker implements Listener {
   }
 
   /** Join the service's consumer group and start taking requests. */
-  static async start(setup: WorkerSetup, accept: (c: Connection) => FrameHandler): Promise<RedisWorker> {
+  static async start(setup: WorkerSetup, server: MessageServer): Promise<RedisWorker> {
     const opened: RedisClient[] = [];
     try {
       for (const role of ['work', 'blocking', 'subscriber'] as const) opened.push(await setup.connector.open(role));
-      const worker = new RedisWorker(setup, opened, accept);
+      const worker = new RedisWorker(setup, opened, server);
       await worker.#intake.ensureGroup();
       await worker.#upkeep.touch();
       worker.#sub.on('message', (channel: string, text: string) => worker.#control(channel, text));
@@ -104,15 +99,10 @@ export class RedisWorker implements Listener {
   }
 
   #run(): void {
-    const { visibilityTimeoutMs: visibility, idleMs } = this.#setup.options;
+    const { visibilityTimeoutMs: visibility } = this.#setup.options;
     this.#timers.push(
       setInterval(() => void this.#upkeep.touch().catch(noop), visibility / 3),
       setInterval(() => void this.#upkeep.claim(), Math.max(100, visibility / 4)),
-      setInterval(() => {
-        this.#callers.sweep(idleMs);
-        this.#recent.prune();
-        this.#intake.expireStuck();
-      }, Math.min(1000, idleMs / 2)),
     );
     const where = this.#setup.connector.where;
     const report = (lost: boolean): void =>
@@ -149,12 +139,8 @@ export class RedisWorker implements Listener {
     if (channel !== this.#setup.keys.control) return;
     const message = parseControl(text);
     if (message === undefined) return;
-    this.#recent.note(message);
-    try {
-      this.#callers.control(message);
-    } catch (e) {
-      this.#setup.options.logger.error(`control message for client ${message.client} failed`, e);
-    }
+    if ('closed' in message) this.#server.left(message.client);
+    else this.#server.cancel(message.client, message.cancel);
   }
 
   #freed(): void {
@@ -165,7 +151,7 @@ export class RedisWorker implements Listener {
 
   /**
    * Stop taking requests at once; calls running here may finish while the
-   * server grants them grace (it closes every caller connection after).
+   * server grants them grace (core abandons what is left after it).
    * What is left unanswered goes back to the queue for other workers.
    */
   async close(): Promise<void> {
@@ -174,7 +160,8 @@ export class RedisWorker implements Listener {
     for (const t of this.#timers) clearInterval(t);
     this.#wake?.();
     this.#reader.disconnect();
-    await this.#callers.empty();
+    await this.#intake.settled();
+    this.#intake.forget();
     // Each step waits for Redis, but not forever: a worker closes even while Redis is away
     // (what it held then comes back to the queue after the visibility timeout).
     await bounded(this.#intake.flushed(), CLOSE_STEP_MS);

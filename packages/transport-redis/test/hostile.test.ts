@@ -1,0 +1,62 @@
+/**
+ * What a hostile peer with access to the queue did to workers (issue #20),
+ * against a real Redis, and what holds instead.
+ */
+import { connect, createClient, serve } from '@interoffice/core';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GROUP, keysFor, DEFAULT_KEY_PREFIX, redisTransport } from '../src/index.js';
+import { Jobs, jobs, queueUrl, redisUrl, until, type Seen } from './helpers.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const quiet = { warn() {}, error() {} };
+
+async function worker(url: string, seen: Seen, options: object = {}) {
+  const server = await serve(jobs(seen), { listen: [url], transports: [redisTransport({ concurrency: 8, ...options })], logger: quiet });
+  cleanups.push(() => server.close({ graceMs: 0 }));
+  return server;
+}
+
+async function client(url: string) {
+  const channel = await connect(url, { transports: [redisTransport()] });
+  cleanups.push(() => channel.close());
+  return createClient(Jobs, channel);
+}
+
+function redis(): Redis {
+  const r = new Redis(redisUrl);
+  cleanups.push(() => r.quit());
+  return r;
+}
+
+describe('#20.2: entries the worker cannot match to an answer', () => {
+  it('frames with two ids, and entries that are not requests, never hold a slot: the worker and its successor keep serving', async () => {
+    const url = queueUrl();
+    const keys = keysFor(DEFAULT_KEY_PREFIX, new URL(url).pathname.slice(1));
+    const r = redis();
+    const seen: Seen = { runs: [], aborted: [] };
+    const first = await worker(url, seen);
+    // More hostile entries than slots (concurrency 8), each of a kind that used to be held forever:
+    // two ids (JSON.parse keeps the last; the transport read the first), no timeout member, and junk.
+    const hostile = [
+      ...Array.from({ length: 40 }, (_, i) => `{"jsonrpc":"2.0","id":${i},"method":"work","params":{"tag":"t${i}","ms":1},"id":${i + 1000}}`),
+      ...Array.from({ length: 10 }, () => '{"jsonrpc":"2.0","id":'),
+      ...Array.from({ length: 10 }, (_, i) => `[{"jsonrpc":"2.0","id":"a${i}","method":"add","params":[1,2],"id":"b${i}"}]`),
+    ];
+    for (const f of hostile) await r.xadd(keys.requests, '*', 'c', 'attacker', 'f', f);
+    const calc = await client(url);
+    expect(await calc.add({ a: 2, b: 5 }, { timeout: 5000 })).toBe(7);
+    // Every hostile entry was answered and acknowledged: nothing is left pending.
+    await until(async () => ((await r.xpending(keys.requests, GROUP)) as [number])[0] === 0, 5000, 'no entry pending');
+    const answers = (await r.lrange(keys.replies('attacker'), 0, -1)).map((t) => JSON.parse(t) as { id: unknown });
+    expect(answers.filter((a) => typeof a === 'object' && !Array.isArray(a) && typeof a.id === 'number' && a.id >= 1000)).toHaveLength(40);
+    await first.close({ graceMs: 0 });
+    // A worker started after inherits nothing stuck.
+    await worker(url, seen);
+    expect(await calc.add({ a: 3, b: 4 }, { timeout: 5000 })).toBe(7);
+  });
+});
