@@ -7,16 +7,15 @@
  * cycle: that is how the server learns to stop the call.
  */
 import { randomUUID } from 'node:crypto';
-import type { FrameHandler, Id } from '@interoffice/core';
+import type { MessageHandler, OutgoingRequest, RequestId } from '@interoffice/core';
 import type { SharedDoc } from './document.js';
 import { isObject, RawObject } from './raw-object.js';
-import type { Outgoing } from './request-entry.js';
-import { answerBytes, answerFrames, isAnswered, isFinalReply } from './response-entry.js';
+import { requestEntry } from './request-entry.js';
+import { answerBytes, isAnswered, repliesOf, responsesOf } from './response-entry.js';
 
 interface Pending {
-  /** The caller's id; null for a `frame` entry (its replies carry their own ids). */
-  readonly id: Id;
-  readonly frame: boolean;
+  /** The caller's id; undefined for a `frame` entry (its replies carry their own ids). */
+  readonly id: RequestId | undefined;
   /** When it was written to the file; 0 while queued. */
   writtenAt: number;
 }
@@ -27,6 +26,9 @@ export interface Lost {
   /** When the earliest of them was written. */
   readonly since: number;
 }
+
+/** A call id as a map key: 7 and "7" differ. */
+const idKey = (id: RequestId): string => (typeof id === 'string' ? `s${id}` : String(id));
 
 export class ClientCalls {
   readonly #queued = new Map<string, Record<string, unknown>>();
@@ -39,8 +41,9 @@ export class ClientCalls {
   #consumed = false;
 
   constructor(
-    private readonly handler: FrameHandler,
+    private readonly handler: MessageHandler,
     private readonly maxFrameBytes: number,
+    private readonly client: string,
   ) {}
 
   /** Calls waiting for answers. */
@@ -53,16 +56,29 @@ export class ClientCalls {
     return this.#answered.size;
   }
 
-  add(out: Outgoing): void {
-    if (out.kind === 'cancel') return this.#withdraw(out.id);
+  /** Queue an entry for `request`: its members when it is one request, else (a batch, a raw frame) its text. */
+  add(request: OutgoingRequest): void {
     const key = randomUUID();
-    this.#queued.set(key, out.entry);
-    if (out.kind === 'call') {
-      this.#pending.set(key, { id: out.id, frame: false, writtenAt: 0 });
-      this.#byId.set(JSON.stringify(out.id), key);
-    } else if (out.kind === 'frame') {
-      this.#pending.set(key, { id: null, frame: true, writtenAt: 0 });
+    const fields = request.fields;
+    if (fields === undefined) {
+      this.#queued.set(key, { frame: request.text, client: this.client });
+      this.#pending.set(key, { id: undefined, writtenAt: 0 });
+      return;
     }
+    this.#queued.set(key, requestEntry(fields, this.client));
+    if (!('id' in fields)) return; // a notification: nothing comes back
+    const id = fields.id as RequestId;
+    this.#pending.set(key, { id, writtenAt: 0 });
+    this.#byId.set(idKey(id), key);
+  }
+
+  /** The caller gave up on call `id`: its entry is withdrawn. */
+  withdraw(id: RequestId): void {
+    const key = this.#byId.get(idKey(id));
+    if (key === undefined) return;
+    this.#byId.delete(idKey(id));
+    this.#pending.delete(key);
+    if (!this.#queued.delete(key)) this.#withdrawn.add(key);
   }
 
   /**
@@ -111,31 +127,32 @@ export class ClientCalls {
   #read(doc: SharedDoc, key: string, p: Pending, deliveries: (() => void)[]): boolean {
     const value = doc.commands.value(key);
     if (!isObject(value)) return false;
-    if (p.frame) {
-      const replies = Array.isArray(value.replies) ? value.replies : [];
-      for (const reply of replies) deliveries.push(() => this.handler.frame(JSON.stringify(reply)));
-      if (replies.some(isFinalReply)) this.#done(key, p);
+    const text = doc.commands.text(key) as string;
+    if (p.id === undefined) {
+      const replies = repliesOf(text);
+      for (const reply of replies) deliveries.push(() => this.handler.response(reply));
+      if (typeof value.answeredAt === 'number') this.#done(key, p);
       else if (replies.length > 0) this.#consume(doc, key, 'replies');
       return true;
     }
-    const bytes = isAnswered(value) ? answerBytes(doc.commands.text(key) as string, this.maxFrameBytes) : 0;
+    const id = p.id;
+    const bytes = isAnswered(value) ? answerBytes(text, this.maxFrameBytes) : 0;
     if (bytes > this.maxFrameBytes) {
-      const head = `{"jsonrpc":"2.0","id":${JSON.stringify(p.id)},"result":`;
-      deliveries.push(() => this.handler.oversized(head, bytes));
+      deliveries.push(() => this.handler.oversized(bytes, { id }));
       this.#done(key, p);
       return true;
     }
-    const frames = answerFrames(p.id, value);
-    for (const frame of frames) deliveries.push(() => this.handler.frame(frame));
+    const responses = responsesOf(id, value);
+    for (const r of responses) deliveries.push(() => this.handler.response(r));
     if (isAnswered(value)) this.#done(key, p);
-    else if (frames.length > 0) this.#consume(doc, key, 'items');
+    else if (responses.length > 0) this.#consume(doc, key, 'items');
     return true;
   }
 
   /** The call is over: forget it, and remove its entry with the next write. */
   #done(key: string, p: Pending): void {
     this.#pending.delete(key);
-    if (!p.frame) this.#byId.delete(JSON.stringify(p.id));
+    if (p.id !== undefined) this.#byId.delete(idKey(p.id));
     this.#answered.add(key);
   }
 
@@ -145,14 +162,5 @@ export class ClientCalls {
     entry.delete(member);
     doc.commands.setText(key, entry.toText());
     this.#consumed = true;
-  }
-
-  /** The caller gave up on call `id`. */
-  #withdraw(id: unknown): void {
-    const key = this.#byId.get(JSON.stringify(id));
-    if (key === undefined) return;
-    this.#byId.delete(JSON.stringify(id));
-    this.#pending.delete(key);
-    if (!this.#queued.delete(key)) this.#withdrawn.add(key);
   }
 }

@@ -1,28 +1,27 @@
 /**
- * The client's side: a {@link Connection} whose frames become entries of the
- * shared file (calls.ts), and which learns from each cycle whether the file
- * can still be used (status.ts): when it cannot, the connection ends with
- * UNAVAILABLE and core fails its calls — at once, not at their deadlines.
+ * The client's side: a {@link MessageConnection} whose requests become
+ * entries of the shared file (calls.ts), and which learns from each cycle
+ * whether the file can still be used (status.ts): when it cannot, the
+ * connection ends with UNAVAILABLE and core fails its calls — at once, not
+ * at their deadlines.
  */
 import { randomUUID } from 'node:crypto';
-import { RpcError, type Connection, type FrameHandler, type Peer } from '@interoffice/core';
+import { RpcError, type MessageConnection, type MessageHandler, type OutgoingRequest, type Peer, type RequestId } from '@interoffice/core';
 import type { FileAddress } from './address.js';
 import { ClientCalls } from './calls.js';
 import { SharedDoc } from './document.js';
 import { PresenceProbe } from './presence.js';
-import { outgoing } from './request-entry.js';
 import { SharedFile, type FileOwner, type FileState, type SharedFileOptions } from './shared-file.js';
 import { lostEntries, unavailable } from './status.js';
 
 /** Longest wait before read answers are removed when nothing else is written. */
 const CLEANUP_MS = 50;
 
-export class FileClientConnection implements Connection, FileOwner {
+export class FileClientConnection implements MessageConnection, FileOwner {
   readonly peer: Peer;
   readonly #file: SharedFile;
   readonly #presence: PresenceProbe;
   readonly #calls: ClientCalls;
-  readonly #client = randomUUID();
   #deliveries: (() => void)[] = [];
   #problem: string | undefined;
   #cleanup: ReturnType<typeof setTimeout> | undefined;
@@ -37,10 +36,10 @@ export class FileClientConnection implements Connection, FileOwner {
     private readonly address: FileAddress,
     readonly maxFrameBytes: number,
     options: SharedFileOptions,
-    private readonly handler: FrameHandler,
+    private readonly handler: MessageHandler,
   ) {
     this.peer = { transport: 'file', address: url.href };
-    this.#calls = new ClientCalls(handler, maxFrameBytes);
+    this.#calls = new ClientCalls(handler, maxFrameBytes, randomUUID());
     this.#presence = new PresenceProbe(address.presencePath);
     this.#file = new SharedFile(address, this, options);
   }
@@ -58,11 +57,16 @@ export class FileClientConnection implements Connection, FileOwner {
     throw new RpcError('UNAVAILABLE', this.#problem);
   }
 
-  send(frame: string): boolean {
-    if (this.#closed) return false;
-    this.#calls.add(outgoing(frame, this.#client));
+  send(request: OutgoingRequest): void {
+    if (this.#closed) return;
+    this.#calls.add(request);
     this.#file.request();
-    return true;
+  }
+
+  cancel(id: RequestId): void {
+    if (this.#closed) return;
+    this.#calls.withdraw(id);
+    this.#file.request();
   }
 
   close(): void {

@@ -1,2 +1,3 @@
-export { fileTransport, type FileTransportOptions } from './transport.js';
+export { fileTransport } from './transport.js';
+export { type FileTransportOptions } from './options.js';
 export { LockFile } from './lock.js';

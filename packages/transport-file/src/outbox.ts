@@ -1,109 +1,68 @@
 /**
- * What core sends back on the server's virtual connections, held until the
- * next cycle writes it into the entries it answers. Streams wait (core's
- * backpressure) while too much is queued here or lies unread in the file.
+ * Core's answers on the server, held until the next cycle writes them into
+ * the entries they answer. Streams wait (core's backpressure) while too
+ * much is queued here or lies unread in the file.
  */
-import type { Logger, ResponseMessage } from '@interoffice/core';
+import type { ResponseFields } from '@interoffice/core';
 import type { SharedDoc } from './document.js';
-import { isObject, RawObject } from './raw-object.js';
-import { answerEntry, isFinalReply, replyToEntry } from './response-entry.js';
-
-/** What a write of the outbox ended. */
-export interface Written {
-  /** Calls answered (or whose entries are gone). */
-  readonly ended: string[];
-  /** `frame` entries that got their final reply. */
-  readonly replied: string[];
-}
+import { RawObject } from './raw-object.js';
+import { writeAnswers, type EntryWrites } from './response-entry.js';
 
 export class Outbox {
-  #answers = new Map<string, ResponseMessage[]>();
-  #replies = new Map<string, unknown[]>();
+  #queued = new Map<string, EntryWrites>();
   #bytes = 0;
-  /** Bytes of stream items in the file that their callers have not read yet. */
+  /** Bytes of stream entries in the file that their callers have not read yet. */
   #unread = 0;
+  /** Entries whose calls are streaming: their unread items count against the limit. */
   readonly #streams = new Set<string>();
 
-  constructor(
-    private readonly maxBufferedBytes: number,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly maxBufferedBytes: number) {}
 
   /** True when streams should wait for the callers to catch up. */
   get full(): boolean {
     return this.#bytes + this.#unread >= this.maxBufferedBytes;
   }
 
-  /**
-   * Queue a frame core sent: an answer to the call whose id is its entry's
-   * key, or (for a `frame` entry's connection) a reply to that entry.
-   */
-  add(frame: string, entryKey: string | undefined): void {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(frame);
-    } catch {
-      this.logger.error(`dropped an answer that is not JSON: ${frame.slice(0, 80)}`);
-      return;
-    }
-    if (entryKey !== undefined) push(this.#replies, entryKey, msg);
-    else if (isObject(msg) && typeof msg.id === 'string') push(this.#answers, msg.id, msg as unknown as ResponseMessage);
-    else this.logger.warn(`dropped an answer for no entry: ${frame.slice(0, 80)}`);
-    this.#bytes += frame.length;
+  /** JSON text for list `member` of entry `key`: a stream item (`items`) or a `frame` entry's reply (`replies`). */
+  add(key: string, member: EntryWrites['member'], json: string): void {
+    this.#entry(key, member).texts.push(json);
+    this.#streams.add(key);
+    this.#bytes += json.length;
   }
 
-  /** Queue an answer made here rather than by core. */
-  answer(key: string, response: ResponseMessage): void {
-    push(this.#answers, key, response);
+  /** The end of entry `key`'s call: its answer, or `true` when none is due. */
+  finish(key: string, member: EntryWrites['member'], final: ResponseFields | true): void {
+    this.#entry(key, member).final = final;
+    this.#streams.delete(key);
   }
 
-  /** The call of entry `key` is over: its items no longer count as unread. */
+  /** Entry `key` is gone: its items no longer count as unread. */
   forget(key: string): void {
     this.#streams.delete(key);
   }
 
-  /** Write everything queued into the entries it answers (an entry that is gone gets nothing). */
-  writeTo(doc: SharedDoc, now: number): Written {
-    const answers = this.#answers;
-    const replies = this.#replies;
-    this.#answers = new Map();
-    this.#replies = new Map();
+  /** Write everything queued into the entries it answers (an entry that is gone gets nothing); how many calls ended. */
+  writeTo(doc: SharedDoc, now: number): number {
+    const queued = this.#queued;
+    this.#queued = new Map();
     this.#bytes = 0;
-    const ended: string[] = [];
-    const replied: string[] = [];
-    for (const [key, responses] of answers) {
-      this.#update(doc, key, (entry) => answerEntry(entry, responses, now));
-      if (responses.some((r) => 'result' in r || 'error' in r)) {
-        this.#streams.delete(key);
-        ended.push(key);
-      } else {
-        this.#streams.add(key);
-      }
-    }
-    for (const [key, list] of replies) {
-      const final = list.some(isFinalReply);
-      this.#update(doc, key, (entry) => {
-        replyToEntry(entry, list);
-        if (final) entry.set('answeredAt', now);
-      });
-      if (final) replied.push(key);
+    let ended = 0;
+    for (const [key, writes] of queued) {
+      const text = doc.commands.text(key);
+      if (text === undefined) continue;
+      const entry = RawObject.parse(text, 0);
+      writeAnswers(entry, writes, now);
+      doc.commands.setText(key, entry.toText());
+      if (writes.final !== undefined) ended++;
     }
     this.#unread = 0;
     for (const key of this.#streams) this.#unread += doc.commands.text(key)?.length ?? 0;
-    return { ended, replied };
+    return ended;
   }
 
-  #update(doc: SharedDoc, key: string, change: (entry: RawObject) => void): void {
-    const text = doc.commands.text(key);
-    if (text === undefined) return;
-    const entry = RawObject.parse(text, 0);
-    change(entry);
-    doc.commands.setText(key, entry.toText());
+  #entry(key: string, member: EntryWrites['member']): EntryWrites {
+    let q = this.#queued.get(key);
+    if (q === undefined) this.#queued.set(key, (q = { member, texts: [], final: undefined }));
+    return q;
   }
-}
-
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
 }

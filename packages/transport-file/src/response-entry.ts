@@ -6,50 +6,58 @@
  *   code, error class, details), so Interoffice callers rebuild the error;
  * - `responseMeta`: the response metadata;
  * - `items`: server-stream items the caller has not read yet;
- * - `replies`: the answers to a `frame` entry, as JSON;
+ * - `replies`: the answers to a `frame` entry, as JSON, in order;
  * - `taken`: the id of the server running the call, until it answers;
  * - `answeredAt`: when the server answered (epoch ms), for clearing out
- *   answers nobody collects.
+ *   answers nobody collects — and, on a `frame` entry, the mark that its
+ *   replies are complete.
  */
-import { encodeItem, encodeResult, jsonRpcCodeOf, type Id, type ResponseMessage } from '@interoffice/core';
+import { jsonRpcCodeOf, type ResponseFields } from '@interoffice/core';
 import { toJson } from './json.js';
+import { arrayElements } from './scan.js';
 import { isObject, RawObject } from './raw-object.js';
 
-/** Append `values` to the list in member `key`, without rewriting what is there. */
-function append(entry: RawObject, key: string, values: readonly unknown[]): void {
-  if (values.length === 0) return;
-  const added = values.map(toJson).join(',');
+/** Append JSON texts to the list in member `key`, without rewriting what is there. */
+function append(entry: RawObject, key: string, texts: readonly string[]): void {
+  if (texts.length === 0) return;
+  const added = texts.join(',');
   const old = entry.text(key);
   const list = old !== undefined && old.startsWith('[') && old !== '[]' ? `${old.slice(0, -1)},${added}]` : `[${added}]`;
   entry.setText(key, list);
 }
 
-/** Write core's responses to one entry's call into the entry, in order. */
-export function answerEntry(entry: RawObject, responses: readonly ResponseMessage[], now: number): void {
-  const items: unknown[] = [];
-  for (const r of responses) {
-    if ('item' in r) {
-      items.push(r.item ?? null);
-      continue;
-    }
-    append(entry, 'items', items.splice(0));
-    if ('error' in r && isObject(r.error)) {
-      entry.set('error', typeof r.error.message === 'string' ? r.error.message : 'error');
-      entry.set('errorCode', r.error.code);
-      if (r.error.data !== undefined) entry.set('errorData', r.error.data);
-    } else {
-      entry.set('result', r.result ?? null);
-    }
-    if (r.meta !== undefined) entry.set('responseMeta', r.meta);
-    entry.delete('taken');
-    entry.set('answeredAt', now);
-  }
-  append(entry, 'items', items);
+/** What a server writes into one entry in a cycle: stream items, or replies, then perhaps the end. */
+export interface EntryWrites {
+  /** `items` for a call entry's stream items, `replies` for a `frame` entry's answers. */
+  readonly member: 'items' | 'replies';
+  /** What to append to that list, as JSON text each. */
+  readonly texts: string[];
+  /** The call's final answer, member by member; or `true`: none is due (a `frame` entry's replies are complete). */
+  final: ResponseFields | true | undefined;
 }
 
-/** Write answers to a `frame` entry (any JSON core sent: responses, batches). */
-export function replyToEntry(entry: RawObject, replies: readonly unknown[]): void {
-  append(entry, 'replies', replies);
+/** Write what a server queued for an entry into it. */
+export function writeAnswers(entry: RawObject, writes: EntryWrites, now: number): void {
+  append(entry, writes.member, writes.texts);
+  const final = writes.final;
+  if (final === undefined) return;
+  if (final !== true) {
+    if (final.error !== undefined) {
+      entry.set('error', final.error.message);
+      entry.set('errorCode', final.error.code);
+      if (final.error.data !== undefined) entry.set('errorData', final.error.data);
+    } else {
+      entry.set('result', final.result ?? null);
+    }
+    if (final.meta !== undefined) entry.set('responseMeta', final.meta);
+  }
+  entry.delete('taken');
+  entry.set('answeredAt', now);
+}
+
+/** The answer a server writes for a call it will not finish: UNAVAILABLE, saying why. */
+export function unavailable(id: string, message: string): ResponseFields {
+  return { id, error: { code: jsonRpcCodeOf('UNAVAILABLE'), message, data: { code: 'UNAVAILABLE' } } };
 }
 
 /** True when an entry holds its final answer. */
@@ -57,12 +65,7 @@ export function isAnswered(entry: Record<string, unknown>): boolean {
   return 'result' in entry || 'error' in entry;
 }
 
-/** True when a reply to a `frame` entry ends it (a batch's answer, or a response). */
-export function isFinalReply(reply: unknown): boolean {
-  return Array.isArray(reply) || (isObject(reply) && ('result' in reply || 'error' in reply));
-}
-
-const ANSWER_MEMBERS = ['result', 'error', 'errorData', 'responseMeta', 'items'];
+const ANSWER_MEMBERS = ['result', 'error', 'errorData', 'responseMeta', 'items', 'replies'];
 
 /**
  * UTF-8 bytes of the answer in an entry's text (without the request it
@@ -79,20 +82,27 @@ export function answerBytes(text: string, max: number): number {
 const UNKNOWN = jsonRpcCodeOf('UNKNOWN');
 
 /**
- * The frames an answered (or streaming) entry holds for call `id`, for the
- * caller's core to read: items first, then the result or the error. A
- * server in the seed's style writes only `error`, a message: it reads as UNKNOWN.
+ * What an answered (or streaming) call entry holds for call `id`, for the
+ * caller's core: items first, then the result or the error. A server in the
+ * seed's style writes only `error`, a message: it reads as UNKNOWN.
  */
-export function answerFrames(id: Id, entry: Record<string, unknown>): string[] {
-  const frames = Array.isArray(entry.items) ? entry.items.map((item: unknown) => encodeItem(id, item)) : [];
+export function responsesOf(id: string | number | null, entry: Record<string, unknown>): ResponseFields[] {
+  const out: ResponseFields[] = Array.isArray(entry.items) ? entry.items.map((item: unknown) => ({ id, item })) : [];
   const meta = isObject(entry.responseMeta) ? (entry.responseMeta as Record<string, string>) : undefined;
+  const withMeta = meta === undefined ? {} : { meta };
   if ('result' in entry) {
-    frames.push(encodeResult(id, entry.result, meta));
+    out.push({ id, result: entry.result, ...withMeta });
   } else if ('error' in entry) {
-    const message = typeof entry.error === 'string' ? entry.error : JSON.stringify(entry.error);
-    const error: Record<string, unknown> = { code: typeof entry.errorCode === 'number' ? entry.errorCode : UNKNOWN, message };
-    if (isObject(entry.errorData)) error.data = entry.errorData;
-    frames.push(JSON.stringify(meta === undefined ? { jsonrpc: '2.0', id, error } : { jsonrpc: '2.0', id, error, meta }));
+    const message = typeof entry.error === 'string' ? entry.error : toJson(entry.error);
+    const code = typeof entry.errorCode === 'number' ? entry.errorCode : UNKNOWN;
+    const error = isObject(entry.errorData) ? { code, message, data: entry.errorData } : { code, message };
+    out.push({ id, error, ...withMeta });
   }
-  return frames;
+  return out;
+}
+
+/** The replies of a `frame` entry, as the JSON texts they were written as. */
+export function repliesOf(entryText: string): string[] {
+  const replies = RawObject.parse(entryText, 0).text('replies');
+  return replies === undefined || !replies.startsWith('[') ? [] : arrayElements(replies);
 }

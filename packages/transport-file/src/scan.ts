@@ -92,3 +92,17 @@ export function objectMembers(text: string, open: number): Member[] {
     i = skipSpace(text, i + 1);
   }
 }
+
+/** The texts of the elements of the JSON array `text` (valid JSON, starting with `[`). */
+export function arrayElements(text: string): string[] {
+  const out: string[] = [];
+  let i = skipSpace(text, 1);
+  if (text.charCodeAt(i) === 0x5d) return out;
+  for (;;) {
+    const end = skipValue(text, i);
+    out.push(text.slice(skipSpace(text, i), end));
+    i = skipSpace(text, end);
+    if (text.charCodeAt(i) !== 0x2c) return out;
+    i += 1;
+  }
+}

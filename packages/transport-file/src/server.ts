@@ -1,20 +1,24 @@
 /**
  * The server's side: each cycle reads the entries, hands the new ones to
- * core as request frames on virtual connections (connections.ts), and
- * writes core's answers back into the entries (outbox.ts). Calls that
- * finish at once are answered in the cycle that read them: one locked read
- * and one write per batch of requests. (So a synchronous handler runs while
- * the lock is held; one that takes long should be async.)
+ * core as deliveries (a call entry as a request record, a `frame` entry as
+ * text), and writes core's answers back into the entries (outbox.ts). Calls
+ * that finish at once are answered in the cycle that read them: one locked
+ * read and one write per batch of requests. (So a synchronous handler runs
+ * while the lock is held; one that takes long should be async.)
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { encodeCancel, errorToWire, RpcError, type Connection, type FrameHandler, type Logger } from '@interoffice/core';
+import type { Answer, Listener, Logger, MessageServer, ResponseFields } from '@interoffice/core';
 import type { FileAddress } from './address.js';
-import { Connections } from './connections.js';
+import { FileDelivery, type DeliveryContext } from './delivery.js';
 import { SharedDoc, type ServerInfo } from './document.js';
-import { Intake } from './intake.js';
+import { Intake, type NewEntry } from './intake.js';
 import { Outbox } from './outbox.js';
 import type { Presence } from './presence.js';
+import { requestOf } from './request-entry.js';
+import { RawObject } from './raw-object.js';
+import { toJson } from './json.js';
+import { unavailable } from './response-entry.js';
 import { SharedFile, type FileOwner, type FileState, type SharedFileOptions } from './shared-file.js';
 
 export interface ServerOptions {
@@ -27,41 +31,32 @@ export interface ServerOptions {
 
 const STOPPED = 'the server closed before answering; the call may or may not have run';
 
-export class FileServer implements FileOwner {
+export class FileServer implements FileOwner, DeliveryContext, Listener {
   readonly #file: SharedFile;
   readonly #info: ServerInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  readonly #serverId = randomUUID();
   readonly #intake: Intake;
   readonly #outbox: Outbox;
-  readonly #conns: Connections;
+  /** Deliveries core has not ended, by entry key. */
+  readonly #running = new Map<string, FileDelivery>();
   #inCycle = false;
   #started = false;
   #closing = false;
+  #blocked = false;
+  #settled: (() => void) | undefined;
   #failure: Error | undefined;
   #lastError: string | undefined;
 
   constructor(
-    url: URL,
+    readonly url: URL,
     private readonly address: FileAddress,
-    accept: (connection: Connection) => FrameHandler,
+    private readonly server: MessageServer,
     private readonly presence: Presence,
     private readonly options: ServerOptions,
   ) {
     this.#file = new SharedFile(address, this, options.file);
-    this.#intake = new Intake(randomUUID(), options.answeredTtlMs, options.maxFrameBytes, options.logger);
-    this.#outbox = new Outbox(options.maxBufferedBytes, options.logger);
-    this.#conns = new Connections(url, accept, options.maxFrameBytes, options.logger, {
-      send: (conn, frame) => {
-        this.#outbox.add(frame, conn.entryKey);
-        if (!this.#inCycle) this.#file.request();
-        return !this.#outbox.full;
-      },
-      // Its callers are told, rather than left waiting for answers that will not come.
-      closed: (running) => {
-        const error = errorToWire(new RpcError('UNAVAILABLE', STOPPED));
-        for (const key of running) this.#outbox.answer(key, { jsonrpc: '2.0', id: key, error });
-        if (!this.#inCycle) this.#file.request();
-      },
-    });
+    this.#intake = new Intake(options.answeredTtlMs, options.maxFrameBytes, options.logger);
+    this.#outbox = new Outbox(options.maxBufferedBytes);
   }
 
   /** The first cycle: the file is created (or repaired) and marked as served; throws when it cannot be. */
@@ -77,10 +72,10 @@ export class FileServer implements FileOwner {
     throw new Error(`cannot serve ${this.address.path}: ${failure.message}`, { cause: failure });
   }
 
-  /** Take no new calls; let the running ones finish (core closes their connections); write the last answers; let go. */
+  /** Take no new calls; once core has ended or abandoned the running ones, write the last answers and let go. */
   async close(): Promise<void> {
     this.#closing = true;
-    await this.#conns.closeAll();
+    if (this.#running.size > 0) await new Promise<void>((resolve) => (this.#settled = resolve));
     await this.#file.finish();
     this.presence.release();
   }
@@ -93,14 +88,13 @@ export class FileServer implements FileOwner {
       const now = Date.now();
       const info = doc.info();
       if (info.server?.pid !== this.#info.pid || info.server.since !== this.#info.since) doc.setInfo({ ...info, server: this.#info });
-      this.#cancelWithdrawn(doc, now);
+      this.#cancelWithdrawn(doc);
       this.#writeAnswers(doc, now);
       if (!this.#closing) {
-        const started = this.#intake.take(doc, now, this.#conns);
+        const started = this.#intake.take(doc, now, this.#running).map((e) => this.#deliver(e));
         this.#writeAnswers(doc, now); // the calls that finished at once
-        this.#intake.markTaken(doc, started, (key) => this.#conns.running.has(key));
+        this.#markTaken(doc, started);
       }
-      this.#conns.closeIdle(now);
       return write ? doc : undefined;
     } finally {
       this.#inCycle = false;
@@ -123,6 +117,59 @@ export class FileServer implements FileOwner {
     setTimeout(() => this.#file.request(), 100).unref();
   }
 
+  // ─── DeliveryContext: core's answers, written with the next cycle ───
+
+  item(d: FileDelivery, answer: Answer): boolean {
+    if (d.frame) this.#outbox.add(d.key, 'replies', answer.text);
+    else this.#outbox.add(d.key, 'items', toJson(answer.fields?.item));
+    this.#request();
+    const room = !this.#outbox.full;
+    if (!room) this.#blocked = true;
+    return room;
+  }
+
+  end(d: FileDelivery, answer: Answer | undefined): void {
+    if (d.frame) {
+      if (answer !== undefined) this.#outbox.add(d.key, 'replies', answer.text);
+      this.#finish(d, true);
+    } else {
+      this.#finish(d, answer?.fields ?? true);
+    }
+  }
+
+  /** The server closed before answering: its caller is told, rather than left waiting for an answer that will not come. */
+  abandon(d: FileDelivery): void {
+    this.#finish(d, d.frame ? true : unavailable(d.key, STOPPED));
+  }
+
+  #finish(d: FileDelivery, final: ResponseFields | true): void {
+    if (this.#running.get(d.key) !== d) return;
+    this.#running.delete(d.key);
+    this.#outbox.finish(d.key, d.frame ? 'replies' : 'items', final);
+    this.#request();
+    if (this.#running.size === 0) this.#settled?.();
+  }
+
+  #request(): void {
+    if (!this.#inCycle) this.#file.request();
+  }
+
+  /** Hand a new entry to core: a call entry is its caller's (`client`; the seed's callers share one), a `frame` entry its own. */
+  #deliver(e: NewEntry): string {
+    const { key, value } = e;
+    const frame = typeof value.frame === 'string';
+    const client = typeof value.client === 'string' ? value.client : '';
+    const caller = frame ? `frame:${key}` : client;
+    const tag = frame && client === '' ? key : client;
+    const address = tag === '' ? this.url.href : `${this.url.href}#${tag}`;
+    const text = frame ? (value.frame as string) : undefined;
+    const body = text !== undefined ? (e.tooLarge === undefined ? text : text.slice(0, 256)) : e.tooLarge === undefined ? requestOf(key, value) : { id: key };
+    const d = new FileDelivery(key, caller, { transport: 'file', address }, body, frame, e.tooLarge, this);
+    if (value.notification !== true) this.#running.set(key, d);
+    this.server.deliver(d);
+    return key;
+  }
+
   /** The document to work on: a fresh one for a missing file, or after setting a corrupt one aside. */
   #open(state: FileState, file: SharedFile): { doc: SharedDoc; write: boolean } {
     if (state.kind === 'doc') {
@@ -139,21 +186,32 @@ export class FileServer implements FileOwner {
   }
 
   /** A running call whose entry is gone was withdrawn by its caller (cancelled, past its deadline): stop it. */
-  #cancelWithdrawn(doc: SharedDoc, now: number): void {
-    for (const key of [...this.#conns.running.keys()]) {
+  #cancelWithdrawn(doc: SharedDoc): void {
+    for (const [key, d] of [...this.#running]) {
       if (doc.commands.has(key)) continue;
       this.#outbox.forget(key);
-      this.#conns.finished(key, now)?.deliver(encodeCancel(key));
+      if (d.frame) this.server.left(d.caller);
+      else this.server.cancel(d.caller, key);
     }
-    for (const [key, conn] of this.#conns.frames) if (!doc.commands.has(key)) conn.close();
   }
 
   /** Write what core sent into the entries it answers; streams go on when the callers have caught up. */
   #writeAnswers(doc: SharedDoc, now: number): void {
-    const { ended, replied } = this.#outbox.writeTo(doc, now);
-    for (const key of ended) this.#conns.finished(key, now);
-    for (const key of replied) this.#conns.frames.get(key)?.close(); // a `frame` entry is answered once
-    if (ended.length + replied.length > 0) this.#intake.answered(now);
-    if (!this.#outbox.full) this.#conns.drain();
+    if (this.#outbox.writeTo(doc, now) > 0) this.#intake.answered(now);
+    if (this.#blocked && !this.#outbox.full) {
+      this.#blocked = false;
+      this.server.drain();
+    }
+  }
+
+  /** Mark the entries of calls still running as taken by this server (one that finished at once needs no mark). */
+  #markTaken(doc: SharedDoc, keys: readonly string[]): void {
+    for (const key of keys) {
+      const text = doc.commands.text(key);
+      if (text === undefined || !this.#running.has(key)) continue;
+      const entry = RawObject.parse(text, 0);
+      entry.set('taken', this.#serverId);
+      doc.commands.setText(key, entry.toText());
+    }
   }
 }

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../src/document.js';
 import { toJson } from '../src/json.js';
 import { RawObject } from '../src/raw-object.js';
-import { outgoing, requestFrame } from '../src/request-entry.js';
-import { answerEntry, answerFrames } from '../src/response-entry.js';
+import { requestEntry, requestOf } from '../src/request-entry.js';
+import { repliesOf, responsesOf, writeAnswers } from '../src/response-entry.js';
 import { objectMembers, skipValue } from '../src/scan.js';
 import { python } from './helpers.js';
 
@@ -87,48 +87,57 @@ describe('toJson', () => {
 
 describe('requests as entries', () => {
   it('keep the seed fields positional and short, and the rest for us', () => {
-    const out = outgoing('{"jsonrpc":"2.0","id":7,"method":"Calculator.add","params":{"a":2,"b":5},"meta":{"x":"y"},"timeout":900}', 'c1');
-    expect(out).toEqual({
-      kind: 'call',
-      id: 7,
-      entry: { command: 'add', args: [2, 5], method: 'Calculator.add', names: ['a', 'b'], meta: { x: 'y' }, timeout: 900, client: 'c1' },
-    });
-    const back = JSON.parse(requestFrame('k', (out as { entry: Record<string, unknown> }).entry));
-    expect(back).toEqual({ jsonrpc: '2.0', id: 'k', method: 'Calculator.add', params: { a: 2, b: 5 }, meta: { x: 'y' }, timeout: 900 });
+    const entry = requestEntry({ id: 7, method: 'Calculator.add', params: { a: 2, b: 5 }, meta: { x: 'y' }, timeout: 900 }, 'c1');
+    expect(entry).toEqual({ command: 'add', args: [2, 5], method: 'Calculator.add', names: ['a', 'b'], meta: { x: 'y' }, timeout: 900, client: 'c1' });
+    expect(requestOf('k', entry)).toEqual({ id: 'k', method: 'Calculator.add', params: { a: 2, b: 5 }, meta: { x: 'y' }, timeout: 900 });
   });
 
-  it('send what they cannot express whole, and turn cancels into withdrawals', () => {
-    expect(outgoing('[{"jsonrpc":"2.0","id":1,"method":"add"}]', 'c')).toMatchObject({ kind: 'frame', entry: { frame: '[{"jsonrpc":"2.0","id":1,"method":"add"}]' } });
-    expect(outgoing('{"jsonrpc":"2.0","id":1,"method":', 'c').kind).toBe('frame');
-    expect(outgoing('{"jsonrpc":"2.0","id":1,"method":"add","params":"x"}', 'c').kind).toBe('frame');
-    expect(outgoing('{"jsonrpc":"2.0","method":"rpc.cancel","params":{"id":4}}', 'c')).toEqual({ kind: 'cancel', id: 4 });
-    expect(outgoing('{"jsonrpc":"2.0","method":"note","params":["hi"]}', 'c')).toMatchObject({ kind: 'notification', entry: { notification: true } });
+  it('mark notifications, and keep positional params positional', () => {
+    expect(requestEntry({ method: 'note', params: ['hi'] }, 'c')).toEqual({ command: 'note', args: ['hi'], notification: true, client: 'c' });
+    expect(requestOf('k', { command: 'note', args: ['hi'], notification: true })).toEqual({ method: 'note', params: ['hi'] });
   });
 
   it("read the seed's entries as positional calls by short name", () => {
-    expect(JSON.parse(requestFrame('u', { command: 'add', args: [2, 5] }))).toEqual({ jsonrpc: '2.0', id: 'u', method: 'add', params: [2, 5] });
-    expect(JSON.parse(requestFrame('u', { command: 'add', args: 5 }))).toMatchObject({ params: 5 }); // core answers the error
-    expect(JSON.parse(requestFrame('u', { args: [1] }))).not.toHaveProperty('method');
+    expect(requestOf('u', { command: 'add', args: [2, 5] })).toEqual({ id: 'u', method: 'add', params: [2, 5] });
+    expect(requestOf('u', { command: 'add', args: 5 })).toMatchObject({ params: 5 }); // core answers the error
+    expect(requestOf('u', { args: [1] }).method).toBeUndefined();
   });
 });
 
 describe('answers as entries', () => {
-  it('go back to the caller as frames: items, then the result or the error', () => {
+  it('go back to the caller member by member: items, then the result or the error', () => {
     const entry = RawObject.parse('{"command":"count","args":[]}', 0);
-    answerEntry(entry, [{ jsonrpc: '2.0', id: 'k', item: 1 }, { jsonrpc: '2.0', id: 'k', item: 2 }], 100);
-    answerEntry(entry, [{ jsonrpc: '2.0', id: 'k', item: 3 }, { jsonrpc: '2.0', id: 'k', result: null, meta: { m: 'v' } }], 200);
+    writeAnswers(entry, { member: 'items', texts: ['1', '2'], final: undefined }, 100);
+    writeAnswers(entry, { member: 'items', texts: ['3'], final: { id: 'k', result: null, meta: { m: 'v' } } }, 200);
     const value = JSON.parse(entry.toText()) as Record<string, unknown>;
     expect(value).toMatchObject({ items: [1, 2, 3], result: null, responseMeta: { m: 'v' }, answeredAt: 200 });
-    expect(answerFrames(9, value).map((f) => JSON.parse(f))).toEqual([
-      { jsonrpc: '2.0', id: 9, item: 1 },
-      { jsonrpc: '2.0', id: 9, item: 2 },
-      { jsonrpc: '2.0', id: 9, item: 3 },
-      { jsonrpc: '2.0', id: 9, result: null, meta: { m: 'v' } },
+    expect(responsesOf(9, value)).toEqual([
+      { id: 9, item: 1 },
+      { id: 9, item: 2 },
+      { id: 9, item: 3 },
+      { id: 9, result: null, meta: { m: 'v' } },
     ]);
   });
 
+  it('keep the error class and details for Interoffice callers, the message for the seed', () => {
+    const entry = RawObject.parse('{"command":"divide","args":[1,0]}', 0);
+    const error = { code: -32602, message: 'division by zero', data: { code: 'INVALID_ARGUMENT', name: 'AliceBroke' } };
+    writeAnswers(entry, { member: 'items', texts: [], final: { id: 'k', error } }, 1);
+    const value = JSON.parse(entry.toText()) as Record<string, unknown>;
+    expect(value).toMatchObject({ error: 'division by zero', errorCode: -32602, errorData: { name: 'AliceBroke' } });
+    expect(responsesOf('x', value)).toEqual([{ id: 'x', error }]);
+  });
+
   it("read a seed server's bare error message as UNKNOWN", () => {
-    const [frame] = answerFrames(1, { command: 'add', error: 'Yeah, we are only going to add numbers' });
-    expect(JSON.parse(frame as string)).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32002, message: 'Yeah, we are only going to add numbers' } });
+    expect(responsesOf(1, { command: 'add', error: 'Yeah, we are only going to add numbers' })).toEqual([
+      { id: 1, error: { code: -32002, message: 'Yeah, we are only going to add numbers' } },
+    ]);
+  });
+
+  it("keep a frame entry's replies as the text they were written as", () => {
+    const entry = RawObject.parse('{"frame":"[]"}', 0);
+    writeAnswers(entry, { member: 'replies', texts: ['{"jsonrpc":"2.0","id":1,"item":2.0}', '[{"a":1},{"b":[1,2]}]'], final: true }, 5);
+    expect(repliesOf(entry.toText())).toEqual(['{"jsonrpc":"2.0","id":1,"item":2.0}', '[{"a":1},{"b":[1,2]}]']);
+    expect(JSON.parse(entry.toText())).toMatchObject({ answeredAt: 5 });
   });
 });

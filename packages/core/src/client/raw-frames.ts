@@ -35,7 +35,14 @@ export function outgoingFrame(frame: string): OutgoingRequest | { readonly cance
   }
   const ids = (Array.isArray(msg) ? msg : [msg]).map(callId).filter((id): id is Id => id !== undefined);
   const timeout = typeof m.timeout === 'number' && m.timeout >= 0 ? m.timeout : undefined;
-  const single = !Array.isArray(msg) && m.jsonrpc === '2.0' && typeof m.method === 'string' && (ids.length === 1 || !('id' in m));
+  // One well-formed request, which a medium's own record can hold member by member.
+  const params = m.params;
+  const single =
+    !Array.isArray(msg) &&
+    m.jsonrpc === '2.0' &&
+    typeof m.method === 'string' &&
+    (ids.length === 1 || !('id' in m)) &&
+    (params === undefined || (typeof params === 'object' && params !== null));
   const fields = single ? (m as unknown as RequestFields) : undefined;
   return { text: frame, ids, deadline: timeout === undefined ? Infinity : Date.now() + timeout, fields };
 }
