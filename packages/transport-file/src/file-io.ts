@@ -39,7 +39,7 @@ function notFound(e: unknown): boolean {
 export function readSnapshot(path: string): Snapshot | undefined {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW); // a link to another file is never read (ELOOP)
   } catch (e) {
     if (notFound(e)) return undefined;
     throw e;
@@ -73,7 +73,7 @@ function readAll(fd: number, size: number): Buffer {
 export function differs(path: string, known: Buffer | undefined): boolean {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (e) {
     return !(notFound(e) && known === undefined);
   }
@@ -103,6 +103,9 @@ export function withTrailer(text: string, previousSize: number): Buffer {
 /**
  * Replace the file with `bytes`, keeping the mode and group of the file
  * replaced (0600 for a new one): write `<name>.tmp`, rename it over the file.
+ * The temporary file is made anew (O_EXCL), never one found there: a file
+ * someone else left under that name is removed first, so what we write is
+ * never given to them.
  * The temporary file is always a new one: a reader that opened the old file
  * just before (without the lock) reads the old document to its end, however
  * many writes follow. (Reusing the old file as the next temporary one would
@@ -111,15 +114,12 @@ export function withTrailer(text: string, previousSize: number): Buffer {
  */
 export function replaceFile(address: FileAddress, bytes: Buffer, previous: Snapshot | undefined): void {
   const tmp = `${address.path}.tmp`;
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
-  let fd: number;
   try {
-    fd = openSync(tmp, flags, 0o600);
-  } catch {
-    // Left by another user, or not a plain file: it is only ever ours to write under the lock.
-    unlinkSync(tmp);
-    fd = openSync(tmp, flags, 0o600);
+    unlinkSync(tmp); // left by a writer that stopped midway, or by someone else: only ever ours to write under the lock
+  } catch (e) {
+    if (!notFound(e)) throw e;
   }
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
     fchmodSync(fd, previous?.mode ?? 0o600);
     if (previous !== undefined && previous.gid !== process.getegid?.()) setGroup(fd, previous.gid);

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { RpcError, type MessageTransport } from '@interoffice/core';
 import { fileAddress } from './address.js';
+import { untrustedFolder } from './folder.js';
 import { FileClientConnection } from './client.js';
 import { resolveOptions, type FileTransportOptions } from './options.js';
 import { Presence } from './presence.js';
@@ -30,12 +31,16 @@ export function fileTransport(options: FileTransportOptions = {}): MessageTransp
     async connect(url, handler) {
       const address = fileAddress(url);
       if (!existsSync(address.dir)) throw new RpcError('UNAVAILABLE', `no folder ${address.dir} (is the server running?)`);
+      const untrusted = untrustedFolder(address.dir);
+      if (untrusted !== undefined) throw new RpcError('PERMISSION_DENIED', untrusted);
       return new FileClientConnection(url, address, o.maxFrameBytes, file, handler).opened();
     },
 
     async listen(url, core) {
       const address = fileAddress(url);
       mkdirSync(address.dir, { recursive: true, mode: 0o700 });
+      const untrusted = untrustedFolder(address.dir);
+      if (untrusted !== undefined) throw new RpcError('PERMISSION_DENIED', `cannot serve ${address.path}: ${untrusted}`);
       const presence = await Presence.hold(address.presencePath, address.path);
       const server = new FileServer(url, address, core, presence, { ...o, file });
       await server.start();
