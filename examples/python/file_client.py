@@ -4,7 +4,7 @@
     cd /tmp/calc && python3 file_client.py      (the folder that holds shared.json)
 
 Needs the filelock package (Debian: python3-filelock). The format is the seed's
-(docs/protocol.md#shared-file); unlike the seed's Bob this client truncates what it
+(docs/transports/file.md#wire-format); unlike the seed's Bob this client truncates what it
 writes, removes its entries once answered, and reads the error's canonical code.
 """
 import json

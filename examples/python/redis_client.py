@@ -3,7 +3,7 @@
 
     python3 redis_client.py redis://127.0.0.1:6379/calc
 
-Written from docs/protocol.md#redis: a request is a JSON-RPC 2.0 message added to
+Written from docs/transports/redis.md#wire-format: a request is a JSON-RPC 2.0 message added to
 the service's request stream with this client's id; the answer comes back on the
 client's own reply list.
 """
@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 
 import redis
 
-# Queue requests unless the queue is full (protocol.md#redis, "Calling"); here one at a time.
+# Queue requests unless the queue is full (docs/transports/redis.md#wire-format, "Calling"); here one at a time.
 ENQUEUE = """
 if ARGV[2] == '1' then
   local t = redis.call('TIME')

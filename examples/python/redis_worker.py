@@ -3,7 +3,7 @@
 
     python3 redis_worker.py redis://127.0.0.1:6379/calc
 
-Written from docs/protocol.md#redis: the worker joins the service's consumer group,
+Written from docs/transports/redis.md#wire-format: the worker joins the service's consumer group,
 reads request entries, and answers each with one atomic commit (store the answer
 under the entry's id, push it to the caller's reply list, acknowledge and delete the
 entry). It runs beside Interoffice's own workers, competing for the same queue.
@@ -19,7 +19,7 @@ import redis
 
 GROUP = "workers"
 
-# Finish request entries (protocol.md#redis, "Serving"); here one at a time.
+# Finish request entries (docs/transports/redis.md#wire-format, "Serving"); here one at a time.
 COMMIT = """
 local pushed = 0
 for i = 1, (#KEYS - 1) / 2 do

@@ -1,7 +1,7 @@
 /**
  * The names of a service's keys. All hold the same hash tag, `{<service>}`,
  * so one service's keys live on one Redis Cluster slot and the scripts that
- * touch several of them run there. docs/protocol.md#redis lists them.
+ * touch several of them run there. docs/transports/redis.md#wire-format lists them.
  */
 
 /** The default namespace before the hash tag. */

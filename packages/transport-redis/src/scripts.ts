@@ -1,6 +1,6 @@
 /**
  * The Lua scripts: each step that touches several keys runs as one, so it
- * is atomic. docs/protocol.md#redis describes each step for peers in other
+ * is atomic. docs/transports/redis.md#wire-format describes each step for peers in other
  * languages, which may run these same scripts.
  */
 import { Script } from './script.js';

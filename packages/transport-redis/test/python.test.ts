@@ -1,5 +1,5 @@
 /**
- * Python interop through the documented message format (docs/protocol.md#redis),
+ * Python interop through the documented message format (docs/transports/redis.md#wire-format),
  * with Debian's python3-redis: a Python client calls a TS service, and a TS client
  * calls a Python worker.
  */
