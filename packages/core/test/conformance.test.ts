@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runConformance } from '../src/conformance/index.js';
 import { memoryTransport } from '../src/index.js';
-import { queueMedium } from './queue-medium.js';
+import { queueTransport } from './examples/message-transport.js';
+import { lineSocketTransport } from './examples/stream-transport.js';
 
 const maxFrameBytes = 256 * 1024;
 let n = 0;
@@ -16,15 +20,25 @@ let q = 0;
 for (const records of [false, true]) {
   runConformance({
     name: `message medium (${records ? 'records' : 'text'}, whenNoServer: fail)`,
-    transports: [queueMedium({ maxFrameBytes, records, whenNoServer: 'fail' })],
+    transports: [queueTransport({ maxFrameBytes, records, whenNoServer: 'fail' })],
     maxFrameBytes,
     address: () => `queue://conformance-${q++}`,
   });
 }
 runConformance({
   name: 'message medium (text, requests wait for a server)',
-  transports: [queueMedium({ maxFrameBytes })],
+  transports: [queueTransport({ maxFrameBytes })],
   maxFrameBytes,
   address: () => `queue://conformance-${q++}`,
   skip: [{ cases: ['server-restart'], reason: 'a call made while no server runs waits in the queue instead of failing UNAVAILABLE' }],
+});
+
+// The README's worked frame transport: lines on a unix socket.
+let s = 0;
+const dir = mkdtempSync(join(tmpdir(), 'io-core-lines-'));
+runConformance({
+  name: 'lines on a unix socket (the README example)',
+  transports: [lineSocketTransport(maxFrameBytes)],
+  maxFrameBytes,
+  address: () => `lines://${join(dir, `s${s++}.sock`)}`,
 });

@@ -11,7 +11,7 @@ import { MessageIntake } from '../src/server/message-intake.js';
 import { Router } from '../src/server/router.js';
 import { defineService, implement, serverStream, unary, type Answer, type Delivery, type RequestRecord } from '../src/index.js';
 import { createClient, connect, serve } from '../src/index.js';
-import { queueMedium } from './queue-medium.js';
+import { queueTransport } from './examples/message-transport.js';
 
 const Svc = defineService('Svc', {
   wait: unary({ input: z.object({ ms: z.number() }), output: z.string() }),
@@ -224,7 +224,7 @@ describe('message seam: core owns', () => {
 
 describe('message seam: through serve() and a medium', () => {
   it('every delivery ends exactly once, and the listener waits for them on close', async () => {
-    const medium = queueMedium();
+    const medium = queueTransport();
     const { impl } = service();
     const server = await serve(impl, { listen: ['queue://once'], transports: [medium], logger: { warn() {}, error() {} } });
     const svc = createClient(Svc, await connect('queue://once', { transports: [medium] }));
