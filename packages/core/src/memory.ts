@@ -5,13 +5,11 @@
  */
 import { RpcError } from './error.js';
 import type { EventBus, EventCarrier } from './events.js';
+import { resolveTransportOptions, type TransportOptions } from './options.js';
 import type { Connection, FrameHandler, FrameTransport, Listener } from './transport.js';
 
-/** Options of {@link memoryTransport}. */
-export interface MemoryTransportOptions {
-  /** Largest frame in UTF-8 bytes (16 MiB). */
-  maxFrameBytes?: number;
-}
+/** Options of {@link memoryTransport}: every transport's `maxFrameBytes` (16 MiB); `logger` is unused. */
+export type MemoryTransportOptions = TransportOptions;
 
 class MemoryConnection implements Connection {
   other: MemoryConnection | undefined;
@@ -54,7 +52,7 @@ class MemoryConnection implements Connection {
  * the same instance.
  */
 export function memoryTransport(options: MemoryTransportOptions = {}): FrameTransport & EventCarrier {
-  const maxFrameBytes = options.maxFrameBytes ?? 16 * 1024 * 1024;
+  const { maxFrameBytes } = resolveTransportOptions('memoryTransport', options);
   const listeners = new Map<string, (conn: Connection) => FrameHandler>();
   const keyOf = (url: URL): string => url.host + url.pathname;
   let clients = 0;

@@ -1,5 +1,7 @@
 /**
- * The transport conformance suite (DESIGN.md rule 4). Every transport's
+ * The transport conformance suite: what every transport must do the same
+ * way (unary calls, errors, deadlines, cancellation, metadata, streams,
+ * concurrency, payloads, restarts, malformed frames). Every transport's
  * tests call {@link runConformance} unchanged; a transport may skip a case
  * only by naming a reason, which shows in the test's title.
  *
