@@ -4,7 +4,7 @@
  * killed with SIGKILL. Real processes, real locks.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, createClient, serve, type Server } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -222,5 +222,59 @@ describe('one server per file', () => {
       code: 'UNAVAILABLE',
       message: expect.stringMatching(/the server of .* has stopped \(it was pid \d+/),
     });
+  });
+});
+
+describe('fuzzing the document (seeded; bounded by count and time)', () => {
+  it('whatever another program leaves in the file, the server keeps answering', async () => {
+    const { dir, path, url } = place();
+    const logger = memoryLogger();
+    const server = await serve(calculator(), { listen: [url], transports: [fileTransport({ logger })], logger });
+    cleanups.push(() => server.close({ graceMs: 0 }));
+    const channel = await connect(url, { transports: [fileTransport()] });
+    cleanups.push(() => channel.close());
+    const calc = createClient(Calculator, channel);
+    let state = 20_205;
+    const next = (n: number): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state % n;
+    };
+    const entriesOf = [
+      () => '"a string"',
+      () => '[1,2]',
+      () => '{"command":"add"}',
+      () => '{"command":"add","args":{"a":1}}',
+      () => '{"command":"nope","args":[1,2]}',
+      () => '{"method":7,"args":[]}',
+      () => '{"command":"add","args":[1,2],"taken":"someone"}',
+      () => `{"command":"add","args":[${'['.repeat(next(500))}`,
+      () => {
+        const depth = next(3000);
+        return `{"command":"add","args":[${'['.repeat(depth)}${']'.repeat(depth)}]}`;
+      },
+      () => '{"command":"add","args":[1,2],"names":["a"],"timeout":-5}',
+      () => '{"frame":"[{\\"jsonrpc\\":\\"2.0\\",\\"id\\":1,\\"method\\":\\"add\\",\\"params\\":[1,2]},7]"}',
+      () => '{"command":"add","args":[1,2],"meta":{"k":{"x":1}}}',
+    ];
+    const started = Date.now();
+    let rounds = 0;
+    while (rounds < 40 && Date.now() - started < 5000) {
+      rounds++;
+      await withLock(path, () => {
+        let text = readFileSync(path, 'utf8');
+        for (let i = 0, n = 1 + next(4); i < n; i++) {
+          const key = `fuzz-${rounds}-${i}`;
+          const entry = (entriesOf[next(entriesOf.length)] as () => string)();
+          text = text.replace('{"commands":{', `{"commands":{"${key}":${entry},`).replace(',}', '}');
+        }
+        if (next(5) === 0) text = text.slice(0, next(text.length)); // torn
+        if (next(7) === 0) text += '}garbage';
+        writeFileSync(path, text);
+      });
+      expect(await calc.add({ a: rounds, b: 1 }, { timeout: 5000 })).toBe(rounds + 1);
+    }
+    expect(rounds).toBeGreaterThanOrEqual(10);
+    expect(readdirSync(dir).filter((f) => f.includes('.corrupt-')).length).toBeLessThanOrEqual(10); // the last ten kept
+    expect(logger.errors).toEqual([]); // set aside and reported, never a crash
   });
 });

@@ -60,3 +60,44 @@ describe('#20.2: entries the worker cannot match to an answer', () => {
     expect(await calc.add({ a: 3, b: 4 }, { timeout: 5000 })).toBe(7);
   });
 });
+
+describe('fuzzing the entries a worker reads (seeded; bounded by count and time)', () => {
+  it('junk in any field of an entry never stops the worker, and nothing is left pending', async () => {
+    const url = queueUrl();
+    const keys = keysFor(DEFAULT_KEY_PREFIX, new URL(url).pathname.slice(1));
+    const r = redis();
+    await worker(url, { runs: [], aborted: [] });
+    const calc = await client(url);
+    let state = 20_204;
+    const next = (n: number): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state % n;
+    };
+    const valid = '{"jsonrpc":"2.0","id":1,"method":"add","params":{"a":1,"b":2},"timeout":5000}';
+    const frames = [
+      () => valid.slice(0, next(valid.length)),
+      () => valid.replace('"id":1', `"id":${next(1000)},"id":"${next(1000)}"`),
+      () => `[${valid},${valid}]`,
+      () => '['.repeat(next(1000)),
+      () => Buffer.from(Array.from({ length: next(64) }, () => next(256))).toString('latin1'),
+      () => valid.replace('"add"', '"rpc.cancel"'),
+      () => valid.replace('5000', String(-next(10))),
+    ];
+    const clients = ['fuzz', '', 'bad client id!', 'x'.repeat(200)];
+    const started = Date.now();
+    let sent = 0;
+    while (sent < 400 && Date.now() - started < 4000) {
+      for (let i = 0; i < 20; i++, sent++) {
+        const fields: string[] = [];
+        if (next(5) > 0) fields.push('c', clients[next(clients.length)] as string);
+        if (next(5) > 0) fields.push('f', (frames[next(frames.length)] as () => string)());
+        if (next(4) === 0) fields.push('x', 'extra');
+        if (fields.length === 0) fields.push('z', '');
+        await r.xadd(keys.requests, '*', ...fields);
+      }
+      expect(await calc.add({ a: sent, b: 1 }, { timeout: 5000 })).toBe(sent + 1);
+    }
+    await until(async () => ((await r.xpending(keys.requests, GROUP)) as [number])[0] === 0, 5000, 'no entry pending');
+    expect(sent).toBeGreaterThanOrEqual(100);
+  });
+});
