@@ -101,3 +101,39 @@ describe('fuzzing the entries a worker reads (seeded; bounded by count and time)
     expect(sent).toBeGreaterThanOrEqual(100);
   });
 });
+
+describe('#20.10: a client that floods a queue', () => {
+  /** p50 of `n` sequential calls, in ms. */
+  async function p50(call: () => Promise<unknown>, n = 30): Promise<number> {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await call();
+      times.push(performance.now() - t);
+    }
+    return times.sort((a, b) => a - b)[Math.floor(n / 2)] as number;
+  }
+
+  it('delays everyone behind it on its queue, but not the callers of another queue (the documented remedy)', async () => {
+    const [flooded, other] = [queueUrl(), queueUrl()];
+    const seen: Seen = { runs: [], aborted: [] };
+    // One server, one worker per queue: each queue has its own workers and its own order.
+    const server = await serve(jobs(seen), { listen: [flooded, other], transports: [redisTransport({ concurrency: 8 })], logger: quiet });
+    cleanups.push(() => server.close({ graceMs: 0 }));
+    const victim = await client(other);
+    const neighbour = await client(flooded);
+    const unloaded = await p50(() => victim.add({ a: 1, b: 2 }));
+    const flooder = await client(flooded);
+    const flood = Array.from({ length: 4000 }, () => flooder.work({ tag: 'flood', ms: 2 }, { timeout: 60_000 }).catch(() => undefined));
+    await until(() => seen.runs.length > 50, 5000, 'the flood is running');
+    // On the flooded queue, a call waits behind the whole backlog ...
+    const t = performance.now();
+    await neighbour.add({ a: 1, b: 2 }, { timeout: 60_000 });
+    const behind = performance.now() - t;
+    // ... on another queue, served beside it, it does not.
+    const loaded = await p50(() => victim.add({ a: 1, b: 2 }));
+    expect(loaded).toBeLessThan(10 * Math.max(unloaded, 1));
+    expect(behind).toBeGreaterThan(10 * loaded);
+    await Promise.all(flood);
+  }, 60_000);
+});
