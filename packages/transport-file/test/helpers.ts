@@ -3,9 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineService, implement, RpcError, unary, type CallContext } from '@interoffice/core';
 import { tryFlock } from '@interoffice/native';
-import { z } from 'zod';
 import { LockFile } from '../src/lock.js';
 
 const root = mkdtempSync(join(tmpdir(), 'io-file-'));
@@ -28,63 +26,8 @@ export function place(create = true): { dir: string; path: string; url: string }
   return { dir, path, url: `file://${path}` };
 }
 
-export class AliceBroke extends RpcError {
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
-}
-
-const Operands = z.object({ a: z.number(), b: z.number() });
-export const Calculator = defineService(
-  'Calculator',
-  {
-    add: unary({ input: Operands, output: z.number() }),
-    multiply: unary({ input: Operands, output: z.number() }),
-    divide: unary({ input: Operands, output: z.number() }),
-    echo: unary({ input: z.object({ text: z.string() }), output: z.string() }),
-    wait: unary({ input: z.object({ ms: z.number() }), output: z.string() }),
-  },
-  { errors: [AliceBroke] },
-);
-
-/** What the server saw: every call by a key the test chooses, and aborted waits. */
-export interface Seen {
-  calls: number;
-  aborted: unknown[];
-}
-
-export function calculator(seen: Seen = { calls: 0, aborted: [] }, onCall?: () => void) {
-  return implement(Calculator, {
-    add: ({ a, b }) => {
-      seen.calls++;
-      onCall?.();
-      return a + b;
-    },
-    multiply: ({ a, b }) => {
-      seen.calls++;
-      return a * b;
-    },
-    divide: ({ a, b }) => {
-      seen.calls++;
-      if (b === 0) throw new AliceBroke('division by zero');
-      return a / b;
-    },
-    echo: ({ text }) => {
-      seen.calls++;
-      return text;
-    },
-    wait: ({ ms }, ctx: CallContext) =>
-      new Promise((resolve, reject) => {
-        seen.calls++;
-        const t = setTimeout(() => resolve('waited'), ms);
-        ctx.signal.addEventListener('abort', () => {
-          clearTimeout(t);
-          seen.aborted.push(ctx.signal.reason);
-          reject(ctx.signal.reason);
-        });
-      }),
-  });
-}
+// The Calculator every transport's tests share.
+export { AliceBroke, Calculator, calculator, type Seen } from '@interoffice/core/conformance';
 
 /** Read the shared file under its lock, as a well-behaved peer would. */
 export async function readLocked(path: string): Promise<string> {

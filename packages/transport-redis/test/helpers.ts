@@ -108,32 +108,8 @@ export function inspect(url: string): { redis: Redis; keys: Keys } {
   return { redis, keys: keysFor(DEFAULT_KEY_PREFIX, decodeURIComponent(u.pathname.slice(1))) };
 }
 
-/** The seed's calculator, as the Python peers know it. */
-export class AliceBroke extends RpcError {
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
-}
-
-const Operands = z.object({ a: z.number(), b: z.number() });
-export const Calculator = defineService(
-  'Calculator',
-  {
-    add: unary({ input: Operands, output: z.number() }),
-    multiply: unary({ input: Operands, output: z.number() }),
-    divide: unary({ input: Operands, output: z.number() }),
-  },
-  { errors: [AliceBroke] },
-);
-
-export const calculator = implement(Calculator, {
-  add: ({ a, b }) => a + b,
-  multiply: ({ a, b }) => a * b,
-  divide: ({ a, b }) => {
-    if (b === 0) throw new AliceBroke('division by zero');
-    return a / b;
-  },
-});
+// The seed's calculator, as the Python peers know it: the one every transport's tests share.
+export { AliceBroke, Calculator, calculator } from '@interoffice/core/conformance';
 
 /** Debian's interpreter, which has python3-redis (the python3 first on PATH may not). */
 export const python = '/usr/bin/python3';

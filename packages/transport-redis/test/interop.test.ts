@@ -19,7 +19,7 @@ afterEach(async () => {
 describe('examples/python/redis_client.py calls a TS service', () => {
   it('calls add and multiply (positional, by name) and sees the domain error', async () => {
     const url = queueUrl();
-    const server = await serve(calculator, { listen: [url], transports: [redisTransport()] });
+    const server = await serve(calculator(), { listen: [url], transports: [redisTransport()] });
     cleanups.push(() => server.close());
     const { stdout } = await run(python, [pythonExample('redis_client.py'), url], { timeout: 20_000 });
     expect(stdout.split('\n')).toEqual([
@@ -50,7 +50,7 @@ describe('examples/python/redis_worker.py serves a TS client', () => {
     await expect(rawCall(channel, 'subtract', [1, 2])).rejects.toMatchObject({ code: 'UNIMPLEMENTED' });
     await expect(rawCall(channel, 'add', ['bad', 'data'])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     // A TS worker joins the same queue: the two share the calls, each answered once.
-    const ts = await serve(calculator, { listen: [url], transports: [redisTransport()] });
+    const ts = await serve(calculator(), { listen: [url], transports: [redisTransport()] });
     cleanups.push(() => ts.close());
     const sums = await Promise.all(Array.from({ length: 200 }, (_, i) => calc.add({ a: i, b: 1 })));
     expect(sums).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));

@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 async function roundTrip(url: string, transports: ReturnType<typeof redisTransport>[]): Promise<number> {
-  const server = await serve(calculator, { listen: [url], transports });
+  const server = await serve(calculator(), { listen: [url], transports });
   try {
     const channel = await connect(url, { transports });
     try {
@@ -47,7 +47,7 @@ describe('an ACL user limited to its service’s keys', () => {
     await expect(connect(`${redis.url}/calc`, { transports: wrong })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     const right = [redisTransport({ username: 'calc', password: 's3cret' })];
     await expect(connect(`${redis.url}/billing`, { transports: right })).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
-    await expect(serve(calculator, { listen: [`${redis.url}/billing`], transports: right })).rejects.toMatchObject({
+    await expect(serve(calculator(), { listen: [`${redis.url}/billing`], transports: right })).rejects.toMatchObject({
       code: 'PERMISSION_DENIED',
     });
   });

@@ -46,3 +46,4 @@ export function runConformance(target: ConformanceTarget): void {
 export { cases, type CaseName } from './cases.js';
 export type { ConformanceTarget } from './target.js';
 export { Conformance, conformanceImpl, ServerState, Refused } from './service.js';
+export { Calculator, AliceBroke, calculator, type Seen } from './calculator.js';
