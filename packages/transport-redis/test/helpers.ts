@@ -1,6 +1,6 @@
 /** Test helpers: fresh queue URLs, the Jobs service (as the worker fixture serves it), worker processes. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { defineService, implement, RpcError, serverStream, unary, type CallContext } from '@interoffice/core';
+import { defineService, implement, serverStream, unary, type CallContext } from '@interoffice/core';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { z } from 'zod';
