@@ -4,7 +4,7 @@
  *
  * Why not a Map: a Map whose keys keep growing while it stays small keeps
  * reallocating its hash table, and the old tables survive young-generation
- * collections; measured, a Map cost about 0.4 µs per call on a 1 µs path.
+ * collections (bench/README.md, "Measured design choices", has the figure).
  * Here a small integer id lives in a slot of two arrays (`id & mask`); any
  * other id (a string, a negative or huge number, null), or one whose slot a
  * long call still holds, goes to an overflow Map, so every id is correct,

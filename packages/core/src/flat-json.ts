@@ -1,9 +1,9 @@
 /**
  * A reader for the simplest JSON values: a whole number (up to 15 digits),
  * `true`, `false`, `null`, a string without escapes, or an object of such
- * members, with no spaces. Params and results are mostly these; reading
- * them by hand takes ~150 ns here against ~270 for `JSON.parse` of
- * `{"a":123456,"b":1}`.
+ * members, with no spaces. Params and results are mostly these, and
+ * reading them by hand is about twice as fast as `JSON.parse`
+ * (bench/README.md, "Measured design choices").
  *
  * Anything else (spacing, fractions, exponents, escapes, nesting, keys
  * that `Object.prototype` has such as `__proto__`, text over 256

@@ -103,14 +103,13 @@ export function withTrailer(text: string, previousSize: number): Buffer {
 /**
  * Replace the file with `bytes`, keeping the mode and group of the file
  * replaced (0600 for a new one): write `<name>.tmp`, rename it over the file.
- * The temporary file is made anew (O_EXCL), never one found there: a file
- * someone else left under that name is removed first, so what we write is
- * never given to them.
- * The temporary file is always a new one: a reader that opened the old file
- * just before (without the lock) reads the old document to its end, however
- * many writes follow. (Reusing the old file as the next temporary one would
- * save ext4's start of writeback on each rename — some 100 µs — but would
- * overwrite what such a reader is reading.)
+ * The temporary file is always made anew (O_EXCL), never one found there:
+ * a file someone else left under that name is removed first, so what we
+ * write is never given to them; and a reader that opened the old file just
+ * before (without the lock) reads the old document to its end, however many
+ * writes follow. (Reusing the old file as the next temporary one would save
+ * ext4's start of writeback on each rename, but would overwrite what such a
+ * reader is reading; bench/README.md has the figure.)
  */
 export function replaceFile(address: FileAddress, bytes: Buffer, previous: Snapshot | undefined): void {
   const tmp = `${address.path}.tmp`;

@@ -7,8 +7,8 @@
  * Each run is followed by an XLEN on the same connection, so the client
  * knows the queue's length as of its last run. While that was under half the
  * limit, a lone frame is queued with a plain XADD (which the protocol allows)
- * instead of the script: a script run cost ~8 µs of Redis's time against
- * ~1.7 µs, on the path of every sequential call. Near the limit the script
+ * instead of the script, which costs Redis several times as much, on the
+ * path of every sequential call (bench/README.md has the figures). Near the limit the script
  * decides, exactly; a plain XADD can pass the limit by at most one frame per
  * client that last saw the queue under half full.
  */
@@ -78,7 +78,7 @@ export class Outbox {
   readonly #learn = (n: number): void => void (this.#length = n);
   readonly #forget = (): void => void (this.#length = undefined);
 
-  /** XADD and XLEN as one pipeline: one write to the socket (each costs ~10 µs of CPU here). */
+  /** XADD and XLEN as one pipeline: one write to the socket, not two. */
   #add(request: OutgoingRequest): void {
     const { cmd, keys, client } = this.#s;
     cmd
