@@ -213,3 +213,27 @@ describe('#20.13: metadata is limited to 8 KiB', () => {
     await w.server.close({ graceMs: 0 });
   });
 });
+
+describe('#20, what held: no prototype pollution through params, metadata or method names', () => {
+  it('keys named __proto__ or constructor change no prototype, and each frame gets its proper answer', async () => {
+    const w = await rawWorld();
+    const peer = await w.open();
+    const frames = [
+      '{"jsonrpc":"2.0","id":1,"method":"add","params":{"a":1,"b":2,"__proto__":{"polluted":true}}}',
+      '{"jsonrpc":"2.0","id":2,"method":"add","params":[1,2],"meta":{"__proto__":"x","constructor":"y","k":"v"}}',
+      '{"jsonrpc":"2.0","id":3,"method":"__proto__","params":{}}',
+      '{"jsonrpc":"2.0","id":4,"method":"constructor","params":{}}',
+      '{"jsonrpc":"2.0","id":5,"method":"Calculator.__proto__","params":{}}',
+      '{"jsonrpc":"2.0","id":6,"method":"toString","__proto__":{"polluted":true}}',
+    ];
+    for (const f of frames) peer.conn.send(f);
+    await until(() => peer.frames.length === frames.length);
+    const byId = Object.fromEntries(peer.frames.map((f) => [(JSON.parse(f) as { id: number }).id, JSON.parse(f)]));
+    expect(byId[1]).toMatchObject({ result: 3 });
+    expect(byId[2]).toMatchObject({ result: 3 });
+    for (const id of [3, 4, 5, 6]) expect(byId[id]).toMatchObject({ error: { code: -32601 } });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+    await w.server.close({ graceMs: 0 });
+  });
+});
