@@ -157,6 +157,13 @@ export function isId(id: unknown): id is Id {
   return id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
 }
 
+/** The id of a parsed message a server answers as a call (a method other than `rpc.cancel`, and an id), if it is one. */
+export function callIdOf(message: unknown): Id | undefined {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined;
+  const m = message as Record<string, unknown>;
+  return 'id' in m && isId(m.id) && typeof m.method === 'string' && m.method !== CANCEL_METHOD ? m.id : undefined;
+}
+
 const headId = /"id"\s*:\s*(-?\d+(?:\.\d+)?|"(?:[^"\\]|\\.)*"|null)/;
 
 /**

@@ -6,7 +6,7 @@
  * ids it opens (none, for what is not a well-formed request).
  */
 import type { Transport } from '../call-transport.js';
-import { CANCEL_METHOD, encodeError, isId, type Id } from '../envelope.js';
+import { callIdOf, CANCEL_METHOD, encodeError, isId, type Id } from '../envelope.js';
 import { RpcError } from '../error.js';
 import type { Connection, FrameHandler, MessageConnection, OutgoingRequest, RequestFields, ResponseFields } from '../transport.js';
 
@@ -18,13 +18,6 @@ function parse(frame: string): unknown {
   }
 }
 
-/** The id of a message a server answers as a call, if `m` is one. */
-function callId(m: unknown): Id | undefined {
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) return undefined;
-  const r = m as Record<string, unknown>;
-  return 'id' in r && isId(r.id) && typeof r.method === 'string' && r.method !== CANCEL_METHOD ? r.id : undefined;
-}
-
 /** What a message medium is told of a raw frame. */
 export function outgoingFrame(frame: string): OutgoingRequest | { readonly cancel: Id } {
   const msg = parse(frame);
@@ -33,7 +26,7 @@ export function outgoingFrame(frame: string): OutgoingRequest | { readonly cance
     const id = (m.params as { id?: unknown }).id;
     if (isId(id)) return { cancel: id };
   }
-  const ids = (Array.isArray(msg) ? msg : [msg]).map(callId).filter((id): id is Id => id !== undefined);
+  const ids = (Array.isArray(msg) ? msg : [msg]).map(callIdOf).filter((id): id is Id => id !== undefined);
   const timeout = typeof m.timeout === 'number' && m.timeout >= 0 ? m.timeout : undefined;
   // One well-formed request, which a medium's own record can hold member by member.
   const params = m.params;

@@ -35,7 +35,8 @@ export class BatchOutlet implements Outlet {
   }
 
   result(id: Id, wire: unknown, meta: Metadata | undefined, deadline: number): void {
-    this.#add(this.#overflow ? '' : resultText(id, wire, meta, this.#max), deadline);
+    const text = this.#overflow ? '' : resultText(id, wire, meta, this.#max);
+    this.#add(typeof text === 'string' ? text : encodeError(id, text), deadline);
   }
 
   error(id: Id, error: RpcError, meta: Metadata | undefined, deadline: number, jsonRpcCode?: number): void {

@@ -20,7 +20,6 @@ export class FrameConnections {
   readonly #sessions = new Set<FrameSession>();
   readonly #opts: SessionOptions;
   readonly #max: number;
-  readonly #idleSweeps: number;
   #sweeper: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   /** Connections refused since the last time there was room: reported once, then counted. */
@@ -29,7 +28,6 @@ export class FrameConnections {
   constructor(opts: SessionOptions, maxConnections: number, idleTimeoutMs: number) {
     this.#opts = opts;
     this.#max = maxConnections;
-    this.#idleSweeps = SWEEPS_PER_IDLE;
     if (idleTimeoutMs !== Infinity) {
       this.#sweeper = setInterval(() => this.#sweep(), idleTimeoutMs / SWEEPS_PER_IDLE).unref();
     }
@@ -66,13 +64,6 @@ export class FrameConnections {
   }
 
   #sweep(): void {
-    for (const s of [...this.#sessions]) {
-      if (s.session.touched || s.session.inFlight > 0) {
-        s.session.touched = false;
-        s.idleSweeps = 0;
-      } else if (++s.idleSweeps >= this.#idleSweeps) {
-        s.close();
-      }
-    }
+    for (const s of [...this.#sessions]) if (s.session.quietFor(SWEEPS_PER_IDLE)) s.close();
   }
 }

@@ -5,13 +5,12 @@
  * with the deadline of the calls it answers. It ends its delivery exactly
  * once: with the answer, with none, or abandoned when the server closes.
  */
-import { encodeError, encodeItem, encodeResult, errorToWire, type Id } from '../envelope.js';
+import { encodeError, errorToWire, type Id } from '../envelope.js';
 import type { RpcError } from '../error.js';
-import { frameTooLarge } from '../frame-size.js';
 import type { Logger } from '../logger.js';
 import { hasMetadata, type Metadata } from '../metadata.js';
 import type { Answer, Delivery, ResponseFields } from '../transport.js';
-import type { BatchParent } from './outlet.js';
+import { itemText, resultText, type BatchParent } from './outlet.js';
 
 export class DeliveryOutlet implements BatchParent {
   readonly maxFrameBytes: number;
@@ -31,9 +30,7 @@ export class DeliveryOutlet implements BatchParent {
 
   item(id: Id, wire: unknown, deadline: number): boolean {
     if (this.#done) return true;
-    const text = encodeItem(id, wire);
-    const tooLarge = frameTooLarge(text, this.maxFrameBytes, 'stream item');
-    if (tooLarge !== undefined) throw tooLarge;
+    const text = itemText(id, wire, this.maxFrameBytes);
     try {
       return this.#delivery.item({ text, fields: { id, item: wire }, deadline });
     } catch (e) {
@@ -43,9 +40,8 @@ export class DeliveryOutlet implements BatchParent {
   }
 
   result(id: Id, wire: unknown, meta: Metadata | undefined, deadline: number): void {
-    const text = encodeResult(id, wire, meta);
-    const tooLarge = frameTooLarge(text, this.maxFrameBytes, 'response');
-    if (tooLarge !== undefined) return this.error(id, tooLarge, undefined, deadline);
+    const text = resultText(id, wire, meta, this.maxFrameBytes);
+    if (typeof text !== 'string') return this.error(id, text, undefined, deadline);
     const fields: ResponseFields = hasMetadata(meta) ? { id, result: wire, meta } : { id, result: wire };
     this.#end({ text, fields, deadline });
   }

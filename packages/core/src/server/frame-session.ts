@@ -11,8 +11,6 @@ export class FrameSession implements FrameHandler {
   readonly #conn: Connection;
   readonly #outlet: FrameOutlet;
   readonly #onClosed: (s: FrameSession) => void;
-  /** Idle sweeps in a row that found nothing happening here. */
-  idleSweeps = 0;
 
   constructor(conn: Connection, opts: SessionOptions, onClosed: (s: FrameSession) => void) {
     this.#conn = conn;

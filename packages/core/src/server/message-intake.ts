@@ -21,7 +21,6 @@ interface Caller {
   readonly session: Session;
   /** Its deliveries not yet ended. */
   readonly open: Set<DeliveryOutlet>;
-  idleSweeps: number;
 }
 
 export class MessageIntake implements MessageServer {
@@ -102,7 +101,7 @@ export class MessageIntake implements MessageServer {
     if (c === undefined) {
       const name = delivery.caller;
       const session = new Session(delivery.peer, this.#opts, (id) => this.#recent.wasCancelled(name, id));
-      c = { session, open: new Set(), idleSweeps: 0 };
+      c = { session, open: new Set() };
       this.#callers.set(name, c);
     }
     return c;
@@ -110,13 +109,9 @@ export class MessageIntake implements MessageServer {
 
   #sweep(): void {
     for (const [name, c] of this.#callers) {
-      if (c.session.touched || c.open.size > 0 || c.session.inFlight > 0) {
-        c.session.touched = false;
-        c.idleSweeps = 0;
-      } else if (++c.idleSweeps >= SWEEPS_PER_IDLE) {
-        this.#callers.delete(name);
-        c.session.close();
-      }
+      if (!c.session.quietFor(SWEEPS_PER_IDLE, c.open.size > 0)) continue;
+      this.#callers.delete(name);
+      c.session.close();
     }
     this.#recent.prune();
   }

@@ -32,11 +32,10 @@ export interface BatchParent extends Outlet {
   batch(answers: readonly string[], deadline: number): void;
 }
 
-/** A result's text, or the error it becomes when over the frame limit. */
-export function resultText(id: Id, wire: unknown, meta: Metadata | undefined, max: number): string {
+/** A result's text, or RESOURCE_EXHAUSTED when it is over the frame limit. */
+export function resultText(id: Id, wire: unknown, meta: Metadata | undefined, max: number): string | RpcError {
   const frame = encodeResult(id, wire, meta);
-  const tooLarge = frameTooLarge(frame, max, 'response');
-  return tooLarge === undefined ? frame : encodeError(id, tooLarge);
+  return frameTooLarge(frame, max, 'response') ?? frame;
 }
 
 /** An item's text; throws RESOURCE_EXHAUSTED when it is over the frame limit (the stream fails with it). */
@@ -64,7 +63,8 @@ export class FrameOutlet implements BatchParent {
   }
 
   result(id: Id, wire: unknown, meta: Metadata | undefined): void {
-    this.#conn.send(resultText(id, wire, meta, this.#conn.maxFrameBytes));
+    const text = resultText(id, wire, meta, this.#conn.maxFrameBytes);
+    this.#conn.send(typeof text === 'string' ? text : encodeError(id, text));
   }
 
   error(id: Id, error: RpcError, meta: Metadata | undefined, _deadline: number, jsonRpcCode?: number): void {

@@ -8,7 +8,7 @@
  * its calls when the connection goes. Whatever a peer sends, it keeps serving.
  */
 import { JsonRpcCode } from '../codes.js';
-import { CANCEL_METHOD, idFromHead, isId, type Id } from '../envelope.js';
+import { callIdOf, CANCEL_METHOD, idFromHead, isId, type Id } from '../envelope.js';
 import { RpcError } from '../error.js';
 import { CallTable } from '../call-table.js';
 import { parsePeerJson } from '../json-depth.js';
@@ -58,8 +58,9 @@ function invalidRequest(why: string): RpcError {
 
 export class Session implements CallSink {
   readonly peer: Peer;
-  /** Set whenever a message arrives: idle sweeps clear it and close a session found idle twice. */
+  /** Set whenever a message arrives; idle sweeps clear it. */
   touched = true;
+  #quietSweeps = 0;
   readonly #opts: SessionOptions;
   readonly #engine: Engine;
   /** Calls with an id not answered at once. */
@@ -85,6 +86,19 @@ export class Session implements CallSink {
   /** Calls and notifications in flight. */
   get inFlight(): number {
     return this.#calls.size + this.#notes.size;
+  }
+
+  /**
+   * For idle sweeps: true once this session has had no message and no call
+   * in flight (nor anything `busy` says) for `sweeps` sweeps in a row.
+   */
+  quietFor(sweeps: number, busy = false): boolean {
+    if (this.touched || busy || this.inFlight > 0) {
+      this.touched = false;
+      this.#quietSweeps = 0;
+      return false;
+    }
+    return ++this.#quietSweeps >= sweeps;
   }
 
   get closed(): boolean {
@@ -144,8 +158,8 @@ export class Session implements CallSink {
     const into = Array.isArray(msg) && msgs.length > 0 ? new BatchOutlet(outlet, msgs.length) : outlet;
     if (msgs.length === 0) return outlet.none();
     for (const m of msgs) {
-      const r = (typeof m === 'object' && m !== null ? m : {}) as Record<string, unknown>;
-      if ('id' in r && isId(r.id) && typeof r.method === 'string' && r.method !== CANCEL_METHOD) into.error(r.id, error, undefined, Infinity);
+      const id = callIdOf(m);
+      if (id !== undefined) into.error(id, error, undefined, Infinity);
       else into.none();
     }
   }
