@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Call an Interoffice Calculator over its unix socket, standard library only.
 
-    python3 socket_client.py /tmp/interoffice-calculator.sock [shared-key]
+    python3 socket_client.py $XDG_RUNTIME_DIR/interoffice/calculator.sock   # key in INTEROFFICE_AUTH_KEY, if any
 
 The wire is plain JSON-RPC 2.0, one message per line (docs/protocol.md).
-With a shared key, the client first answers the server's HMAC challenge.
+The socket must belong to this user or root (as the TypeScript client checks).
+With a shared key, the server proves it first, then the client
+(docs/transports/socket.md, "Wire format").
 """
 import base64
 import hashlib
@@ -17,8 +19,20 @@ import sys
 
 class Alice:
     def __init__(self, path, key=None):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(path)
+        # Open the socket file for its inode only and dial that, so the owner checked is
+        # the owner of the socket reached (Linux; elsewhere a stat, then the connect).
+        pinned = os.open(path, os.O_PATH) if hasattr(os, "O_PATH") else None
+        try:
+            target = f"/proc/self/fd/{pinned}" if pinned is not None else path
+            owner = os.stat(target).st_uid
+            if owner not in (os.geteuid(), 0):
+                raise PermissionError(f"{path} belongs to uid {owner}, not to this user or root")
+            self.address = "unix://" + (os.readlink(target) if pinned is not None else os.path.realpath(path))
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.connect(target)
+        finally:
+            if pinned is not None:
+                os.close(pinned)
         self.reader = self.sock.makefile("rb")
         self.next_id = 0
         if key is not None:
@@ -34,21 +48,28 @@ class Alice:
         return json.loads(line)
 
     def authenticate(self, key):
-        def mac(label, nonce):
-            return base64.b64encode(
-                hmac.new(key, label + base64.b64decode(nonce), hashlib.sha256).digest()
-            ).decode()
+        def mac(label, ns, nc, address):
+            data = label + b"\0" + ns + nc + address.encode()
+            return base64.b64encode(hmac.new(key, data, hashlib.sha256).digest()).decode()
 
+        ours = os.urandom(32)
+        self.send({"jsonrpc": "2.0", "method": "rpc.auth.hello",
+                   "params": {"alg": "hmac-sha256", "nonce": base64.b64encode(ours).decode()}})
         challenge = self.receive()
-        assert challenge["method"] == "rpc.auth.challenge", challenge
-        ours = base64.b64encode(os.urandom(32)).decode()
+        if challenge.get("method") != "rpc.auth.challenge":
+            raise PermissionError(f"no challenge: {challenge}")
+        params = challenge["params"]
+        # The server proves first, for the address it was reached at: ours, or a relay is in between.
+        if params["address"] != self.address:
+            raise PermissionError(f"the server answered for {params['address']}, but we dialed {self.address}")
+        theirs = base64.b64decode(params["nonce"])
+        if not hmac.compare_digest(params["mac"], mac(b"server to client", theirs, ours, self.address)):
+            raise PermissionError("the server does not know the key")
         self.send({"jsonrpc": "2.0", "method": "rpc.auth.response",
-                   "params": {"mac": mac(b"client", challenge["params"]["nonce"]), "nonce": ours}})
+                   "params": {"mac": mac(b"client to server", theirs, ours, self.address)}})
         welcome = self.receive()
         if welcome.get("method") != "rpc.auth.welcome":
             raise PermissionError(welcome["error"]["message"])
-        if not hmac.compare_digest(welcome["params"]["mac"], mac(b"server", ours)):
-            raise PermissionError("the server does not know the key")
 
     def call(self, method, *args, **kwargs):
         """Positional args map onto the method's fields in order; keywords by name."""
@@ -70,7 +91,8 @@ class AliceError(Exception):
 
 
 if __name__ == "__main__":
-    alice = Alice(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
+    # The key from the environment, not the command line, where `ps` shows it to everyone.
+    alice = Alice(sys.argv[1], os.environ.get("INTEROFFICE_AUTH_KEY"))
     print(f"add(2, 5) = {alice.call('add', 2, 5)}")
     print(f"multiply(8, 5) = {alice.call('Calculator.multiply', a=8, b=5)}")
     try:

@@ -1,4 +1,5 @@
 /** The transports the example programs know, and where Alice listens by default. */
+import { lstat, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +51,28 @@ export const demoEndpoints: DemoEndpoint[] = [
   { url: `${redis}/interoffice-demo`, available: () => redisAvailable(redis) },
 ];
 
-/** Alice's default address: a unix socket in the temp folder. */
-export const defaultUrl = `unix://${join(tmpdir(), 'interoffice-calculator.sock')}`;
+/**
+ * Alice's default folder, one only this user can enter: $XDG_RUNTIME_DIR/interoffice
+ * (systemd makes $XDG_RUNTIME_DIR the user's own, 0700), else <tmp>/interoffice-<uid>. A fixed
+ * name straight in /tmp is a path another user could take first, with a server of their own.
+ */
+export const defaultDir = process.env.XDG_RUNTIME_DIR
+  ? join(process.env.XDG_RUNTIME_DIR, 'interoffice')
+  : join(tmpdir(), `interoffice-${process.getuid?.() ?? 'user'}`);
+
+/** Alice's default address: a unix socket in {@link defaultDir}. */
+export const defaultUrl = `unix://${join(defaultDir, 'calculator.sock')}`;
+
+/** Create `dir` 0700, or check that the folder there is this user's own and private; throws otherwise. */
+export async function privateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const info = await lstat(dir);
+  const uid = process.getuid?.() ?? info.uid;
+  if (!info.isDirectory() || info.uid !== uid || (info.mode & 0o077) !== 0) {
+    const what = info.isDirectory() ? `a folder of uid ${info.uid} with mode ${(info.mode & 0o777).toString(8)}` : 'not a folder';
+    throw new Error(`${dir} is ${what}: Alice's socket belongs in a folder only you can enter (0700, yours)`);
+  }
+}
 
 /** The values of every `--name value` in `args`. */
 export function option(args: readonly string[], name: string): string[] {

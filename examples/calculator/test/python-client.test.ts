@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,7 +25,7 @@ describe('examples/python/socket_client.py (standard library only)', () => {
         transports: [socketTransport(key ? { authKey: key } : {})],
       });
       try {
-        const { stdout } = await run(python, [script, path, ...(key ? [key] : [])]);
+        const { stdout } = await run(python, [script, path], { env: key ? { INTEROFFICE_AUTH_KEY: key } : {} });
         expect(stdout.split('\n')).toEqual([
           'add(2, 5) = 7',
           'multiply(8, 5) = 40',
@@ -37,6 +38,38 @@ describe('examples/python/socket_client.py (standard library only)', () => {
     });
   }
 
+  it("refuses a socket another user owns, before connecting (issue #20, finding 12)", async () => {
+    const user = `io-py-${process.pid}`;
+    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user]);
+    const id = (flag: string): number => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }));
+    const shared = mkdtempSync(join(tmpdir(), 'io-py-shared-'));
+    chmodSync(shared, 0o1777);
+    const path = join(shared, 'calc.sock');
+    // Another user's server at the path: it would print what reached it.
+    const theirs = spawn(process.execPath, ['-e', `require('net').createServer((s) => console.log('reached')).listen(${JSON.stringify(path)}, () => console.log('listening'))`], {
+      uid: id('-u'),
+      gid: id('-g'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let said = '';
+    try {
+      await new Promise((resolve, reject) => {
+        theirs.once('exit', reject);
+        theirs.stdout.setEncoding('utf8').on('data', (t: string) => (said += t).includes('listening') && resolve(undefined));
+      });
+      // A client without the check would wait for an answer: the timeout keeps the cleanup below reachable.
+      await expect(run(python, [script, path], { timeout: 10_000 })).rejects.toMatchObject({
+        stderr: expect.stringMatching(new RegExp(`PermissionError: .*calc.sock belongs to uid ${id('-u')}, not to this user or root`)),
+      });
+    } finally {
+      const gone = once(theirs, 'exit');
+      theirs.kill('SIGKILL');
+      await gone;
+      execFileSync('userdel', [user]);
+    }
+    expect(said).toBe('listening\n'); // never reached
+  });
+
   it('is refused with a wrong key', async () => {
     const path = join(dir, 'refuse.sock');
     const server = await serve(calculatorHandlers(), {
@@ -44,8 +77,9 @@ describe('examples/python/socket_client.py (standard library only)', () => {
       transports: [socketTransport({ authKey: 'right', logger: { warn: () => {}, error: () => {} } })],
     });
     try {
-      await expect(run(python, [script, path, 'wrong'])).rejects.toMatchObject({
-        stderr: expect.stringMatching(/PermissionError: authentication failed/),
+      // The server proves the key first: the client sees at once that its key differs.
+      await expect(run(python, [script, path], { env: { INTEROFFICE_AUTH_KEY: 'wrong' } })).rejects.toMatchObject({
+        stderr: expect.stringMatching(/PermissionError: the server does not know the key/),
       });
     } finally {
       await server.close();

@@ -12,6 +12,7 @@ import { memoryTransport, type Transport } from '@interoffice/core';
 import { grpcTransport, type GrpcTlsOptions } from '@interoffice/transport-grpc';
 import { socketTransport } from '@interoffice/transport-socket';
 import { option, UsageError, type Parsed } from './args.js';
+import { processIo } from './io.js';
 
 /** Packages loaded when they can be imported, with their factory. */
 const optional = [
@@ -22,7 +23,7 @@ const optional = [
 ] as const;
 
 /** Options every command that connects takes. */
-export const CONNECT_OPTIONS = ['--transport', '--ca', '--cert', '--key', '--server-name', '--auth-key'] as const;
+export const CONNECT_OPTIONS = ['--transport', '--ca', '--cert', '--key', '--server-name', '--auth-key', '--auth-key-file', '--expect-owner'] as const;
 
 function isTransport(value: unknown): value is Transport {
   const t = value as Partial<Transport> | null;
@@ -54,8 +55,36 @@ async function pem(p: Parsed, name: string): Promise<Buffer | undefined> {
   return path === undefined ? undefined : readFile(path);
 }
 
-/** The transports for a command, configured from its options. */
-export async function loadTransports(p: Parsed): Promise<Transport[]> {
+/**
+ * The shared key for socket URLs: from --auth-key-file (its bytes, less one
+ * trailing newline), else INTEROFFICE_AUTH_KEY; --auth-key still works, but
+ * every user of the machine can read a command line (`ps`), so it is warned about.
+ */
+async function authKey(p: Parsed, warn: (line: string) => void): Promise<Uint8Array | string | undefined> {
+  const [file, inline] = [option(p, '--auth-key-file'), option(p, '--auth-key')];
+  if (file !== undefined && inline !== undefined) throw new UsageError('give --auth-key-file or --auth-key, not both');
+  if (inline !== undefined) {
+    warn('warning: --auth-key puts the key where every user of this machine can read it (ps); use INTEROFFICE_AUTH_KEY or --auth-key-file');
+    return inline;
+  }
+  if (file === undefined) return process.env.INTEROFFICE_AUTH_KEY || undefined;
+  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`--auth-key-file ${file}: ${e.code ?? e.message}`);
+  });
+  const end = bytes.at(-1) === 0x0a ? (bytes.at(-2) === 0x0d ? -2 : -1) : bytes.length;
+  return bytes.subarray(0, end);
+}
+
+/** --expect-owner: a uid, or `any`. */
+function expectOwner(p: Parsed): number | 'any' | undefined {
+  const v = option(p, '--expect-owner');
+  if (v === undefined || v === 'any') return v;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--expect-owner takes a uid (id -u name) or any, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+/** The transports for a command, configured from its options; `warn` gets notes for stderr. */
+export async function loadTransports(p: Parsed, warn: (line: string) => void = processIo.err): Promise<Transport[]> {
   const tls: GrpcTlsOptions = {};
   const [ca, cert, key] = [await pem(p, '--ca'), await pem(p, '--cert'), await pem(p, '--key')];
   if (ca) tls.ca = ca;
@@ -63,7 +92,7 @@ export async function loadTransports(p: Parsed): Promise<Transport[]> {
   if (key) tls.key = key;
   const serverName = option(p, '--server-name');
   if (serverName) tls.serverName = serverName;
-  const authKey = option(p, '--auth-key') ?? process.env.INTEROFFICE_AUTH_KEY;
+  const socket = { authKey: await authKey(p, warn), expectOwner: expectOwner(p) };
   // Modules named on the command line come first, so they win a scheme.
   const named: Transport[] = [];
   for (const spec of p.options.get('--transport') ?? []) {
@@ -86,7 +115,7 @@ export async function loadTransports(p: Parsed): Promise<Transport[]> {
   }
   return [
     ...named,
-    socketTransport(authKey === undefined ? {} : { authKey }),
+    socketTransport(socket),
     grpcTransport({ tls, logger: { warn: () => {}, error: () => {} } }),
     ...found,
     memoryTransport(),

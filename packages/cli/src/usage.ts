@@ -7,7 +7,10 @@ export const CALL_USAGE = `interoffice call <url> <method> ['<json params>'] [op
   --stream              read the method as a server stream (found by itself when the server says)
   -v, --verbose         print response metadata to stderr
   --ca/--cert/--key <pem file>, --server-name <name>   TLS for grpcs://
-  --auth-key <key>      shared key for socket URLs (or INTEROFFICE_AUTH_KEY)
+  --auth-key-file <file>  shared key for socket URLs, read from a file (one trailing newline
+                        ignored); or set INTEROFFICE_AUTH_KEY. --auth-key <key> works too, but
+                        shows the key to every user of the machine (ps), so it is warned about
+  --expect-owner <uid|any>  unix: the uid the socket must belong to (yours, or root's, by default)
   --transport <module>  a transport the CLI does not know, repeatable`;
 
 export const LIST_USAGE = `interoffice list <url> [--json] [connection options as for call]

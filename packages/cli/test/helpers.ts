@@ -10,9 +10,13 @@ export const repo = new URL('../../../', import.meta.url).pathname;
 export const tmp = (): string => mkdtempSync(join(tmpdir(), 'io-cli-'));
 
 /** Run `interoffice args…` to completion: its exit status and output. */
-export function cli(args: readonly string[], options: { cwd?: string; timeout?: number } = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+export function cli(
+  args: readonly string[],
+  options: { cwd?: string; timeout?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: options.cwd ?? repo, timeout: options.timeout ?? 60_000 }, (error, stdout, stderr) => {
+    const env = { ...process.env, ...options.env };
+    execFile(process.execPath, [bin, ...args], { cwd: options.cwd ?? repo, timeout: options.timeout ?? 60_000, env }, (error, stdout, stderr) => {
       const status = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ status, stdout, stderr });
     });
@@ -25,8 +29,15 @@ export function killChildren(): void {
 }
 
 /** Start a child that prints lines; resolves once `pattern` matched `count` times, with the captures. */
-export function start(args: readonly string[], pattern: RegExp, count = 1, stream: 'stdout' | 'stderr' = 'stdout'): Promise<{ child: ChildProcess; found: string[]; output: () => string }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export function start(
+  args: readonly string[],
+  pattern: RegExp,
+  count = 1,
+  stream: 'stdout' | 'stderr' = 'stdout',
+  options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {},
+): Promise<{ child: ChildProcess; found: string[]; output: () => string }> {
+  const as = options.uid === undefined ? {} : { uid: options.uid, gid: options.gid };
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env }, ...as });
   children.push(child);
   let text = '';
   child.stdout?.setEncoding('utf8').on('data', (t: string) => (text += t));

@@ -40,9 +40,11 @@ export function socketAddress(url: URL): SocketAddress {
   }
 }
 
-/** The URL for an address, e.g. after binding port 0. */
-export function addressUrl(address: SocketAddress, original: URL): URL {
-  if (address.kind !== 'tcp') return original;
-  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
-  return new URL(`tcp://${host}:${address.port}`);
+/**
+ * A TCP endpoint as URL text, the same from both ends of a connection (the
+ * handshake compares them): IPv4-mapped IPv6 and zone ids are dropped.
+ */
+export function tcpName(host = '', port = 0): string {
+  const h = host.replace(/^::ffff:(?=\d+\.)/i, '').replace(/%.*$/, '');
+  return `tcp://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }

@@ -1,35 +1,51 @@
 /**
- * Shared-key authentication, like the authkey of Python's
- * multiprocessing.connection: an HMAC-SHA256 challenge-response in both
- * directions, before any frame is processed. docs/protocol.md has the bytes.
+ * Shared-key authentication: HMAC-SHA256 both ways before any frame is
+ * processed, the server proving first. docs/transports/socket.md has the bytes.
  *
- *   server → {"jsonrpc":"2.0","method":"rpc.auth.challenge","params":{"alg":"hmac-sha256","nonce":N1}}
- *   client → {"jsonrpc":"2.0","method":"rpc.auth.response","params":{"mac":HMAC(key,"client"‖N1),"nonce":N2}}
- *   server → {"jsonrpc":"2.0","method":"rpc.auth.welcome","params":{"mac":HMAC(key,"server"‖N2)}}
+ *   client → rpc.auth.hello     {alg: "hmac-sha256", nonce: Nc}
+ *   server → rpc.auth.challenge {alg, nonce: Ns, address: A, mac: MAC("server to client")}
+ *   client → rpc.auth.response  {mac: MAC("client to server")}
+ *   server → rpc.auth.welcome   {}
  *
- * Nonces are 32 random bytes, nonces and MACs base64. The labels keep one
- * side's answer from being replayed as the other's.
+ * MAC(label) = HMAC(key, label ‖ 0x00 ‖ Ns ‖ Nc ‖ A). Both nonces make every
+ * MAC fresh, the label keeps one side's MAC from passing for the other's, and
+ * A (the address the server was reached at) lets a client tell a relay
+ * elsewhere from the server it dialed.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+export const HELLO = 'rpc.auth.hello';
 export const CHALLENGE = 'rpc.auth.challenge';
 export const RESPONSE = 'rpc.auth.response';
 export const WELCOME = 'rpc.auth.welcome';
+export const ALG = 'hmac-sha256';
+const NONCE_BYTES = 32;
 
-/** How a handshake line starts, to spot a challenge sent to a client without a key. */
-export const CHALLENGE_PREFIX = `{"jsonrpc":"2.0","method":"${CHALLENGE}"`;
-
-export function nonce(): string {
-  return randomBytes(32).toString('base64');
+/** What both MACs cover. */
+export interface Transcript {
+  server: Buffer;
+  client: Buffer;
+  address: string;
 }
 
-export function mac(key: Buffer, label: 'client' | 'server', nonceB64: string): string {
-  return createHmac('sha256', key).update(label).update(Buffer.from(nonceB64, 'base64')).digest('base64');
+export type Direction = 'server to client' | 'client to server';
+
+export const nonce = (): Buffer => randomBytes(NONCE_BYTES);
+
+/** A base64 nonce of the right length, decoded; undefined for anything else. */
+export function nonceOf(value: unknown): Buffer | undefined {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'base64') : undefined;
+  return bytes?.length === NONCE_BYTES ? bytes : undefined;
 }
 
-export function macMatches(key: Buffer, label: 'client' | 'server', nonceB64: string, given: unknown): boolean {
+export function mac(key: Buffer, label: Direction, t: Transcript): string {
+  const h = createHmac('sha256', key).update(`${label}\0`);
+  return h.update(t.server).update(t.client).update(t.address).digest('base64');
+}
+
+export function macMatches(key: Buffer, label: Direction, t: Transcript, given: unknown): boolean {
   if (typeof given !== 'string') return false;
-  const expected = Buffer.from(mac(key, label, nonceB64), 'base64');
+  const expected = Buffer.from(mac(key, label, t), 'base64');
   const actual = Buffer.from(given, 'base64');
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -1,1 +1,2 @@
-export { socketTransport, type SocketTransportOptions } from './transport.js';
+export { socketTransport } from './transport.js';
+export type { SocketTransportOptions } from './options.js';

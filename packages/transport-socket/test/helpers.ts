@@ -1,4 +1,5 @@
 /** Test helpers: temp paths, a calculator service, raw NDJSON sockets. */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -139,4 +140,73 @@ export function memoryLogger(): { warnings: string[]; errors: string[]; warn(m: 
     error: (m: string) => void log.errors.push(m),
   };
   return log;
+}
+
+/** A fixture script in its own process, with its stdout kept and waited on. */
+export interface Fixture {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves with the first match of `pattern` in stdout (waits for it, up to `ms`). */
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+}
+
+export function fixture(
+  name: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {},
+): Fixture {
+  const child = spawn(process.execPath, [new URL(`./fixtures/${name}`, import.meta.url).pathname, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...options.env },
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
+  });
+  let text = '';
+  let exited = false;
+  const wake = new Set<() => void>();
+  child.stdout?.setEncoding('utf8').on('data', (t: string) => {
+    text += t;
+    for (const w of wake) w();
+  });
+  child.once('exit', () => {
+    exited = true;
+    for (const w of wake) w();
+  });
+  return {
+    child,
+    output: () => text,
+    waitFor: (pattern, ms = 10_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => done(new Error(`no ${pattern} in time; output: ${text}`)), ms);
+        const check = (): void => {
+          const m = text.match(pattern);
+          if (m !== null) done(undefined, m);
+          else if (exited) done(new Error(`exited without ${pattern}; output: ${text}`));
+        };
+        const done = (e?: Error, m?: RegExpMatchArray): void => {
+          clearTimeout(timer);
+          wake.delete(check);
+          if (e) reject(e);
+          else resolve(m as RegExpMatchArray);
+        };
+        wake.add(check);
+        check();
+      }),
+  };
+}
+
+/** A second local user for the length of a test file (we are root here): created with useradd, removed with userdel. */
+export function otherUser(): { name: string; uid: number; gid: number; remove(): void } {
+  const name = `io-sock-${process.pid}`;
+  execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
+  const id = (flag: string): number => Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
+  return { name, uid: id('-u'), gid: id('-g'), remove: () => execFileSync('userdel', [name]) };
+}
+
+/** Resolves once `condition()` holds; rejects after `ms`. */
+export async function until(condition: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms: ${condition}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
