@@ -2,21 +2,20 @@
 // Alice (examples/calculator) serves the Calculator on a unix socket; this gateway mounts it as a
 // tRPC router and serves that over HTTP:
 //
-//   node --import ./register.mjs gateway.mjs [--connect unix:///tmp/interoffice-calculator.sock] [--port 3000]
+//   node --import ./register.mjs gateway.mjs [--connect <Alice's URL; her default socket if absent>] [--port 3000]
 //   curl 'http://127.0.0.1:3000/add?input={"a":2,"b":5}'        → {"result":{"data":7}}
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect } from '@interoffice/core';
 import { serviceRouter } from '@interoffice/trpc';
 import { socketTransport } from '@interoffice/transport-socket';
 import { createHTTPServer } from '@trpc/server/adapters/standalone';
 import { Calculator } from '../calculator/dist/service.js';
+import { defaultUrl } from '../calculator/dist/transports.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i === -1 ? fallback : process.argv[i + 1];
 };
-const target = arg('--connect', `unix://${join(tmpdir(), 'interoffice-calculator.sock')}`);
+const target = arg('--connect', defaultUrl);
 const port = Number(arg('--port', '3000'));
 
 const channel = await connect(target, { transports: [socketTransport()] });
