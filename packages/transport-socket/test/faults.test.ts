@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect, createClient, serve, type Server } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { socketTransport } from '../src/index.js';
@@ -99,4 +100,33 @@ describe('a server that dies mid-call', () => {
     await child(url); // same path: the crashed server's socket file is stale
     expect(await calc.add({ a: 20, b: 22 })).toBe(42);
   });
+});
+
+describe('#20.1: batches that answer with far more than they ask', () => {
+  /** A process's resident memory, in MB. */
+  const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+
+  it('four connections that send 4.9 MB of rpc.discover batches and never read cannot take the server’s memory', async () => {
+    const url = `unix://${socketPath()}`;
+    const server = await child(url);
+    const pid = server.pid as number;
+    const before = rssMb(pid);
+    const batch = `[${Array.from({ length: 98_000 }, (_, i) => `{"jsonrpc":"2.0","id":${i},"method":"rpc.discover"}`).join(',')}]\n`;
+    expect(batch.length).toBeGreaterThan(4_900_000);
+    const peers = await Promise.all(Array.from({ length: 4 }, () => RawSocket.open(url.slice('unix://'.length))));
+    for (const p of peers) {
+      p.socket.pause(); // read nothing
+      p.write(batch);
+    }
+    // A caller of its own is still answered, after the batches were read.
+    const channel = await connect(url, { transports: [socketTransport()] });
+    cleanups.push(() => channel.close());
+    expect(await createClient(Calculator, channel).add({ a: 2, b: 5 }, { timeout: 30_000 })).toBe(7);
+    const grown = rssMb(pid) - before;
+    expect(grown).toBeLessThan(500); // each answer would have been hundreds of MB, held until read
+    for (const p of peers) {
+      p.socket.resume();
+      expect(await p.next(10_000)).toMatchObject({ id: null, error: { data: { code: 'RESOURCE_EXHAUSTED' } } });
+    }
+  }, 60_000);
 });

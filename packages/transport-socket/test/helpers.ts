@@ -4,8 +4,6 @@ import { mkdtempSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineService, implement, RpcError, unary, type CallContext } from '@interoffice/core';
-import { z } from 'zod';
 
 const dir = mkdtempSync(join(tmpdir(), 'io-sock-'));
 let n = 0;
@@ -15,51 +13,8 @@ export function socketPath(): string {
   return join(dir, `t${n++}.sock`);
 }
 
-export class AliceBroke extends RpcError {
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
-}
-
-const Operands = z.object({ a: z.number(), b: z.number() });
-export const Calculator = defineService(
-  'Calculator',
-  {
-    add: unary({ input: Operands, output: z.number() }),
-    echo: unary({ input: z.object({ text: z.string() }), output: z.string() }),
-    wait: unary({ input: z.object({ ms: z.number() }), output: z.string() }),
-    blob: unary({ input: z.object({ bytes: z.number().int() }), output: z.string() }),
-  },
-  { errors: [AliceBroke] },
-);
-
-/** Handlers that count calls and report aborted waits. */
-export function calculator(seen: { calls: number; aborted: unknown[] } = { calls: 0, aborted: [] }) {
-  return implement(Calculator, {
-    add: ({ a, b }) => {
-      seen.calls++;
-      return a + b;
-    },
-    echo: ({ text }) => {
-      seen.calls++;
-      return text;
-    },
-    blob: ({ bytes }) => {
-      seen.calls++;
-      return 'x'.repeat(bytes);
-    },
-    wait: ({ ms }, ctx: CallContext) =>
-      new Promise((resolve, reject) => {
-        seen.calls++;
-        const t = setTimeout(() => resolve('waited'), ms);
-        ctx.signal.addEventListener('abort', () => {
-          clearTimeout(t);
-          seen.aborted.push(ctx.signal.reason);
-          reject(ctx.signal.reason);
-        });
-      }),
-  });
-}
+// The Calculator every transport's tests share.
+export { AliceBroke, Calculator, calculator } from '@interoffice/core/conformance';
 
 /** A raw NDJSON socket: write lines, read parsed lines. */
 export class RawSocket {
