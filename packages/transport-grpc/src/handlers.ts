@@ -12,17 +12,19 @@ import type {
 } from '@grpc/grpc-js';
 import { RpcError, type Dispatcher, type IncomingCall, type Logger, type Metadata, type Peer } from '@interoffice/core';
 import { Departure } from './departure.js';
+import type { InFlight } from './in-flight.js';
 import { fromGrpcMetadata, toGrpcMetadata } from './metadata.js';
 import { paramsOf } from './params.js';
 import type { MethodBinding } from './proto/binding.js';
 import { toStatus } from './status.js';
+import { streamSink } from './stream-sink.js';
 
 /** What every handler of one server shares. */
 export interface ServerContext {
   readonly dispatcher: Dispatcher;
   readonly logger: Logger;
-  /** Count a call in flight; the returned function ends it. */
-  track(): () => void;
+  /** The server's calls in flight, and their limit. */
+  readonly inFlight: InFlight;
 }
 
 const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -88,14 +90,16 @@ function encode(b: MethodBinding, method: string, value: unknown, logger: Logger
 
 export function unaryHandler(b: MethodBinding, method: string, ctx: ServerContext): handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
+    const done = ctx.inFlight.enter();
+    if (done instanceof RpcError) return callback(toStatus(done, undefined));
     const gone = new Departure();
     let input: IncomingCall;
     try {
       input = incoming(call, b, method, gone);
     } catch (e) {
+      done();
       return callback(toStatus(RpcError.from(e, 'INVALID_ARGUMENT'), undefined));
     }
-    const done = ctx.track();
     let answered = false;
     // grpc-js says 'cancelled' after every answer too: only one before it means the caller left.
     call.on('cancelled', () => answered || gone.abort()); // on, not once: it comes once per call, and once's wrapper costs
@@ -120,27 +124,22 @@ export function unaryHandler(b: MethodBinding, method: string, ctx: ServerContex
 
 export function streamHandler(b: MethodBinding, method: string, ctx: ServerContext): handleServerStreamingCall<Buffer, Buffer> {
   return (call: ServerWritableStream<Buffer, Buffer>) => {
+    const done = ctx.inFlight.enter();
+    if (done instanceof RpcError) return void call.emit('error', toStatus(done, undefined));
     const gone = new Departure();
     let input: IncomingCall;
     try {
       input = incoming(call, b, method, gone);
     } catch (e) {
+      done();
       call.emit('error', toStatus(RpcError.from(e, 'INVALID_ARGUMENT'), undefined));
       return;
     }
-    const done = ctx.track();
     let answered = false;
     call.on('cancelled', () => answered || gone.abort()); // on, not once: it comes once per call, and once's wrapper costs
     // Each item; when the client reads slower than the handler yields, wait for it (or for the caller to leave).
-    let unblock: (() => void) | undefined;
-    gone.addEventListener('abort', () => unblock?.());
-    const sink = (item: unknown): void | Promise<void> => {
-      if (call.write(encode(b, method, item, ctx.logger)) || gone.aborted) return;
-      return new Promise<void>((resolve) => {
-        unblock = resolve;
-        call.once('drain', resolve);
-      });
-    };
+    const write = streamSink(call, gone);
+    const sink = (item: unknown): void | Promise<void> => write(encode(b, method, item, ctx.logger));
     void ctx.dispatcher.stream(input, sink).then((out) => {
       answered = true;
       if (!gone.aborted) {

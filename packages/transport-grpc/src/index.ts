@@ -1,6 +1,6 @@
 export { grpcTransport } from './transport.js';
 export { type GrpcTransportOptions, type GrpcTlsOptions } from './options.js';
-export { GrpcChannel } from './channel.js';
+export { GrpcChannel } from './client.js';
 export { type Reflection, type ReflectedMethod } from './reflection/client.js';
 export { protoFileOf } from './proto/print.js';
 export { ProtoMappingError } from './proto/mapped.js';

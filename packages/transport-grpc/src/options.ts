@@ -1,9 +1,6 @@
-/**
- * The transport's options, its URLs (`grpc://host:port` in plain text,
- * `grpcs://host:port` over TLS) and the credentials they make.
- */
-import { ChannelCredentials, ServerCredentials, type ChannelOptions } from '@grpc/grpc-js';
-import { stderrLogger, type Logger } from '@interoffice/core';
+/** The gRPC transport's options, and their defaults. */
+import type { ChannelOptions } from '@grpc/grpc-js';
+import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from '@interoffice/core';
 
 /** TLS material, PEM-encoded. */
 export interface GrpcTlsOptions {
@@ -22,80 +19,83 @@ export interface GrpcTlsOptions {
   serverName?: string;
 }
 
-/** Options of {@link grpcTransport}. */
-export interface GrpcTransportOptions {
+/**
+ * Options of {@link grpcTransport}. `maxFrameBytes` (16 MiB) is the largest
+ * protobuf message sent or received, either way.
+ */
+export interface GrpcTransportOptions extends TransportOptions {
   /** TLS for `grpcs://` URLs (both sides). */
   tls?: GrpcTlsOptions;
-  /** Largest message sent or received, in bytes (4 MiB, gRPC's default). */
+  /**
+   * @deprecated The old name of `maxFrameBytes` (whose default was 4 MiB; it
+   * is 16 MiB now). Still read, with a warning, until version 0.3.
+   */
   maxMessageBytes?: number;
   /** How long `connect` waits for the server before UNAVAILABLE, in ms (5,000). */
   connectTimeout?: number;
+  /**
+   * Server: calls one client connection may have open at once — HTTP/2's
+   * SETTINGS_MAX_CONCURRENT_STREAMS (100). gRPC clients queue calls beyond it
+   * on their side rather than failing them.
+   */
+  maxConcurrentStreams?: number;
+  /**
+   * Server: calls of the services running at once, over all connections of
+   * one listening URL (1,000); a call beyond it fails at once with
+   * RESOURCE_EXHAUSTED, and the server keeps serving the others.
+   */
+  maxCallsInFlight?: number;
   /** Serve `grpc.health.v1.Health` (true). */
   health?: boolean;
-  /** Serve gRPC server reflection (true): stock tools and the CLI list and call through it. */
+  /**
+   * Serve gRPC server reflection (true): anyone who can call the server can
+   * list its services and read their .proto descriptors. Calls by name (the
+   * CLI, `rawCall`) need it.
+   */
   reflection?: boolean;
-  /** More grpc-js channel and server options (`grpc.keepalive_time_ms`, …); these win. */
+  /** More grpc-js channel and server options (`grpc.keepalive_time_ms`, …); these win over the ones above. */
   grpcOptions?: ChannelOptions;
-  /** Where the server reports what callers must not see (stderr). */
-  logger?: Logger;
 }
 
-/** The options with their defaults filled in. */
-export interface Settings {
+/** The options with their defaults applied. */
+export interface GrpcOptions extends ResolvedTransportOptions {
   readonly tls: GrpcTlsOptions | undefined;
-  readonly maxMessageBytes: number;
   readonly connectTimeout: number;
+  readonly maxCallsInFlight: number;
   readonly health: boolean;
   readonly reflection: boolean;
+  /** What grpc-js is given, on a channel and on a server. */
   readonly grpcOptions: ChannelOptions;
-  readonly logger: Logger;
 }
 
-export function settings(options: GrpcTransportOptions): Settings {
-  const maxMessageBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
-  return {
-    tls: options.tls,
-    maxMessageBytes,
-    connectTimeout: options.connectTimeout ?? 5000,
-    health: options.health ?? true,
-    reflection: options.reflection ?? true,
-    grpcOptions: {
-      'grpc.max_send_message_length': maxMessageBytes,
-      'grpc.max_receive_message_length': maxMessageBytes,
-      ...options.grpcOptions,
-    },
-    logger: options.logger ?? stderrLogger,
-  };
-}
+/** HTTP/2 counts streams in 31 bits; a setting holds 32. */
+const MAX_STREAMS = 2 ** 32 - 1;
 
-/** `grpc://127.0.0.1:50051` → `127.0.0.1:50051`, checking the form. */
-export function targetOf(url: URL): string {
-  if (url.port === '' || url.pathname.replace(/\/$/, '') !== '' || url.search !== '') {
-    throw new TypeError(`a gRPC endpoint is ${url.protocol}//host:port (port 0 to listen on any), got ${url.href}`);
+function whole(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new TypeError(`grpcTransport: ${name} must be a whole number from 1 to ${max} (got ${String(value)})`);
   }
-  return url.host;
+  return value;
 }
 
-const isTls = (url: URL): boolean => url.protocol === 'grpcs:';
-
-export function serverCredentials(url: URL, s: Settings): ServerCredentials {
-  if (!isTls(url)) return ServerCredentials.createInsecure();
-  const { cert, key, ca, requireClientCert = false } = s.tls ?? {};
-  if (cert === undefined || key === undefined) throw new TypeError(`${url.href}: a grpcs:// server needs tls.cert and tls.key`);
-  if (requireClientCert && ca === undefined) throw new TypeError(`${url.href}: mutual TLS (requireClientCert) needs tls.ca`);
-  return ServerCredentials.createSsl(ca === undefined ? null : Buffer.from(ca), [{ cert_chain: Buffer.from(cert), private_key: Buffer.from(key) }], requireClientCert);
-}
-
-export function channelCredentials(url: URL, s: Settings): ChannelCredentials {
-  if (!isTls(url)) return ChannelCredentials.createInsecure();
-  const { ca, cert, key } = s.tls ?? {};
-  if ((cert === undefined) !== (key === undefined)) throw new TypeError('tls.cert and tls.key go together (mutual TLS)');
-  const buf = (v: string | Buffer | undefined): Buffer | null => (v === undefined ? null : Buffer.from(v));
-  return ChannelCredentials.createSsl(buf(ca), buf(key), buf(cert));
-}
-
-/** Channel options for a client of `url` (the TLS name to check, when set). */
-export function clientOptions(s: Settings): ChannelOptions {
-  const name = s.tls?.serverName;
-  return name === undefined ? s.grpcOptions : { 'grpc.ssl_target_name_override': name, 'grpc.default_authority': name, ...s.grpcOptions };
+export function resolveOptions(o: GrpcTransportOptions): GrpcOptions {
+  if (o.maxMessageBytes !== undefined && o.maxFrameBytes !== undefined && o.maxMessageBytes !== o.maxFrameBytes) {
+    throw new TypeError('grpcTransport: maxMessageBytes is the old name of maxFrameBytes; give only maxFrameBytes');
+  }
+  const base = resolveTransportOptions('grpcTransport', { ...o, maxFrameBytes: o.maxFrameBytes ?? o.maxMessageBytes });
+  if (o.maxMessageBytes !== undefined) base.logger.warn('grpcTransport: maxMessageBytes is deprecated and goes in 0.3; use maxFrameBytes');
+  return {
+    ...base,
+    tls: o.tls,
+    connectTimeout: whole('connectTimeout', o.connectTimeout ?? 5000),
+    maxCallsInFlight: whole('maxCallsInFlight', o.maxCallsInFlight ?? 1000),
+    health: o.health ?? true,
+    reflection: o.reflection ?? true,
+    grpcOptions: {
+      'grpc.max_send_message_length': base.maxFrameBytes,
+      'grpc.max_receive_message_length': base.maxFrameBytes,
+      'grpc.max_concurrent_streams': whole('maxConcurrentStreams', o.maxConcurrentStreams ?? 100, MAX_STREAMS),
+      ...o.grpcOptions,
+    },
+  };
 }

@@ -1,13 +1,16 @@
 /**
  * The server side: one grpc-js Server per listen URL, with a handler per
  * method of every service the dispatcher serves, the health service and
- * server reflection.
+ * (unless turned off) server reflection.
  */
 import { Server, type ServerCredentials } from '@grpc/grpc-js';
 import { RpcError, type Dispatcher, type Listener } from '@interoffice/core';
+import type { GrpcAddress } from './address.js';
+import { serverCredentials } from './credentials.js';
 import { streamHandler, unaryHandler, type ServerContext } from './handlers.js';
 import { Health, healthDescriptor } from './health.js';
-import { serverCredentials, targetOf, type Settings } from './options.js';
+import { InFlight } from './in-flight.js';
+import type { GrpcOptions } from './options.js';
 import { bindService } from './proto/binding.js';
 import { addReflection } from './reflection/server.js';
 
@@ -24,26 +27,13 @@ function bind(server: Server, target: string, creds: ServerCredentials, url: URL
 }
 
 /** Serve the dispatcher's services at `url` (`grpc://host:port`, `grpcs://` with TLS). */
-export async function listen(url: URL, dispatcher: Dispatcher, s: Settings): Promise<Listener> {
-  const target = targetOf(url);
-  const creds = serverCredentials(url, s);
+export async function listenGrpc(url: URL, address: GrpcAddress, dispatcher: Dispatcher, o: GrpcOptions): Promise<Listener> {
+  const creds = serverCredentials(url, address, o);
   const bindings = dispatcher.services.map(bindService); // a zod type with no protobuf mapping fails here, named
-  const server = new Server(s.grpcOptions);
-  let active = 0;
-  let onIdle: (() => void) | undefined;
-  const ctx: ServerContext = {
-    dispatcher,
-    logger: s.logger,
-    track() {
-      active++;
-      let ended = false;
-      return () => {
-        if (ended) return;
-        ended = true;
-        if (--active === 0) onIdle?.();
-      };
-    },
-  };
+  const server = new Server(o.grpcOptions);
+  const bound = new URL(url.href); // its port, once bound
+  const inFlight = new InFlight(o.maxCallsInFlight, (message) => o.logger.warn(`${bound.href}: ${message}`));
+  const ctx: ServerContext = { dispatcher, logger: o.logger, inFlight };
   for (const b of bindings) {
     for (const [name, m] of b.methods) {
       const fullName = `${b.name}.${name}`;
@@ -51,12 +41,10 @@ export async function listen(url: URL, dispatcher: Dispatcher, s: Settings): Pro
       else server.register(m.path, unaryHandler(m, fullName, ctx), identity, identity, 'unary');
     }
   }
-  const health = s.health ? new Health(bindings.map((b) => b.name)) : undefined;
+  const health = o.health ? new Health(bindings.map((b) => b.name)) : undefined;
   health?.addTo(server);
-  if (s.reflection) addReflection(server, [...bindings.flatMap((b) => b.files), ...(health ? [healthDescriptor] : [])]);
-  const port = await bind(server, target, creds, url);
-  const bound = new URL(url.href);
-  bound.port = String(port);
+  if (o.reflection) addReflection(server, [...bindings.flatMap((b) => b.files), ...(health ? [healthDescriptor] : [])]);
+  bound.port = String(await bind(server, address.target, creds, url));
   let closing: Promise<void> | undefined;
   return {
     url: bound,
@@ -72,8 +60,8 @@ export async function listen(url: URL, dispatcher: Dispatcher, s: Settings): Pro
           server.forceShutdown();
           setTimeout(resolve, 200).unref();
         };
-        if (active === 0) force();
-        else onIdle = () => setTimeout(force, 20); // let the last answers leave first
+        if (inFlight.count === 0) force();
+        else inFlight.whenIdle(() => setTimeout(force, 20)); // let the last answers leave first
       });
       return closing;
     },

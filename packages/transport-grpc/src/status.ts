@@ -4,9 +4,18 @@
  * no place for — the error's class name and details — travels as JSON in
  * the `interoffice-error-bin` trailer.
  */
-import { Metadata as GrpcMetadata, type StatusObject } from '@grpc/grpc-js';
-import { codeFromGrpcStatus, errorFromWire, grpcStatus, jsonRpcCodeOf, type ErrorClass, type Metadata, type RpcError } from '@interoffice/core';
-import { ERROR_KEY, fromGrpcMetadata, toGrpcMetadata } from './metadata.js';
+import { Metadata as GrpcMetadata, status as Status, type StatusObject } from '@grpc/grpc-js';
+import {
+  codeFromGrpcStatus,
+  errorFromWire,
+  grpcStatus,
+  jsonRpcCodeOf,
+  type ChannelCall,
+  type ErrorClass,
+  type Metadata,
+  type RpcError,
+} from '@interoffice/core';
+import { ERROR_KEY, fromGrpcMetadata, isEmpty, toGrpcMetadata } from './metadata.js';
 
 /** What a server handler fails a call with (grpc-js reads these members). */
 export interface StatusError {
@@ -57,4 +66,17 @@ export function fromStatus(
     meta,
     classes,
   );
+}
+
+/** Client: report the response metadata; return the call's error, or undefined when it succeeded. */
+export function settle(call: ChannelCall, s: StatusObject, headers: GrpcMetadata | undefined): RpcError | undefined {
+  if (s.code !== Status.OK) {
+    const e = fromStatus(s, headers && fromGrpcMetadata(headers), call.errors);
+    if (!isEmpty(e.meta)) call.onResponseMeta?.(e.meta);
+    return e;
+  }
+  if (call.onResponseMeta === undefined) return undefined; // nobody asked: skip converting (most calls)
+  const meta = fromGrpcMetadata(s.metadata, fromGrpcMetadata(headers));
+  if (!isEmpty(meta)) call.onResponseMeta(meta);
+  return undefined;
 }

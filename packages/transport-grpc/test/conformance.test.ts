@@ -5,7 +5,7 @@ const maxFrameBytes = 2 * 1024 * 1024;
 
 runConformance({
   name: 'grpc',
-  transports: [grpcTransport({ maxMessageBytes: maxFrameBytes, logger: { warn: () => {}, error: () => {} } })],
+  transports: [grpcTransport({ maxFrameBytes, logger: { warn: () => {}, error: () => {} } })],
   maxFrameBytes,
   address: () => 'grpc://127.0.0.1:0',
   skip: [

@@ -1,15 +1,19 @@
 /**
  * Faults: a server killed with SIGKILL and started again, a server that
- * closes mid-stream, a reader slower than the stream, ports in use, bad
- * URLs, nobody listening, and zod types with no protobuf mapping.
+ * closes mid-stream, a reader slower than the stream, a client that opens
+ * thousands of streams and reads none, ports in use, bad URLs, nobody
+ * listening, and zod types with no protobuf mapping.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { connect, createClient, defineService, implement, RpcError, serve, serverStream, unary } from '@interoffice/core';
 import { Conformance } from '@interoffice/core/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { grpcTransport, ProtoMappingError } from '../src/index.js';
-import { cleanup, cleanups, quiet, serveGrpc, sleep } from './helpers.js';
+import { grpcTransport, ProtoMappingError, type GrpcTransportOptions } from '../src/index.js';
+import { cleanup, cleanups, quiet, serveGrpc, sleep, until } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -116,6 +120,97 @@ describe('a reader slower than the stream', () => {
     await sleep(200);
     // 100,000 items of 16 KiB would be 1.6 GB; flow control keeps it to a few windows.
     expect(produced).toBeLessThan(2000);
+  });
+});
+
+describe('a client that opens thousands of streams and reads none (#20: 5,000 took a server from 79 to 334 MB)', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  /** What the server holds: the JS heap and the buffers outside it, after collecting garbage. */
+  const held = (): number => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const MiB = 1024 * 1024;
+
+  const Unread = defineService('faults.Unread', {
+    items: serverStream({ input: z.object({}), output: z.string() }),
+    ping: unary({ input: z.object({}), output: z.string() }),
+  });
+
+  /** A server whose stream yields 16 KiB items until the caller leaves, counting the handlers running. */
+  async function floodServer(options: GrpcTransportOptions) {
+    const state = { running: 0, max: 0 };
+    const impl = implement(Unread, {
+      items: async function* (_input, ctx) {
+        state.max = Math.max(state.max, ++state.running);
+        try {
+          while (!ctx.signal.aborted) yield 'x'.repeat(16 * 1024);
+        } finally {
+          state.running--;
+        }
+      },
+      ping: () => 'pong',
+    });
+    const { url } = await serveGrpc(options, impl);
+    const channel = await connect(url, { transports });
+    cleanups.push(() => channel.close());
+    return { url, state, client: createClient(Unread, channel) };
+  }
+
+  /** The flood, from a stock grpc-js client in its own process: `channels` connections × `streams` calls, none read. */
+  async function flood(url: string, channels: number, streams: number) {
+    const c = fork(new URL('./fixtures/flood.mjs', import.meta.url), [url, '/faults.Unread/items', `${channels}`, `${streams}`]);
+    cleanups.push(() => c.kill('SIGKILL'));
+    await once(c, 'message');
+    return {
+      process: c,
+      async calls(): Promise<{ open: number; ended: Record<string, number> }> {
+        c.send('count');
+        return (await once(c, 'message'))[0] as { open: number; ended: Record<string, number> };
+      },
+    };
+  }
+
+  it('lets each connection run 100 at once (maxConcurrentStreams) while the rest wait in the client; the server stays small and answers others', async () => {
+    const { url, state, client } = await floodServer({});
+    const before = held();
+    const f = await flood(url, 4, 1250); // 5,000 streams over 4 connections
+    await until(() => state.running >= 400, 15_000, '100 streams running per connection');
+    // Another caller is answered throughout.
+    for (let i = 0; i < 20; i++) {
+      const started = Date.now();
+      expect(await client.ping({}, { timeout: 5000 })).toBe('pong');
+      expect(Date.now() - started).toBeLessThan(2000);
+    }
+    expect(state.max).toBe(400);
+    expect(await f.calls()).toEqual({ open: 5000, ended: {} }); // none refused: they wait their turn
+    // Measured: ~10 MiB for the 400 streams (a few items each); 16 items a stream, as grpc-js
+    // buffers them, would be ~100 MiB, and all 5,000 streams at once some 1.3 GiB.
+    const grown = held() - before;
+    expect(grown, `${(grown / MiB).toFixed(1)} MiB`).toBeLessThan(40 * MiB);
+  });
+
+  it('refuses calls past maxCallsInFlight, over all connections, with RESOURCE_EXHAUSTED, and serves again once they end', async () => {
+    const warnings: string[] = [];
+    const { url, state, client } = await floodServer({ maxCallsInFlight: 50, logger: { warn: (m) => warnings.push(m), error: () => {} } });
+    const f = await flood(url, 3, 100);
+    const refused = async (): Promise<number> => (await f.calls()).ended.RESOURCE_EXHAUSTED ?? 0;
+    await until(async () => state.running + (await refused()) >= 300, 15_000, 'every stream to run or be refused');
+    expect([state.running, state.max, await refused()]).toEqual([50, 50, 250]);
+    const e = await failure(client.ping({}));
+    expect([e.code, e.message]).toEqual(['RESOURCE_EXHAUSTED', 'the server has 50 calls in flight, its limit: try again later']);
+    expect(warnings).toEqual([`${url}: 50 calls in flight (maxCallsInFlight): refused 1 with RESOURCE_EXHAUSTED since the last report`]);
+    f.process.kill('SIGKILL'); // the flood leaves: its calls end
+    await until(() => state.running === 0, 10_000, 'the flood’s handlers to end');
+    expect(await client.ping({})).toBe('pong');
+  });
+
+  it('refuses nonsense limits, naming them', () => {
+    expect(() => grpcTransport({ maxCallsInFlight: 0 })).toThrow('grpcTransport: maxCallsInFlight must be a whole number from 1 to');
+    expect(() => grpcTransport({ maxConcurrentStreams: 2 ** 32 })).toThrow('grpcTransport: maxConcurrentStreams must be a whole number from 1 to 4294967295');
   });
 });
 

@@ -127,6 +127,24 @@ describe('server reflection', () => {
     expect(await rawCall(channel, 'b', [], { waitForReady: true, timeout: 5000 })).toBe('b');
   });
 
+  it('can be turned off: a stock reflection client gets UNIMPLEMENTED on v1 and v1alpha, and health still answers', async () => {
+    const { url } = await serveGrpc({ reflection: false });
+    const raw = rawClient(url);
+    const id = (b: Buffer): Buffer => b;
+    for (const version of ['v1', 'v1alpha']) {
+      const stream = raw.client.makeBidiStreamRequest(`/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`, id, id, new grpc.Metadata());
+      const answers: Buffer[] = [];
+      stream.on('data', (b: Buffer) => answers.push(b));
+      stream.on('error', () => {});
+      const status = new Promise<grpc.StatusObject>((resolve) => stream.on('status', resolve));
+      stream.write(encodeRequest({ listServices: '*' }));
+      stream.end();
+      expect((await status).code).toBe(grpc.status.UNIMPLEMENTED);
+      expect(answers).toEqual([]);
+    }
+    expect(statusOf((await raw.unary('/grpc.health.v1.Health/Check', checkRequest(''))).value)).toBe(SERVING);
+  });
+
   it('can be turned off, and then calls by name say why they cannot be made', async () => {
     const { url } = await serveGrpc({ reflection: false });
     const e = await rawCall(await channelTo(url), 'add', [1, 2]).catch((x: unknown) => x);

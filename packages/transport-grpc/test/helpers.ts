@@ -80,3 +80,12 @@ export function makeCertificates(): Record<'ca' | 'serverCert' | 'serverKey' | '
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Resolve once `condition()` holds (polled every 10 ms); fail after `ms`, with `what` it waited for. */
+export async function until(condition: () => boolean | Promise<boolean>, ms: number, what = 'the condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}

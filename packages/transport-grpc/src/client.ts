@@ -4,14 +4,25 @@
  * CLI) learn them from the server by reflection. Deadlines, cancellation,
  * metadata and status are gRPC's own.
  */
-import { Metadata as GrpcMetadata, status as Status, type CallOptions, type Client, type StatusObject } from '@grpc/grpc-js';
+import { Client, Metadata as GrpcMetadata, type CallOptions, type StatusObject } from '@grpc/grpc-js';
 import { RpcError, type Channel, type ChannelCall } from '@interoffice/core';
-import { fromGrpcMetadata, isEmpty, toGrpcMetadata } from './metadata.js';
+import type { GrpcAddress } from './address.js';
+import { channelCredentials, channelOptions } from './credentials.js';
+import { toGrpcMetadata } from './metadata.js';
+import type { GrpcOptions } from './options.js';
 import { requestJson } from './params.js';
 import { bindMethod, type MethodBinding } from './proto/binding.js';
+import { ready } from './ready.js';
 import { reflect, resolveMethod, type Reflection } from './reflection/client.js';
-import { fromStatus } from './status.js';
+import { settle } from './status.js';
 import { StreamReader } from './stream-reader.js';
+
+/** A channel to the server at `url`, once it is ready; UNAVAILABLE, with the reason, when it is not. */
+export async function connectChannel(url: URL, address: GrpcAddress, o: GrpcOptions): Promise<GrpcChannel> {
+  const client = new Client(address.target, channelCredentials(address, o), channelOptions(o));
+  await ready(client, url, o.connectTimeout);
+  return new GrpcChannel(client);
+}
 
 const identity = (b: Buffer): Buffer => b;
 const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -145,17 +156,4 @@ export class GrpcChannel implements Channel {
     for (const c of this.#calls) c.cancel();
     this.#client.close();
   }
-}
-
-/** Report the response metadata; the call's error, or undefined when it succeeded. */
-function settle(call: ChannelCall, s: StatusObject, headers: GrpcMetadata | undefined): RpcError | undefined {
-  if (s.code !== Status.OK) {
-    const e = fromStatus(s, headers && fromGrpcMetadata(headers), call.errors);
-    if (!isEmpty(e.meta)) call.onResponseMeta?.(e.meta);
-    return e;
-  }
-  if (call.onResponseMeta === undefined) return undefined; // nobody asked: skip converting (most calls)
-  const meta = fromGrpcMetadata(s.metadata, fromGrpcMetadata(headers));
-  if (!isEmpty(meta)) call.onResponseMeta(meta);
-  return undefined;
 }
