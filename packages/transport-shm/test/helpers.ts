@@ -119,9 +119,20 @@ export function child(script: 'calc-server.mjs' | 'calc-client.mjs', args: strin
   });
 }
 
+/**
+ * Resolves once `proc` has exited: at once if it already has. An 'exit'
+ * listener added after the event would wait for ever, and a child can exit
+ * before the test gets to listen (a peer that notices a death through /proc
+ * may exit before Node has reaped the dead process).
+ */
+export function exited(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => proc.once('exit', () => r()));
+}
+
 /** Kill with SIGKILL and wait for the exit. */
 export async function kill9(proc: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => proc.once('exit', r));
+  const gone = exited(proc);
   proc.kill('SIGKILL');
-  await exited;
+  await gone;
 }

@@ -6,7 +6,7 @@
 import { connect, createClient } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inspectShm, shmTransport } from '../src/index.js';
-import { Calculator, child, cleanUp, shmUrl, until } from './helpers.js';
+import { Calculator, child, cleanUp, exited, shmUrl, until } from './helpers.js';
 
 afterEach(cleanUp);
 
@@ -19,7 +19,8 @@ describe('many clients', () => {
         const { proc, lines } = await child('calc-client.mjs', [url, 'hammer', '300']).catch((e: Error) => {
           throw new Error(`a client failed: ${e.message}`);
         });
-        const code = await new Promise<number | null>((r) => (proc.exitCode !== null ? r(proc.exitCode) : proc.once('exit', r)));
+        await exited(proc);
+        const code = proc.exitCode;
         return { code, lines };
       }),
     );

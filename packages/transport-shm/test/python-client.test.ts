@@ -7,7 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inspectShm } from '../src/index.js';
-import { child, cleanUp, inProcess, kill9, shmUrl, until } from './helpers.js';
+import { child, cleanUp, exited, inProcess, kill9, shmUrl, until } from './helpers.js';
 
 const run = promisify(execFile);
 const script = new URL('../../../examples/python/shm_client.py', import.meta.url).pathname;
@@ -65,13 +65,16 @@ alice.close()`,
         'try:\n    alice.call("wait", 60000)\nexcept ConnectionError as e:\n    print("lost:", e, flush=True)',
     );
     const py = spawn(python, ['-c', code, new URL(url).host], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Listened for from the start: Python may exit (it sees the server a zombie in /proc) before
+    // Node has reaped the server, so before kill9 below resolves.
+    const pyGone = exited(py);
     let out = '';
     py.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     await until(() => out.includes('connected'), 10_000);
     await new Promise((r) => setTimeout(r, 100));
     const killedAt = Date.now();
     await kill9(server.proc);
-    await new Promise((r) => py.once('exit', r));
+    await pyGone;
     expect(out).toMatch(new RegExp(`lost: the server process \\(pid ${server.proc.pid}\\) exited`));
     expect(Date.now() - killedAt).toBeLessThan(2000);
   });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { inspectShm, shmTransport } from '../src/index.js';
 import { H, writeU64 } from '../src/layout.js';
 import { sweepGoneSegments } from '../src/segment.js';
-import { calculator, child, cleanUp, cleanups, exists, inProcess, kill9, segmentPath, shmUrl } from './helpers.js';
+import { calculator, child, cleanUp, cleanups, exists, exited, inProcess, kill9, segmentPath, shmUrl } from './helpers.js';
 
 afterEach(cleanUp);
 const transports = [shmTransport()];
@@ -24,7 +24,7 @@ describe('shm segments', () => {
   it('are removed when the server process exits without closing', async () => {
     const url = shmUrl();
     const { proc } = await child('calc-server.mjs', [url, '{}', 'exit']);
-    await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
+    await exited(proc);
     expect(exists(url)).toBe(false);
   });
 
