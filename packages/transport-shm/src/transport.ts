@@ -5,7 +5,7 @@
 import { RpcError, type Connection, type FrameHandler, type Listener, type Transport } from '@interoffice/core';
 import { connectShm } from './client.js';
 import { resolveOptions, type ShmTransportOptions } from './options.js';
-import { ShmServer } from './server.js';
+import { listenShm } from './server.js';
 
 /** Why this platform cannot run the transport, if it cannot. */
 export function unsupported(platform: string = process.platform): RpcError | undefined {
@@ -39,7 +39,7 @@ export function shmTransport(options: ShmTransportOptions = {}): Transport {
     async listen(url: URL, accept: (connection: Connection) => FrameHandler): Promise<Listener> {
       const why = unsupported();
       if (why !== undefined) throw why;
-      return ShmServer.listen(url, resolved, accept);
+      return listenShm(url, resolved, accept);
     },
   };
 }

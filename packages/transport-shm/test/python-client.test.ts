@@ -57,6 +57,16 @@ alice.close()`,
     expect(seen.calls).toBe(301);
   });
 
+  it('finds every slot left in states outside the protocol by a process that exited, rings the server, and gets one', async () => {
+    const url = shmUrl();
+    await inProcess(url);
+    const vandal = await child('vandal.mjs', [url, 'exit']);
+    await exited(vandal.proc);
+    const { stdout } = await run(python, [script, new URL(url).host]);
+    expect(stdout).toMatch(/^add\(2, 5\) = 7\n/);
+    await until(() => inspectShm(url).slotsInUse === 0);
+  });
+
   it('notices a server killed with SIGKILL while it waits, instead of hanging', async () => {
     const url = shmUrl();
     const server = await child('calc-server.mjs', [url]);
