@@ -12,15 +12,12 @@ import { StreamConnection } from '@interoffice/core/ndjson';
 import { fifoPaths, pairPaths } from './address.js';
 import { closeFd, makeFifos, openFifoFd, openReader, openWriter, O_WRONLY, unlinkFifo } from './fifo-files.js';
 import { isReadyLine, openLine, PIPE_BUF } from './fifo-lines.js';
+import type { PipeOptions } from './options.js';
 
 const writeFd = promisify(write);
 
-export interface FifoClientOptions {
-  maxFrameBytes: number;
-  maxBufferedBytes: number;
-  /** How long to wait for the server's `rpc.fifo.ready`. */
-  connectTimeoutMs: number;
-}
+/** What a FIFO client needs of the options; `connectTimeoutMs`: how long to wait for `rpc.fifo.ready`. */
+export type FifoClientOptions = Pick<PipeOptions, 'maxFrameBytes' | 'maxBufferedBytes' | 'connectTimeoutMs'>;
 
 export async function connectFifo(url: URL, handler: FrameHandler, options: FifoClientOptions): Promise<Connection> {
   const { dir, requests } = fifoPaths(url);
