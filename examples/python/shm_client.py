@@ -6,7 +6,7 @@
 The server's segment is /dev/shm/interoffice-<name>. This client claims a slot in it,
 writes JSON-RPC requests into the slot's request ring and reads the responses from its
 response ring, sleeping on a futex (through ctypes) when there is nothing to read. The
-layout, the rings and the wake-ups are specified in docs/protocol.md ("Shared memory").
+layout, the rings and the wake-ups are specified in docs/transports/shm.md ("Wire format").
 
 x86-64 Linux only: it relies on x86's ordering of plain loads and stores (other CPUs
 need fences, which Python cannot issue) and on x86-64's futex system call number.
