@@ -1,7 +1,7 @@
 /**
  * examples/python/shm_client.py — standard library only, on Debian's
  * /usr/bin/python3 — against a TypeScript server: the layout in
- * docs/protocol.md is all it knows.
+ * docs/transports/shm.md ("Wire format") is all it knows.
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
