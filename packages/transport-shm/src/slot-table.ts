@@ -68,6 +68,7 @@ export class SlotTable {
   scan(): boolean {
     let changed = false;
     const reclaimed: string[] = [];
+    const now = Date.now();
     for (const place of this.#host.places) {
       if (this.#gone) return true;
       const state = Atomics.load(this.#words, place.at(S.state) >> 2);
@@ -91,7 +92,7 @@ export class SlotTable {
         else this.#take(place);
         changed = true;
       } else if (!this.#closing) {
-        const why = this.#outOfProtocol(place, state, client);
+        const why = this.#outOfProtocol(place, state, client, now);
         if (why !== undefined) reclaimed.push(`slot ${place.index} (state ${hex(state)}) as ${why}`);
         changed = true;
       }
@@ -108,7 +109,7 @@ export class SlotTable {
    * connection on it, and take the slot back once its owner is gone or it
    * has stayed so too long (stale-slots.ts). Returns why, when taken back.
    */
-  #outOfProtocol(place: SlotPlace, state: number, client: SlotClient | undefined): string | undefined {
+  #outOfProtocol(place: SlotPlace, state: number, client: SlotClient | undefined, now: number): string | undefined {
     if (client !== undefined && !client.conn.isClosed) {
       client.conn.fail(new RpcError('DATA_LOSS', `its slot's state was overwritten with ${hex(state)}`));
       this.#clientBell(place).knock(); // a well-behaved client sees the state, and leaves
@@ -122,7 +123,7 @@ export class SlotTable {
     }
     const pid = this.#words[place.at(S.ownerPid) >> 2] as number;
     const start = readU64(this.#words, place.at(S.ownerStart));
-    const why = this.#stale.due(place.index, () => !isProcessRunning(pid, start || undefined));
+    const why = this.#stale.due(place.index, now, () => !isProcessRunning(pid, start || undefined));
     if (why === undefined) return undefined;
     this.#free(place);
     return `${why} (owner pid ${pid})`;

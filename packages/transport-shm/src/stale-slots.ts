@@ -43,9 +43,9 @@ export class StaleSlots {
    * Slot `index` is in a state outside the protocol: why it is to be taken
    * back now, if it is (its owner is gone, or it has stayed so long enough);
    * otherwise undefined, and the server is asked to look again when it is due.
+   * `now` is when the server began looking: the slots of one look are due together.
    */
-  due(index: number, ownerGone: () => boolean): string | undefined {
-    const now = Date.now();
+  due(index: number, now: number, ownerGone: () => boolean): string | undefined {
     const since = this.#since.get(index) ?? now;
     const why = ownerGone() ? 'its owner is gone' : now - since >= STALE_SLOT_MS ? `it stayed so ${STALE_SLOT_MS} ms` : undefined;
     if (why !== undefined) {
