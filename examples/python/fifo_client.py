@@ -6,12 +6,15 @@
 The server's folder holds its requests FIFO. A client makes a FIFO pair of its own
 there, asks for a connection with one short line on the requests FIFO, waits for the
 server's ready line, and then speaks plain JSON-RPC 2.0, one message per line, over
-its pair (docs/protocol.md, "Pipes and stdio").
+its pair (docs/transports/pipe.md, "Wire format"). Whoever owns the folder reads what
+is written there, so the client first checks that it is its own user's (or root's) and
+that nobody else can write in it.
 """
 import json
 import os
 import secrets
 import select
+import stat
 import sys
 
 
@@ -23,6 +26,9 @@ class AliceError(Exception):
 
 class Alice:
     def __init__(self, folder, timeout=5):
+        st = os.lstat(folder)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid not in (os.geteuid(), 0) or st.st_mode & 0o022:
+            raise PermissionError(f"{folder} is not a folder of this user (or root) closed to others: refusing to talk to it")
         self.id = secrets.token_urlsafe(12)
         self.req, self.res = (os.path.join(folder, f"{self.id}.{end}") for end in ("req", "res"))
         os.mkfifo(self.req, 0o600)

@@ -6,7 +6,7 @@
 The server's segment is /dev/shm/interoffice-<name>. This client claims a slot in it,
 writes JSON-RPC requests into the slot's request ring and reads the responses from its
 response ring, sleeping on a futex (through ctypes) when there is nothing to read. The
-layout, the rings and the wake-ups are specified in docs/protocol.md ("Shared memory").
+layout, the rings and the wake-ups are specified in docs/transports/shm.md ("Wire format").
 
 x86-64 Linux only: it relies on x86's ordering of plain loads and stores (other CPUs
 need fences, which Python cannot issue) and on x86-64's futex system call number.
@@ -41,6 +41,7 @@ FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAKE_OP = 0, 1, 5
 OP_SET, OP_ADD = 0, 1
 SPIN_SECONDS = 0.0001  # look at the ring this long before sleeping
 NAP_SECONDS = 0.05  # longest sleep between checks that the server still runs
+FULL_WAIT_SECONDS = 0.1  # how long to wait for the server to free a slot when none is free
 
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
@@ -129,6 +130,7 @@ class Alice:
         self.server_bell = Word(self.mm, H_SERVER_BELL)
         self.base = self.claim(count, slot_bytes, slots_offset)
         self.state = Word(self.mm, self.base + S_STATE)
+        self.owner = Word(self.mm, self.base + S_OWNER_PID)
         self.bell = Word(self.mm, self.base + S_CLIENT_BELL)
         self.sleeping = Word(self.mm, self.base + S_CLIENT_SLEEPING)
         self.requests = Ring(self.mm, self.base, S_REQUEST_HEAD, S_REQUEST_WAITING, S_REQUEST_TAIL, S_DATA, ring_bytes)
@@ -138,10 +140,24 @@ class Alice:
         self.next_id = 0
 
     def claim(self, count, slot_bytes, slots_offset):
-        """Take a free slot, under the segment's flock (the slot table's lock)."""
+        """Take a free slot. None free: ring the server, which frees the slots of clients that are
+        gone (and of processes that broke the protocol) when it looks, and look again a while."""
         with open(f"/proc/{os.getpid()}/stat") as f:
             stat = f.read()
         own_start = int(stat[stat.rindex(")") + 2:].split()[19])
+        deadline = time.monotonic() + FULL_WAIT_SECONDS
+        base = self.claim_free(count, slot_bytes, slots_offset, own_start)
+        if base is None:
+            self.ring_server()
+        while base is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+            base = self.claim_free(count, slot_bytes, slots_offset, own_start)
+        if base is None:
+            raise ConnectionError("all the server's connections are in use")
+        return base
+
+    def claim_free(self, count, slot_bytes, slots_offset, own_start):
+        """Take the first free slot under the segment's flock (the slot table's lock), or None."""
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         try:
             for i in range(count):
@@ -159,9 +175,14 @@ class Alice:
                     state.set(CLIENT_CLOSED)
                     raise ConnectionError("the server has closed")
                 return base
+            return None
         finally:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
-        raise ConnectionError("all the server's connections are in use")
+
+    def still_ours(self):
+        """Whether the slot is still this connection's: open, and owned by this process (a server
+        takes back a slot some other process broke, and may have handed it on since)."""
+        return self.state.get() == OPEN and self.owner.get() == os.getpid()
 
     def ring_server(self):
         """Bump the server's doorbell and wake it: one atomic kernel operation."""
@@ -178,7 +199,7 @@ class Alice:
             if not ready():
                 self.bell.wait(seq, NAP_SECONDS)
             self.sleeping.set(0)
-            if self.state.get() != OPEN:
+            if not self.still_ours():
                 raise ConnectionError("the server closed the connection")
             if not process_runs(self.server_pid, self.server_start):
                 raise ConnectionError(f"the server process (pid {self.server_pid}) exited")
@@ -226,6 +247,8 @@ class Alice:
 
     def call(self, method, *args, **kwargs):
         """Positional args map onto the method's fields in order; keywords by name."""
+        if not self.still_ours():
+            raise ConnectionError("the server closed the connection")
         self.next_id += 1
         self.write(json.dumps({"jsonrpc": "2.0", "id": self.next_id, "method": method,
                                "params": kwargs if kwargs else list(args)}).encode())
@@ -240,11 +263,12 @@ class Alice:
         return response["result"]
 
     def close(self):
-        """Leave: the slot is the server's to free."""
-        self.state.set(CLIENT_CLOSED)
+        """Leave: the slot is the server's to free (unless it took it back already)."""
+        if self.owner.get() == os.getpid():
+            self.state.set(CLIENT_CLOSED)
         self.ring_server()
         # ctypes views pin the mapping; drop them before unmapping.
-        del self.state, self.bell, self.sleeping, self.server_bell, self.requests, self.responses
+        del self.state, self.owner, self.bell, self.sleeping, self.server_bell, self.requests, self.responses
         self.mm.close()
         os.close(self.fd)
 

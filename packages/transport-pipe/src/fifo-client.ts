@@ -1,7 +1,8 @@
 /**
- * The client side of `fifo:` endpoints: make a FIFO pair in the server's
- * folder, ask for a connection with one atomic line on the requests FIFO,
- * wait for `rpc.fifo.ready`, then talk NDJSON over the pair.
+ * The client side of `fifo:` endpoints: check whose the server's folder is
+ * (fifo-trust.ts), make a FIFO pair in it, ask for a connection with one
+ * atomic line on the requests FIFO, wait for `rpc.fifo.ready`, then talk
+ * NDJSON over the pair.
  */
 import { randomBytes } from 'node:crypto';
 import { write } from 'node:fs';
@@ -12,21 +13,25 @@ import { StreamConnection } from '@interoffice/core/ndjson';
 import { fifoPaths, pairPaths } from './address.js';
 import { closeFd, makeFifos, openFifoFd, openReader, openWriter, O_WRONLY, unlinkFifo } from './fifo-files.js';
 import { isReadyLine, openLine, PIPE_BUF } from './fifo-lines.js';
+import { checkServerFolder } from './fifo-trust.js';
+import type { PipeOptions } from './options.js';
 
 const writeFd = promisify(write);
 
-export interface FifoClientOptions {
-  maxFrameBytes: number;
-  maxBufferedBytes: number;
-  /** How long to wait for the server's `rpc.fifo.ready`. */
-  connectTimeoutMs: number;
-}
+/** What a FIFO client needs of the options; `connectTimeoutMs`: how long to wait for `rpc.fifo.ready`. */
+export type FifoClientOptions = Pick<PipeOptions, 'maxFrameBytes' | 'maxBufferedBytes' | 'connectTimeoutMs'>;
 
 export async function connectFifo(url: URL, handler: FrameHandler, options: FifoClientOptions): Promise<Connection> {
   const { dir, requests } = fifoPaths(url);
   const doorFd = await openFifoFd(requests, O_WRONLY).catch((e: NodeJS.ErrnoException) => {
     throw unreachable(e, url, requests);
   });
+  try {
+    await checkServerFolder(dir, doorFd, url);
+  } catch (e) {
+    await closeFd(doorFd).catch(() => {});
+    throw e;
+  }
   const id = randomBytes(12).toString('base64url');
   const pair = pairPaths(dir, id);
   let input: Socket | undefined;

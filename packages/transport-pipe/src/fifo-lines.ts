@@ -1,5 +1,5 @@
 /**
- * The two lines of the FIFO handshake (docs/protocol.md, "Pipes and stdio"):
+ * The two lines of the FIFO handshake (docs/transports/pipe.md, "Wire format"):
  *
  *   client → <dir>/requests   {"jsonrpc":"2.0","method":"rpc.fifo.open","params":{"id":"<id>"}}
  *   server → <dir>/<id>.res   {"jsonrpc":"2.0","method":"rpc.fifo.ready"}

@@ -6,22 +6,22 @@
  */
 import { lstat, rmdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
-import { RpcError, type Connection, type FrameHandler, type Listener, type Logger } from '@interoffice/core';
+import { RpcError, type Connection, type FrameHandler, type Listener } from '@interoffice/core';
 import { LineSplitter, StreamConnection } from '@interoffice/core/ndjson';
 import { fifoPaths, isClientId, pairPaths } from './address.js';
 import { DoorConnection } from './fifo-door.js';
 import { closeFd, hasReader, makeFifos, openFifoFd, openReader, openWriter, O_WRONLY, unlinkFifo } from './fifo-files.js';
 import { openedId, PIPE_BUF, READY_LINE } from './fifo-lines.js';
 import { clearStale } from './fifo-stale.js';
+import type { PipeOptions } from './options.js';
 import { ensurePrivateDir, ownUid } from './private-dir.js';
 
-export interface FifoServerOptions {
-  maxFrameBytes: number;
-  maxBufferedBytes: number;
-  /** How often to check that a client which has not written yet still holds its pair open. */
-  checkMs: number;
-  logger: Logger;
-}
+/**
+ * What a FIFO server needs of the options; `connectTimeoutMs` is also how
+ * often it checks that a client which has not written yet still holds its
+ * pair open.
+ */
+export type FifoServerOptions = Pick<PipeOptions, 'maxFrameBytes' | 'maxBufferedBytes' | 'connectTimeoutMs' | 'logger'>;
 
 export async function listenFifo(
   url: URL,
@@ -69,7 +69,7 @@ export async function listenFifo(
     const ignore = { line: () => {}, oversized: () => {} };
     const conn = new StreamConnection(input, output, { maxFrameBytes, maxBufferedBytes, pauseReads: true, peer }, ignore);
     pairs.set(conn, pair);
-    const watch = watchUntilWritten(input, pair.res, options.checkMs, () => conn.fail(new RpcError('UNAVAILABLE', `client ${id} left`)));
+    const watch = watchUntilWritten(input, pair.res, options.connectTimeoutMs, () => conn.fail(new RpcError('UNAVAILABLE', `client ${id} left`)));
     conn.onClose = () => {
       clearInterval(watch);
       pairs.delete(conn);

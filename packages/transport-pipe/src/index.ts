@@ -1,4 +1,5 @@
-export { pipeTransport, type PipeTransportOptions } from './transport.js';
+export { pipeTransport } from './transport.js';
+export { type PipeTransportOptions } from './options.js';
 export { type StreamSource } from './stdio-server.js';
 export { announcePresence, type AnnounceOptions, type Presence } from './presence/announce.js';
 export { watchPresence, type PresenceWatch, type PresenceEvent, type PresenceState } from './presence/watch.js';

@@ -6,23 +6,14 @@
  * process ends, pending calls fail with how it ended.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { RpcError, type Connection, type FrameHandler, type Logger } from '@interoffice/core';
+import { RpcError, type Connection, type FrameHandler } from '@interoffice/core';
 import { StreamConnection } from '@interoffice/core/ndjson';
 import { stdioCommand } from './address.js';
 import { ChildLife } from './child-life.js';
+import type { PipeOptions } from './options.js';
 import { looksLikeFrame, probe } from './stdio-probe.js';
 
-export interface StdioClientOptions {
-  command: readonly string[] | undefined;
-  cwd: string | undefined;
-  env: NodeJS.ProcessEnv | undefined;
-  stderr: 'inherit' | 'ignore' | ((text: string) => void);
-  probe: boolean;
-  connectTimeoutMs: number;
-  maxFrameBytes: number;
-  maxBufferedBytes: number;
-  logger: Logger;
-}
+export type StdioClientOptions = Omit<PipeOptions, 'source'>;
 
 export async function connectStdio(url: URL, handler: FrameHandler, options: StdioClientOptions): Promise<Connection> {
   const argv = stdioCommand(url, options.command);

@@ -1,5 +1,6 @@
-/** The FIFO server's folder: permissions, cleanup, stale files from a crash, refusals. */
-import { chownSync, chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+/** The FIFO server's folder: permissions, cleanup, stale files from a crash, refusals; and whose folder a client talks to. */
+import { chownSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createClient, serve } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,20 +79,56 @@ describe('the FIFO folder', () => {
     await expect(serve(calculator(), { listen: [`fifo://${link}`], transports })).rejects.toThrow(/not a folder/);
   });
 
-  it.skipIf(process.getuid?.() !== 0)('refuses a folder of another user, and that user cannot open the requests FIFO (needs root)', async () => {
+  it.skipIf(process.getuid?.() !== 0)('a server refuses a folder of another user (needs root)', async () => {
     const theirs = freshPath('theirs');
     mkdirSync(theirs, { mode: 0o700 });
     chownSync(theirs, 65534, 65534);
     await expect(serve(calculator(), { listen: [`fifo://${theirs}`], transports })).rejects.toThrow(/belongs to uid 65534/);
+  });
 
-    const dir = freshPath('mine');
+  it.skipIf(process.getuid?.() !== 0)(
+    "in a folder all can write (as /tmp): another user cannot open ours, and a client refuses theirs, which would get its calls (needs root)",
+    async () => {
+      const shared = mkdtempSync(join(tmpdir(), 'io-shared-'));
+      chmodSync(shared, 0o1777);
+      cleanups.push(() => rmSync(shared, { recursive: true, force: true }));
+      const nobody = { uid: 65534, gid: 65534 };
+      // Ours: its folder is 0700. Opened to 0711 so they reach the requests FIFO, its own 0600 stops them too.
+      const mine = `fifo://${join(shared, 'mine')}`;
+      const server = await serve(calculator(), { listen: [mine], transports, logger: quiet });
+      cleanups.push(() => server.close());
+      for (const mode of [0o700, 0o711]) {
+        chmodSync(join(shared, 'mine'), mode);
+        const intruder = new Child(process.execPath, [fixture('fifo-writer.mjs'), mine, 'n', '1', '10'], nobody);
+        expect((await intruder.exited).code).not.toBe(0);
+        expect(intruder.stderr).toMatch(/cannot open .*mine\/requests: permission denied/);
+      }
+      // Theirs: a server of uid 65534 at a path our client dials. Root could open it; it must not talk to it.
+      const url = `fifo://${join(shared, 'calc')}`;
+      const theirs = new Child(process.execPath, [fixture('calc-server.mjs'), url], nobody);
+      cleanups.push(() => theirs.kill());
+      await theirs.line(/ready/);
+      await expect(connect(url, { transports })).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+        message: expect.stringMatching(/the folder belongs to uid 65534, not to this user \(uid 0\) or root: refusing to talk to it/),
+      });
+      expect(readdirSync(join(shared, 'calc'))).toEqual(['requests']); // nothing of ours was left there
+    },
+  );
+
+  it('a client refuses a folder others can write in: they could put their own FIFOs there', async () => {
+    const dir = freshPath('opened');
     const server = await serve(calculator(), { listen: [`fifo://${dir}`], transports, logger: quiet });
     cleanups.push(() => server.close());
-    chmodSync(dir, 0o711); // let them reach the FIFO, so the FIFO's own 0600 is what stops them
-    const nobody = new Child(process.execPath, [fixture('fifo-writer.mjs'), `fifo://${dir}`, 'n', '1', '10'], { uid: 65534, gid: 65534 });
-    const { code } = await nobody.exited;
-    expect(code).not.toBe(0);
-    expect(nobody.stderr).toMatch(/PERMISSION_DENIED|permission denied/);
+    chmodSync(dir, 0o733);
+    await expect(connect(`fifo://${dir}`, { transports })).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/others can write in .* \(mode 0733\): refusing to talk to it/),
+    });
+    chmodSync(dir, 0o700);
+    const channel = await connect(`fifo://${dir}`, { transports });
+    cleanups.push(() => channel.close());
+    expect(await createClient(Calculator, channel).add({ a: 1, b: 2 })).toBe(3);
   });
 
   it('needs an absolute path and nothing else', async () => {

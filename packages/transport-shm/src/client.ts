@@ -49,8 +49,9 @@ export async function connectShm(url: URL, handler: FrameHandler, options: ShmOp
     release() {
       poller.close();
       stopWatch();
-      // Whatever the server did meanwhile, the slot is now the server's to free.
-      Atomics.exchange(words, state, SlotState.clientClosed);
+      // Whatever the server did meanwhile, the slot is now the server's to free — unless it freed it
+      // already (after a process overwrote its state), and someone else may hold it now.
+      if (words[place.at(S.ownerPid) >> 2] === process.pid) Atomics.exchange(words, state, SlotState.clientClosed);
       serverBell.knock();
       segment.close();
     },

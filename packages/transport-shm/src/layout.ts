@@ -1,7 +1,7 @@
 /**
  * The segment's memory layout, version 1: a header, then one slot per client
  * connection, each holding a pair of single-producer/single-consumer rings.
- * docs/protocol.md#shared-memory is the normative description; this file is
+ * docs/transports/shm.md#wire-format is the normative description; this file is
  * its code. All fields are little-endian; words written by different sides
  * sit on different 64-byte cache lines.
  */

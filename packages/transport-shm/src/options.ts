@@ -1,11 +1,9 @@
 /** The transport's options, and the defaults filled in. */
-import { stderrLogger, type Logger } from '@interoffice/core';
+import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from '@interoffice/core';
 import { MAX_RING_BYTES, MAX_SLOTS, MIN_RING_BYTES } from './layout.js';
 
-/** Options of {@link shmTransport}. */
-export interface ShmTransportOptions {
-  /** Largest frame in UTF-8 bytes, either way (16 MiB). Frames larger than a ring are sent in chunks. */
-  maxFrameBytes?: number;
+/** Options of {@link shmTransport}; `maxFrameBytes` (16 MiB) and `logger` (stderr) are every transport's. */
+export interface ShmTransportOptions extends TransportOptions {
   /**
    * Microseconds to keep polling the rings after any activity before sleeping
    * in a futex wait (50). Spinning is what makes a round trip take a few
@@ -19,11 +17,15 @@ export interface ShmTransportOptions {
   maxClients?: number;
   /** Bytes queued for a peer before `send` reports backpressure and a server stops reading its requests (4 MiB). */
   maxBufferedBytes?: number;
-  /** Server: where peers that break the protocol are reported (stderr). */
-  logger?: Logger;
 }
 
-export type ShmOptions = Required<ShmTransportOptions>;
+/** The options with their defaults applied. */
+export interface ShmOptions extends ResolvedTransportOptions {
+  readonly spinMicros: number;
+  readonly ringBytes: number;
+  readonly maxClients: number;
+  readonly maxBufferedBytes: number;
+}
 
 function whole(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -42,11 +44,10 @@ export function resolveOptions(o: ShmTransportOptions): ShmOptions {
     throw new RangeError(`shmTransport: spinMicros must be from 0 to 1,000,000 (got ${spinMicros})`);
   }
   return {
-    maxFrameBytes: whole('maxFrameBytes', o.maxFrameBytes ?? 16 * 1024 * 1024, 1, 2 ** 31 - 1),
+    ...resolveTransportOptions('shmTransport', o),
     spinMicros,
     ringBytes,
     maxClients: whole('maxClients', o.maxClients ?? 64, 1, MAX_SLOTS),
     maxBufferedBytes: whole('maxBufferedBytes', o.maxBufferedBytes ?? 4 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
-    logger: o.logger ?? stderrLogger,
   };
 }

@@ -2,10 +2,10 @@
  * Shared memory between processes on one Linux host: `shm://<name>` is the
  * segment /dev/shm/interoffice-<name>, with one pair of rings per client.
  */
-import { RpcError, type Connection, type FrameHandler, type Listener, type Transport } from '@interoffice/core';
+import { RpcError, type FrameTransport } from '@interoffice/core';
 import { connectShm } from './client.js';
 import { resolveOptions, type ShmTransportOptions } from './options.js';
-import { ShmServer } from './server.js';
+import { listenShm } from './server.js';
 
 /** Why this platform cannot run the transport, if it cannot. */
 export function unsupported(platform: string = process.platform): RpcError | undefined {
@@ -25,21 +25,21 @@ export function unsupported(platform: string = process.platform): RpcError | und
  * const server = await serve(impl, { listen: ['shm://calc'], transports });
  * const calc = createClient(Calculator, await connect('shm://calc', { transports }));
  */
-export function shmTransport(options: ShmTransportOptions = {}): Transport {
-  const resolved = resolveOptions(options);
+export function shmTransport(options: ShmTransportOptions = {}): FrameTransport {
+  const o = resolveOptions(options);
+  const linux = (): void => {
+    const why = unsupported();
+    if (why !== undefined) throw why;
+  };
   return {
     schemes: ['shm'],
-
-    async connect(url: URL, handler: FrameHandler): Promise<Connection> {
-      const why = unsupported();
-      if (why !== undefined) throw why;
-      return connectShm(url, handler, resolved);
+    async connect(url, handler) {
+      linux();
+      return connectShm(url, handler, o);
     },
-
-    async listen(url: URL, accept: (connection: Connection) => FrameHandler): Promise<Listener> {
-      const why = unsupported();
-      if (why !== undefined) throw why;
-      return ShmServer.listen(url, resolved, accept);
+    async listen(url, accept) {
+      linux();
+      return listenShm(url, o, accept);
     },
   };
 }

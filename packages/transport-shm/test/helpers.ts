@@ -106,7 +106,7 @@ export async function inProcess(url: string, options: ShmTransportOptions = {}):
 }
 
 /** A fixture in a process of its own, killed after the test; resolves once it printed `ready` (or its first line). */
-export function child(script: 'calc-server.mjs' | 'calc-client.mjs', args: string[]): Promise<{ proc: ChildProcess; lines: string[] }> {
+export function child(script: 'calc-server.mjs' | 'calc-client.mjs' | 'vandal.mjs', args: string[]): Promise<{ proc: ChildProcess; lines: string[] }> {
   const proc = fork(new URL(`./fixtures/${script}`, import.meta.url), args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   cleanups.push(() => proc.kill('SIGKILL'));
   const lines: string[] = [];
@@ -119,9 +119,20 @@ export function child(script: 'calc-server.mjs' | 'calc-client.mjs', args: strin
   });
 }
 
+/**
+ * Resolves once `proc` has exited: at once if it already has. An 'exit'
+ * listener added after the event would wait for ever, and a child can exit
+ * before the test gets to listen (a peer that notices a death through /proc
+ * may exit before Node has reaped the dead process).
+ */
+export function exited(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => proc.once('exit', () => r()));
+}
+
 /** Kill with SIGKILL and wait for the exit. */
 export async function kill9(proc: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => proc.once('exit', r));
+  const gone = exited(proc);
   proc.kill('SIGKILL');
-  await exited;
+  await gone;
 }

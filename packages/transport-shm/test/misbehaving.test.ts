@@ -3,7 +3,8 @@ import { connect, createClient, serve } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inspectShm, shmTransport } from '../src/index.js';
 import { SlotState } from '../src/layout.js';
-import { Calculator, calculator, cleanUp, cleanups, inProcess, shmUrl, sleep, until } from './helpers.js';
+import { STALE_SLOT_MS } from '../src/stale-slots.js';
+import { Calculator, calculator, child, cleanUp, cleanups, exited, inProcess, shmUrl, sleep, until } from './helpers.js';
 import { RawPeer } from './raw-peer.js';
 
 afterEach(cleanUp);
@@ -68,5 +69,84 @@ describe('a peer that corrupts its ring', () => {
     const answers = await peer.receive(4);
     expect(answers.slice(0, 3)).toMatchObject([{ error: { code: -32700 } }, { error: { code: -32700 } }, { error: { code: -32700 } }]);
     expect(answers[3]).toEqual({ jsonrpc: '2.0', id: 2, result: 7 });
+  });
+});
+
+describe('a process that leaves every slot in a state outside the protocol', () => {
+  const transports = [shmTransport()];
+  async function calc(url: string) {
+    const channel = await connect(url, { transports });
+    cleanups.push(() => channel.close());
+    return createClient(Calculator, channel);
+  }
+  function logged() {
+    const warnings: string[] = [];
+    return { warnings, logger: { warn: (m: string) => void warnings.push(m), error: () => {} } };
+  }
+
+  it('and then exits: the next client gets a slot at once, no restart', async () => {
+    const url = shmUrl();
+    const { warnings, logger } = logged();
+    await inProcess(url, { logger }); // 64 slots
+    const vandal = await child('vandal.mjs', [url, 'exit']);
+    expect(vandal.lines).toEqual(['wrote 64 slots']);
+    await exited(vandal.proc);
+    expect(inspectShm(url)).toMatchObject({ slotsInUse: 64, clientPids: [] }); // nothing rang the server
+    // The client finds no free slot, rings the server, which takes back the slots of the dead owner.
+    expect(await (await calc(url)).add({ a: 2, b: 3 })).toBe(5);
+    expect(inspectShm(url)).toMatchObject({ slotsInUse: 1, clientPids: [process.pid] });
+    expect(warnings.join('\n')).toMatch(/took back 64 slot\(s\) left in states outside the protocol: slot 0 \(state 0x3\) as its owner is gone/);
+  });
+
+  it(`and stays alive: its slots are taken back after ${STALE_SLOT_MS} ms, and a client connects and calls`, async () => {
+    const url = shmUrl();
+    const { warnings, logger } = logged();
+    await inProcess(url, { logger });
+    const vandal = await child('vandal.mjs', [url, 'stay']);
+    await until(() => vandal.lines.length > 0);
+    const refused = { code: 'RESOURCE_EXHAUSTED', message: expect.stringMatching(/all 64 connections/) };
+    await expect(connect(url, { transports })).rejects.toMatchObject(refused);
+    const seenAt = Date.now(); // the server first saw the slots at that ring (within the last 100 ms)
+    await expect(connect(url, { transports })).rejects.toMatchObject(refused); // its owner lives: not yet
+    // One attempt at a time (each waits up to 100 ms for a slot), until one gets in.
+    let calls: Awaited<ReturnType<typeof calc>> | undefined;
+    for (const deadline = Date.now() + STALE_SLOT_MS + 5000; calls === undefined; ) {
+      calls = await calc(url).catch((e: { code?: string }) => {
+        if (e.code !== 'RESOURCE_EXHAUSTED' || Date.now() > deadline) throw e;
+        return undefined;
+      });
+    }
+    expect(Date.now() - seenAt).toBeGreaterThan(STALE_SLOT_MS - 200);
+    expect(await calls.add({ a: 20, b: 22 })).toBe(42);
+    expect(vandal.proc.exitCode).toBeNull(); // still running: taken back for time, not for its death
+    expect(inspectShm(url).slotsInUse).toBe(1);
+    // One line per look that took slots back: all 64, for time, none for a death.
+    const tookBack = warnings.map((w) => Number(/took back (\d+) slot/.exec(w)?.[1] ?? 0));
+    expect(tookBack.reduce((a, b) => a + b, 0)).toBe(64);
+    expect(warnings.join('\n')).toMatch(new RegExp(`as it stayed so ${STALE_SLOT_MS} ms \\(owner pid ${vandal.proc.pid}\\)`));
+    expect(warnings.join('\n')).not.toMatch(/its owner is gone/);
+  });
+
+  it('over live connections: each is closed (calls aborted, logged); a client that reacts leaves at once, a silent one loses its slot later', async () => {
+    const url = shmUrl();
+    const { warnings, logger } = logged();
+    const { seen } = await inProcess(url, { logger, maxClients: 2 });
+    const silent = await RawPeer.open(url); // slot 0: a peer that never looks at its slot
+    silent.send('{"jsonrpc":"2.0","id":1,"method":"wait","params":{"ms":60000}}');
+    await until(() => seen.calls === 1);
+    const client = await calc(url); // slot 1
+    expect(await client.add({ a: 1, b: 1 })).toBe(2);
+    // Overwrite both slots' states, leaving the owners (this process) as they are.
+    await child('vandal.mjs', [url, 'exit', 'states-only']);
+    // The client sees its slot is no longer open and leaves; the server frees its slot and closes the other.
+    await expect(client.add({ a: 1, b: 2 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await until(() => seen.aborted.length === 1);
+    expect(warnings.join('\n')).toMatch(/closed shm client pid \d+ \(slot 0\): its slot's state was overwritten with 0x3/);
+    expect(await client.add({ a: 2, b: 2 })).toBe(4); // reconnected, on slot 1 again
+    expect(inspectShm(url).slotsInUse).toBe(2); // slot 0's owner lives: not taken back yet
+    await until(() => inspectShm(url).slotsInUse === 1, STALE_SLOT_MS + 3000);
+    expect(warnings.join('\n')).toMatch(new RegExp(`took back 1 slot\\(s\\).*: slot 0 \\(state 0x3\\) as it stayed so ${STALE_SLOT_MS} ms`));
+    silent.segment.close(); // it never leaves: its slot was taken back all the same
+    expect(await (await calc(url)).add({ a: 3, b: 3 })).toBe(6); // on slot 0
   });
 });

@@ -1,4 +1,5 @@
 /** The segment's life: created 0600, names checked, stale ones replaced, live ones kept, removed at the end. */
+import { spawn } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { connect, serve } from '@interoffice/core';
 import { openSegment } from '@interoffice/native';
@@ -6,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { inspectShm, shmTransport } from '../src/index.js';
 import { H, writeU64 } from '../src/layout.js';
 import { sweepGoneSegments } from '../src/segment.js';
-import { calculator, child, cleanUp, cleanups, exists, inProcess, kill9, segmentPath, shmUrl } from './helpers.js';
+import { calculator, child, cleanUp, cleanups, exists, exited, inProcess, kill9, segmentPath, shmUrl, until } from './helpers.js';
 
 afterEach(cleanUp);
 const transports = [shmTransport()];
@@ -24,7 +25,7 @@ describe('shm segments', () => {
   it('are removed when the server process exits without closing', async () => {
     const url = shmUrl();
     const { proc } = await child('calc-server.mjs', [url, '{}', 'exit']);
-    await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
+    await exited(proc);
     expect(exists(url)).toBe(false);
   });
 
@@ -91,6 +92,38 @@ describe('shm segments', () => {
       message: expect.stringMatching(/another PID namespace/),
     });
     await expect(serve(calculator(), { listen: [foreign], transports })).rejects.toThrow(/, in another PID namespace\) is listening/);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("of another user are refused both ways (needs root: runs processes as uid 65534)", async () => {
+    const asNobody = (script: string, args: string[]) => {
+      const proc = spawn(process.execPath, [new URL(`./fixtures/${script}`, import.meta.url).pathname, ...args], {
+        uid: 65534,
+        gid: 65534,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      cleanups.push(() => proc.kill('SIGKILL'));
+      const out = { stdout: '', stderr: '' };
+      proc.stdout?.setEncoding('utf8').on('data', (t: string) => (out.stdout += t));
+      proc.stderr?.setEncoding('utf8').on('data', (t: string) => (out.stderr += t));
+      return { proc, out };
+    };
+    // Ours is 0600: they cannot map it.
+    const ours = shmUrl();
+    await inProcess(ours);
+    const intruder = asNobody('calc-client.mjs', [ours, 'wait']);
+    await exited(intruder.proc);
+    expect(intruder.proc.exitCode).not.toBe(0);
+    expect(intruder.out.stderr).toMatch(/EACCES: permission denied, open '\/dev\/shm\/interoffice-/);
+    // Theirs, at a name we would use: our client will not talk to it, our server will not take it over.
+    const theirs = shmUrl();
+    const squatter = asNobody('calc-server.mjs', [theirs]);
+    await until(() => squatter.out.stdout.includes('ready'), 10_000);
+    expect(statSync(segmentPath(theirs)).uid).toBe(65534);
+    await expect(connect(theirs, { transports })).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+      message: expect.stringMatching(/is not a private segment of this user \(mode 600, uid 65534\)/),
+    });
+    await expect(serve(calculator(), { listen: [theirs], transports })).rejects.toThrow(/exists and cannot be used/);
   });
 
   it('answer connects to nothing with UNAVAILABLE', async () => {

@@ -5,7 +5,7 @@
  * a Python client on a TypeScript FIFO server.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { chmodSync, readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { connect, createClient, rawCall, serve, type Channel } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,6 +78,20 @@ describe('examples/python/fifo_client.py, on a TypeScript FIFO server', () => {
       expect(stdout.split('\n')).toEqual([...expected, '']);
       expect(readdirSync(dir)).toEqual(['requests']); // the client removed its pair
     } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a folder others can write in, before writing anything there', async () => {
+    const dir = freshPath('py-open');
+    const server = await serve(calculator(), { listen: [`fifo://${dir}`], transports: [pipeTransport()], logger: quiet });
+    try {
+      chmodSync(dir, 0o733);
+      const failed = await run(python, [example('fifo_client.py'), dir]).catch((e: { stderr: string }) => e);
+      expect(failed).toMatchObject({ stderr: expect.stringMatching(/PermissionError: .* is not a folder of this user \(or root\) closed to others/) });
+      expect(readdirSync(dir)).toEqual(['requests']);
+    } finally {
+      chmodSync(dir, 0o700);
       await server.close();
     }
   });

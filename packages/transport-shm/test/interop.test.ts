@@ -1,13 +1,13 @@
 /**
  * examples/python/shm_client.py — standard library only, on Debian's
  * /usr/bin/python3 — against a TypeScript server: the layout in
- * docs/protocol.md is all it knows.
+ * docs/transports/shm.md ("Wire format") is all it knows.
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inspectShm } from '../src/index.js';
-import { child, cleanUp, inProcess, kill9, shmUrl, until } from './helpers.js';
+import { child, cleanUp, exited, inProcess, kill9, shmUrl, until } from './helpers.js';
 
 const run = promisify(execFile);
 const script = new URL('../../../examples/python/shm_client.py', import.meta.url).pathname;
@@ -57,6 +57,16 @@ alice.close()`,
     expect(seen.calls).toBe(301);
   });
 
+  it('finds every slot left in states outside the protocol by a process that exited, rings the server, and gets one', async () => {
+    const url = shmUrl();
+    await inProcess(url);
+    const vandal = await child('vandal.mjs', [url, 'exit']);
+    await exited(vandal.proc);
+    const { stdout } = await run(python, [script, new URL(url).host]);
+    expect(stdout).toMatch(/^add\(2, 5\) = 7\n/);
+    await until(() => inspectShm(url).slotsInUse === 0);
+  });
+
   it('notices a server killed with SIGKILL while it waits, instead of hanging', async () => {
     const url = shmUrl();
     const server = await child('calc-server.mjs', [url]);
@@ -65,13 +75,16 @@ alice.close()`,
         'try:\n    alice.call("wait", 60000)\nexcept ConnectionError as e:\n    print("lost:", e, flush=True)',
     );
     const py = spawn(python, ['-c', code, new URL(url).host], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Listened for from the start: Python may exit (it sees the server a zombie in /proc) before
+    // Node has reaped the server, so before kill9 below resolves.
+    const pyGone = exited(py);
     let out = '';
     py.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     await until(() => out.includes('connected'), 10_000);
     await new Promise((r) => setTimeout(r, 100));
     const killedAt = Date.now();
     await kill9(server.proc);
-    await new Promise((r) => py.once('exit', r));
+    await pyGone;
     expect(out).toMatch(new RegExp(`lost: the server process \\(pid ${server.proc.pid}\\) exited`));
     expect(Date.now() - killedAt).toBeLessThan(2000);
   });
