@@ -1,5 +1,5 @@
 export { type Code, grpcStatus, isCode, codeFromGrpcStatus, JsonRpcCode, jsonRpcCodeOf, codeFromJsonRpc } from './codes.js';
-export { RpcError, type RpcErrorOptions, type ErrorClass } from './error.js';
+export { RpcError, rebuildError, type RpcErrorOptions, type ErrorClass } from './error.js';
 export { type Metadata } from './metadata.js';
 export { type Schema, type SchemaResult, type Issue, type Infer, fromZod, bytes, describeIssues } from './schema.js';
 export {
@@ -53,7 +53,6 @@ export {
   type Transport,
   type CallTransport,
   type CallServer,
-  type CallServer as Dispatcher,
   type IncomingCall,
   type CallOutcome,
   type CancelSignal,

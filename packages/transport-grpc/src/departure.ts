@@ -1,8 +1,8 @@
 /**
  * The caller of one server call has left (cancelled, or its deadline
- * passed): the signal core's Dispatcher watches. An AbortController per call
- * cost ~8 µs of a ~50 µs call here (EventTarget machinery); this is a flag
- * and a short list.
+ * passed): the signal core's engine watches. An AbortController per call
+ * costs a good share of a call (EventTarget machinery; bench/README.md has
+ * the figure); this is a flag and a short list.
  */
 import type { CancelSignal } from '@interoffice/core';
 

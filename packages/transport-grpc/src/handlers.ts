@@ -1,6 +1,6 @@
 /**
  * The server side of one method: a grpc-js handler that decodes the request,
- * hands the call to core's Dispatcher (validation, middleware, the handler,
+ * hands the call to core's engine (CallServer) (validation, middleware, the handler,
  * deadline, error mapping), and answers with a message or a status.
  */
 import type {
@@ -10,7 +10,7 @@ import type {
   ServerUnaryCall,
   ServerWritableStream,
 } from '@grpc/grpc-js';
-import { RpcError, type Dispatcher, type IncomingCall, type Logger, type Metadata, type Peer } from '@interoffice/core';
+import { RpcError, type CallServer, type IncomingCall, type Logger, type Metadata, type Peer } from '@interoffice/core';
 import { Departure } from './departure.js';
 import type { InFlight } from './in-flight.js';
 import { fromGrpcMetadata, toGrpcMetadata } from './metadata.js';
@@ -21,7 +21,7 @@ import { streamSink } from './stream-sink.js';
 
 /** What every handler of one server shares. */
 export interface ServerContext {
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: CallServer;
   readonly logger: Logger;
   /** The server's calls in flight, and their limit. */
   readonly inFlight: InFlight;
@@ -35,7 +35,7 @@ type SurfaceCall = Pick<ServerUnaryCall<Buffer, Buffer>, 'getAuthContext' | 'get
 /**
  * The caller, read from grpc-js only if the handler asks (most never do).
  * A class, not an object literal with getters: such a literal is made anew,
- * accessors and all, for every call (measured: a tenth of this handler's time).
+ * accessors and all, for every call (bench/README.md has what it cost).
  */
 class GrpcPeer implements Peer {
   readonly transport = 'grpc';

@@ -4,7 +4,7 @@
  * (unless turned off) server reflection.
  */
 import { Server, type ServerCredentials } from '@grpc/grpc-js';
-import { RpcError, type Dispatcher, type Listener } from '@interoffice/core';
+import { RpcError, type CallServer, type Listener } from '@interoffice/core';
 import type { GrpcAddress } from './address.js';
 import { serverCredentials } from './credentials.js';
 import { streamHandler, unaryHandler, type ServerContext } from './handlers.js';
@@ -27,7 +27,7 @@ function bind(server: Server, target: string, creds: ServerCredentials, url: URL
 }
 
 /** Serve the dispatcher's services at `url` (`grpc://host:port`, `grpcs://` with TLS). */
-export async function listenGrpc(url: URL, address: GrpcAddress, dispatcher: Dispatcher, o: GrpcOptions): Promise<Listener> {
+export async function listenGrpc(url: URL, address: GrpcAddress, dispatcher: CallServer, o: GrpcOptions): Promise<Listener> {
   const creds = serverCredentials(url, address, o);
   const bindings = dispatcher.services.map(bindService); // a zod type with no protobuf mapping fails here, named
   const server = new Server(o.grpcOptions);

@@ -7,9 +7,8 @@
 import { Metadata as GrpcMetadata, status as Status, type StatusObject } from '@grpc/grpc-js';
 import {
   codeFromGrpcStatus,
-  errorFromWire,
+  rebuildError,
   grpcStatus,
-  jsonRpcCodeOf,
   type ChannelCall,
   type ErrorClass,
   type Metadata,
@@ -61,11 +60,8 @@ export function fromStatus(
     }
   }
   const meta = fromGrpcMetadata(status.metadata, { ...headers });
-  return errorFromWire(
-    { code: jsonRpcCodeOf(code), message: status.details, data: { code, name: extra.name, details: extra.details } },
-    meta,
-    classes,
-  );
+  const name = typeof extra.name === 'string' ? extra.name : undefined;
+  return rebuildError(classes ?? new Map(), name, code, status.details, { details: extra.details, meta });
 }
 
 /** Client: report the response metadata; return the call's error, or undefined when it succeeded. */

@@ -7,7 +7,7 @@
  * for up to `spinMicros`. Work found → handled, and the poller lets the
  * promise jobs it set off run, then comes back: through a microtask for up
  * to {@link MICROTASK_BUDGET_MS} after the loop last ran it (a loop turn
- * costs a system call, ~1 µs here, on every round trip), then through the
+ * costs a system call on every round trip), then through the
  * loop again, so I/O and timers get their turn. Nothing within the spin
  * budget → it sleeps: it sets its doorbell's sleeping flag, and the loop is
  * free. A thread of its own always waits on the doorbell's futex; the peer's
@@ -15,8 +15,8 @@
  *
  * Spinning on the peer's CPU would keep the peer from running, so each side
  * publishes the CPU it runs on, and a spinner whose peer last ran on its CPU
- * yields between looks (measured: without this, a round trip took ~130 µs
- * whenever the OS put both on one CPU; with it, ~15–20 µs).
+ * yields between looks (without this, a round trip took several times as
+ * long whenever the OS put both on one CPU: bench/README.md has the figures).
  */
 import { currentCpu, FutexWaiter, schedYield } from '@interoffice/native';
 import type { Doorbell } from './doorbell.js';
@@ -41,8 +41,8 @@ const SPINS_PER_CLOCK = 16;
 
 /**
  * How long after the event loop last ran the poller it may come back
- * through microtasks: measured, a sequential round trip took ~5.0 µs
- * instead of ~5.4; other I/O of the process waits at most this long (plus
+ * through microtasks (a sequential round trip is a little faster so:
+ * bench/README.md); other I/O of the process waits at most this long (plus
  * one turn's work) while the rings are busy.
  */
 const MICROTASK_BUDGET_MS = 0.2;
