@@ -1,8 +1,7 @@
 /** Test helpers: fresh segment names, processes of the fixtures, waiting. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { defineService, implement, RpcError, serve, serverStream, unary, type CallContext, type Server } from '@interoffice/core';
-import { z } from 'zod';
+import { serve, type Server } from '@interoffice/core';
 import { shmTransport, type ShmTransportOptions } from '../src/index.js';
 
 let n = 0;
@@ -21,60 +20,9 @@ export function segmentPath(url: string): string {
 
 export const exists = (url: string): boolean => existsSync(segmentPath(url));
 
-export interface Seen {
-  calls: number;
-  aborted: unknown[];
-}
-
-// The same Calculator as fixtures/calc.mjs (which the child processes use).
-export class AliceBroke extends RpcError {
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
-}
-
-const Operands = z.object({ a: z.number(), b: z.number() });
-export const Calculator = defineService(
-  'Calculator',
-  {
-    add: unary({ input: Operands, output: z.number() }),
-    multiply: unary({ input: Operands, output: z.number() }),
-    divide: unary({ input: Operands, output: z.number() }),
-    echo: unary({ input: z.object({ text: z.string() }), output: z.string() }),
-    wait: unary({ input: z.object({ ms: z.number() }), output: z.string() }),
-    blob: unary({ input: z.object({ bytes: z.number().int() }), output: z.string() }),
-    countdown: serverStream({ input: z.object({ from: z.number().int() }), output: z.number() }),
-  },
-  { errors: [AliceBroke] },
-);
-
-/** Handlers that count calls and keep the reasons of aborted waits. */
-export function calculator(seen: Seen = { calls: 0, aborted: [] }) {
-  return implement(Calculator, {
-    add: ({ a, b }) => (seen.calls++, a + b),
-    multiply: ({ a, b }) => (seen.calls++, a * b),
-    divide: ({ a, b }) => {
-      seen.calls++;
-      if (b === 0) throw new AliceBroke('division by zero');
-      return a / b;
-    },
-    echo: ({ text }) => (seen.calls++, text),
-    blob: ({ bytes }) => (seen.calls++, 'x'.repeat(bytes)),
-    wait: ({ ms }, ctx: CallContext) =>
-      new Promise<string>((resolve, reject) => {
-        seen.calls++;
-        const t = setTimeout(() => resolve('waited'), ms);
-        ctx.signal.addEventListener('abort', () => {
-          clearTimeout(t);
-          seen.aborted.push(ctx.signal.reason);
-          reject(ctx.signal.reason);
-        });
-      }),
-    countdown: async function* ({ from }) {
-      for (let i = from; i >= 0; i--) yield i;
-    },
-  });
-}
+// The Calculator every transport's tests share (fixtures/calc.mjs gives child processes the same).
+import { calculator, type Seen } from '@interoffice/core/conformance';
+export { AliceBroke, Calculator, calculator, type Seen } from '@interoffice/core/conformance';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
