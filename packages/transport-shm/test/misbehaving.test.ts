@@ -150,3 +150,40 @@ describe('a process that leaves every slot in a state outside the protocol', () 
     expect(await (await calc(url)).add({ a: 3, b: 3 })).toBe(6); // on slot 0
   });
 });
+
+describe('fuzzing the records of a ring (seeded; bounded by count and time)', () => {
+  it('whatever a peer publishes in its request ring, the server keeps serving others', async () => {
+    const url = shmUrl();
+    const server = await serve(calculator(), { listen: [url], transports: [shmTransport({ logger: { warn() {}, error() {} } })], logger: { warn() {}, error() {} } });
+    cleanups.push(() => server.close({ graceMs: 0 }));
+    const channel = await connect(url, { transports: [shmTransport()] });
+    cleanups.push(() => channel.close());
+    const calc = createClient(Calculator, channel);
+    let state = 20_206;
+    const next = (n: number): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state % n;
+    };
+    const started = Date.now();
+    let rounds = 0;
+    while (rounds < 60 && Date.now() - started < 3000) {
+      rounds++;
+      const peer = await raw(url);
+      const ring = peer.place.request;
+      if (next(3) === 0) peer.send('{"jsonrpc":"2.0","id":1,"method":"add","params":[1,2]}'); // sometimes a good frame first
+      // Random words where the next records go, then a head moved by a random amount (at most the ring).
+      const head = Atomics.load(peer.words, ring.head >> 2);
+      const words = 1 + next(64);
+      for (let i = 0; i < words; i++) {
+        const at = ring.data + ((head + i * 4) & (ring.size - 1));
+        peer.words[at >> 2] = next(4) === 0 ? next(0x10000) : (next(0x10000) << 16) | next(0x10000);
+      }
+      Atomics.store(peer.words, ring.head >> 2, (head + 4 * next(ring.size / 4 + 1)) >>> 0);
+      peer.serverBell.knock();
+      expect(await calc.add({ a: rounds, b: 1 }, { timeout: 5000 })).toBe(rounds + 1);
+      peer.close();
+    }
+    expect(rounds).toBeGreaterThanOrEqual(10);
+    await until(() => inspectShm(url).slotsInUse === 1); // every fuzzed slot came back
+  });
+});
