@@ -14,7 +14,12 @@ import * as grpc from '@grpc/grpc-js';
 import { connect, createClient, implement, serve } from '@interoffice/core';
 import { grpcTransport } from '@interoffice/transport-grpc';
 import { Calculator } from '../gen/calculator/v1/calculator.interoffice.js';
-import { CalculatorClient, CalculatorService, type CalculatorServer, type Result } from '../gen/grpc-js/calculator/v1/calculator.js';
+import {
+  CalculatorClient,
+  CalculatorService,
+  type CalculatorServer,
+  type Result,
+} from '../gen/grpc-js/calculator/v1/calculator.js';
 import type { Caller } from '../measure.js';
 import { Bench, benchImpl } from '../service.js';
 import type { Row, StartServer } from './row.js';
@@ -94,8 +99,20 @@ export const BARE = 'bare grpc-js, tcp';
 export const rows: Row[] = [
   { name: BARE, server: 'grpc-bare', address: 'grpc://127.0.0.1:0', client: bareClient() },
   // What a deadline costs grpc-js itself: the bare client again, with Interoffice's default 30 s.
-  { name: 'bare grpc-js, tcp, 30 s deadline', baseline: BARE, server: 'grpc-bare', address: 'grpc://127.0.0.1:0', client: bareClient(30_000) },
-  { name: 'interoffice grpc, proto Calculator.Add', baseline: BARE, server: 'interoffice-grpc-proto', address: 'grpc://127.0.0.1:0', client: protoClient() },
+  {
+    name: 'bare grpc-js, tcp, 30 s deadline',
+    baseline: BARE,
+    server: 'grpc-bare',
+    address: 'grpc://127.0.0.1:0',
+    client: bareClient(30_000),
+  },
+  {
+    name: 'interoffice grpc, proto Calculator.Add',
+    baseline: BARE,
+    server: 'interoffice-grpc-proto',
+    address: 'grpc://127.0.0.1:0',
+    client: protoClient(),
+  },
   // What the deadline Interoffice sends by default (grpc-timeout) costs: the bare client sends none.
   {
     name: 'interoffice grpc, proto Calculator.Add, no deadline',
@@ -104,7 +121,13 @@ export const rows: Row[] = [
     address: 'grpc://127.0.0.1:0',
     client: protoClient(Infinity),
   },
-  { name: 'interoffice grpc, zod bench.Bench.add', baseline: BARE, server: 'interoffice-grpc-zod', address: 'grpc://127.0.0.1:0', client: zodClient },
+  {
+    name: 'interoffice grpc, zod bench.Bench.add',
+    baseline: BARE,
+    server: 'interoffice-grpc-zod',
+    address: 'grpc://127.0.0.1:0',
+    client: zodClient,
+  },
   // The same zod row again, divided by the socket transport on TCP instead.
   {
     name: 'interoffice grpc ÷ interoffice socket, tcp',

@@ -43,7 +43,10 @@ export async function jsonRpc2Client(connectTo: { path: string } | { host: strin
     socket.write(`${JSON.stringify(request)}\n`);
   });
   socket.setEncoding('utf8');
-  socket.on('data', lines((line) => client.receive(JSON.parse(line))));
+  socket.on(
+    'data',
+    lines((line) => client.receive(JSON.parse(line))),
+  );
   let i = 0;
   return {
     call: () => client.request('add', { a: ++i, b: 1 }),

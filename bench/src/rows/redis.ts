@@ -122,5 +122,12 @@ export const rows: Row[] = [
   { name: RAW, server: 'redis-ping-pong', address: queue, available, client: pingPongClient },
   { name: OURS, baseline: RAW, server: 'interoffice-redis', address: queue, available, client: interoffice },
   // Divided by the Interoffice row: the issue asks for at least 4× BullMQ's throughput (a ratio ≤ 0.25 here).
-  { name: `BullMQ add + waitUntilFinished (÷ ${OURS})`, baseline: OURS, server: 'bullmq', address: queue, available, client: bullmqClient },
+  {
+    name: `BullMQ add + waitUntilFinished (÷ ${OURS})`,
+    baseline: OURS,
+    server: 'bullmq',
+    address: queue,
+    available,
+    client: bullmqClient,
+  },
 ];

@@ -12,12 +12,15 @@ const transport = (): FrameTransport => shmTransport() as FrameTransport;
 
 /** Echo every frame back on the connection it came from. */
 export async function rawShmEchoServer(url: URL): Promise<URL> {
-  const listener = await transport().listen(url, (conn: Connection): FrameHandler => ({
-    frame: (f) => void conn.send(f),
-    oversized: () => {},
-    drain: () => {},
-    closed: () => {},
-  }));
+  const listener = await transport().listen(
+    url,
+    (conn: Connection): FrameHandler => ({
+      frame: (f) => void conn.send(f),
+      oversized: () => {},
+      drain: () => {},
+      closed: () => {},
+    }),
+  );
   return listener.url;
 }
 

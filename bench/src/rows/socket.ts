@@ -39,7 +39,13 @@ export const RAW_TCP = 'raw NDJSON echo, tcp';
 
 export const rows: Row[] = [
   { name: RAW_UNIX, server: 'raw', address: 'unix://$DIR/$N.sock', client: (u) => rawClient(netTarget(u)) },
-  { name: 'interoffice socket, unix', baseline: RAW_UNIX, server: 'interoffice-socket', address: 'unix://$DIR/$N.sock', client: interoffice },
+  {
+    name: 'interoffice socket, unix',
+    baseline: RAW_UNIX,
+    server: 'interoffice-socket',
+    address: 'unix://$DIR/$N.sock',
+    client: interoffice,
+  },
   {
     name: 'json-rpc-2.0 package, unix',
     baseline: RAW_UNIX,
@@ -48,5 +54,11 @@ export const rows: Row[] = [
     client: (u) => jsonRpc2Client(netTarget(u)),
   },
   { name: RAW_TCP, server: 'raw', address: 'tcp://127.0.0.1:0', client: (u) => rawClient(netTarget(u)) },
-  { name: 'interoffice socket, tcp', baseline: RAW_TCP, server: 'interoffice-socket', address: 'tcp://127.0.0.1:0', client: interoffice },
+  {
+    name: 'interoffice socket, tcp',
+    baseline: RAW_TCP,
+    server: 'interoffice-socket',
+    address: 'tcp://127.0.0.1:0',
+    client: interoffice,
+  },
 ];

@@ -55,5 +55,11 @@ export const TRPC_HTTP = 'tRPC httpLink, http loopback';
 
 export const rows: Row[] = [
   { name: TRPC_HTTP, server: 'trpc-http', address: 'http://127.0.0.1:0', client: viaHttp },
-  { name: 'tRPC interofficeLink, unix', baseline: TRPC_HTTP, server: 'trpc-interoffice', address: 'unix://$DIR/$N.sock', client: viaLink },
+  {
+    name: 'tRPC interofficeLink, unix',
+    baseline: TRPC_HTTP,
+    server: 'trpc-interoffice',
+    address: 'unix://$DIR/$N.sock',
+    client: viaLink,
+  },
 ];

@@ -21,9 +21,13 @@ for (const endpoint of demoEndpoints) {
   else (endpoint.spawned ? spawned : listen).push(url);
 }
 
-const alice = spawn(process.execPath, [new URL('./alice.js', import.meta.url).pathname, ...listen.flatMap((u) => ['--listen', u])], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const alice = spawn(
+  process.execPath,
+  [new URL('./alice.js', import.meta.url).pathname, ...listen.flatMap((u) => ['--listen', u])],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const urls: string[] = await new Promise((resolve, reject) => {
   const found: string[] = [];
   alice.once('exit', (code) => reject(new Error(`Alice exited with code ${code}`)));
@@ -60,7 +64,13 @@ for (const url of urls) {
   const expected = [/^7$/, /^40$/, /INVALID_ARGUMENT/, /^AliceBroke INVALID_ARGUMENT: division by zero$/];
   const ok = answers.every((a, i) => expected[i]?.test(a.answer));
   failed ||= !ok;
-  rows.push([new URL(url).protocol.slice(0, -1), url, answers.map((a) => a.answer.split(':')[0]).join(', '), ok ? 'yes' : 'NO', `${(await roundTrip(url)).toFixed(0)} µs`]);
+  rows.push([
+    new URL(url).protocol.slice(0, -1),
+    url,
+    answers.map((a) => a.answer.split(':')[0]).join(', '),
+    ok ? 'yes' : 'NO',
+    `${(await roundTrip(url)).toFixed(0)} µs`,
+  ]);
 }
 
 // Let Alice finish her shutdown (her file server's last write) before the folder goes.
@@ -71,7 +81,11 @@ rmSync(dir, { recursive: true, force: true });
 
 const header = ['transport', 'address', 'answers', 'as expected', 'round trip (p50)'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+const line = (cells: string[]): string =>
+  cells
+    .map((c, i) => c.padEnd(widths[i] as number))
+    .join('  ')
+    .trimEnd();
 console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));

@@ -40,11 +40,13 @@ describe('privateDir', () => {
   beforeAll(() => execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', other]));
   afterAll(() => execFileSync('userdel', [other]));
 
-  it("refuses a folder another user made first, or one others can enter; makes a missing one 0700", async () => {
+  it('refuses a folder another user made first, or one others can enter; makes a missing one 0700', async () => {
     const theirs = join(base, 'theirs');
     mkdirSync(theirs, { mode: 0o700 });
     chownSync(theirs, Number(execFileSync('id', ['-u', other], { encoding: 'utf8' })), 0);
-    await expect(privateDir(theirs)).rejects.toThrow(/is a folder of uid \d+ with mode 700: Alice's socket belongs in a folder only you can enter/);
+    await expect(privateDir(theirs)).rejects.toThrow(
+      /is a folder of uid \d+ with mode 700: Alice's socket belongs in a folder only you can enter/,
+    );
     const open = join(base, 'open');
     mkdirSync(open, { mode: 0o755 });
     await expect(privateDir(open)).rejects.toThrow(/mode 755/);

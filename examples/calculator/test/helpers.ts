@@ -31,6 +31,11 @@ export function started(
 /** Alice, in her own process, listening on `urls`. */
 export async function alice(...urls: string[]): Promise<{ child: ChildProcess; urls: string[]; output: () => string }> {
   const script = new URL('../dist/alice.js', import.meta.url).pathname;
-  const { child, found, output } = await started(process.execPath, [script, ...urls.flatMap((u) => ['--listen', u])], /listening on (\S+)/, urls.length);
+  const { child, found, output } = await started(
+    process.execPath,
+    [script, ...urls.flatMap((u) => ['--listen', u])],
+    /listening on (\S+)/,
+    urls.length,
+  );
   return { child, urls: found, output };
 }

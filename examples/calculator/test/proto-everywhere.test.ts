@@ -38,7 +38,11 @@ describe('the proto Calculator on every transport Alice listens on', () => {
         const calc = createClient(ProtoCalculator, channel);
         expect(await calc.Add({ a: 2, b: 5 })).toEqual({ value: 7 });
         expect(await calc.Multiply({ a: 0, b: 5 })).toEqual({ value: 0 }); // proto3 leaves zeros out of JSON: still 0
-        await expect(calc.Divide({ a: 1, b: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'division by zero', name: 'AliceBroke' });
+        await expect(calc.Divide({ a: 1, b: 0 })).rejects.toMatchObject({
+          code: 'INVALID_ARGUMENT',
+          message: 'division by zero',
+          name: 'AliceBroke',
+        });
         const ticks: number[] = [];
         for await (const t of calc.Countdown({ from: 2 })) ticks.push(t.value);
         expect(ticks).toEqual([2, 1, 0]);

@@ -38,7 +38,7 @@ describe('examples/python/socket_client.py (standard library only)', () => {
     });
   }
 
-  it("refuses a socket another user owns, before connecting (issue #20, finding 12)", async () => {
+  it('refuses a socket another user owns, before connecting (issue #20, finding 12)', async () => {
     const user = `io-py-${process.pid}`;
     execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user]);
     const id = (flag: string): number => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }));
@@ -46,11 +46,18 @@ describe('examples/python/socket_client.py (standard library only)', () => {
     chmodSync(shared, 0o1777);
     const path = join(shared, 'calc.sock');
     // Another user's server at the path: it would print what reached it.
-    const theirs = spawn(process.execPath, ['-e', `require('net').createServer((s) => console.log('reached')).listen(${JSON.stringify(path)}, () => console.log('listening'))`], {
-      uid: id('-u'),
-      gid: id('-g'),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const theirs = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('net').createServer((s) => console.log('reached')).listen(${JSON.stringify(path)}, () => console.log('listening'))`,
+      ],
+      {
+        uid: id('-u'),
+        gid: id('-g'),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let said = '';
     try {
       await new Promise((resolve, reject) => {
@@ -59,7 +66,9 @@ describe('examples/python/socket_client.py (standard library only)', () => {
       });
       // A client without the check would wait for an answer: the timeout keeps the cleanup below reachable.
       await expect(run(python, [script, path], { timeout: 10_000 })).rejects.toMatchObject({
-        stderr: expect.stringMatching(new RegExp(`PermissionError: .*calc.sock belongs to uid ${id('-u')}, not to this user or root`)),
+        stderr: expect.stringMatching(
+          new RegExp(`PermissionError: .*calc.sock belongs to uid ${id('-u')}, not to this user or root`),
+        ),
       });
     } finally {
       const gone = once(theirs, 'exit');

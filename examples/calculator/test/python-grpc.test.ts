@@ -30,7 +30,13 @@ const children: ChildProcess[] = [];
 beforeAll(async () => {
   await run(python, [join(pythonDir, 'grpc_stubs.py'), join(repo, 'proto'), 'calculator/v1/calculator.proto', protoStubs]);
   // The zod service's own .proto, exported by the real CLI from the built example.
-  await run(process.execPath, [join(repo, 'packages/cli/dist/bin.js'), 'gen', join(repo, 'examples/calculator/dist/service.js'), '--out', zodProto]);
+  await run(process.execPath, [
+    join(repo, 'packages/cli/dist/bin.js'),
+    'gen',
+    join(repo, 'examples/calculator/dist/service.js'),
+    '--out',
+    zodProto,
+  ]);
   await run(python, [join(pythonDir, 'grpc_stubs.py'), zodProto, 'calculator.proto', zodStubs]);
 }, 60_000);
 afterEach(() => {
@@ -68,7 +74,9 @@ describe('a Python grpcio client calling the TypeScript server', () => {
 
   it('the zod Calculator, through the .proto exported from it', async () => {
     const { target, output } = await typescriptAlice();
-    expect(readFileSync(join(zodProto, 'calculator.proto'), 'utf8')).toContain('rpc add(AddRequest) returns (google.protobuf.DoubleValue);');
+    expect(readFileSync(join(zodProto, 'calculator.proto'), 'utf8')).toContain(
+      'rpc add(AddRequest) returns (google.protobuf.DoubleValue);',
+    );
     const { stdout } = await run(python, [join(pythonDir, 'grpc_zod_client.py'), target, zodStubs]);
     expect(stdout.split('\n')).toEqual([
       'add(2, 5) = 7.0',
@@ -120,7 +128,8 @@ describe('a TypeScript client calling a Python grpcio server', () => {
       for await (const n of calc.countdown({ from: 3 })) ticks.push(n);
       expect(ticks).toEqual([3, 2, 1, 0]);
       await calc.note({ text: 'hello from TypeScript' });
-      for (let i = 0; i < 100 && !output().includes('note: hello from TypeScript'); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && !output().includes('note: hello from TypeScript'); i++)
+        await new Promise((r) => setTimeout(r, 20));
       expect(output()).toContain('note: hello from TypeScript');
       const late = await (async () => {
         for await (const _ of calc.countdown({ from: 10_000 }, { timeout: 50 }));

@@ -23,7 +23,16 @@ const optional = [
 ] as const;
 
 /** Options every command that connects takes. */
-export const CONNECT_OPTIONS = ['--transport', '--ca', '--cert', '--key', '--server-name', '--auth-key', '--auth-key-file', '--expect-owner'] as const;
+export const CONNECT_OPTIONS = [
+  '--transport',
+  '--ca',
+  '--cert',
+  '--key',
+  '--server-name',
+  '--auth-key',
+  '--auth-key-file',
+  '--expect-owner',
+] as const;
 
 function isTransport(value: unknown): value is Transport {
   const t = value as Partial<Transport> | null;
@@ -46,7 +55,9 @@ function transportsOf(module: Record<string, unknown>, only?: string): Transport
 
 async function importFromCwd(spec: string): Promise<Record<string, unknown>> {
   const looksLikePath = spec.startsWith('.') || isAbsolute(spec) || /\.[cm]?js$/.test(spec);
-  const url = looksLikePath ? pathToFileURL(resolve(spec)).href : pathToFileURL(createRequire(join(process.cwd(), 'index.js')).resolve(spec)).href;
+  const url = looksLikePath
+    ? pathToFileURL(resolve(spec)).href
+    : pathToFileURL(createRequire(join(process.cwd(), 'index.js')).resolve(spec)).href;
   return (await import(url)) as Record<string, unknown>;
 }
 
@@ -64,7 +75,9 @@ async function authKey(p: Parsed, warn: (line: string) => void): Promise<Uint8Ar
   const [file, inline] = [option(p, '--auth-key-file'), option(p, '--auth-key')];
   if (file !== undefined && inline !== undefined) throw new UsageError('give --auth-key-file or --auth-key, not both');
   if (inline !== undefined) {
-    warn('warning: --auth-key puts the key where every user of this machine can read it (ps); use INTEROFFICE_AUTH_KEY or --auth-key-file');
+    warn(
+      'warning: --auth-key puts the key where every user of this machine can read it (ps); use INTEROFFICE_AUTH_KEY or --auth-key-file',
+    );
     return inline;
   }
   if (file === undefined) return process.env.INTEROFFICE_AUTH_KEY || undefined;
@@ -102,7 +115,8 @@ export async function loadTransports(p: Parsed, warn: (line: string) => void = p
     } catch (e) {
       throw new UsageError(`--transport ${spec}: ${(e as Error).message}`);
     }
-    if (found.length === 0) throw new UsageError(`--transport ${spec}: the module exports no transport (a default export or a *Transport factory)`);
+    if (found.length === 0)
+      throw new UsageError(`--transport ${spec}: the module exports no transport (a default export or a *Transport factory)`);
     named.push(...found);
   }
   const found: Transport[] = [];

@@ -23,7 +23,11 @@ afterAll(killChildren);
 
 describe('the shared key for socket URLs', () => {
   it('comes from INTEROFFICE_AUTH_KEY, without a warning', async () => {
-    expect(await cli(['call', url, 'add', '[2, 5]'], { env: { INTEROFFICE_AUTH_KEY: KEY } })).toEqual({ status: 0, stdout: '7\n', stderr: '' });
+    expect(await cli(['call', url, 'add', '[2, 5]'], { env: { INTEROFFICE_AUTH_KEY: KEY } })).toEqual({
+      status: 0,
+      stdout: '7\n',
+      stderr: '',
+    });
   });
 
   it('comes from --auth-key-file, less its trailing newline', async () => {
@@ -37,17 +41,24 @@ describe('the shared key for socket URLs', () => {
   it('still comes from --auth-key, with a warning on stderr', async () => {
     const r = await cli(['call', url, 'add', '[2, 5]', '--auth-key', KEY]);
     expect(r).toMatchObject({ status: 0, stdout: '7\n' });
-    expect(r.stderr).toMatch(/^warning: --auth-key puts the key where every user of this machine can read it \(ps\); use INTEROFFICE_AUTH_KEY or --auth-key-file\n$/);
+    expect(r.stderr).toMatch(
+      /^warning: --auth-key puts the key where every user of this machine can read it \(ps\); use INTEROFFICE_AUTH_KEY or --auth-key-file\n$/,
+    );
   });
 
   it('is needed: without one the server refuses (UNAUTHENTICATED, 64 + 16)', async () => {
     const r = await cli(['call', url, 'add', '[2, 5]'], { env: { INTEROFFICE_AUTH_KEY: '' } });
-    expect([r.status, r.stderr]).toEqual([80, expect.stringMatching(/^UNAUTHENTICATED: .*the server requires a shared key \(authKey\)\n$/)]);
+    expect([r.status, r.stderr]).toEqual([
+      80,
+      expect.stringMatching(/^UNAUTHENTICATED: .*the server requires a shared key \(authKey\)\n$/),
+    ]);
   });
 
   it('is explained in --help', async () => {
     const { stdout } = await cli(['call', '--help']);
-    expect(stdout).toMatch(/--auth-key-file <file>.*\n.*INTEROFFICE_AUTH_KEY.*\n.*shows the key to every user of the machine \(ps\)/);
+    expect(stdout).toMatch(
+      /--auth-key-file <file>.*\n.*INTEROFFICE_AUTH_KEY.*\n.*shows the key to every user of the machine \(ps\)/,
+    );
   });
 });
 
@@ -64,11 +75,20 @@ describe('--expect-owner', () => {
     const shared = tmp();
     chmodSync(shared, 0o1777);
     const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }));
-    const theirs = await start([join(fixtures, 'server.mjs'), `unix://${join(shared, 'calc.sock')}`], /listening on (\S+)/, 1, 'stdout', { uid, gid });
+    const theirs = await start(
+      [join(fixtures, 'server.mjs'), `unix://${join(shared, 'calc.sock')}`],
+      /listening on (\S+)/,
+      1,
+      'stdout',
+      { uid, gid },
+    );
     const at = theirs.found[0] as string;
     try {
       const refused = await cli(['call', at, 'add', '[2, 5]']);
-      expect([refused.status, refused.stderr]).toEqual([80, expect.stringMatching(new RegExp(`^UNAUTHENTICATED: .*belongs to uid ${uid}, not to this user`))]);
+      expect([refused.status, refused.stderr]).toEqual([
+        80,
+        expect.stringMatching(new RegExp(`^UNAUTHENTICATED: .*belongs to uid ${uid}, not to this user`)),
+      ]);
       expect(await cli(['call', at, 'add', '[2, 5]', '--expect-owner', String(uid)])).toMatchObject({ status: 0, stdout: '7\n' });
       expect(await cli(['call', at, 'add', '[2, 5]', '--expect-owner', 'any'])).toMatchObject({ status: 0, stdout: '7\n' });
       expect(await cli(['call', at, 'add', '[2, 5]', '--expect-owner', 'bob'])).toMatchObject({ status: 2 });

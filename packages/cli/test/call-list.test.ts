@@ -75,7 +75,9 @@ describe('interoffice list', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('calc.Calculator\n  add(calc.AddRequest) → google.protobuf.DoubleValue\n');
     expect(r.stdout).toContain('  countdown(calc.CountdownRequest) → stream google.protobuf.Int32Value\n');
-    expect(r.stdout).toContain('grpc.health.v1.Health\n  Check(grpc.health.v1.HealthCheckRequest) → grpc.health.v1.HealthCheckResponse\n');
+    expect(r.stdout).toContain(
+      'grpc.health.v1.Health\n  Check(grpc.health.v1.HealthCheckRequest) → grpc.health.v1.HealthCheckResponse\n',
+    );
     const json = JSON.parse((await cli(['list', urls.grpc, '--json'])).stdout) as { services: { name: string }[] };
     expect(json.services.map((s) => s.name)).toContain('calc.Calculator');
   });

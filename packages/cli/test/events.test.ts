@@ -68,7 +68,8 @@ describe('publish and subscribe', () => {
     const redisDist = join(repo, 'packages/transport-redis/dist/index.js');
     if (!existsSync(redisDist)) return skip('packages/transport-redis is not built');
     const { redisAvailable } = (await import(redisDist)) as { redisAvailable?: (url?: string) => Promise<boolean> };
-    if (redisAvailable !== undefined && !(await redisAvailable('redis://127.0.0.1:6379'))) return skip('no Redis answers on 127.0.0.1:6379');
+    if (redisAvailable !== undefined && !(await redisAvailable('redis://127.0.0.1:6379')))
+      return skip('no Redis answers on 127.0.0.1:6379');
     const url = `redis://127.0.0.1:6379/io-cli-${process.pid}`;
     const redis = ['--transport', redisDist];
     const sub = await start([bin, 'subscribe', url, 'news', '--count', '1', ...redis], /(subscribed)/, 1, 'stderr');

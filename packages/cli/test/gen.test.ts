@@ -10,7 +10,17 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { create, createFileRegistry, fromBinary, type DescMessage } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { connect, createClient, implement, memoryTransport, rawCall, RpcError, serve, type Schema, type ServiceDescriptor } from '@interoffice/core';
+import {
+  connect,
+  createClient,
+  implement,
+  memoryTransport,
+  rawCall,
+  RpcError,
+  serve,
+  type Schema,
+  type ServiceDescriptor,
+} from '@interoffice/core';
 import { grpcTransport, type GrpcChannel } from '@interoffice/transport-grpc';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, fixtures, repo, tmp } from './helpers.js';
@@ -55,11 +65,26 @@ describe('gen: .proto → TypeScript', () => {
   it('type-checks under the repository’s strict settings', () => {
     writeFileSync(
       join(out, 'tsconfig.json'),
-      JSON.stringify({ extends: join(repo, 'tsconfig.base.json'), compilerOptions: { typeRoots: [join(repo, 'node_modules/@types')], noEmit: true, composite: false, declaration: false, declarationMap: false, rootDir: '.' }, include: ['**/*.ts'], exclude: ['node_modules'] }),
+      JSON.stringify({
+        extends: join(repo, 'tsconfig.base.json'),
+        compilerOptions: {
+          typeRoots: [join(repo, 'node_modules/@types')],
+          noEmit: true,
+          composite: false,
+          declaration: false,
+          declarationMap: false,
+          rootDir: '.',
+        },
+        include: ['**/*.ts'],
+        exclude: ['node_modules'],
+      }),
     );
     const run = (): string => {
       try {
-        return execFileSync(join(repo, 'node_modules/.bin/tsc'), ['-p', join(out, 'tsconfig.json')], { encoding: 'utf8', stdio: 'pipe' });
+        return execFileSync(join(repo, 'node_modules/.bin/tsc'), ['-p', join(out, 'tsconfig.json')], {
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
       } catch (e) {
         return String((e as { stdout?: string }).stdout);
       }
@@ -72,11 +97,17 @@ describe('gen: .proto → TypeScript', () => {
     const Rich = mod.Rich as ServiceDescriptor<Record<string, never>>;
     const kept: unknown[] = [];
     const impl = implement(mod.Rich, {
-      Echo: (thing: unknown) => (kept.push(thing), thing),
+      Echo: (thing: unknown) => {
+        kept.push(thing);
+        return thing;
+      },
       List: async function* () {
         yield* kept;
       },
-      Clear: () => ((kept.length = 0), {}),
+      Clear: () => {
+        kept.length = 0;
+        return {};
+      },
     } as never);
     const thing = { ...sampleThing(), number: undefined };
     for (const [url, transports] of [
@@ -87,19 +118,27 @@ describe('gen: .proto → TypeScript', () => {
       const server = await serve(impl, { listen: [url], transports: [...transports] });
       const channel = await connect((server.urls[0] as URL).href, { transports: [...transports] });
       try {
-        const client = createClient(Rich, channel) as unknown as Record<string, (input: unknown, o?: unknown) => Promise<unknown> & AsyncIterable<unknown>>;
+        const client = createClient(Rich, channel) as unknown as Record<
+          string,
+          (input: unknown, o?: unknown) => Promise<unknown> & AsyncIterable<unknown>
+        >;
         expect(await client.Echo?.(thing)).toEqual({ ...thing, number: undefined });
         const listed: unknown[] = [];
         for await (const t of (client.List as (i: unknown) => AsyncIterable<unknown>)({})) listed.push(t);
         expect(listed).toHaveLength(1);
         expect(await client.Clear?.({})).toEqual({});
         // A JSON caller, by name: proto3 JSON in and out, checked.
-        const json = url.startsWith('memory') ? await rawCall(channel, 'rich.v1.Rich.Echo', { big: '12', color: 'COLOR_RED', at: '2026-01-02T03:04:05Z' }) : undefined;
+        const json = url.startsWith('memory')
+          ? await rawCall(channel, 'rich.v1.Rich.Echo', { big: '12', color: 'COLOR_RED', at: '2026-01-02T03:04:05Z' })
+          : undefined;
         if (json !== undefined) expect(json).toMatchObject({ big: 12, color: 'COLOR_RED', at: '2026-01-02T03:04:05.000Z' });
         const bad = await rawCall(channel, 'rich.v1.Rich.Echo', { big: 'many', color: 'PURPLE' }).catch((e: unknown) => e);
         expect(bad).toBeInstanceOf(RpcError);
         expect((bad as RpcError).code).toBe('INVALID_ARGUMENT');
-        expect(((bad as RpcError).details as { issues: { path: unknown[] }[] }).issues.map((i) => i.path[0]).sort()).toEqual(['big', 'color']);
+        expect(((bad as RpcError).details as { issues: { path: unknown[] }[] }).issues.map((i) => i.path[0]).sort()).toEqual([
+          'big',
+          'color',
+        ]);
       } finally {
         await channel.close();
         await server.close({ graceMs: 0 });
@@ -125,9 +164,28 @@ describe('gen: .proto → TypeScript', () => {
 
 function emptyThing(): Record<string, unknown> {
   return {
-    big: 0, u: 0, s: 0, f64: 0, fl: 0, data: new Uint8Array(), tags: [], counts: {}, byId: {}, inner: undefined, color: 0, size: 0,
-    maybe: undefined, text: undefined, number: undefined, at: undefined, wrapped: undefined, extra: undefined, anyValue: undefined,
-    snakeName: '', child: undefined, label: undefined,
+    big: 0,
+    u: 0,
+    s: 0,
+    f64: 0,
+    fl: 0,
+    data: new Uint8Array(),
+    tags: [],
+    counts: {},
+    byId: {},
+    inner: undefined,
+    color: 0,
+    size: 0,
+    maybe: undefined,
+    text: undefined,
+    number: undefined,
+    at: undefined,
+    wrapped: undefined,
+    extra: undefined,
+    anyValue: undefined,
+    snakeName: '',
+    child: undefined,
+    label: undefined,
   };
 }
 
@@ -165,7 +223,8 @@ describe('gen --grpc-js: ts-proto’s binary stubs for bare @grpc/grpc-js', () =
     // The generated code's imports: core and zod (as above), @bufbuild/protobuf/wire, and @grpc/grpc-js (a bare user's dependency, not the CLI's).
     const modules = join(out, 'node_modules');
     mkdirSync(join(modules, '@grpc'), { recursive: true });
-    for (const name of readdirSync(join(packageDir, 'node_modules'))) symlinkSync(join(packageDir, 'node_modules', name), join(modules, name));
+    for (const name of readdirSync(join(packageDir, 'node_modules')))
+      symlinkSync(join(packageDir, 'node_modules', name), join(modules, name));
     const transportGrpc = createRequire(join(packageDir, 'node_modules/@interoffice/transport-grpc/package.json'));
     symlinkSync(dirname(transportGrpc.resolve('@grpc/grpc-js/package.json')), join(modules, '@grpc/grpc-js'));
     writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
@@ -203,7 +262,19 @@ describe('gen --grpc-js: ts-proto’s binary stubs for bare @grpc/grpc-js', () =
   it('type-checks under the repository’s strict settings', () => {
     writeFileSync(
       join(out, 'tsconfig.json'),
-      JSON.stringify({ extends: join(repo, 'tsconfig.base.json'), compilerOptions: { typeRoots: [join(repo, 'node_modules/@types')], noEmit: true, composite: false, declaration: false, declarationMap: false, rootDir: '.' }, include: ['**/*.ts'], exclude: ['node_modules'] }),
+      JSON.stringify({
+        extends: join(repo, 'tsconfig.base.json'),
+        compilerOptions: {
+          typeRoots: [join(repo, 'node_modules/@types')],
+          noEmit: true,
+          composite: false,
+          declaration: false,
+          declarationMap: false,
+          rootDir: '.',
+        },
+        include: ['**/*.ts'],
+        exclude: ['node_modules'],
+      }),
     );
     let output = '';
     try {
@@ -218,7 +289,10 @@ describe('gen --grpc-js: ts-proto’s binary stubs for bare @grpc/grpc-js', () =
     type Fns = { encode(m: unknown): { finish(): Uint8Array }; decode(b: Uint8Array): unknown; fromPartial(m: unknown): unknown };
     const bare = (await import(join(out, 'grpc-js/rich/v1/rich.ts'))) as {
       Thing: Fns;
-      RichClient: new (address: string, credentials: unknown) => { echo(m: unknown, cb: (e: Error | null, r: unknown) => void): void; close(): void };
+      RichClient: new (
+        address: string,
+        credentials: unknown,
+      ) => { echo(m: unknown, cb: (e: Error | null, r: unknown) => void): void; close(): void };
     };
     const thing = { ...emptyThing(), ...sampleThing() };
     const bytes = bare.Thing.encode(thing).finish();
@@ -227,14 +301,19 @@ describe('gen --grpc-js: ts-proto’s binary stubs for bare @grpc/grpc-js', () =
     expect(bare.Thing.decode(bare.Thing.encode(bare.Thing.fromPartial({})).finish())).toEqual(bare.Thing.fromPartial({}));
     // The same bytes on the wire as the gRPC transport's: a bare client and an Interoffice server understand each other.
     const { Rich } = (await import(join(out, 'rich/v1/rich.interoffice.ts'))) as { Rich: ServiceDescriptor };
-    const server = await serve(implement(Rich, { Echo: (t: unknown) => t, List: async function* () {}, Clear: () => ({}) } as never), {
-      listen: ['grpc://127.0.0.1:0'],
-      transports: [grpcTransport()],
-    });
+    const server = await serve(
+      implement(Rich, { Echo: (t: unknown) => t, List: async function* () {}, Clear: () => ({}) } as never),
+      {
+        listen: ['grpc://127.0.0.1:0'],
+        transports: [grpcTransport()],
+      },
+    );
     const grpc = createRequire(join(out, 'package.json'))('@grpc/grpc-js') as { credentials: { createInsecure(): unknown } };
     const client = new bare.RichClient((server.urls[0] as URL).host, grpc.credentials.createInsecure());
     try {
-      const echoed = await new Promise<{ data: Uint8Array }>((resolve, reject) => client.echo(thing, (e, r) => (e ? reject(e) : resolve(r as { data: Uint8Array }))));
+      const echoed = await new Promise<{ data: Uint8Array }>((resolve, reject) =>
+        client.echo(thing, (e, r) => (e ? reject(e) : resolve(r as { data: Uint8Array }))),
+      );
       // grpc-js hands decode a Buffer, so bytes fields come back as Buffers (views of it): equal bytes.
       expect({ ...echoed, data: new Uint8Array(echoed.data) }).toEqual(thing);
     } finally {
@@ -244,7 +323,10 @@ describe('gen --grpc-js: ts-proto’s binary stubs for bare @grpc/grpc-js', () =
   });
 
   it('--check covers them: it passes when they are current, and names them when they are stale or missing', async () => {
-    expect(await cli(['gen', join(fixtures, 'proto'), '--out', out, '--grpc-js', '--check'])).toMatchObject({ status: 0, stderr: '' });
+    expect(await cli(['gen', join(fixtures, 'proto'), '--out', out, '--grpc-js', '--check'])).toMatchObject({
+      status: 0,
+      stderr: '',
+    });
     const edited = join(out, 'grpc-js/rich/v1/rich.ts');
     const before = readFileSync(edited, 'utf8');
     writeFileSync(edited, before.replace('writer.uint32(8).int64(message.big)', 'writer.uint32(8).int64(message.big + 1)'));
@@ -252,7 +334,9 @@ describe('gen --grpc-js: ts-proto’s binary stubs for bare @grpc/grpc-js', () =
       const stale = await cli(['gen', join(fixtures, 'proto'), '--out', out, '--grpc-js', '--check']);
       expect(stale.status).toBe(1);
       expect(stale.stderr).toContain(`stale: ${edited}\n`);
-      expect(stale.stderr).toContain(`1 generated file(s) differ: run interoffice gen ${join(fixtures, 'proto')} --out ${out} --grpc-js`);
+      expect(stale.stderr).toContain(
+        `1 generated file(s) differ: run interoffice gen ${join(fixtures, 'proto')} --out ${out} --grpc-js`,
+      );
     } finally {
       writeFileSync(edited, before);
     }
@@ -261,7 +345,12 @@ describe('gen --grpc-js: ts-proto’s binary stubs for bare @grpc/grpc-js', () =
     expect((await cli(['gen', join(fixtures, 'proto'), '--out', plain])).status).toBe(0);
     const missing = await cli(['gen', join(fixtures, 'proto'), '--out', plain, '--grpc-js', '--check']);
     expect(missing.status).toBe(1);
-    expect(missing.stderr.split('\n').filter((l) => l.startsWith('stale: ')).sort()).toEqual(files(join(out, 'grpc-js')).map((f) => `stale: ${join(plain, 'grpc-js', f)}`));
+    expect(
+      missing.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('stale: '))
+        .sort(),
+    ).toEqual(files(join(out, 'grpc-js')).map((f) => `stale: ${join(plain, 'grpc-js', f)}`));
   });
 
   it('is for .proto input only', async () => {
@@ -276,9 +365,15 @@ describe('gen: what it cannot do', () => {
     const dir = tmp();
     execFileSync('mkdir', ['-p', join(dir, 'd/v1')]);
     writeFileSync(join(dir, 'buf.yaml'), 'version: v2\n');
-    writeFileSync(join(dir, 'd/v1/d.proto'), 'syntax = "proto3";\npackage d.v1;\nimport "google/protobuf/duration.proto";\nmessage Job { google.protobuf.Duration took = 1; }\n');
+    writeFileSync(
+      join(dir, 'd/v1/d.proto'),
+      'syntax = "proto3";\npackage d.v1;\nimport "google/protobuf/duration.proto";\nmessage Job { google.protobuf.Duration took = 1; }\n',
+    );
     const r = await cli(['gen', dir, '--out', tmp()]);
-    expect([r.status, r.stderr]).toEqual([1, expect.stringContaining('d.v1.Job.took: google.protobuf.Duration is not supported by interoffice gen')]);
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      expect.stringContaining('d.v1.Job.took: google.protobuf.Duration is not supported by interoffice gen'),
+    ]);
   });
 });
 
@@ -298,9 +393,23 @@ describe('gen: committed output', () => {
 describe('gen: a zod service → .proto and OpenRPC', () => {
   it('writes both, and buf compiles the .proto to exactly what the gRPC transport serves', async () => {
     const out = tmp();
-    const r = await cli(['gen', join(fixtures, 'service.mjs'), '--service', 'kitchen.v1.Sink', '--service', 'calc.Calculator', '--out', out]);
+    const r = await cli([
+      'gen',
+      join(fixtures, 'service.mjs'),
+      '--service',
+      'kitchen.v1.Sink',
+      '--service',
+      'calc.Calculator',
+      '--out',
+      out,
+    ]);
     expect(r.status).toBe(0);
-    expect(files(out)).toEqual(['calc/calculator.openrpc.json', 'calc/calculator.proto', 'kitchen/v1/sink.openrpc.json', 'kitchen/v1/sink.proto']);
+    expect(files(out)).toEqual([
+      'calc/calculator.openrpc.json',
+      'calc/calculator.proto',
+      'kitchen/v1/sink.openrpc.json',
+      'kitchen/v1/sink.proto',
+    ]);
     const doc = JSON.parse(readFileSync(join(out, 'calc/calculator.openrpc.json'), 'utf8')) as { methods: { name: string }[] };
     expect(doc.methods.map((m) => m.name)).toContain('calc.Calculator.add');
     // buf (from npm) compiles what was exported...
@@ -311,10 +420,16 @@ describe('gen: a zod service → .proto and OpenRPC', () => {
     // ...and a server of the same services describes the same messages, field by field.
     const { Kitchen, Calculator } = (await import(join(fixtures, 'service.mjs'))) as Record<string, ServiceDescriptor>;
     const handlers = (s: ServiceDescriptor) => Object.fromEntries(Object.keys(s.methods).map((m) => [m, () => undefined]));
-    const server = await serve([implement(Kitchen as ServiceDescriptor, handlers(Kitchen as ServiceDescriptor) as never), implement(Calculator as ServiceDescriptor, handlers(Calculator as ServiceDescriptor) as never)], {
-      listen: ['grpc://127.0.0.1:0'],
-      transports: [grpcTransport()],
-    });
+    const server = await serve(
+      [
+        implement(Kitchen as ServiceDescriptor, handlers(Kitchen as ServiceDescriptor) as never),
+        implement(Calculator as ServiceDescriptor, handlers(Calculator as ServiceDescriptor) as never),
+      ],
+      {
+        listen: ['grpc://127.0.0.1:0'],
+        transports: [grpcTransport()],
+      },
+    );
     const channel = (await connect((server.urls[0] as URL).href, { transports: [grpcTransport()] })) as GrpcChannel;
     try {
       const served = await channel.reflection();
@@ -331,7 +446,10 @@ describe('gen: a zod service → .proto and OpenRPC', () => {
           }
         }
       }
-      expect(compared).toBe(Object.keys((Kitchen as ServiceDescriptor).methods).length + Object.keys((Calculator as ServiceDescriptor).methods).length);
+      expect(compared).toBe(
+        Object.keys((Kitchen as ServiceDescriptor).methods).length +
+          Object.keys((Calculator as ServiceDescriptor).methods).length,
+      );
     } finally {
       await channel.close();
       await server.close({ graceMs: 0 });
@@ -341,7 +459,10 @@ describe('gen: a zod service → .proto and OpenRPC', () => {
 
   it('refuses a zod type with no mapping, naming the field', async () => {
     const r = await cli(['gen', join(fixtures, 'service.mjs'), '--service', 'Dated', '--out', tmp()]);
-    expect([r.status, r.stderr]).toEqual([1, 'error: calc.Dated.when input.at: z.date() has no protobuf mapping (dates are not JSON: use z.iso.datetime(), a string)\n']);
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      'error: calc.Dated.when input.at: z.date() has no protobuf mapping (dates are not JSON: use z.iso.datetime(), a string)\n',
+    ]);
   });
 });
 
@@ -360,7 +481,12 @@ function shape(m: DescMessage | undefined, seen = new Set<string>()): unknown {
       scalar: f.scalar,
       presence: f.presence,
       oneof: f.oneof?.name,
-      message: f.fieldKind === 'message' ? shape(f.message, seen) : f.fieldKind === 'list' && f.listKind === 'message' ? shape(f.message, seen) : undefined,
+      message:
+        f.fieldKind === 'message'
+          ? shape(f.message, seen)
+          : f.fieldKind === 'list' && f.listKind === 'message'
+            ? shape(f.message, seen)
+            : undefined,
       enum: f.fieldKind === 'enum' ? f.enum.values.map((v) => v.name) : undefined,
     })),
   };

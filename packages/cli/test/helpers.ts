@@ -16,10 +16,15 @@ export function cli(
 ): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const env = { ...process.env, ...options.env };
-    execFile(process.execPath, [bin, ...args], { cwd: options.cwd ?? repo, timeout: options.timeout ?? 60_000, env }, (error, stdout, stderr) => {
-      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ status, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd: options.cwd ?? repo, timeout: options.timeout ?? 60_000, env },
+      (error, stdout, stderr) => {
+        const status = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ status, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -37,7 +42,11 @@ export function start(
   options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {},
 ): Promise<{ child: ChildProcess; found: string[]; output: () => string }> {
   const as = options.uid === undefined ? {} : { uid: options.uid, gid: options.gid };
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env }, ...as });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+    ...as,
+  });
   children.push(child);
   let text = '';
   child.stdout?.setEncoding('utf8').on('data', (t: string) => (text += t));

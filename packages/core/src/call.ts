@@ -108,11 +108,7 @@ export interface Call {
 export type Middleware = (call: Call, next: () => Promise<unknown>) => Promise<unknown>;
 
 /** Run `final` inside `middleware`, outermost first. */
-export function runMiddleware(
-  middleware: readonly Middleware[],
-  call: Call,
-  final: () => Promise<unknown>,
-): Promise<unknown> {
+export function runMiddleware(middleware: readonly Middleware[], call: Call, final: () => Promise<unknown>): Promise<unknown> {
   const step = (i: number): Promise<unknown> => {
     const mw = middleware[i];
     return mw === undefined ? final() : mw(call, () => step(i + 1));

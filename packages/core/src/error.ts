@@ -43,6 +43,8 @@ export class RpcError extends Error {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class on the right of `instanceof`: a subclass checks its own prototype chain.
+    // biome-ignore lint/complexity/noThisInStatic: RpcError itself checks the brand, subclasses the chain
     if (this !== RpcError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && brand in value;
   }

@@ -73,6 +73,7 @@ export function subscribeEvent<T>(
     }
     const r = event.schema.decode(json);
     if (r.success) listener(r.data);
-    else onInvalid(payload, new RpcError('INVALID_ARGUMENT', `invalid ${event.channel} event`, { details: { issues: r.issues } }));
+    else
+      onInvalid(payload, new RpcError('INVALID_ARGUMENT', `invalid ${event.channel} event`, { details: { issues: r.issues } }));
   });
 }

@@ -1,6 +1,6 @@
 export { type Code, grpcStatus, isCode, codeFromGrpcStatus, JsonRpcCode, jsonRpcCodeOf, codeFromJsonRpc } from './codes.js';
 export { RpcError, rebuildError, type RpcErrorOptions, type ErrorClass } from './error.js';
-export { type Metadata } from './metadata.js';
+export type { Metadata } from './metadata.js';
 export { type Schema, type SchemaResult, type Issue, type Infer, fromZod, bytes, describeIssues } from './schema.js';
 export {
   type MethodKind,
@@ -31,39 +31,39 @@ export {
   errorToWire,
   idFromHead,
 } from './envelope.js';
-export {
-  type FrameTransport,
-  type Connection,
-  type FrameHandler,
-  type Listener,
-  type Peer,
-  type MessageTransport,
-  type MessageConnection,
-  type MessageHandler,
-  type MessageServer,
-  type Delivery,
-  type Answer,
-  type OutgoingRequest,
-  type RequestId,
-  type RequestFields,
-  type RequestRecord,
-  type ResponseFields,
+export type {
+  FrameTransport,
+  Connection,
+  FrameHandler,
+  Listener,
+  Peer,
+  MessageTransport,
+  MessageConnection,
+  MessageHandler,
+  MessageServer,
+  Delivery,
+  Answer,
+  OutgoingRequest,
+  RequestId,
+  RequestFields,
+  RequestRecord,
+  ResponseFields,
 } from './transport.js';
-export {
-  type Transport,
-  type CallTransport,
-  type CallServer,
-  type IncomingCall,
-  type CallOutcome,
-  type CancelSignal,
+export type {
+  Transport,
+  CallTransport,
+  CallServer,
+  IncomingCall,
+  CallOutcome,
+  CancelSignal,
 } from './call-transport.js';
-export {
-  type CallOptions,
-  type Channel,
-  type ChannelCall,
-  type CallContext,
-  type Call,
-  type Middleware,
+export type {
+  CallOptions,
+  Channel,
+  ChannelCall,
+  CallContext,
+  Call,
+  Middleware,
 } from './call.js';
 export { parseAddress, transportFor } from './address.js';
 export { frameTooLarge } from './frame-size.js';

@@ -43,7 +43,10 @@ export function checkMetadataSize(meta: Metadata | undefined, what: string): Rpc
 }
 
 function tooMuchMetadata(what: string): RpcError {
-  return new RpcError('RESOURCE_EXHAUSTED', `${what} exceeds the limit of ${MAX_METADATA_SIZE} characters (keys and values together)`);
+  return new RpcError(
+    'RESOURCE_EXHAUSTED',
+    `${what} exceeds the limit of ${MAX_METADATA_SIZE} characters (keys and values together)`,
+  );
 }
 
 /** True when the metadata has at least one entry. */

@@ -33,7 +33,9 @@ export interface ResolvedTransportOptions {
 export function resolveTransportOptions(transport: string, options: TransportOptions): ResolvedTransportOptions {
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   if (!Number.isSafeInteger(maxFrameBytes) || maxFrameBytes < 64) {
-    throw new TypeError(`${transport}: maxFrameBytes must be a whole number of bytes ≥ 64 (got ${String(options.maxFrameBytes)})`);
+    throw new TypeError(
+      `${transport}: maxFrameBytes must be a whole number of bytes ≥ 64 (got ${String(options.maxFrameBytes)})`,
+    );
   }
   const logger = options.logger ?? stderrLogger;
   if (typeof logger.warn !== 'function' || typeof logger.error !== 'function') {

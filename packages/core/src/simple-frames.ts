@@ -36,6 +36,7 @@ export interface SimpleRequest {
  * characters in a loop. The id is a JSON integer of at most 15 digits; the
  * method holds no character JSON escapes.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a method name holds no control character JSON would escape
 const REQUEST_HEAD_RE = /\{"jsonrpc":"2\.0","id":(?:0|[1-9][0-9]{0,14}),"method":"[^"\\\x00-\x1f]+","params":/y;
 const RESULT_HEAD_RE = /\{"jsonrpc":"2\.0","id":(?:0|[1-9][0-9]{0,14}),"result":/y;
 const METHOD_MEMBER = ',"method":"';

@@ -30,7 +30,9 @@ runConformance({
   transports: [queueTransport({ maxFrameBytes })],
   maxFrameBytes,
   address: () => `queue://conformance-${q++}`,
-  skip: [{ cases: ['server-restart'], reason: 'a call made while no server runs waits in the queue instead of failing UNAVAILABLE' }],
+  skip: [
+    { cases: ['server-restart'], reason: 'a call made while no server runs waits in the queue instead of failing UNAVAILABLE' },
+  ],
 });
 
 // The README's worked frame transport: lines on a unix socket.

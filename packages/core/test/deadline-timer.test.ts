@@ -8,10 +8,14 @@ describe('DeadlineTimer', () => {
       ['soon', { deadline: Date.now() + 20 }],
     ]);
     const expired: string[] = [];
-    const timer = new DeadlineTimer(entries, (e) => e.deadline, (k) => {
-      expired.push(k);
-      entries.delete(k);
-    });
+    const timer = new DeadlineTimer(
+      entries,
+      (e) => e.deadline,
+      (k) => {
+        expired.push(k);
+        entries.delete(k);
+      },
+    );
     timer.track(Date.now() + 80);
     timer.track(Date.now() + 20);
     await new Promise((r) => setTimeout(r, 150));
@@ -22,7 +26,14 @@ describe('DeadlineTimer', () => {
     const month = Date.now() + 30 * 24 * 3600 * 1000;
     const entries = new Map([['far', { deadline: month }]]);
     let scans = 0;
-    const timer = new DeadlineTimer(entries, (e) => (scans++, e.deadline), () => {});
+    const timer = new DeadlineTimer(
+      entries,
+      (e) => {
+        scans++;
+        return e.deadline;
+      },
+      () => {},
+    );
     timer.track(month);
     await new Promise((r) => setTimeout(r, 100));
     timer.stop();

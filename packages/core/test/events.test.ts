@@ -30,7 +30,12 @@ describe('events', () => {
     const Note = defineEvent('notes', z.object({ text: z.string() }));
     const seen: string[] = [];
     const invalid: string[] = [];
-    await subscribeEvent(bus, Note, (n) => seen.push(n.text), (raw, e) => invalid.push(`${raw} (${e.code})`));
+    await subscribeEvent(
+      bus,
+      Note,
+      (n) => seen.push(n.text),
+      (raw, e) => invalid.push(`${raw} (${e.code})`),
+    );
     await publishEvent(bus, Note, { text: 'hello' });
     await bus.publish('notes', 'not json');
     await bus.publish('notes', '{"text":5}');

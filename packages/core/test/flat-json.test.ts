@@ -84,7 +84,28 @@ describe('parseFlatJson', () => {
   });
 
   it('agrees with JSON.parse on whatever it reads, and reads only inside its bounds', () => {
-    const pieces = ['{', '}', '"a"', '"b"', '"__proto__"', ':', ',', '1', '0', '-', '12', '.5', 'e3', 'true', 'null', '"x y"', '"\\n"', ' ', '[', ']'];
+    const pieces = [
+      '{',
+      '}',
+      '"a"',
+      '"b"',
+      '"__proto__"',
+      ':',
+      ',',
+      '1',
+      '0',
+      '-',
+      '12',
+      '.5',
+      'e3',
+      'true',
+      'null',
+      '"x y"',
+      '"\\n"',
+      ' ',
+      '[',
+      ']',
+    ];
     const next = seededRandom(7);
     let read1 = 0;
     for (let i = 0; i < 50_000; i++) {

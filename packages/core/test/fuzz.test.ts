@@ -25,7 +25,27 @@ const seeds = [
   '{"jsonrpc":"2.0","id":6,"method":"square","params":[3]}',
 ];
 
-const pieces = ['{', '}', '[', ']', '"', ',', ':', '\\', 'null', 'true', '-0', '1e999', '"__proto__"', '"id"', '"method"', '\u0000', '\ud800', '𝄞', ' '];
+const pieces = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  ',',
+  ':',
+  '\\',
+  'null',
+  'true',
+  '-0',
+  '1e999',
+  '"__proto__"',
+  '"id"',
+  '"method"',
+  '\u0000',
+  '\ud800',
+  '𝄞',
+  ' ',
+];
 
 /** One mutated frame. */
 function mutate(next: (n: number) => number): string {
@@ -101,6 +121,8 @@ describe('fuzzing the decoders (seeded; bounded by count and time)', () => {
   });
 
   it('requests over a message medium, as records', async () => {
-    expect(await fuzz([queueTransport({ maxFrameBytes: 64 * 1024, records: true })], 'queue://fuzz-records', 20_203)).toBeGreaterThan(500);
+    expect(
+      await fuzz([queueTransport({ maxFrameBytes: 64 * 1024, records: true })], 'queue://fuzz-records', 20_203),
+    ).toBeGreaterThan(500);
   });
 });

@@ -3,7 +3,16 @@
  * every frame transport's server runs this code — and what holds instead.
  */
 import { describe, expect, it } from 'vitest';
-import { connect, createClient, implement, memoryTransport, rawCall, serve, type Connection, type FrameTransport } from '../src/index.js';
+import {
+  connect,
+  createClient,
+  implement,
+  memoryTransport,
+  rawCall,
+  serve,
+  type Connection,
+  type FrameTransport,
+} from '../src/index.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../src/json-depth.js';
 import { Calculator, handlers } from './fixtures.js';
 
@@ -151,7 +160,10 @@ describe('#20.8: connections are limited, and idle ones may be closed', () => {
       await until(() => r.closed());
       expect(JSON.parse(r.frames[0] as string)).toMatchObject({
         id: null,
-        error: { data: { code: 'RESOURCE_EXHAUSTED' }, message: 'the server has 2 connections open (its maxConnections): try again later' },
+        error: {
+          data: { code: 'RESOURCE_EXHAUSTED' },
+          message: 'the server has 2 connections open (its maxConnections): try again later',
+        },
       });
     }
     expect(warnings).toEqual(['refusing connections: 2 are open (maxConnections)']); // once, not once per refusal
@@ -186,9 +198,9 @@ describe('#20.8: connections are limited, and idle ones may be closed', () => {
 
   it('refuses limits that make no sense', async () => {
     for (const bad of [{ maxConnections: 0 }, { idleTimeoutMs: 0 }, { maxInFlight: -1 }, { defaultTimeout: Number.NaN }]) {
-      await expect(serve(implement(Calculator, handlers()), { listen: ['memory://x'], transports: [memoryTransport()], ...bad })).rejects.toThrow(
-        /^serve: \w+ must be a number/,
-      );
+      await expect(
+        serve(implement(Calculator, handlers()), { listen: ['memory://x'], transports: [memoryTransport()], ...bad }),
+      ).rejects.toThrow(/^serve: \w+ must be a number/);
     }
   });
 });

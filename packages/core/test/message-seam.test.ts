@@ -73,7 +73,10 @@ class Hand implements Delivery {
 function intake() {
   const { state, impl } = service();
   const engine = new Engine({ router: new Router([impl]), middleware: [], logger: { warn() {}, error() {} } });
-  const server = new MessageIntake({ engine, defaultTimeout: 30_000, maxInFlight: 100, logger: { warn() {}, error() {} } }, 1 << 20);
+  const server = new MessageIntake(
+    { engine, defaultTimeout: 30_000, maxInFlight: 100, logger: { warn() {}, error() {} } },
+    1 << 20,
+  );
   return { state, engine, server };
 }
 
@@ -208,7 +211,10 @@ describe('message seam: core owns', () => {
   it('abandons what is still running when the server closes, and ends each delivery once', async () => {
     const { server, state } = intake();
     const running = new Hand('alice', req(1, 'wait', { ms: 10_000 }));
-    const batch = new Hand('bob', JSON.stringify([JSON.parse(req(1, 'wait', { ms: 10_000 })), JSON.parse(req(2, 'deadline', {}))]));
+    const batch = new Hand(
+      'bob',
+      JSON.stringify([JSON.parse(req(1, 'wait', { ms: 10_000 })), JSON.parse(req(2, 'deadline', {}))]),
+    );
     server.deliver(running);
     server.deliver(batch);
     server.close();

@@ -49,7 +49,10 @@ describe('middleware', () => {
     };
     const w = await world({ serve: { middleware: [guard] }, client: { middleware: [translate] } });
     try {
-      await expect(w.calc.add({ a: 1, b: 2 })).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: 'translated: no token' });
+      await expect(w.calc.add({ a: 1, b: 2 })).rejects.toMatchObject({
+        code: 'FAILED_PRECONDITION',
+        message: 'translated: no token',
+      });
       expect(await w.calc.add({ a: 1, b: 2 }, { meta: { authorization: 'yes' } })).toBe(3);
     } finally {
       await w.close();

@@ -16,11 +16,15 @@ describe('resolveTransportOptions', () => {
 
   it('refuses a frame limit that is not a sensible whole number of bytes, naming the transport', () => {
     for (const bad of [0, -1, 63, 1.5, Number.NaN, Infinity]) {
-      expect(() => resolveTransportOptions('socketTransport', { maxFrameBytes: bad })).toThrow(/^socketTransport: maxFrameBytes must be/);
+      expect(() => resolveTransportOptions('socketTransport', { maxFrameBytes: bad })).toThrow(
+        /^socketTransport: maxFrameBytes must be/,
+      );
     }
   });
 
   it('refuses a logger without warn and error', () => {
-    expect(() => resolveTransportOptions('t', { logger: { warn: () => {} } as never })).toThrow(/logger must have warn and error/);
+    expect(() => resolveTransportOptions('t', { logger: { warn: () => {} } as never })).toThrow(
+      /logger must have warn and error/,
+    );
   });
 });

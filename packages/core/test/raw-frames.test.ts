@@ -50,7 +50,11 @@ describe('outgoingFrame', () => {
     expect(out.fields).toMatchObject({ id: 5, method: 'add', params: [1, 2], meta: { k: 'v' }, timeout: 1000 });
     expect(out.deadline - before).toBeGreaterThanOrEqual(1000);
     // What a record could not hold as it stands travels as text only.
-    for (const frame of ['[{"jsonrpc":"2.0","id":1,"method":"add"}]', '{"jsonrpc":"2.0","id":1,"method":"add","params":"x"}', '{"jsonrpc":"1.0","id":1,"method":"add"}']) {
+    for (const frame of [
+      '[{"jsonrpc":"2.0","id":1,"method":"add"}]',
+      '{"jsonrpc":"2.0","id":1,"method":"add","params":"x"}',
+      '{"jsonrpc":"1.0","id":1,"method":"add"}',
+    ]) {
       const out = outgoingFrame(frame);
       expect('cancel' in out ? 'cancel' : out.fields).toBeUndefined();
     }

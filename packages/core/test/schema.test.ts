@@ -61,9 +61,7 @@ describe('defineService', () => {
   it('rejects names that are not identifiers, or are reserved', () => {
     expect(() => defineService('rpc', {})).toThrow(/invalid service name/);
     expect(() => defineService('a b', {})).toThrow(/invalid service name/);
-    expect(() => defineService('S', { 'x.y': unary({ input: z.number(), output: z.number() }) })).toThrow(
-      /invalid method name/,
-    );
+    expect(() => defineService('S', { 'x.y': unary({ input: z.number(), output: z.number() }) })).toThrow(/invalid method name/);
   });
 
   it('qualifies method names with the service name', () => {

@@ -66,7 +66,13 @@ describe('limits', () => {
     const w = await world({ serve: { maxInFlight: 3 } });
     try {
       const calls = Array.from({ length: 5 }, () => w.calc.wait({ ms: 50 }).then(String, (e: { code: string }) => e.code));
-      expect((await Promise.all(calls)).sort()).toEqual(['RESOURCE_EXHAUSTED', 'RESOURCE_EXHAUSTED', 'waited', 'waited', 'waited']);
+      expect((await Promise.all(calls)).sort()).toEqual([
+        'RESOURCE_EXHAUSTED',
+        'RESOURCE_EXHAUSTED',
+        'waited',
+        'waited',
+        'waited',
+      ]);
       expect(await w.calc.add({ a: 1, b: 1 })).toBe(2);
     } finally {
       await w.close();
@@ -88,7 +94,15 @@ describe('limits', () => {
 
   it('never starts a call whose deadline has already passed', async () => {
     let ran = false;
-    const w = await world({ handlers: { ...handlers(), add: () => ((ran = true), 0) } });
+    const w = await world({
+      handlers: {
+        ...handlers(),
+        add: () => {
+          ran = true;
+          return 0;
+        },
+      },
+    });
     try {
       const frames: string[] = [];
       const raw = await rawConnection(w, frames);

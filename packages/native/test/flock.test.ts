@@ -85,7 +85,8 @@ describe('tryFlock', () => {
 
   it('is released by the kernel when the holder dies', async () => {
     const path = join(dir, 'c.lock');
-    const code = 'import sys, fcntl, os, time\nf = open(sys.argv[1], "w")\nfcntl.flock(f, fcntl.LOCK_EX)\nprint("held", flush=True)\ntime.sleep(60)';
+    const code =
+      'import sys, fcntl, os, time\nf = open(sys.argv[1], "w")\nfcntl.flock(f, fcntl.LOCK_EX)\nprint("held", flush=True)\ntime.sleep(60)';
     const child = spawn(python, ['-c', code, path], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((r) => child.stdout.once('data', r));
     const fd = openSync(path, 'r+');

@@ -46,7 +46,9 @@ describe('shared memory segments', () => {
   it('refuse a name that is taken, leaving the existing one alone', () => {
     const name = fresh();
     const first = createSegment(name, 4096, (b) => void (new Uint32Array(b)[0] = 1));
-    expect(() => createSegment(name, 4096, (b) => void (new Uint32Array(b)[0] = 2))).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(() => createSegment(name, 4096, (b) => void (new Uint32Array(b)[0] = 2))).toThrow(
+      expect.objectContaining({ code: 'EEXIST' }),
+    );
     const seen = openSegment(name);
     expect(new Uint32Array(seen.buffer)[0]).toBe(1);
     seen.close();

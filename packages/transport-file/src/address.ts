@@ -29,7 +29,9 @@ export function fileAddress(url: URL): FileAddress {
   try {
     path = fileURLToPath(bare);
   } catch (e) {
-    throw new TypeError(`file URLs name a local path, as in file:///tmp/calc/shared.json (got ${url.href}): ${(e as Error).message}`);
+    throw new TypeError(
+      `file URLs name a local path, as in file:///tmp/calc/shared.json (got ${url.href}): ${(e as Error).message}`,
+    );
   }
   if (path.endsWith('/')) throw new TypeError(`file URL names a folder, not a file: ${url.href}`);
   for (const key of url.searchParams.keys()) {

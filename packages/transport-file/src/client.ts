@@ -6,7 +6,14 @@
  * at their deadlines.
  */
 import { randomUUID } from 'node:crypto';
-import { RpcError, type MessageConnection, type MessageHandler, type OutgoingRequest, type Peer, type RequestId } from '@interoffice/core';
+import {
+  RpcError,
+  type MessageConnection,
+  type MessageHandler,
+  type OutgoingRequest,
+  type Peer,
+  type RequestId,
+} from '@interoffice/core';
 import type { FileAddress } from './address.js';
 import { ClientCalls } from './calls.js';
 import { SharedDoc } from './document.js';

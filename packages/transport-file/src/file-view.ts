@@ -26,7 +26,9 @@ function stateOf(bytes: Buffer | undefined): FileState {
   if (bytes === undefined) return { kind: 'missing' };
   const parsed = parseDocument(bytes.toString('utf8'));
   if (parsed.corrupt !== undefined) return { kind: 'corrupt', reason: parsed.corrupt };
-  return parsed.repaired === undefined ? { kind: 'doc', doc: parsed.doc } : { kind: 'doc', doc: parsed.doc, repaired: parsed.repaired };
+  return parsed.repaired === undefined
+    ? { kind: 'doc', doc: parsed.doc }
+    : { kind: 'doc', doc: parsed.doc, repaired: parsed.repaired };
 }
 
 export class FileView {

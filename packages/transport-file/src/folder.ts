@@ -7,11 +7,11 @@
  * or read what callers write. Checked by servers and clients alike;
  * anything else is refused rather than "fixed".
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 
 /** Why `dir` cannot be trusted with a shared file, or undefined when it can. */
 export function untrustedFolder(dir: string): string | undefined {
-  let info;
+  let info: Stats;
   try {
     info = lstatSync(dir);
   } catch (e) {

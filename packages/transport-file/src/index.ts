@@ -1,3 +1,3 @@
 export { fileTransport } from './transport.js';
-export { type FileTransportOptions } from './options.js';
+export type { FileTransportOptions } from './options.js';
 export { LockFile } from './lock.js';

@@ -22,7 +22,7 @@ function append(entry: RawObject, key: string, texts: readonly string[]): void {
   if (texts.length === 0) return;
   const added = texts.join(',');
   const old = entry.text(key);
-  const list = old !== undefined && old.startsWith('[') && old !== '[]' ? `${old.slice(0, -1)},${added}]` : `[${added}]`;
+  const list = old?.startsWith('[') && old !== '[]' ? `${old.slice(0, -1)},${added}]` : `[${added}]`;
   entry.setText(key, list);
 }
 

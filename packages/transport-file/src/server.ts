@@ -87,7 +87,8 @@ export class FileServer implements FileOwner, DeliveryContext, Listener {
       const { doc, write } = this.#open(state, file);
       const now = Date.now();
       const info = doc.info();
-      if (info.server?.pid !== this.#info.pid || info.server.since !== this.#info.since) doc.setInfo({ ...info, server: this.#info });
+      if (info.server?.pid !== this.#info.pid || info.server.since !== this.#info.since)
+        doc.setInfo({ ...info, server: this.#info });
       this.#cancelWithdrawn(doc);
       this.#writeAnswers(doc, now);
       if (!this.#closing) {
@@ -112,7 +113,8 @@ export class FileServer implements FileOwner, DeliveryContext, Listener {
       this.#failure = error;
       return;
     }
-    if (error.message !== this.#lastError) this.options.logger.warn(`cannot update ${this.address.path} (${error.message}); retrying`);
+    if (error.message !== this.#lastError)
+      this.options.logger.warn(`cannot update ${this.address.path} (${error.message}); retrying`);
     this.#lastError = error.message; // reported once per cause, not once per retry
     setTimeout(() => this.#file.request(), 100).unref();
   }
@@ -163,7 +165,14 @@ export class FileServer implements FileOwner, DeliveryContext, Listener {
     const tag = frame && client === '' ? key : client;
     const address = tag === '' ? this.url.href : `${this.url.href}#${tag}`;
     const text = frame ? (value.frame as string) : undefined;
-    const body = text !== undefined ? (e.tooLarge === undefined ? text : text.slice(0, 256)) : e.tooLarge === undefined ? requestOf(key, value) : { id: key };
+    const body =
+      text !== undefined
+        ? e.tooLarge === undefined
+          ? text
+          : text.slice(0, 256)
+        : e.tooLarge === undefined
+          ? requestOf(key, value)
+          : { id: key };
     const d = new FileDelivery(key, caller, { transport: 'file', address }, body, frame, e.tooLarge, this);
     if (value.notification !== true) this.#running.set(key, d);
     this.server.deliver(d);

@@ -177,7 +177,9 @@ export class SharedFile {
     if (this.#waitingSince === 0) this.#waitingSince = now;
     else if (!this.#warned && now - this.#waitingSince > LONG_WAIT_MS) {
       this.#warned = true;
-      this.options.logger.warn(`waiting for ${this.address.lockPath}: another program has held it for over ${LONG_WAIT_MS / 1000} s`);
+      this.options.logger.warn(
+        `waiting for ${this.address.lockPath}: another program has held it for over ${LONG_WAIT_MS / 1000} s`,
+      );
     }
     this.#scheduled = true;
     this.#timer = setTimeout(this.#run, lockBackoff(now - this.#waitingSince));

@@ -75,7 +75,10 @@ describe('a corrupt file', () => {
       await until(() => keptAside(dir).length === 1);
       expect(readFileSync(join(dir, keptAside(dir)[0] as string), 'utf8')).toBe(text);
       expect(logger.warnings.join('\n')).toMatch(/was not usable .* kept aside as shared\.json\.corrupt-/);
-      expect(JSON.parse(await readLocked(path))).toMatchObject({ commands: {}, interoffice: { reset: { keptAs: keptAside(dir)[0] } } });
+      expect(JSON.parse(await readLocked(path))).toMatchObject({
+        commands: {},
+        interoffice: { reset: { keptAs: keptAside(dir)[0] } },
+      });
       expect(await calc.add({ a: 2, b: 2 })).toBe(4);
     });
   }
@@ -87,7 +90,10 @@ describe('a corrupt file', () => {
     const pending = calc.wait({ ms: 10_000 });
     await until(async () => Object.keys(await entries(path)).length === 1);
     await writeLocked(path, '{"commands": {"cut short');
-    await expect(pending).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/set aside as shared\.json\.corrupt-.*entries of a pending call were lost/) });
+    await expect(pending).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/set aside as shared\.json\.corrupt-.*entries of a pending call were lost/),
+    });
     expect(await calc.add({ a: 2, b: 3 })).toBe(5); // the next call reconnects
   });
 });
@@ -190,7 +196,10 @@ describe('a server killed with SIGKILL', () => {
     first.kill('SIGKILL');
     for (const p of pending) await expect(p).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect(Date.now() - killedAt).toBeLessThan(2000); // not at the 30 s deadline
-    await expect(calc.add({ a: 1, b: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/has stopped/) });
+    await expect(calc.add({ a: 1, b: 1 })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/has stopped/),
+    });
     await child(url);
     expect(await calc.add({ a: 20, b: 22 })).toBe(42);
   });
@@ -208,7 +217,10 @@ describe('a server killed with SIGKILL', () => {
     await new Promise((r) => first.once('exit', r));
     await child(url);
     await until(async () => 'error' in ((await entries(path)).slow ?? {}));
-    expect((await entries(path)).slow).toMatchObject({ error: expect.stringMatching(/stopped before answering/), errorData: { code: 'UNAVAILABLE' } });
+    expect((await entries(path)).slow).toMatchObject({
+      error: expect.stringMatching(/stopped before answering/),
+      errorData: { code: 'UNAVAILABLE' },
+    });
   });
 });
 
@@ -216,7 +228,9 @@ describe('one server per file', () => {
   it('a second is refused while the first serves; after it stops, a client is told so', async () => {
     const { url } = place();
     const { server } = await ourServer(url);
-    await expect(serve(calculator(), { listen: [url], transports: [fileTransport()] })).rejects.toThrow(/another server is serving .*shared\.json \(pid \d+\)/);
+    await expect(serve(calculator(), { listen: [url], transports: [fileTransport()] })).rejects.toThrow(
+      /another server is serving .*shared\.json \(pid \d+\)/,
+    );
     await server.close();
     await expect(connect(url, { transports: [fileTransport()] })).rejects.toMatchObject({
       code: 'UNAVAILABLE',

@@ -54,7 +54,7 @@ describe('permissions', () => {
 });
 
 describe('the file does not grow without bound', () => {
-  it("our client removes its entries once it has read their answers, without being closed", async () => {
+  it('our client removes its entries once it has read their answers, without being closed', async () => {
     const { path, url } = place();
     await ourServer(url);
     const { calc } = await ourClient(url);
@@ -83,7 +83,9 @@ const channel = await connect(process.argv[1], { transports: [fileTransport()] }
 rawCall(channel, 'wait', [400]);
 setTimeout(() => process.kill(process.pid, 'SIGKILL'), 100);
 `;
-    await run(process.execPath, ['--input-type=module', '-e', code, url], { cwd: new URL('.', import.meta.url).pathname }).catch(() => {});
+    await run(process.execPath, ['--input-type=module', '-e', code, url], { cwd: new URL('.', import.meta.url).pathname }).catch(
+      () => {},
+    );
     expect(Object.keys(await entries(path))).toHaveLength(1);
     await until(async () => Object.keys(await entries(path)).length === 0, 5000);
   });
@@ -102,7 +104,8 @@ describe("other programs' entries", () => {
     await until(async () => (await entries(path)).theirs?.result === 7.5);
     for (let i = 0; i < 5; i++) await calc.add({ a: i, b: i }); // our own entries come and go around it
     const text = await readLocked(path);
-    for (const part of ['"args":[2.0, 5.5]', '"note":12345678901234567890', '"nested":{"x": [1.0, "\\u00e9"]}']) expect(text).toContain(part);
+    for (const part of ['"args":[2.0, 5.5]', '"note":12345678901234567890', '"nested":{"x": [1.0, "\\u00e9"]}'])
+      expect(text).toContain(part);
   });
 });
 

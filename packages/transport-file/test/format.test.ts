@@ -80,7 +80,9 @@ describe('toJson', () => {
       nested: { a: [true, false, null], b: {} },
     };
     const ours = toJson(data);
-    const theirs = execFileSync(python, ['-c', 'import json, sys; sys.stdout.write(json.dumps(json.loads(sys.stdin.read())))'], { input: ours });
+    const theirs = execFileSync(python, ['-c', 'import json, sys; sys.stdout.write(json.dumps(json.loads(sys.stdin.read())))'], {
+      input: ours,
+    });
     expect(Buffer.byteLength(ours)).toBeLessThanOrEqual(theirs.length);
   });
 });
@@ -88,12 +90,31 @@ describe('toJson', () => {
 describe('requests as entries', () => {
   it('keep the seed fields positional and short, and the rest for us', () => {
     const entry = requestEntry({ id: 7, method: 'Calculator.add', params: { a: 2, b: 5 }, meta: { x: 'y' }, timeout: 900 }, 'c1');
-    expect(entry).toEqual({ command: 'add', args: [2, 5], method: 'Calculator.add', names: ['a', 'b'], meta: { x: 'y' }, timeout: 900, client: 'c1' });
-    expect(requestOf('k', entry)).toEqual({ id: 'k', method: 'Calculator.add', params: { a: 2, b: 5 }, meta: { x: 'y' }, timeout: 900 });
+    expect(entry).toEqual({
+      command: 'add',
+      args: [2, 5],
+      method: 'Calculator.add',
+      names: ['a', 'b'],
+      meta: { x: 'y' },
+      timeout: 900,
+      client: 'c1',
+    });
+    expect(requestOf('k', entry)).toEqual({
+      id: 'k',
+      method: 'Calculator.add',
+      params: { a: 2, b: 5 },
+      meta: { x: 'y' },
+      timeout: 900,
+    });
   });
 
   it('mark notifications, and keep positional params positional', () => {
-    expect(requestEntry({ method: 'note', params: ['hi'] }, 'c')).toEqual({ command: 'note', args: ['hi'], notification: true, client: 'c' });
+    expect(requestEntry({ method: 'note', params: ['hi'] }, 'c')).toEqual({
+      command: 'note',
+      args: ['hi'],
+      notification: true,
+      client: 'c',
+    });
     expect(requestOf('k', { command: 'note', args: ['hi'], notification: true })).toEqual({ method: 'note', params: ['hi'] });
   });
 
@@ -136,7 +157,11 @@ describe('answers as entries', () => {
 
   it("keep a frame entry's replies as the text they were written as", () => {
     const entry = RawObject.parse('{"frame":"[]"}', 0);
-    writeAnswers(entry, { member: 'replies', texts: ['{"jsonrpc":"2.0","id":1,"item":2.0}', '[{"a":1},{"b":[1,2]}]'], final: true }, 5);
+    writeAnswers(
+      entry,
+      { member: 'replies', texts: ['{"jsonrpc":"2.0","id":1,"item":2.0}', '[{"a":1},{"b":[1,2]}]'], final: true },
+      5,
+    );
     expect(repliesOf(entry.toText())).toEqual(['{"jsonrpc":"2.0","id":1,"item":2.0}', '[{"a":1},{"b":[1,2]}]']);
     expect(JSON.parse(entry.toText())).toMatchObject({ answeredAt: 5 });
   });

@@ -84,7 +84,8 @@ export function pythonProcess(code: string, args: string[], cwd?: string): Child
 
 /** A Python process holding `filelock.FileLock(lockPath)` until killed; resolves once it holds it. */
 export async function pythonHoldsLock(lockPath: string): Promise<ChildProcess> {
-  const code = 'import sys, time, filelock\nwith filelock.FileLock(sys.argv[1]):\n    print("held", flush=True)\n    time.sleep(600)';
+  const code =
+    'import sys, time, filelock\nwith filelock.FileLock(sys.argv[1]):\n    print("held", flush=True)\n    time.sleep(600)';
   const child = pythonProcess(code, [lockPath]);
   await until(() => child.output().includes('held'));
   return child;

@@ -43,7 +43,9 @@ describe("the seed's Bob (Python) against our server", () => {
   it('gets its sums, and the error for bad data as an exception', async () => {
     const { dir, url, path } = place();
     const seen = await ourServer(url);
-    const bob = await run(python, ['-u', seedBob], { cwd: dir, timeout: 20_000 }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+    const bob = await run(python, ['-u', seedBob], { cwd: dir, timeout: 20_000 }).catch(
+      (e: { stdout: string; stderr: string; code: number }) => e,
+    );
     expect(bob.stdout.split('\n')).toEqual([
       'Lets add 2 and 5 7',
       'Lets multiply 8 and 5 10', // the seed asks multiply(2, 5) under that caption
@@ -66,7 +68,9 @@ describe("the seed's Bob (Python) against our server", () => {
   it('runs several at once, in the folder our server created', async () => {
     const { dir, url } = place(false);
     const seen = await ourServer(url);
-    const bobs = Array.from({ length: 3 }, () => run(python, ['-u', seedBob], { cwd: dir, timeout: 30_000 }).catch((e: { stdout: string }) => e));
+    const bobs = Array.from({ length: 3 }, () =>
+      run(python, ['-u', seedBob], { cwd: dir, timeout: 30_000 }).catch((e: { stdout: string }) => e),
+    );
     for (const bob of await Promise.all(bobs)) expect(bob.stdout).toContain('Lets add 2 and 5 7\nLets multiply 8 and 5 10\n');
     expect(seen.calls).toBe(6);
   });
@@ -132,7 +136,8 @@ describe('the lock, both ways', () => {
     const lock = new LockFile(`${path}.lock`);
     cleanups.push(() => lock.close());
     expect(lock.tryLock()).toBe(true);
-    const tries = 'import sys, filelock\ntry:\n    with filelock.FileLock(sys.argv[1], timeout=float(sys.argv[2])):\n        print("got")\nexcept filelock.Timeout:\n    print("timeout")';
+    const tries =
+      'import sys, filelock\ntry:\n    with filelock.FileLock(sys.argv[1], timeout=float(sys.argv[2])):\n        print("got")\nexcept filelock.Timeout:\n    print("timeout")';
     const first = pythonProcess(tries, [`${path}.lock`, '0.3']);
     await new Promise((r) => first.once('exit', r));
     expect(first.output().trim()).toBe('timeout');

@@ -11,7 +11,9 @@ const CLIENTS = 8;
 const CALLS = 200;
 
 function node(script: string, args: string[]): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [new URL(`./fixtures/${script}`, import.meta.url).pathname, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [new URL(`./fixtures/${script}`, import.meta.url).pathname, ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   return Object.assign(child, { output: () => out });
@@ -55,7 +57,9 @@ describe(`${CLIENTS} client processes × ${CALLS} calls against one server proce
     try {
       await until(() => server.output().includes('ready'));
       const readers = [pythonProcess(reader, [path, 'locked']), pythonProcess(reader, [path, 'unlocked'])];
-      const clients = Array.from({ length: CLIENTS }, (_, n) => node('calc-client.mjs', [url, String(n + 1), String(CALLS), '4']));
+      const clients = Array.from({ length: CLIENTS }, (_, n) =>
+        node('calc-client.mjs', [url, String(n + 1), String(CALLS), '4']),
+      );
       await Promise.all(clients.map(exited));
       for (const c of clients) expect(c.output().trim()).toBe(`ok ${CALLS}`);
       server.stdin?.write('count\n');

@@ -59,7 +59,10 @@ describe.skipIf(!root)('a shared file in a folder others control (needs root, to
   it('a folder another user created is refused by servers and clients alike', async () => {
     const dir = join(base(), 'calc');
     asIntruder('mkdir', '-m', '0755', dir);
-    await expect(listen(dir)).rejects.toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(`belongs to uid ${uid}`) });
+    await expect(listen(dir)).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+      message: expect.stringMatching(`belongs to uid ${uid}`),
+    });
     await expect(connect(`file://${join(dir, 'shared.json')}`, { transports: [fileTransport()] })).rejects.toMatchObject({
       code: 'PERMISSION_DENIED',
     });
@@ -70,7 +73,10 @@ describe.skipIf(!root)('a shared file in a folder others control (needs root, to
     const dir = join(base(), 'calc');
     mkdirSync(dir);
     chmodSync(dir, 0o777);
-    await expect(listen(dir)).rejects.toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/has mode 0777/) });
+    await expect(listen(dir)).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+      message: expect.stringMatching(/has mode 0777/),
+    });
   });
 
   it('a link planted at shared.json by a member of the folder’s group is never followed', async () => {
@@ -96,7 +102,10 @@ describe.skipIf(!root)('a shared file in a folder others control (needs root, to
     asIntruder('touch', join(dir, 'shared.json.tmp'));
     asIntruder('chmod', '0666', join(dir, 'shared.json.tmp'));
     // The intruder keeps the planted file open, to read whatever is written into it.
-    const reader = spawn('sh', ['-c', 'exec 3<"$1"; echo open; read _; cat <&3', 'sh', join(dir, 'shared.json.tmp')], { uid, gid });
+    const reader = spawn('sh', ['-c', 'exec 3<"$1"; echo open; read _; cat <&3', 'sh', join(dir, 'shared.json.tmp')], {
+      uid,
+      gid,
+    });
     let seen = '';
     reader.stdout.on('data', (chunk: Buffer) => void (seen += String(chunk)));
     await until(() => seen === 'open\n');

@@ -16,7 +16,14 @@ export function grpcAddress(url: URL): GrpcAddress {
   if (url.protocol !== 'grpc:' && url.protocol !== 'grpcs:') {
     throw new TypeError(`a gRPC endpoint is grpc://host:port or grpcs://host:port, got ${url.href}`);
   }
-  if (url.port === '' || url.pathname.replace(/\/$/, '') !== '' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+  if (
+    url.port === '' ||
+    url.pathname.replace(/\/$/, '') !== '' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
     throw new TypeError(`a gRPC endpoint is ${url.protocol}//host:port (port 0 to listen on any), got ${url.href}`);
   }
   return { target: url.host, tls: url.protocol === 'grpcs:' };

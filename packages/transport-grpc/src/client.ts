@@ -4,7 +4,7 @@
  * CLI) learn them from the server by reflection. Deadlines, cancellation,
  * metadata and status are gRPC's own.
  */
-import { Client, Metadata as GrpcMetadata, type CallOptions, type StatusObject } from '@grpc/grpc-js';
+import { Client, type Metadata as GrpcMetadata, type CallOptions, type StatusObject } from '@grpc/grpc-js';
 import { RpcError, type Channel, type ChannelCall } from '@interoffice/core';
 import type { GrpcAddress } from './address.js';
 import { channelCredentials, channelOptions } from './credentials.js';
@@ -69,9 +69,11 @@ export class GrpcChannel implements Channel {
   async #byName(name: string): Promise<Route> {
     let found = resolveMethod(await this.reflection(), name);
     // The server may have changed since we asked: ask once more before giving up.
-    if (found instanceof RpcError && Date.now() - (this.#reflection?.at ?? 0) > 1000) found = resolveMethod(await this.reflection(true), name);
+    if (found instanceof RpcError && Date.now() - (this.#reflection?.at ?? 0) > 1000)
+      found = resolveMethod(await this.reflection(true), name);
     if (found instanceof RpcError) throw found;
-    if (found.kind === undefined) throw new RpcError('UNIMPLEMENTED', `${name} streams from the client, which Interoffice does not call`);
+    if (found.kind === undefined)
+      throw new RpcError('UNIMPLEMENTED', `${name} streams from the client, which Interoffice does not call`);
     return { path: found.path, kind: found.kind, request: found.request, response: found.response };
   }
 
@@ -94,12 +96,21 @@ export class GrpcChannel implements Channel {
   }
 
   #unary(call: ChannelCall, route: Route): Promise<unknown> {
-    if (route.kind === 'serverStream') return Promise.reject(new RpcError('UNIMPLEMENTED', `${call.method} is a server stream: iterate it`));
+    if (route.kind === 'serverStream')
+      return Promise.reject(new RpcError('UNIMPLEMENTED', `${call.method} is a server stream: iterate it`));
     const { bytes, metadata, options } = this.#prepare(call, route);
     return new Promise((resolve, reject) => {
       let reply: Buffer | undefined;
       let headers: GrpcMetadata | undefined; // converted only if someone looks
-      const c = this.#client.makeUnaryRequest(route.path, identity, identity, bytes, metadata, options, (_err, value) => (reply = value));
+      const c = this.#client.makeUnaryRequest(
+        route.path,
+        identity,
+        identity,
+        bytes,
+        metadata,
+        options,
+        (_err, value) => (reply = value),
+      );
       const onAbort = (): void => c.cancel();
       call.signal?.addEventListener('abort', onAbort, { once: true });
       this.#calls.add(c);
@@ -131,7 +142,11 @@ export class GrpcChannel implements Channel {
     const c = this.#client.makeServerStreamRequest(route.path, identity, identity, bytes, metadata, options);
     let headers: GrpcMetadata | undefined;
     c.on('metadata', (m: GrpcMetadata) => (headers = m));
-    const reader = new StreamReader(c, (item) => call.decode(route.response.decode(item)), (s) => settle(call, s, headers));
+    const reader = new StreamReader(
+      c,
+      (item) => call.decode(route.response.decode(item)),
+      (s) => settle(call, s, headers),
+    );
     const onAbort = (): void => c.cancel();
     call.signal?.addEventListener('abort', onAbort, { once: true });
     this.#calls.add(c);

@@ -13,7 +13,11 @@ export function serverCredentials(url: URL, address: GrpcAddress, o: GrpcOptions
   const { cert, key, ca, requireClientCert = false } = o.tls ?? {};
   if (cert === undefined || key === undefined) throw new TypeError(`${url.href}: a grpcs:// server needs tls.cert and tls.key`);
   if (requireClientCert && ca === undefined) throw new TypeError(`${url.href}: mutual TLS (requireClientCert) needs tls.ca`);
-  return ServerCredentials.createSsl(buf(ca), [{ cert_chain: Buffer.from(cert), private_key: Buffer.from(key) }], requireClientCert);
+  return ServerCredentials.createSsl(
+    buf(ca),
+    [{ cert_chain: Buffer.from(cert), private_key: Buffer.from(key) }],
+    requireClientCert,
+  );
 }
 
 export function channelCredentials(address: GrpcAddress, o: GrpcOptions): ChannelCredentials {
@@ -26,5 +30,7 @@ export function channelCredentials(address: GrpcAddress, o: GrpcOptions): Channe
 /** Channel options for a client (with the TLS name to check, when set). */
 export function channelOptions(o: GrpcOptions): ChannelOptions {
   const name = o.tls?.serverName;
-  return name === undefined ? o.grpcOptions : { 'grpc.ssl_target_name_override': name, 'grpc.default_authority': name, ...o.grpcOptions };
+  return name === undefined
+    ? o.grpcOptions
+    : { 'grpc.ssl_target_name_override': name, 'grpc.default_authority': name, ...o.grpcOptions };
 }

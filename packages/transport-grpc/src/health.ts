@@ -4,7 +4,13 @@
  * SERVING for '' (the whole server) and for every service it serves, until
  * the server begins to close; NOT_FOUND for any other name.
  */
-import { status as Status, type sendUnaryData, type Server, type ServerUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
+import {
+  status as Status,
+  type sendUnaryData,
+  type Server,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+} from '@grpc/grpc-js';
 import type { FileDescriptorProto } from '@bufbuild/protobuf/wkt';
 import { messageCodec, type MessageCodec } from './proto/codec.js';
 import { message, toFileDescriptor, type FileModel } from './proto/model.js';
@@ -17,7 +23,12 @@ function healthFile(): FileModel {
   request.fields.push({ name: 'service', number: 1, jsonName: 'service', type: { scalar: 'string' } });
   const response = message('HealthCheckResponse');
   response.nested.push({ kind: 'enum', name: 'ServingStatus', values: ['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'] });
-  response.fields.push({ name: 'status', number: 1, jsonName: 'status', type: { enum: `${pkg}.HealthCheckResponse.ServingStatus` } });
+  response.fields.push({
+    name: 'status',
+    number: 1,
+    jsonName: 'status',
+    type: { enum: `${pkg}.HealthCheckResponse.ServingStatus` },
+  });
   const method = (name: string, serverStreaming: boolean) => ({
     name,
     input: `${pkg}.HealthCheckRequest`,
@@ -36,7 +47,8 @@ function healthFile(): FileModel {
 /** The health service's file, for reflection. */
 export const healthDescriptor: FileDescriptorProto = toFileDescriptor(healthFile());
 const registry = registryOf([healthDescriptor]);
-const codec = (name: string): MessageCodec => messageCodec(registry.getMessage(`${pkg}.${name}`) as NonNullable<ReturnType<typeof registry.getMessage>>, undefined, false);
+const codec = (name: string): MessageCodec =>
+  messageCodec(registry.getMessage(`${pkg}.${name}`) as NonNullable<ReturnType<typeof registry.getMessage>>, undefined, false);
 const request = codec('HealthCheckRequest');
 const response = codec('HealthCheckResponse');
 const identity = (b: Buffer): Buffer => b;

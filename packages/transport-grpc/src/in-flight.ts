@@ -49,7 +49,9 @@ export class InFlight {
     this.#refused++;
     const now = Date.now();
     if (now - this.#warnedAt >= WARN_EVERY_MS) {
-      this.#warn(`${this.#max} calls in flight (maxCallsInFlight): refused ${this.#refused} with RESOURCE_EXHAUSTED since the last report`);
+      this.#warn(
+        `${this.#max} calls in flight (maxCallsInFlight): refused ${this.#refused} with RESOURCE_EXHAUSTED since the last report`,
+      );
       this.#warnedAt = now;
       this.#refused = 0;
     }

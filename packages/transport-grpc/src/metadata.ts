@@ -13,7 +13,16 @@ export const UTF8_SUFFIX = '-utf8-bin';
 export const ERROR_KEY = 'interoffice-error-bin';
 
 // Headers of HTTP/2 and gRPC itself, never shown as call metadata.
-const reserved = new Set(['content-type', 'user-agent', 'te', 'date', 'accept-encoding', 'content-encoding', 'content-length', ERROR_KEY]);
+const reserved = new Set([
+  'content-type',
+  'user-agent',
+  'te',
+  'date',
+  'accept-encoding',
+  'content-encoding',
+  'content-length',
+  ERROR_KEY,
+]);
 
 const printable = /^[\x20-\x7e]*$/;
 const validKey = /^[0-9a-z_.-]+$/;
@@ -25,7 +34,10 @@ export function toGrpcMetadata(meta: Metadata | undefined, into = new GrpcMetada
     if (typeof value !== 'string') continue;
     const key = rawKey.toLowerCase();
     if (!validKey.test(key) || key.startsWith('grpc-') || reserved.has(key)) {
-      throw new RpcError('INVALID_ARGUMENT', `metadata key ${JSON.stringify(rawKey)} cannot travel on gRPC (use lower-case letters, digits, "-", "_" and ".")`);
+      throw new RpcError(
+        'INVALID_ARGUMENT',
+        `metadata key ${JSON.stringify(rawKey)} cannot travel on gRPC (use lower-case letters, digits, "-", "_" and ".")`,
+      );
     }
     if (key.endsWith('-bin')) into.add(key, Buffer.from(value, 'base64'));
     else if (printable.test(value)) into.add(key, value);

@@ -83,7 +83,8 @@ export function resolveOptions(o: GrpcTransportOptions): GrpcOptions {
     throw new TypeError('grpcTransport: maxMessageBytes is the old name of maxFrameBytes; give only maxFrameBytes');
   }
   const base = resolveTransportOptions('grpcTransport', { ...o, maxFrameBytes: o.maxFrameBytes ?? o.maxMessageBytes });
-  if (o.maxMessageBytes !== undefined) base.logger.warn('grpcTransport: maxMessageBytes is deprecated and goes in 0.3; use maxFrameBytes');
+  if (o.maxMessageBytes !== undefined)
+    base.logger.warn('grpcTransport: maxMessageBytes is deprecated and goes in 0.3; use maxFrameBytes');
   return {
     ...base,
     tls: o.tls,

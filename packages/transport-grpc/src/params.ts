@@ -19,10 +19,15 @@ export function requestJson(codec: MessageCodec, params: unknown, method: string
   const fields = codec.desc.fields;
   if (params.length > fields.length) {
     const names = fields.map((f) => f.jsonName).join(', ');
-    throw new RpcError('INVALID_ARGUMENT', `${method} takes at most ${fields.length} positional params (${names}), got ${params.length}`);
+    throw new RpcError(
+      'INVALID_ARGUMENT',
+      `${method} takes at most ${fields.length} positional params (${names}), got ${params.length}`,
+    );
   }
   const named: Record<string, unknown> = {};
-  params.forEach((value, i) => (named[fields[i]?.jsonName ?? ''] = value));
+  params.forEach((value, i) => {
+    named[fields[i]?.jsonName ?? ''] = value;
+  });
   return named;
 }
 

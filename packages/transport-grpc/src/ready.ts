@@ -10,8 +10,14 @@ import { RpcError } from '@interoffice/core';
 function probe(client: Client): Promise<string> {
   return new Promise((resolve) => {
     const id = (b: Buffer): Buffer => b;
-    client.makeUnaryRequest('/grpc.health.v1.Health/Check', id, id, Buffer.alloc(0), new Metadata(), { deadline: Date.now() + 1000 }, (e) =>
-      resolve((e?.details ?? 'connection failed').replace(/\s*Resolution note:\s*$/, '').trim()),
+    client.makeUnaryRequest(
+      '/grpc.health.v1.Health/Check',
+      id,
+      id,
+      Buffer.alloc(0),
+      new Metadata(),
+      { deadline: Date.now() + 1000 },
+      (e) => resolve((e?.details ?? 'connection failed').replace(/\s*Resolution note:\s*$/, '').trim()),
     );
   });
 }

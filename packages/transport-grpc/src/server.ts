@@ -21,7 +21,11 @@ function bind(server: Server, target: string, creds: ServerCredentials, url: URL
     server.bindAsync(target, creds, (error, port) => {
       if (error === null) return resolve(port);
       const inUse = /EADDRINUSE|address already in use/i.test(error.message);
-      reject(new RpcError(inUse ? 'ALREADY_EXISTS' : 'UNAVAILABLE', `cannot listen on ${url.href}: ${error.message}`, { cause: error }));
+      reject(
+        new RpcError(inUse ? 'ALREADY_EXISTS' : 'UNAVAILABLE', `cannot listen on ${url.href}: ${error.message}`, {
+          cause: error,
+        }),
+      );
     }),
   );
 }

@@ -11,7 +11,8 @@ runConformance({
   skip: [
     {
       cases: ['wire-errors', 'malformed-frames', 'batch', 'oversized-frame'],
-      reason: 'gRPC carries protobuf messages, not JSON-RPC frames (bytes that are not the request message: test/interop.test.ts)',
+      reason:
+        'gRPC carries protobuf messages, not JSON-RPC frames (bytes that are not the request message: test/interop.test.ts)',
     },
     {
       cases: ['discover'],
@@ -19,7 +20,8 @@ runConformance({
     },
     {
       cases: ['unicode-payload'],
-      reason: 'protobuf strings are UTF-8, which cannot hold the lone surrogate in its text (test/payloads.test.ts: the rest crosses, the surrogate is refused)',
+      reason:
+        'protobuf strings are UTF-8, which cannot hold the lone surrogate in its text (test/payloads.test.ts: the rest crosses, the surrogate is refused)',
     },
   ],
 });

@@ -195,22 +195,31 @@ describe('a client that opens thousands of streams and reads none (#20: 5,000 to
 
   it('refuses calls past maxCallsInFlight, over all connections, with RESOURCE_EXHAUSTED, and serves again once they end', async () => {
     const warnings: string[] = [];
-    const { url, state, client } = await floodServer({ maxCallsInFlight: 50, logger: { warn: (m) => warnings.push(m), error: () => {} } });
+    const { url, state, client } = await floodServer({
+      maxCallsInFlight: 50,
+      logger: { warn: (m) => warnings.push(m), error: () => {} },
+    });
     const f = await flood(url, 3, 100);
     const refused = async (): Promise<number> => (await f.calls()).ended.RESOURCE_EXHAUSTED ?? 0;
     await until(async () => state.running + (await refused()) >= 300, 15_000, 'every stream to run or be refused');
     expect([state.running, state.max, await refused()]).toEqual([50, 50, 250]);
     const e = await failure(client.ping({}));
     expect([e.code, e.message]).toEqual(['RESOURCE_EXHAUSTED', 'the server has 50 calls in flight, its limit: try again later']);
-    expect(warnings).toEqual([`${url}: 50 calls in flight (maxCallsInFlight): refused 1 with RESOURCE_EXHAUSTED since the last report`]);
+    expect(warnings).toEqual([
+      `${url}: 50 calls in flight (maxCallsInFlight): refused 1 with RESOURCE_EXHAUSTED since the last report`,
+    ]);
     f.process.kill('SIGKILL'); // the flood leaves: its calls end
     await until(() => state.running === 0, 10_000, 'the flood’s handlers to end');
     expect(await client.ping({})).toBe('pong');
   });
 
   it('refuses nonsense limits, naming them', () => {
-    expect(() => grpcTransport({ maxCallsInFlight: 0 })).toThrow('grpcTransport: maxCallsInFlight must be a whole number from 1 to');
-    expect(() => grpcTransport({ maxConcurrentStreams: 2 ** 32 })).toThrow('grpcTransport: maxConcurrentStreams must be a whole number from 1 to 4294967295');
+    expect(() => grpcTransport({ maxCallsInFlight: 0 })).toThrow(
+      'grpcTransport: maxCallsInFlight must be a whole number from 1 to',
+    );
+    expect(() => grpcTransport({ maxConcurrentStreams: 2 ** 32 })).toThrow(
+      'grpcTransport: maxConcurrentStreams must be a whole number from 1 to 4294967295',
+    );
   });
 });
 
@@ -262,7 +271,9 @@ describe('zod types with no protobuf mapping', () => {
   it('stop a server from listening, with an error naming the field', async () => {
     const e = await serve(impl, { listen: ['grpc://127.0.0.1:0'], transports, logger: quiet }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ProtoMappingError);
-    expect((e as Error).message).toBe('faults.Dated.when input.at.day: z.date() has no protobuf mapping (dates are not JSON: use z.iso.datetime(), a string)');
+    expect((e as Error).message).toBe(
+      'faults.Dated.when input.at.day: z.date() has no protobuf mapping (dates are not JSON: use z.iso.datetime(), a string)',
+    );
   });
 
   it('fail that method’s calls on a client, naming the field, while the others work', async () => {

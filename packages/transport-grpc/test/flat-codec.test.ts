@@ -37,7 +37,7 @@ const general = {
 
 function random(seed: number): Record<string, unknown> {
   let x = seed;
-  const next = (): number => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const next = (): number => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(...vs: T[]): T => vs[Math.floor(next() * vs.length)] as T;
   const v: Record<string, unknown> = {
     d: pick(0, -0.5, 1e300, 5e-324, next() * 1e6 - 5e5),
@@ -58,7 +58,9 @@ function random(seed: number): Record<string, unknown> {
 describe('the flat fast path', () => {
   it('covers messages of scalar fields only', () => {
     expect(flat).toBeDefined();
-    const Nested = defineService('flat.Nested', { m: unary({ input: z.object({ o: z.object({ a: z.number() }) }), output: z.number() }) });
+    const Nested = defineService('flat.Nested', {
+      m: unary({ input: z.object({ o: z.object({ a: z.number() }) }), output: z.number() }),
+    });
     expect(flatCodec(bindService(Nested).methods.get('m')?.request.desc as DescMessage)).toBeUndefined();
   });
 
@@ -74,7 +76,16 @@ describe('the flat fast path', () => {
 
   it('steps aside for what the general path must judge or explain', () => {
     const ok = random(1);
-    for (const bad of [{ ...ok, d: 'NaN' }, { ...ok, d: Number.NaN }, { ...ok, i32: 2 ** 31 }, { ...ok, i64: '5' }, { ...ok, s: 'a\ud800' }, { ...ok, extra: 1 }, [1, 2], null]) {
+    for (const bad of [
+      { ...ok, d: 'NaN' },
+      { ...ok, d: Number.NaN },
+      { ...ok, i32: 2 ** 31 },
+      { ...ok, i64: '5' },
+      { ...ok, s: 'a\ud800' },
+      { ...ok, extra: 1 },
+      [1, 2],
+      null,
+    ]) {
       expect(flat?.encode(bad)).toBeUndefined();
     }
     const bytes = general.encode(ok);

@@ -17,7 +17,8 @@ import { cleanup, cleanups, quiet, rawClient, serveGrpc } from './helpers.js';
 afterEach(cleanup);
 
 // HealthCheckRequest { string service = 1; } and HealthCheckResponse { ServingStatus status = 1; }, by hand.
-const checkRequest = (service: string): Uint8Array => Buffer.concat([Buffer.from([0x0a, Buffer.byteLength(service)]), Buffer.from(service)]);
+const checkRequest = (service: string): Uint8Array =>
+  Buffer.concat([Buffer.from([0x0a, Buffer.byteLength(service)]), Buffer.from(service)]);
 const statusOf = (bytes: Buffer | undefined): number => (bytes !== undefined && bytes.length >= 2 ? (bytes[1] as number) : 0);
 const SERVING = 1;
 const NOT_SERVING = 2;
@@ -33,7 +34,9 @@ describe('grpc.health.v1.Health', () => {
     const { url } = await serveGrpc();
     const raw = rawClient(url);
     expect(statusOf((await raw.unary('/grpc.health.v1.Health/Check', checkRequest(''))).value)).toBe(SERVING);
-    expect(statusOf((await raw.unary('/grpc.health.v1.Health/Check', checkRequest('conformance.Conformance'))).value)).toBe(SERVING);
+    expect(statusOf((await raw.unary('/grpc.health.v1.Health/Check', checkRequest('conformance.Conformance'))).value)).toBe(
+      SERVING,
+    );
     const unknown = await raw.unary('/grpc.health.v1.Health/Check', checkRequest('nope.Nope'));
     expect(unknown.error?.code).toBe(grpc.status.NOT_FOUND);
   });
@@ -43,7 +46,13 @@ describe('grpc.health.v1.Health', () => {
     const client = rawClient(url).client;
     const id = (b: Buffer): Buffer => b;
     const seen: number[] = [];
-    const watch = client.makeServerStreamRequest('/grpc.health.v1.Health/Watch', id, id, Buffer.from(checkRequest('')), new grpc.Metadata());
+    const watch = client.makeServerStreamRequest(
+      '/grpc.health.v1.Health/Watch',
+      id,
+      id,
+      Buffer.from(checkRequest('')),
+      new grpc.Metadata(),
+    );
     const ended = new Promise<void>((resolve) => watch.on('status', () => resolve()));
     watch.on('data', (b: Buffer) => seen.push(statusOf(b)));
     watch.on('error', () => {});
@@ -56,7 +65,9 @@ describe('grpc.health.v1.Health', () => {
 
   it('can be turned off', async () => {
     const { url } = await serveGrpc({ health: false });
-    expect((await rawClient(url).unary('/grpc.health.v1.Health/Check', checkRequest(''))).error?.code).toBe(grpc.status.UNIMPLEMENTED);
+    expect((await rawClient(url).unary('/grpc.health.v1.Health/Check', checkRequest(''))).error?.code).toBe(
+      grpc.status.UNIMPLEMENTED,
+    );
   });
 });
 
@@ -79,7 +90,12 @@ describe('server reflection', () => {
     const Plain = defineService('Plain', { ping: unary({ input: z.object({}), output: z.string() }) });
     const { url } = await serveGrpc({}, [conformanceImpl(new ServerState()), implement(Plain, { ping: () => 'pong' })]);
     const id = (b: Buffer): Buffer => b;
-    const stream = rawClient(url).client.makeBidiStreamRequest('/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo', id, id, new grpc.Metadata());
+    const stream = rawClient(url).client.makeBidiStreamRequest(
+      '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo',
+      id,
+      id,
+      new grpc.Metadata(),
+    );
     const answers: ReturnType<typeof decodeResponse>[] = [];
     stream.on('data', (b: Buffer) => answers.push(decodeResponse(b)));
     const done = new Promise((resolve) => stream.on('status', resolve));
@@ -132,7 +148,12 @@ describe('server reflection', () => {
     const raw = rawClient(url);
     const id = (b: Buffer): Buffer => b;
     for (const version of ['v1', 'v1alpha']) {
-      const stream = raw.client.makeBidiStreamRequest(`/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`, id, id, new grpc.Metadata());
+      const stream = raw.client.makeBidiStreamRequest(
+        `/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`,
+        id,
+        id,
+        new grpc.Metadata(),
+      );
       const answers: Buffer[] = [];
       stream.on('data', (b: Buffer) => answers.push(b));
       stream.on('error', () => {});

@@ -32,7 +32,14 @@ export async function serveGrpc(
 }
 
 /** A stock grpc-js client for `url`, sending and receiving raw bytes. */
-export function rawClient(url: string): { unary(path: string, body: Uint8Array, md?: grpc.Metadata): Promise<{ error?: grpc.ServiceError; value?: Buffer; trailers?: grpc.Metadata }>; client: grpc.Client } {
+export function rawClient(url: string): {
+  unary(
+    path: string,
+    body: Uint8Array,
+    md?: grpc.Metadata,
+  ): Promise<{ error?: grpc.ServiceError; value?: Buffer; trailers?: grpc.Metadata }>;
+  client: grpc.Client;
+} {
   const client = new grpc.Client(new URL(url).host, grpc.credentials.createInsecure());
   cleanups.push(() => client.close());
   const id = (b: Buffer): Buffer => b;
@@ -42,7 +49,9 @@ export function rawClient(url: string): { unary(path: string, body: Uint8Array, 
       new Promise((resolve) => {
         let trailers: grpc.Metadata | undefined;
         const call = client.makeUnaryRequest(path, id, id, Buffer.from(body), md, (error, value) =>
-          setImmediate(() => resolve({ ...(error ? { error } : {}), ...(value ? { value } : {}), ...(trailers ? { trailers } : {}) })),
+          setImmediate(() =>
+            resolve({ ...(error ? { error } : {}), ...(value ? { value } : {}), ...(trailers ? { trailers } : {}) }),
+          ),
         );
         call.on('status', (s) => (trailers = s.metadata));
       }),
@@ -50,19 +59,59 @@ export function rawClient(url: string): { unary(path: string, body: Uint8Array, 
 }
 
 /** Certificates for TLS tests: a CA, a server certificate for 127.0.0.1/localhost, a client certificate, and a second CA. */
-export function makeCertificates(): Record<'ca' | 'serverCert' | 'serverKey' | 'clientCert' | 'clientKey' | 'otherCa' | 'otherCert' | 'otherKey', Buffer> {
+export function makeCertificates(): Record<
+  'ca' | 'serverCert' | 'serverKey' | 'clientCert' | 'clientKey' | 'otherCa' | 'otherCert' | 'otherKey',
+  Buffer
+> {
   const dir = mkdtempSync(join(tmpdir(), 'io-tls-'));
   const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ca = (name: string): void => {
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.crt`);
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+    );
   };
   const leaf = (name: string, signer: string, ext: string): void => {
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
-    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${signer}.crt`, '-CAkey', `${signer}.key`, '-CAcreateserial', '-days', '2', '-out', `${name}.crt`, '-extfile', ext);
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${signer}.crt`,
+      '-CAkey',
+      `${signer}.key`,
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-out',
+      `${name}.crt`,
+      '-extfile',
+      ext,
+    );
   };
   ca('ca');
   ca('other-ca');
-  execFileSync('sh', ['-c', "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > server.ext; printf 'extendedKeyUsage=clientAuth\\n' > client.ext"], { cwd: dir });
+  execFileSync(
+    'sh',
+    [
+      '-c',
+      "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > server.ext; printf 'extendedKeyUsage=clientAuth\\n' > client.ext",
+    ],
+    { cwd: dir },
+  );
   leaf('server', 'ca', 'server.ext');
   leaf('client', 'ca', 'client.ext');
   leaf('other', 'other-ca', 'client.ext');

@@ -69,13 +69,18 @@ describe('an Interoffice server, to a stock grpc-js client', () => {
     expect(bad.error?.details).toMatch(/not a conformance.AddRequest/);
     const wrongType = await raw.unary('/conformance.Conformance/add', Buffer.from([0x0a, 0x03, 0x61, 0x62, 0x63])); // a as a string
     expect(wrongType.error?.code).toBe(grpc.status.INVALID_ARGUMENT);
-    const ok = await raw.unary('/conformance.Conformance/add', Buffer.from([0x09, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0x11, 0, 0, 0, 0, 0, 0, 0, 0x40]));
+    const ok = await raw.unary(
+      '/conformance.Conformance/add',
+      Buffer.from([0x09, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0x11, 0, 0, 0, 0, 0, 0, 0, 0x40]),
+    );
     expect(ok.value?.toString('hex')).toBe('090000000000000840'); // DoubleValue 3
   });
 
   it('answers an unknown method with UNIMPLEMENTED', async () => {
     const { url } = await serveGrpc();
-    expect((await rawClient(url).unary('/conformance.Conformance/nope', new Uint8Array())).error?.code).toBe(grpc.status.UNIMPLEMENTED);
+    expect((await rawClient(url).unary('/conformance.Conformance/nope', new Uint8Array())).error?.code).toBe(
+      grpc.status.UNIMPLEMENTED,
+    );
   });
 });
 
@@ -160,7 +165,9 @@ describe('metadata', () => {
     const { url } = await serveGrpc({}, codesImpl);
     const channel = await connect(url, { transports: [grpcTransport({ logger: quiet })] });
     cleanups.push(() => channel.close());
-    const e = await createClient(Codes, channel).echoMeta({}, { meta: { 'bad key!': 'x' } }).catch((x: RpcError) => x);
+    const e = await createClient(Codes, channel)
+      .echoMeta({}, { meta: { 'bad key!': 'x' } })
+      .catch((x: RpcError) => x);
     expect([e.code, e.message]).toEqual(['INVALID_ARGUMENT', expect.stringContaining('"bad key!"')]);
   });
 });

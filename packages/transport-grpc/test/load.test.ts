@@ -34,7 +34,10 @@ function heap(): number {
 }
 
 const Load = defineService('load.Load', {
-  work: unary({ input: z.object({ n: z.int(), text: z.string() }), output: z.object({ n: z.int(), text: z.string(), length: z.int() }) }),
+  work: unary({
+    input: z.object({ n: z.int(), text: z.string() }),
+    output: z.object({ n: z.int(), text: z.string(), length: z.int() }),
+  }),
   count: serverStream({ input: z.object({ from: z.int(), items: z.int() }), output: z.int() }),
 });
 
@@ -92,7 +95,9 @@ async function round(channel: Channel, base: number): Promise<number> {
 }
 
 describe('load', () => {
-  it(`${ROUNDS} rounds of ${CHANNELS} connections × (${UNARY} calls + ${STREAMS} streams) at once, ${PER_CONNECTION} streams a connection: all answered, nothing kept`, { timeout: 60_000 }, async () => {
+  it(`${ROUNDS} rounds of ${CHANNELS} connections × (${UNARY} calls + ${STREAMS} streams) at once, ${PER_CONNECTION} streams a connection: all answered, nothing kept`, {
+    timeout: 60_000,
+  }, async () => {
     const state = { running: 0, served: 0 };
     const { url } = await serveGrpc({ maxConcurrentStreams: PER_CONNECTION }, loadImpl(state));
     // A subchannel pool per channel: each its own connection (grpc-js would otherwise share one).

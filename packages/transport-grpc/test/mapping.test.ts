@@ -160,14 +160,26 @@ describe('zod types with no mapping', () => {
   };
 
   it('are refused with the field’s path and what to do instead', () => {
-    expect(mapping(z.object({ when: z.date() }))).toBe('bad.Bad.m input.when: z.date() has no protobuf mapping (dates are not JSON: use z.iso.datetime(), a string)');
-    expect(mapping(z.object({ pair: z.tuple([z.string(), z.number()]) }))).toMatch(/^bad\.Bad\.m input\.pair: z\.tuple\(\) has no protobuf mapping \(use an object/);
-    expect(mapping(z.object({ either: z.union([z.string(), z.number()]) }))).toMatch(/input\.either: a union has no protobuf mapping unless it is discriminated/);
+    expect(mapping(z.object({ when: z.date() }))).toBe(
+      'bad.Bad.m input.when: z.date() has no protobuf mapping (dates are not JSON: use z.iso.datetime(), a string)',
+    );
+    expect(mapping(z.object({ pair: z.tuple([z.string(), z.number()]) }))).toMatch(
+      /^bad\.Bad\.m input\.pair: z\.tuple\(\) has no protobuf mapping \(use an object/,
+    );
+    expect(mapping(z.object({ either: z.union([z.string(), z.number()]) }))).toMatch(
+      /input\.either: a union has no protobuf mapping unless it is discriminated/,
+    );
     expect(mapping(z.object({ grid: z.array(z.array(z.number())) }))).toMatch(/input\.grid\[\]: arrays of arrays/);
     expect(mapping(z.object({ 'x-y': z.string() }))).toMatch(/input\.x-y: "x-y" is not a valid protobuf field name/);
-    expect(mapping(z.object({ big: z.bigint() }))).toMatch(/input\.big: z\.bigint\(\) has no protobuf mapping \(bigints are not JSON/);
-    expect(mapping(z.object({ holes: z.array(z.number().optional()) }))).toMatch(/input\.holes\[\]: array elements cannot be optional/);
-    expect(mapping(z.object({ e: z.enum(['a-b']) }))).toMatch(/input\.e: enum values must be strings that are protobuf identifiers/);
+    expect(mapping(z.object({ big: z.bigint() }))).toMatch(
+      /input\.big: z\.bigint\(\) has no protobuf mapping \(bigints are not JSON/,
+    );
+    expect(mapping(z.object({ holes: z.array(z.number().optional()) }))).toMatch(
+      /input\.holes\[\]: array elements cannot be optional/,
+    );
+    expect(mapping(z.object({ e: z.enum(['a-b']) }))).toMatch(
+      /input\.e: enum values must be strings that are protobuf identifiers/,
+    );
   });
 
   it('include a union member of another type in an otherwise mappable nested field', () => {

@@ -68,7 +68,8 @@ describe('size', () => {
     const client = new grpc.Client(new URL(url).host, grpc.credentials.createInsecure(), options);
     cleanups.push(() => client.close());
     const id = (b: Buffer): Buffer => b;
-    return (path, body) => new Promise((resolve) => client.makeUnaryRequest(path, id, id, body, (e, v) => resolve(e ?? (v as Buffer))));
+    return (path, body) =>
+      new Promise((resolve) => client.makeUnaryRequest(path, id, id, body, (e, v) => resolve(e ?? (v as Buffer))));
   }
 
   it('carries an 8 MiB string both ways with the defaults', async () => {
@@ -111,7 +112,9 @@ describe('size', () => {
     expect(await big.make({ bytes: 60 * 1024 })).toHaveLength(60 * 1024);
     await expect(big.make({ bytes: 70 * 1024 })).rejects.toMatchObject({ code: 'RESOURCE_EXHAUSTED' });
     await expect(big.echo({ text: 'y'.repeat(70 * 1024) })).rejects.toMatchObject({ code: 'RESOURCE_EXHAUSTED' });
-    expect(await unlimited(url)('/size.Big/echo', echoRequest(70 * 1024))).toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED });
+    expect(await unlimited(url)('/size.Big/echo', echoRequest(70 * 1024))).toMatchObject({
+      code: grpc.status.RESOURCE_EXHAUSTED,
+    });
     expect(await big.echo({ text: 'still serving' })).toBe('still serving');
   });
 
@@ -120,7 +123,9 @@ describe('size', () => {
     const logger = { warn: (m: string) => warnings.push(m), error: () => {} };
     const { url } = await serveGrpc({ maxMessageBytes: 64 * 1024, logger }, bigImpl);
     expect(warnings).toEqual(['grpcTransport: maxMessageBytes is deprecated and goes in 0.3; use maxFrameBytes']);
-    expect(await unlimited(url)('/size.Big/echo', echoRequest(70 * 1024))).toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED });
+    expect(await unlimited(url)('/size.Big/echo', echoRequest(70 * 1024))).toMatchObject({
+      code: grpc.status.RESOURCE_EXHAUSTED,
+    });
     expect(((await unlimited(url)('/size.Big/echo', echoRequest(60 * 1024))) as Buffer).length).toBeGreaterThan(60 * 1024);
     expect(() => grpcTransport({ maxMessageBytes: 1024, maxFrameBytes: 2048 })).toThrow(/give only maxFrameBytes/);
     expect(() => grpcTransport({ maxFrameBytes: 10 })).toThrow(/grpcTransport: maxFrameBytes must be/);

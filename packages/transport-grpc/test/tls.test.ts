@@ -19,10 +19,14 @@ afterEach(cleanup);
 const Who = defineService('tls.Who', {
   whoami: unary({ input: z.object({}), output: z.object({ address: z.string(), authenticated: z.boolean() }) }),
 });
-const who = implement(Who, { whoami: (_i, ctx) => ({ address: ctx.peer.address, authenticated: ctx.peer.authenticated === true }) });
+const who = implement(Who, {
+  whoami: (_i, ctx) => ({ address: ctx.peer.address, authenticated: ctx.peer.authenticated === true }),
+});
 
 async function call(url: string, tls: GrpcTlsOptions | undefined): Promise<{ address: string; authenticated: boolean }> {
-  const channel = await connect(url, { transports: [grpcTransport({ ...(tls ? { tls } : {}), connectTimeout: 3000, logger: quiet })] });
+  const channel = await connect(url, {
+    transports: [grpcTransport({ ...(tls ? { tls } : {}), connectTimeout: 3000, logger: quiet })],
+  });
   cleanups.push(() => channel.close());
   return createClient(Who, channel).whoami({});
 }
@@ -74,7 +78,9 @@ describe('mutual TLS', () => {
 
   it('serves a client with a certificate from the trusted CA, which the handler sees as authenticated', async () => {
     const { url } = await server();
-    expect(await call(url, { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey })).toMatchObject({ authenticated: true });
+    expect(await call(url, { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey })).toMatchObject({
+      authenticated: true,
+    });
   });
 
   it('refuses a client without a certificate, and one whose certificate another CA signed', async () => {
@@ -82,12 +88,14 @@ describe('mutual TLS', () => {
     expect((await refused(call(url, { ca: certs.ca }))).code).toBe('UNAVAILABLE');
     expect((await refused(call(url, { ca: certs.ca, cert: certs.otherCert, key: certs.otherKey }))).code).toBe('UNAVAILABLE');
     // and keeps serving the right one
-    expect(await call(url, { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey })).toMatchObject({ authenticated: true });
+    expect(await call(url, { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey })).toMatchObject({
+      authenticated: true,
+    });
   });
 
   it('needs the CA of client certificates', async () => {
-    await expect(serveGrpc({ tls: { cert: certs.serverCert, key: certs.serverKey, requireClientCert: true } }, who, 'grpcs')).rejects.toThrow(
-      /needs tls.ca/,
-    );
+    await expect(
+      serveGrpc({ tls: { cert: certs.serverCert, key: certs.serverKey, requireClientCert: true } }, who, 'grpcs'),
+    ).rejects.toThrow(/needs tls.ca/);
   });
 });

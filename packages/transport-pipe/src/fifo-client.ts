@@ -41,7 +41,8 @@ export async function connectFifo(url: URL, handler: FrameHandler, options: Fifo
     await writeLine(doorFd, openLine(id), options.connectTimeoutMs);
     await closeFd(doorFd).catch(() => {});
     const first = await firstLine(input, options.connectTimeoutMs, url.href);
-    if (!isReadyLine(first)) throw new RpcError('UNAVAILABLE', `the server at ${url.href} did not answer as an Interoffice FIFO server`);
+    if (!isReadyLine(first))
+      throw new RpcError('UNAVAILABLE', `the server at ${url.href} did not answer as an Interoffice FIFO server`);
     const output = await openWriter(pair.req);
     const peer = { transport: 'fifo', address: url.href };
     const { maxFrameBytes, maxBufferedBytes } = options;
@@ -65,11 +66,17 @@ export async function connectFifo(url: URL, handler: FrameHandler, options: Fifo
 function unreachable(e: NodeJS.ErrnoException, url: URL, requests: string): RpcError {
   switch (e.code) {
     case 'ENOENT':
-      return new RpcError('UNAVAILABLE', `no server at ${url.href}: ${requests} does not exist (is the server running?)`, { cause: e });
+      return new RpcError('UNAVAILABLE', `no server at ${url.href}: ${requests} does not exist (is the server running?)`, {
+        cause: e,
+      });
     case 'ENXIO':
-      return new RpcError('UNAVAILABLE', `no server at ${url.href}: nobody reads ${requests} (the server is not running)`, { cause: e });
+      return new RpcError('UNAVAILABLE', `no server at ${url.href}: nobody reads ${requests} (the server is not running)`, {
+        cause: e,
+      });
     case 'EACCES':
-      return new RpcError('PERMISSION_DENIED', `cannot open ${requests}: permission denied (the server runs as another user)`, { cause: e });
+      return new RpcError('PERMISSION_DENIED', `cannot open ${requests}: permission denied (the server runs as another user)`, {
+        cause: e,
+      });
     default:
       return new RpcError('UNAVAILABLE', `cannot open ${requests}: ${e.code ?? e.message}`, { cause: e });
   }

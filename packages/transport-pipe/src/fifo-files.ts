@@ -28,7 +28,7 @@ export async function makeFifos(...paths: string[]): Promise<void> {
     await run('mkfifo', ['-m', '600', '--', ...paths]);
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
-    const why = err.code === 'ENOENT' ? 'the mkfifo program is not installed' : (err.stderr?.trim() || err.message);
+    const why = err.code === 'ENOENT' ? 'the mkfifo program is not installed' : err.stderr?.trim() || err.message;
     throw new Error(`cannot create FIFO ${paths.join(', ')}: ${why}`, { cause: e });
   }
 }

@@ -63,13 +63,20 @@ export async function listenFifo(
       await Promise.all([unlinkFifo(pair.req), unlinkFifo(pair.res)]);
       return options.logger.warn(`could not open the FIFOs of client ${id}: ${(e as NodeJS.ErrnoException).code ?? e}`);
     }
-    if (closed) return void (input.destroy(), output.destroy(), active.delete(id));
+    if (closed) {
+      input.destroy();
+      output.destroy();
+      active.delete(id);
+      return;
+    }
     const peer = { transport: 'fifo', address: `${dir}/${id}` };
     const { maxFrameBytes, maxBufferedBytes } = options;
     const ignore = { line: () => {}, oversized: () => {} };
     const conn = new StreamConnection(input, output, { maxFrameBytes, maxBufferedBytes, pauseReads: true, peer }, ignore);
     pairs.set(conn, pair);
-    const watch = watchUntilWritten(input, pair.res, options.connectTimeoutMs, () => conn.fail(new RpcError('UNAVAILABLE', `client ${id} left`)));
+    const watch = watchUntilWritten(input, pair.res, options.connectTimeoutMs, () =>
+      conn.fail(new RpcError('UNAVAILABLE', `client ${id} left`)),
+    );
     conn.onClose = () => {
       clearInterval(watch);
       pairs.delete(conn);
@@ -92,7 +99,9 @@ export async function listenFifo(
       door.frame(line);
     },
     oversized: (head, bytes) =>
-      options.logger.warn(`dropped a ${bytes}-byte line on ${requests}: lines there must fit in ${PIPE_BUF} bytes: ${head.slice(0, 80)}`),
+      options.logger.warn(
+        `dropped a ${bytes}-byte line on ${requests}: lines there must fit in ${PIPE_BUF} bytes: ${head.slice(0, 80)}`,
+      ),
   });
   reader.on('data', (chunk: Buffer) => splitter.push(chunk));
   reader.on('error', (e) => options.logger.error(`reading ${requests} failed`, e));

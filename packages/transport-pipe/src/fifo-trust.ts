@@ -21,9 +21,14 @@ export async function checkServerFolder(dir: string, door: number, url: URL): Pr
   const [folder, fifo] = await Promise.all([lstat(dir), fstatFd(door)]);
   const refuse = (why: string): RpcError =>
     new RpcError('UNAUTHENTICATED', `${url.href}: ${why}: refusing to talk to it (whoever owns the folder would read our calls)`);
-  for (const [what, info] of [['the folder', folder], ['its requests FIFO', fifo]] as const) {
-    if (info.uid !== uid && info.uid !== 0) throw refuse(`${what} belongs to uid ${info.uid}, not to this user (uid ${uid}) or root`);
+  for (const [what, info] of [
+    ['the folder', folder],
+    ['its requests FIFO', fifo],
+  ] as const) {
+    if (info.uid !== uid && info.uid !== 0)
+      throw refuse(`${what} belongs to uid ${info.uid}, not to this user (uid ${uid}) or root`);
   }
   if (!folder.isDirectory()) throw refuse(`${dir} is not a folder`);
-  if ((folder.mode & 0o022) !== 0) throw refuse(`others can write in ${dir} (mode ${(folder.mode & 0o777).toString(8).padStart(4, '0')})`);
+  if ((folder.mode & 0o022) !== 0)
+    throw refuse(`others can write in ${dir} (mode ${(folder.mode & 0o777).toString(8).padStart(4, '0')})`);
 }

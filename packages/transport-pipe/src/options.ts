@@ -51,7 +51,8 @@ export interface PipeOptions extends ResolvedTransportOptions {
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`pipeTransport: ${name} must be a whole number ≥ 1 (got ${value})`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new TypeError(`pipeTransport: ${name} must be a whole number ≥ 1 (got ${value})`);
   return value;
 }
 

@@ -41,7 +41,10 @@ export function probe(conn: StreamConnection, life: ChildLife, timeoutMs: number
       else reject(error);
     };
     const timer = setTimeout(
-      () => done(new RpcError('UNAVAILABLE', `${life.name} did not answer within ${timeoutMs} ms (is it a JSON-RPC server on stdio?)`)),
+      () =>
+        done(
+          new RpcError('UNAVAILABLE', `${life.name} did not answer within ${timeoutMs} ms (is it a JSON-RPC server on stdio?)`),
+        ),
       timeoutMs,
     );
     conn.onClose = () => {

@@ -107,7 +107,9 @@ describe('a server that dies', () => {
     const server = new Child(process.execPath, [fixture('calc-server.mjs'), `fifo://${dir}`]);
     cleanups.push(() => server.kill());
     await server.line(/ready/);
-    const clients = ['x', 'y', 'z'].map((l) => new Child(process.execPath, [fixture('fifo-writer.mjs'), `fifo://${dir}`, l, '4', '100000', '--hold']));
+    const clients = ['x', 'y', 'z'].map(
+      (l) => new Child(process.execPath, [fixture('fifo-writer.mjs'), `fifo://${dir}`, l, '4', '100000', '--hold']),
+    );
     for (const c of clients) cleanups.push(() => c.kill());
     for (const c of clients) await c.line(/ok 4/);
     for (const c of clients) c.kill('SIGKILL');

@@ -1,5 +1,16 @@
 /** The FIFO server's folder: permissions, cleanup, stale files from a crash, refusals; and whose folder a client talks to. */
-import { chownSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createClient, serve } from '@interoffice/core';
@@ -47,7 +58,10 @@ describe('the FIFO folder', () => {
     client1.kill('SIGKILL');
     await Promise.all([server1.exited, client1.exited]);
     expect(readdirSync(dir)).toHaveLength(3); // requests and the client's pair, left behind
-    await expect(connect(`fifo://${dir}`, { transports })).rejects.toMatchObject({ code: 'UNAVAILABLE', message: /nobody reads/ });
+    await expect(connect(`fifo://${dir}`, { transports })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: /nobody reads/,
+    });
     const server = await serve(calculator(), { listen: [`fifo://${dir}`], transports, logger: quiet });
     cleanups.push(() => server.close());
     expect(readdirSync(dir)).toEqual(['requests']); // the stale pair is gone
@@ -87,7 +101,7 @@ describe('the FIFO folder', () => {
   });
 
   it.skipIf(process.getuid?.() !== 0)(
-    "in a folder all can write (as /tmp): another user cannot open ours, and a client refuses theirs, which would get its calls (needs root)",
+    'in a folder all can write (as /tmp): another user cannot open ours, and a client refuses theirs, which would get its calls (needs root)',
     async () => {
       const shared = mkdtempSync(join(tmpdir(), 'io-shared-'));
       chmodSync(shared, 0o1777);
@@ -110,7 +124,9 @@ describe('the FIFO folder', () => {
       await theirs.line(/ready/);
       await expect(connect(url, { transports })).rejects.toMatchObject({
         code: 'UNAUTHENTICATED',
-        message: expect.stringMatching(/the folder belongs to uid 65534, not to this user \(uid 0\) or root: refusing to talk to it/),
+        message: expect.stringMatching(
+          /the folder belongs to uid 65534, not to this user \(uid 0\) or root: refusing to talk to it/,
+        ),
       });
       expect(readdirSync(join(shared, 'calc'))).toEqual(['requests']); // nothing of ours was left there
     },

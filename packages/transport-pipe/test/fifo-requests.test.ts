@@ -23,7 +23,11 @@ async function server(log = memoryLogger()) {
   const seen: Seen = { calls: 0, aborted: [], echoed: [] };
   const dir = freshPath('door');
   // The transport reports refused openings to its own logger, as the socket transport does.
-  const s = await serve(calculator(seen), { listen: [`fifo://${dir}`], transports: [pipeTransport({ logger: log })], logger: log });
+  const s = await serve(calculator(seen), {
+    listen: [`fifo://${dir}`],
+    transports: [pipeTransport({ logger: log })],
+    logger: log,
+  });
   cleanups.push(() => s.close({ graceMs: 0 }));
   return { dir, url: `fifo://${dir}`, seen, log };
 }

@@ -47,8 +47,14 @@ export interface Seen {
 /** Handlers that count calls, keep what was echoed, and report aborted waits. */
 export function calculator(seen: Seen = { calls: 0, aborted: [], echoed: [] }) {
   return implement(Calculator, {
-    add: ({ a, b }) => (seen.calls++, a + b),
-    multiply: ({ a, b }) => (seen.calls++, a * b),
+    add: ({ a, b }) => {
+      seen.calls++;
+      return a + b;
+    },
+    multiply: ({ a, b }) => {
+      seen.calls++;
+      return a * b;
+    },
     divide: ({ a, b }) => {
       seen.calls++;
       if (b === 0) throw new AliceBroke('division by zero');
@@ -98,7 +104,9 @@ export class Child {
       const m = re.exec(this.stdout);
       if (m !== null) return m;
       if (this.process.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`no ${re} from the child (exit ${this.process.exitCode}); stdout: ${this.stdout}; stderr: ${this.stderr}`);
+        throw new Error(
+          `no ${re} from the child (exit ${this.process.exitCode}); stdout: ${this.stdout}; stderr: ${this.stderr}`,
+        );
       }
       await sleep(20);
     }

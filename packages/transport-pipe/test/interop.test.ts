@@ -16,11 +16,7 @@ const run = promisify(execFile);
 // Debian's interpreter, not whatever python3 is first on PATH.
 const python = '/usr/bin/python3';
 const example = (name: string): string => new URL(`../../../examples/python/${name}`, import.meta.url).pathname;
-const expected = [
-  'add(2, 5) = 7',
-  'multiply(8, 5) = 40',
-  'divide(1, 0) failed: INVALID_ARGUMENT AliceBroke: division by zero',
-];
+const expected = ['add(2, 5) = 7', 'multiply(8, 5) = 40', 'divide(1, 0) failed: INVALID_ARGUMENT AliceBroke: division by zero'];
 
 const channels: Channel[] = [];
 afterEach(async () => {
@@ -58,7 +54,12 @@ describe('examples/python/stdio_server.py, spawned by a TypeScript client', () =
 
 describe('examples/python/stdio_client.py, spawning a TypeScript stdio server', () => {
   it('calls add, multiply and divide, and the server exits when it closes stdin', async () => {
-    const { stdout, stderr } = await run(python, [example('stdio_client.py'), process.execPath, fixture('calc-server.mjs'), 'stdio:']);
+    const { stdout, stderr } = await run(python, [
+      example('stdio_client.py'),
+      process.execPath,
+      fixture('calc-server.mjs'),
+      'stdio:',
+    ]);
     expect(stdout.split('\n')).toEqual([...expected, 'the server exited with code 0', '']);
     expect(stderr).toMatch(/ready stdio:/); // the TypeScript server's own log line, on stderr
   });
@@ -88,7 +89,9 @@ describe('examples/python/fifo_client.py, on a TypeScript FIFO server', () => {
     try {
       chmodSync(dir, 0o733);
       const failed = await run(python, [example('fifo_client.py'), dir]).catch((e: { stderr: string }) => e);
-      expect(failed).toMatchObject({ stderr: expect.stringMatching(/PermissionError: .* is not a folder of this user \(or root\) closed to others/) });
+      expect(failed).toMatchObject({
+        stderr: expect.stringMatching(/PermissionError: .* is not a folder of this user \(or root\) closed to others/),
+      });
       expect(readdirSync(dir)).toEqual(['requests']);
     } finally {
       chmodSync(dir, 0o700);

@@ -7,7 +7,9 @@ describe('pipeTransport options', () => {
   it('refuse values that cannot work', () => {
     // The options every transport has are checked by core, naming this transport.
     expect(() => pipeTransport({ maxFrameBytes: 10 })).toThrow(/pipeTransport: maxFrameBytes must be a whole number/);
-    expect(() => pipeTransport({ logger: { warn: () => {} } as unknown as Logger })).toThrow(/pipeTransport: logger must have warn and error/);
+    expect(() => pipeTransport({ logger: { warn: () => {} } as unknown as Logger })).toThrow(
+      /pipeTransport: logger must have warn and error/,
+    );
     expect(() => pipeTransport({ maxBufferedBytes: 0 })).toThrow(/pipeTransport: maxBufferedBytes must be a whole number ≥ 1/);
     expect(() => pipeTransport({ connectTimeoutMs: 1.5 })).toThrow(/pipeTransport: connectTimeoutMs/);
     expect(() => pipeTransport({ command: [] })).toThrow(/pipeTransport: command is the program and its arguments/);

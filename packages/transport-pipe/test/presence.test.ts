@@ -115,29 +115,35 @@ describe('presence', () => {
     expect(readdirSync(dir)).toEqual([String(pid(seedStyle))]);
   });
 
-  it.skipIf(process.getuid?.() !== 0)("never signals another user's process, even as root (needs root to start one)", async () => {
-    const dir = freshPath('presence');
-    mkdirSync(dir, { mode: 0o700 });
-    const theirs = bystander({ uid: 65534, gid: 65534 });
-    await theirs.line(/listening/);
-    const pid = theirs.process.pid as number;
-    writeFileSync(join(dir, String(pid)), `${startOf(pid)}\n`); // a perfect registration, but not ours
-    const presence = await announce(dir);
-    expect(presence.started.signalled).toEqual([]);
-    expect(presence.started.pruned).toEqual([{ pid, reason: 'owned by uid 65534 (euid 65534), not by this user' }]);
-    await presence.close();
-    await sleep(300);
-    expect(theirs.stdout).toBe('listening\n');
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    "never signals another user's process, even as root (needs root to start one)",
+    async () => {
+      const dir = freshPath('presence');
+      mkdirSync(dir, { mode: 0o700 });
+      const theirs = bystander({ uid: 65534, gid: 65534 });
+      await theirs.line(/listening/);
+      const pid = theirs.process.pid as number;
+      writeFileSync(join(dir, String(pid)), `${startOf(pid)}\n`); // a perfect registration, but not ours
+      const presence = await announce(dir);
+      expect(presence.started.signalled).toEqual([]);
+      expect(presence.started.pruned).toEqual([{ pid, reason: 'owned by uid 65534 (euid 65534), not by this user' }]);
+      await presence.close();
+      await sleep(300);
+      expect(theirs.stdout).toBe('listening\n');
+    },
+  );
 
   const pid1IsForeign = statSync('/proc/1').uid !== process.getuid?.();
-  it.skipIf(process.getuid?.() === 0 || !pid1IsForeign)("never signals another user's process (PID 1, another user's)", async () => {
-    const dir = freshPath('presence');
-    mkdirSync(dir, { mode: 0o700 });
-    writeFileSync(join(dir, '1'), `${startOf(1)}\n`);
-    const presence = await announce(dir);
-    expect(presence.started.pruned).toEqual([{ pid: 1, reason: expect.stringMatching(/^owned by uid \d+/) }]);
-  });
+  it.skipIf(process.getuid?.() === 0 || !pid1IsForeign)(
+    "never signals another user's process (PID 1, another user's)",
+    async () => {
+      const dir = freshPath('presence');
+      mkdirSync(dir, { mode: 0o700 });
+      writeFileSync(join(dir, '1'), `${startOf(1)}\n`);
+      const presence = await announce(dir);
+      expect(presence.started.pruned).toEqual([{ pid: 1, reason: expect.stringMatching(/^owned by uid \d+/) }]);
+    },
+  );
 
   it('refuses a folder others can enter, and ignores entries that are not regular files of this user', async () => {
     const open = freshPath('presence');

@@ -52,7 +52,9 @@ export function redisEndpoint(url: URL): RedisEndpoint {
 /** The service name, or a TypeError saying a call needs one. */
 export function requireService(endpoint: RedisEndpoint): string {
   if (endpoint.service === '') {
-    throw new TypeError(`redis URLs for calls name the service's queue, as in redis://127.0.0.1:6379/calc (got ${endpoint.display.href})`);
+    throw new TypeError(
+      `redis URLs for calls name the service's queue, as in redis://127.0.0.1:6379/calc (got ${endpoint.display.href})`,
+    );
   }
   return endpoint.service;
 }

@@ -93,7 +93,9 @@ export class RedisClientConnection implements MessageConnection {
     } catch (e) {
       cmd.disconnect();
       reader?.disconnect();
-      throw e instanceof RpcError ? e : new RpcError(codeOf(String(e)), `cannot open a client on ${setup.url.href}: ${String(e)}`);
+      throw e instanceof RpcError
+        ? e
+        : new RpcError(codeOf(String(e)), `cannot open a client on ${setup.url.href}: ${String(e)}`);
     }
   }
 

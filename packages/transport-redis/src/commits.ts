@@ -65,7 +65,10 @@ export class Commits {
     const args: (string | number)[] = [GROUP, this.#options.replyTtlMs];
     for (const p of batch) {
       // An entry without a (valid) client has no reply list: any key of the slot will do, unused.
-      keys.push(p.client === undefined ? k.requests : k.replies(p.client), p.client === undefined ? k.requests : k.done(p.entryId));
+      keys.push(
+        p.client === undefined ? k.requests : k.replies(p.client),
+        p.client === undefined ? k.requests : k.done(p.entryId),
+      );
       args.push(p.entryId, p.frame, p.keep);
     }
     const run: Promise<void> = COMMIT.run(this.#cmd, keys, args).then(

@@ -28,6 +28,7 @@ export function parseControl(text: string): ControlMessage | undefined {
   if (typeof r.client !== 'string' || !CLIENT_ID.test(r.client)) return undefined;
   if (r.closed === true) return { client: r.client, closed: true };
   const c = r.cancel;
-  if (c === null || typeof c === 'string' || (typeof c === 'number' && Number.isFinite(c))) return { client: r.client, cancel: c };
+  if (c === null || typeof c === 'string' || (typeof c === 'number' && Number.isFinite(c)))
+    return { client: r.client, cancel: c };
   return undefined;
 }

@@ -85,11 +85,11 @@ export class Intake implements DeliveryContext {
   async resume(e: StreamEntry): Promise<void> {
     if (this.#inflight.has(e.id) || e.client === undefined || !CLIENT_ID.test(e.client)) return this.take(e);
     const { cmd, keys, options } = this.#s;
-    const state = await RESUME.run(cmd, [keys.requests, keys.replies(e.client), keys.done(e.id), keys.started(e.id)], [
-      GROUP,
-      e.id,
-      options.replyTtlMs,
-    ]);
+    const state = await RESUME.run(
+      cmd,
+      [keys.requests, keys.replies(e.client), keys.done(e.id), keys.started(e.id)],
+      [GROUP, e.id, options.replyTtlMs],
+    );
     if (state === 1) return; // its first run had finished: the stored response was sent again
     if (state === 2) {
       // A stream that had sent items: running it again would repeat them.

@@ -63,7 +63,8 @@ export type ResolvedOptions = Required<Omit<RedisTransportOptions, 'username' | 
   Pick<RedisTransportOptions, 'username' | 'password' | 'tls' | 'sentinel'>;
 
 function positive(name: string, value: number, min = 1): number {
-  if (!Number.isFinite(value) || value < min) throw new TypeError(`redisTransport: ${name} must be a number ≥ ${min} (got ${value})`);
+  if (!Number.isFinite(value) || value < min)
+    throw new TypeError(`redisTransport: ${name} must be a number ≥ ${min} (got ${value})`);
   return value;
 }
 

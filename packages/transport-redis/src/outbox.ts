@@ -68,7 +68,10 @@ export class Outbox {
   #enqueue(requests: OutgoingRequest[]): void {
     const { cmd, keys, options } = this.#s;
     const plain =
-      requests.length === 1 && options.whenNoWorkers === 'queue' && this.#length !== undefined && this.#length < options.maxQueueLength / 2;
+      requests.length === 1 &&
+      options.whenNoWorkers === 'queue' &&
+      this.#length !== undefined &&
+      this.#length < options.maxQueueLength / 2;
     if (plain) return this.#add(requests[0] as OutgoingRequest);
     this.#script(requests);
     // Redis runs one connection's commands in order: this is the length just after the run.
@@ -106,7 +109,10 @@ export class Outbox {
     ENQUEUE.run(cmd, [keys.requests, keys.workers], args).then(
       (queued) => {
         if (queued === -1) return this.#s.noWorker();
-        const full = new RpcError('RESOURCE_EXHAUSTED', `the queue of ${service} holds ${options.maxQueueLength} requests (maxQueueLength): try again later`);
+        const full = new RpcError(
+          'RESOURCE_EXHAUSTED',
+          `the queue of ${service} holds ${options.maxQueueLength} requests (maxQueueLength): try again later`,
+        );
         for (const r of requests.slice(typeof queued === 'number' ? queued : 0)) this.#s.refuse(r, full);
       },
       (e: Error) => this.#failed(requests, e),

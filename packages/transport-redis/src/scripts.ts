@@ -16,7 +16,9 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
  * ones; the rest found the queue full), or -1 when no worker is alive and
  * one is required (then none was queued).
  */
-export const ENQUEUE = new Script(2, `
+export const ENQUEUE = new Script(
+  2,
+  `
 if ARGV[2] == '1' then
   ${NOW}
   if redis.call('ZCOUNT', KEYS[2], now, '+inf') == 0 then return -1 end
@@ -28,7 +30,8 @@ for i = 4, #ARGV do
   redis.call('XADD', KEYS[1], '*', 'c', ARGV[3], 'f', ARGV[i])
   n = n + 1
 end
-return n`);
+return n`,
+);
 
 /**
  * Finish request entries: for each, store its final response under its
@@ -38,7 +41,9 @@ return n`);
  * TTL ms, then for each entry its id, its frame ('' for none) and how long
  * to keep it in ms ('0': do not store). Returns how many were pushed.
  */
-export const COMMIT = new Script(null, `
+export const COMMIT = new Script(
+  null,
+  `
 local pushed = 0
 for i = 1, (#KEYS - 1) / 2 do
   local id, frame, keep = ARGV[3 * i], ARGV[3 * i + 1], ARGV[3 * i + 2]
@@ -54,18 +59,22 @@ for i = 1, (#KEYS - 1) / 2 do
   redis.call('XACK', KEYS[1], ARGV[1], id)
   redis.call('XDEL', KEYS[1], id)
 end
-return pushed`);
+return pushed`,
+);
 
 /**
  * Push a frame that ends no request (a stream item) to a client, marking the
  * entry's stream as started. KEYS: replies, started. ARGV: frame, reply TTL
  * ms, started TTL ms ('0': do not mark). Returns the reply list's length.
  */
-export const PUSH = new Script(2, `
+export const PUSH = new Script(
+  2,
+  `
 local n = redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if ARGV[3] ~= '0' then redis.call('SET', KEYS[2], '1', 'PX', ARGV[3]) end
-return n`);
+return n`,
+);
 
 /**
  * Before running a redelivered entry: if a run already finished, push its
@@ -73,7 +82,9 @@ return n`);
  * say so (2); else 0: run it. KEYS: requests, replies, done, started. ARGV:
  * group, entry id, reply TTL ms.
  */
-export const RESUME = new Script(4, `
+export const RESUME = new Script(
+  4,
+  `
 local done = redis.call('GET', KEYS[3])
 if done then
   redis.call('RPUSH', KEYS[2], done)
@@ -83,7 +94,8 @@ if done then
   return 1
 end
 if redis.call('EXISTS', KEYS[4]) == 1 then return 2 end
-return 0`);
+return 0`,
+);
 
 /**
  * A worker's heartbeat: say it is alive until now + TTL, keep the entries it
@@ -91,7 +103,9 @@ return 0`);
  * workers gone for good once nothing of theirs is pending. KEYS: requests,
  * workers. ARGV: group, worker, presence TTL ms, entry ids... Returns Redis's TIME.
  */
-export const TOUCH = new Script(2, `
+export const TOUCH = new Script(
+  2,
+  `
 ${NOW}
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[2])
 for i = 4, #ARGV do
@@ -105,14 +119,17 @@ for _, name in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
     redis.call('ZREM', KEYS[2], name)
   end
 end
-return t`);
+return t`,
+);
 
 /**
  * A worker leaving: make every entry it still holds claimable at once by
  * others, and stop counting as alive. KEYS: requests, workers. ARGV: group,
  * worker, idle ms to set. Returns how many entries were released.
  */
-export const RELEASE = new Script(2, `
+export const RELEASE = new Script(
+  2,
+  `
 local mine = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 100000, ARGV[2])
 for _, p in ipairs(mine) do
   redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, p[1], 'IDLE', ARGV[3], 'JUSTID')
@@ -123,12 +140,16 @@ if #mine == 0 then
 else
   redis.call('ZADD', KEYS[2], 0, ARGV[2])
 end
-return #mine`);
+return #mine`,
+);
 
 /** How many workers are alive now. KEYS: workers. */
-export const LIVE_WORKERS = new Script(1, `
+export const LIVE_WORKERS = new Script(
+  1,
+  `
 ${NOW}
-return redis.call('ZCOUNT', KEYS[1], now, '+inf')`);
+return redis.call('ZCOUNT', KEYS[1], now, '+inf')`,
+);
 
 /** Every script: each connection gets them all as commands when it is made. */
 export const SCRIPTS: readonly Script[] = [ENQUEUE, COMMIT, PUSH, RESUME, TOUCH, RELEASE, LIVE_WORKERS];

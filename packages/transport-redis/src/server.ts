@@ -106,7 +106,9 @@ export class RedisWorker implements Listener {
     );
     const where = this.#setup.connector.where;
     const report = (lost: boolean): void =>
-      this.#setup.options.logger.warn(lost ? `worker ${this.name} lost ${where}; reconnecting` : `worker ${this.name} is back on ${where}`);
+      this.#setup.options.logger.warn(
+        lost ? `worker ${this.name} lost ${where}; reconnecting` : `worker ${this.name} is back on ${where}`,
+      );
     reportOutages(this.#cmd, report, () => this.#closing);
     void this.#read();
   }
@@ -122,7 +124,19 @@ export class RedisWorker implements Listener {
       let reply: unknown;
       try {
         const count = Math.min(room, READ_BATCH);
-        reply = await this.#reader.call('XREADGROUP', 'GROUP', GROUP, this.name, 'COUNT', count, 'BLOCK', BLOCK_MS, 'STREAMS', keys.requests, '>');
+        reply = await this.#reader.call(
+          'XREADGROUP',
+          'GROUP',
+          GROUP,
+          this.name,
+          'COUNT',
+          count,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          keys.requests,
+          '>',
+        );
       } catch (e) {
         if (this.#closing) return;
         if ((e as Error).message.includes('NOGROUP')) await this.#intake.ensureGroup().catch(noop);

@@ -55,7 +55,16 @@ export class Upkeep {
       do {
         const room = options.concurrency - intake.size;
         if (room <= 0 || this.#s.closing()) break;
-        const reply = await cmd.call('XAUTOCLAIM', keys.requests, GROUP, name, options.visibilityTimeoutMs, cursor, 'COUNT', room);
+        const reply = await cmd.call(
+          'XAUTOCLAIM',
+          keys.requests,
+          GROUP,
+          name,
+          options.visibilityTimeoutMs,
+          cursor,
+          'COUNT',
+          room,
+        );
         const claimed = claimedEntries(reply);
         cursor = claimed.cursor;
         for (const entry of claimed.entries) await intake.resume(entry);

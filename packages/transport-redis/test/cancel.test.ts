@@ -21,7 +21,11 @@ async function client(url: string) {
   return { channel, calc: createClient(Jobs, channel) };
 }
 
-const rejected = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'answered', (e: { code?: unknown }) => e.code);
+const rejected = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => 'answered',
+    (e: { code?: unknown }) => e.code,
+  );
 
 describe('cancellation', () => {
   it('reaches the one worker, of three, that runs the call; the others keep working', async () => {

@@ -41,7 +41,10 @@ describe('redis cluster', () => {
 
   it('two workers on different nodes’ connections share the calls of several clients', async () => {
     const url = queueUrl(cluster.url);
-    const seen: Seen[] = [{ runs: [], aborted: [] }, { runs: [], aborted: [] }];
+    const seen: Seen[] = [
+      { runs: [], aborted: [] },
+      { runs: [], aborted: [] },
+    ];
     for (const s of seen) {
       const server = await serve(jobs(s), { listen: [url], transports: [redisTransport()] });
       cleanups.push(() => server.close({ graceMs: 0 }));
@@ -55,7 +58,9 @@ describe('redis cluster', () => {
         return createClient(Jobs, channel);
       }),
     );
-    const answers = await Promise.all(calcs.flatMap((calc, c) => Array.from({ length: 100 }, (_, i) => calc.work({ tag: `${c}:${i}`, ms: 2 }))));
+    const answers = await Promise.all(
+      calcs.flatMap((calc, c) => Array.from({ length: 100 }, (_, i) => calc.work({ tag: `${c}:${i}`, ms: 2 }))),
+    );
     expect(answers).toHaveLength(300);
     expect(seen[0]?.runs.length ?? 0).toBeGreaterThan(0);
     expect(seen[1]?.runs.length ?? 0).toBeGreaterThan(0);

@@ -21,7 +21,8 @@ runConformance({
   skip: [
     {
       cases: ['server-restart'],
-      reason: 'with the default whenNoWorkers: queue, a call made while no worker runs waits in the queue for the next one instead of failing UNAVAILABLE (issue 4); the fail-mode suite runs this case',
+      reason:
+        'with the default whenNoWorkers: queue, a call made while no worker runs waits in the queue for the next one instead of failing UNAVAILABLE (issue 4); the fail-mode suite runs this case',
     },
   ],
 });

@@ -42,7 +42,11 @@ describe('events with the seed article’s Python programs', () => {
     let out = '';
     alice.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
     const redis = plain();
-    await until(async () => ((await redis.call('PUBSUB', 'NUMSUB', ch)) as [string, number])[1] === 1, 10_000, 'Alice subscribed');
+    await until(
+      async () => ((await redis.call('PUBSUB', 'NUMSUB', ch)) as [string, number])[1] === 1,
+      10_000,
+      'Alice subscribed',
+    );
     const events = await bus();
     await events.publish(ch, 'hello from interoffice');
     await events.publish(ch, JSON.stringify({ celsius: 21.5 }));
@@ -56,7 +60,12 @@ describe('events with the seed article’s Python programs', () => {
     const texts: string[] = [];
     const invalid: { payload: string; code: string }[] = [];
     await events.subscribe(ch, (t) => texts.push(t));
-    await subscribeEvent(events, { ...Reading, channel: ch }, () => {}, (payload, e) => invalid.push({ payload, code: e.code }));
+    await subscribeEvent(
+      events,
+      { ...Reading, channel: ch },
+      () => {},
+      (payload, e) => invalid.push({ payload, code: e.code }),
+    );
     const bob = spawn(python, [pythonExample('redis_pubsub_bob.py'), ch], { env: { ...process.env, REDIS_URL: redisUrl } });
     const code = await new Promise((r) => bob.once('exit', r));
     expect(code).toBe(0);
@@ -87,7 +96,9 @@ describe('events with plain Redis clients', () => {
     await redis.publish(readings.channel, '{"celsius": 99}');
     await sleep(200);
     expect(got).toEqual([-3, 18]);
-    await expect(publishEvent(events, readings, { celsius: 'warm' as unknown as number })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(publishEvent(events, readings, { celsius: 'warm' as unknown as number })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('a subscriber keeps its channels when Redis restarts', async () => {
@@ -99,7 +110,11 @@ describe('events with plain Redis clients', () => {
     await server.kill();
     await server.restart();
     const redis = plain(server.url);
-    await until(async () => ((await redis.call('PUBSUB', 'NUMSUB', 'after-restart')) as [string, number])[1] === 1, 10_000, 'resubscribed');
+    await until(
+      async () => ((await redis.call('PUBSUB', 'NUMSUB', 'after-restart')) as [string, number])[1] === 1,
+      10_000,
+      'resubscribed',
+    );
     await redis.publish('after-restart', 'still here');
     await until(() => got.length === 1, 5000, 'the message');
     expect(got).toEqual(['still here']);

@@ -79,7 +79,10 @@ describe('a worker that dies mid-call loses nothing', () => {
     // A worker (by the documented protocol) took it, finished and stored its answer, and died before acknowledging.
     await redis.xgroup('CREATE', keys.requests, GROUP, '0', 'MKSTREAM');
     await until(async () => (await redis.xlen(keys.requests)) === 1);
-    const read = (await redis.xreadgroup('GROUP', GROUP, 'ghost', 'COUNT', 1, 'STREAMS', keys.requests, '>')) as [string, [string, string[]][]][];
+    const read = (await redis.xreadgroup('GROUP', GROUP, 'ghost', 'COUNT', 1, 'STREAMS', keys.requests, '>')) as [
+      string,
+      [string, string[]][],
+    ][];
     const entryId = read[0]?.[1][0]?.[0] as string;
     await redis.set(keys.done(entryId), '{"jsonrpc":"2.0","id":1,"result":"stored"}', 'PX', 60_000);
     const seen: Seen = { runs: [], aborted: [] };
@@ -102,7 +105,10 @@ describe('a worker that dies mid-call loses nothing', () => {
     await until(() => items.length === 2, 5000, 'two items');
     await a.kill('SIGKILL');
     const b = await worker(url, 'B', { visibilityTimeoutMs: 1000 });
-    const error = await done.then(() => undefined, (e: unknown) => e);
+    const error = await done.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RpcError);
     expect(error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/not run again/) });
     expect(items).toEqual([5, 4]);
@@ -118,7 +124,7 @@ describe('a worker that leaves gracefully', () => {
     const short = calc.work({ tag: 'short', ms: 300 });
     const long = calc.work({ tag: 'long', ms: 4000 }, { timeout: 20_000 });
     await until(() => a.saw('start').length === 2, 5000, 'A started both');
-    const b = await worker(url, 'B', { visibilityTimeoutMs: 30_000 });
+    const _b = await worker(url, 'B', { visibilityTimeoutMs: 30_000 });
     const leftAt = Date.now();
     await a.kill('SIGTERM'); // grace of 2 s: short finishes, long is aborted and released
     expect(a.saw('closed')).toEqual(['closed']);

@@ -29,7 +29,10 @@ export async function until(predicate: () => boolean | Promise<boolean>, ms = 50
 
 export const Jobs = defineService('Jobs', {
   add: unary({ input: z.object({ a: z.number(), b: z.number() }), output: z.number() }),
-  work: unary({ input: z.object({ tag: z.string(), ms: z.number() }), output: z.object({ tag: z.string(), worker: z.string() }) }),
+  work: unary({
+    input: z.object({ tag: z.string(), ms: z.number() }),
+    output: z.object({ tag: z.string(), worker: z.string() }),
+  }),
   countdown: serverStream({ input: z.object({ from: z.number().int(), delayMs: z.number() }), output: z.number() }),
 });
 
@@ -72,9 +75,13 @@ export class WorkerProcess {
   private constructor(readonly child: ChildProcess) {}
 
   static async start(url: string, label: string, options: object = {}): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, [new URL('./fixtures/worker.mjs', import.meta.url).pathname, url, label, JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [new URL('./fixtures/worker.mjs', import.meta.url).pathname, url, label, JSON.stringify(options)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const w = new WorkerProcess(child);
     let rest = '';
     child.stdout?.setEncoding('utf8').on('data', (text: string) => {

@@ -16,7 +16,11 @@ afterEach(async () => {
 const quiet = { warn() {}, error() {} };
 
 async function worker(url: string, seen: Seen, options: object = {}) {
-  const server = await serve(jobs(seen), { listen: [url], transports: [redisTransport({ concurrency: 8, ...options })], logger: quiet });
+  const server = await serve(jobs(seen), {
+    listen: [url],
+    transports: [redisTransport({ concurrency: 8, ...options })],
+    logger: quiet,
+  });
   cleanups.push(() => server.close({ graceMs: 0 }));
   return server;
 }
@@ -43,7 +47,10 @@ describe('#20.2: entries the worker cannot match to an answer', () => {
     // More hostile entries than slots (concurrency 8), each of a kind that used to be held forever:
     // two ids (JSON.parse keeps the last; the transport read the first), no timeout member, and junk.
     const hostile = [
-      ...Array.from({ length: 40 }, (_, i) => `{"jsonrpc":"2.0","id":${i},"method":"work","params":{"tag":"t${i}","ms":1},"id":${i + 1000}}`),
+      ...Array.from(
+        { length: 40 },
+        (_, i) => `{"jsonrpc":"2.0","id":${i},"method":"work","params":{"tag":"t${i}","ms":1},"id":${i + 1000}}`,
+      ),
       ...Array.from({ length: 10 }, () => '{"jsonrpc":"2.0","id":'),
       ...Array.from({ length: 10 }, (_, i) => `[{"jsonrpc":"2.0","id":"a${i}","method":"add","params":[1,2],"id":"b${i}"}]`),
     ];
@@ -53,7 +60,9 @@ describe('#20.2: entries the worker cannot match to an answer', () => {
     // Every hostile entry was answered and acknowledged: nothing is left pending.
     await until(async () => ((await r.xpending(keys.requests, GROUP)) as [number])[0] === 0, 5000, 'no entry pending');
     const answers = (await r.lrange(keys.replies('attacker'), 0, -1)).map((t) => JSON.parse(t) as { id: unknown });
-    expect(answers.filter((a) => typeof a === 'object' && !Array.isArray(a) && typeof a.id === 'number' && a.id >= 1000)).toHaveLength(40);
+    expect(
+      answers.filter((a) => typeof a === 'object' && !Array.isArray(a) && typeof a.id === 'number' && a.id >= 1000),
+    ).toHaveLength(40);
     await first.close({ graceMs: 0 });
     // A worker started after inherits nothing stuck.
     await worker(url, seen);
@@ -118,13 +127,19 @@ describe('#20.10: a client that floods a queue', () => {
     const [flooded, other] = [queueUrl(), queueUrl()];
     const seen: Seen = { runs: [], aborted: [] };
     // One server, one worker per queue: each queue has its own workers and its own order.
-    const server = await serve(jobs(seen), { listen: [flooded, other], transports: [redisTransport({ concurrency: 8 })], logger: quiet });
+    const server = await serve(jobs(seen), {
+      listen: [flooded, other],
+      transports: [redisTransport({ concurrency: 8 })],
+      logger: quiet,
+    });
     cleanups.push(() => server.close({ graceMs: 0 }));
     const victim = await client(other);
     const neighbour = await client(flooded);
     const unloaded = await p50(() => victim.add({ a: 1, b: 2 }));
     const flooder = await client(flooded);
-    const flood = Array.from({ length: 4000 }, () => flooder.work({ tag: 'flood', ms: 2 }, { timeout: 60_000 }).catch(() => undefined));
+    const flood = Array.from({ length: 4000 }, () =>
+      flooder.work({ tag: 'flood', ms: 2 }, { timeout: 60_000 }).catch(() => undefined),
+    );
     await until(() => seen.runs.length > 50, 5000, 'the flood is running');
     // On the flooded queue, a call waits behind the whole backlog ...
     const t = performance.now();

@@ -10,7 +10,9 @@ afterEach(async () => {
 });
 
 async function workers(url: string, n: number): Promise<WorkerProcess[]> {
-  const all = await Promise.all(Array.from({ length: n }, (_, i) => WorkerProcess.start(url, `W${i}`, { visibilityTimeoutMs: 2000 })));
+  const all = await Promise.all(
+    Array.from({ length: n }, (_, i) => WorkerProcess.start(url, `W${i}`, { visibilityTimeoutMs: 2000 })),
+  );
   for (const w of all) cleanups.push(() => w.kill());
   return all;
 }
@@ -34,9 +36,12 @@ describe('4 workers × 8 clients', () => {
     const ws = await workers(url, 4);
     const cs = await clients(url, 8);
     const answers = await Promise.all(
-      cs.map((calc, c) => Promise.all(Array.from({ length: 2000 }, (_, i) => calc.work({ tag: `${c}:${i}`, ms: 0 }, { timeout: 120_000 })))),
+      cs.map((calc, c) =>
+        Promise.all(Array.from({ length: 2000 }, (_, i) => calc.work({ tag: `${c}:${i}`, ms: 0 }, { timeout: 120_000 }))),
+      ),
     );
-    answers.forEach((list, c) => expect(list.map((a) => a.tag)).toEqual(Array.from({ length: 2000 }, (_, i) => `${c}:${i}`)));
+    for (const [c, list] of answers.entries())
+      expect(list.map((a) => a.tag)).toEqual(Array.from({ length: 2000 }, (_, i) => `${c}:${i}`));
     await until(() => started(ws).length >= 16_000, 5000, 'every run reported');
     const runs = started(ws);
     expect(runs).toHaveLength(16_000);
@@ -54,7 +59,8 @@ describe('4 workers × 8 clients', () => {
     await until(() => (ws[0] as WorkerProcess).saw('start ').length >= 20, 30_000, 'W0 at work');
     await (ws[0] as WorkerProcess).kill('SIGKILL');
     const answers = await Promise.all(pending);
-    answers.forEach((list, c) => expect(list.map((a) => a.tag)).toEqual(Array.from({ length: 250 }, (_, i) => `${c}:${i}`)));
+    for (const [c, list] of answers.entries())
+      expect(list.map((a) => a.tag)).toEqual(Array.from({ length: 250 }, (_, i) => `${c}:${i}`));
     // Runs the dead worker began but never finished were run again elsewhere; nothing else twice.
     const dead = ws[0] as WorkerProcess;
     const unfinished = new Set(dead.saw('start ').map((l) => l.slice(6)));

@@ -65,7 +65,10 @@ describe('backpressure', () => {
     const queued = Array.from({ length: 5 }, (_, i) => calc.add({ a: i, b: 1 }));
     await until(async () => (await redis.xlen(keys.requests)) === 5);
     const refused = calc.add({ a: 9, b: 9 });
-    await expect(refused).rejects.toMatchObject({ code: 'RESOURCE_EXHAUSTED', message: expect.stringMatching(/holds 5 requests/) });
+    await expect(refused).rejects.toMatchObject({
+      code: 'RESOURCE_EXHAUSTED',
+      message: expect.stringMatching(/holds 5 requests/),
+    });
     expect(await redis.xlen(keys.requests)).toBe(5);
     await worker(url, { runs: [], aborted: [] });
     expect(await Promise.all(queued)).toEqual([1, 2, 3, 4, 5]);
@@ -92,7 +95,10 @@ describe('whenNoWorkers: fail', () => {
   it('fails at once with UNAVAILABLE while no worker runs; waitForReady waits for one', async () => {
     const url = queueUrl();
     const transports = [redisTransport({ whenNoWorkers: 'fail' })];
-    await expect(connect(url, { transports })).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/no worker/) });
+    await expect(connect(url, { transports })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/no worker/),
+    });
     const seen: Seen = { runs: [], aborted: [] };
     const first = await worker(url, seen);
     const channel = await connect(url, { transports });

@@ -46,10 +46,51 @@ export interface TlsFiles {
 export async function makeCertificates(dir: string): Promise<TlsFiles> {
   const f = (name: string): string => join(dir, name);
   const ssl = (...args: string[]) => run('openssl', args);
-  await ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=interoffice test CA', '-keyout', f('ca.key'), '-out', f('ca.crt'));
-  await ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('server.key'), '-out', f('server.csr'));
+  await ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=interoffice test CA',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.crt'),
+  );
+  await ssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    f('server.key'),
+    '-out',
+    f('server.csr'),
+  );
   writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  await ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f('san.ext'), '-out', f('server.crt'));
+  await ssl(
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.crt'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    f('san.ext'),
+    '-out',
+    f('server.crt'),
+  );
   return { ca: f('ca.crt'), cert: f('server.crt'), key: f('server.key') };
 }
 
@@ -78,16 +119,37 @@ export class RedisServer {
   async restart(): Promise<void> {
     const t = this.tls;
     const listen = t
-      ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', t.cert, '--tls-key-file', t.key, '--tls-ca-cert-file', t.ca, '--tls-auth-clients', 'no']
+      ? [
+          '--port',
+          '0',
+          '--tls-port',
+          String(this.port),
+          '--tls-cert-file',
+          t.cert,
+          '--tls-key-file',
+          t.key,
+          '--tls-ca-cert-file',
+          t.ca,
+          '--tls-auth-clients',
+          'no',
+        ]
       : ['--port', String(this.port)];
     const args = [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, ...this.args];
     const child = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
     this.#child = child;
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`))));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`))),
+    );
     exited.catch(() => {});
     const ping = t ? ['--tls', '--cacert', t.ca, 'ping'] : ['ping'];
     for (let i = 0; i < 100; i++) {
-      const up = await Promise.race([redisCli(this.port, ...ping).then((r) => r === 'PONG', () => false), exited]);
+      const up = await Promise.race([
+        redisCli(this.port, ...ping).then(
+          (r) => r === 'PONG',
+          () => false,
+        ),
+        exited,
+      ]);
       if (up) return;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -33,7 +33,10 @@ describe('Redis restarts', () => {
     const { redis, seen, warnings, calc } = await world();
     expect(await calc.add({ a: 1, b: 1 })).toBe(2);
     const inFlight = calc.work({ tag: 'lost', ms: 1500 }, { timeout: 30_000 });
-    const outcome = inFlight.then(() => 'answered', (e: { code?: string }) => e.code);
+    const outcome = inFlight.then(
+      () => 'answered',
+      (e: { code?: string }) => e.code,
+    );
     await until(() => seen.runs.includes('lost'), 5000, 'the call started');
     await redis.kill();
     const whileDown = Date.now();

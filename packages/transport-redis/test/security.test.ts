@@ -75,7 +75,9 @@ describe('rediss: (TLS)', () => {
   });
 
   it('refuses a server whose certificate it cannot verify', async () => {
-    const e = await connect(`${redis.url}/calc`, { transports: [redisTransport({ connectTimeoutMs: 2000 })] }).catch((err: unknown) => err);
+    const e = await connect(`${redis.url}/calc`, { transports: [redisTransport({ connectTimeoutMs: 2000 })] }).catch(
+      (err: unknown) => err,
+    );
     expect(e).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/certificate/) });
   });
 });

@@ -8,7 +8,9 @@ export function atExit(action: () => void): () => void {
   actions.add(action);
   if (!hooked) {
     hooked = true;
-    process.once('exit', () => actions.forEach((a) => a()));
+    process.once('exit', () => {
+      for (const a of actions) a();
+    });
   }
   return () => void actions.delete(action);
 }

@@ -8,7 +8,7 @@ import { RpcError, type Connection, type FrameHandler } from '@interoffice/core'
 import { watchProcessExit } from '@interoffice/native';
 import { segmentName } from './address.js';
 import { ShmConnection } from './connection.js';
-import { H, S, SlotState } from './layout.js';
+import { H, S, SlotState, type SlotPlace } from './layout.js';
 import type { ShmOptions } from './options.js';
 import { Poller } from './poller.js';
 import { openClientSegment } from './segment.js';
@@ -21,7 +21,7 @@ const RECEIVE_BATCH = 256;
 export async function connectShm(url: URL, handler: FrameHandler, options: ShmOptions): Promise<Connection> {
   const name = segmentName(url);
   const { segment, header } = openClientSegment(name, url);
-  let place;
+  let place: SlotPlace;
   try {
     place = await claimSlot(segment, header, url);
   } catch (e) {

@@ -122,7 +122,7 @@ export class ShmConnection implements Connection {
   receive(limit: number): number {
     let n = 0;
     while (n < limit && !this.#closed && !this.blocked) {
-      let frame;
+      let frame: ReturnType<RingReader['next']>;
       try {
         frame = this.#o.reader.next(this.#freed);
       } catch (e) {

@@ -1,3 +1,3 @@
 export { shmTransport, unsupported } from './transport.js';
-export { type ShmTransportOptions } from './options.js';
+export type { ShmTransportOptions } from './options.js';
 export { inspectShm, type ShmSegmentInfo } from './inspect.js';

@@ -111,7 +111,12 @@ export class SlotPlace {
   readonly request: RingPlace;
   readonly response: RingPlace;
 
-  constructor(slotsOffset: number, stride: number, ringBytes: number, readonly index: number) {
+  constructor(
+    slotsOffset: number,
+    stride: number,
+    ringBytes: number,
+    readonly index: number,
+  ) {
     const b = slotsOffset + index * stride;
     this.base = b;
     this.request = {

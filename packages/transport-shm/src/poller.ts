@@ -33,7 +33,6 @@ export interface PollTarget {
   peerOn(cpu: number): boolean;
 }
 
-
 type State = 'sleeping' | 'scheduled' | 'running' | 'closed';
 
 /** Looks at the rings between two readings of the clock (a reading costs more than a look). */

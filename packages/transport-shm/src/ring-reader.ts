@@ -59,7 +59,7 @@ export class RingReader {
       const header = this.#words[at >> 2] as number;
       const n = header & ~MORE;
       const more = header >>> 31 === 1;
-      if (n > this.#ring.size - pos - RECORD_HEADER || RECORD_HEADER + pad4(n) > ((this.#head - this.#tail) >>> 0)) {
+      if (n > this.#ring.size - pos - RECORD_HEADER || RECORD_HEADER + pad4(n) > (this.#head - this.#tail) >>> 0) {
         throw new Error(`corrupt ring: a record of ${n} bytes at ${pos} does not fit`);
       }
       const start = at + RECORD_HEADER;

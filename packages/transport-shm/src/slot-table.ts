@@ -99,7 +99,9 @@ export class SlotTable {
     }
     if (reclaimed.length > 0) {
       const some = reclaimed.slice(0, 3).join('; ') + (reclaimed.length > 3 ? '; …' : '');
-      this.#host.options.logger.warn(`${this.#host.url.href}: took back ${reclaimed.length} slot(s) left in states outside the protocol: ${some}`);
+      this.#host.options.logger.warn(
+        `${this.#host.url.href}: took back ${reclaimed.length} slot(s) left in states outside the protocol: ${some}`,
+      );
     }
     return changed;
   }

@@ -66,10 +66,13 @@ export class StaleSlots {
   /** Look again in `ms` (the first deadline armed is the earliest: slots seen later are due later). */
   #arm(ms: number): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#rescan();
-    }, Math.max(1, ms));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#rescan();
+      },
+      Math.max(1, ms),
+    );
     this.#timer.unref(); // a server's process is kept alive by what it serves, not by this
   }
 }

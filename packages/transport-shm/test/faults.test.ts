@@ -66,7 +66,10 @@ describe('a server killed with SIGKILL', () => {
     for (const o of outcomes) expect(o).toMatchObject({ status: 'rejected', reason: { code: 'UNAVAILABLE' } });
     // While it is down, calls fail fast; its segment stays behind, stale.
     const down = Date.now();
-    await expect(calc.add({ a: 1, b: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/is gone/) });
+    await expect(calc.add({ a: 1, b: 1 })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/is gone/),
+    });
     expect(Date.now() - down).toBeLessThan(1000);
     expect(exists(url)).toBe(true);
     // A successor replaces the stale segment; the next call reconnects to it.

@@ -54,7 +54,10 @@ export async function inProcess(url: string, options: ShmTransportOptions = {}):
 }
 
 /** A fixture in a process of its own, killed after the test; resolves once it printed `ready` (or its first line). */
-export function child(script: 'calc-server.mjs' | 'calc-client.mjs' | 'vandal.mjs', args: string[]): Promise<{ proc: ChildProcess; lines: string[] }> {
+export function child(
+  script: 'calc-server.mjs' | 'calc-client.mjs' | 'vandal.mjs',
+  args: string[],
+): Promise<{ proc: ChildProcess; lines: string[] }> {
   const proc = fork(new URL(`./fixtures/${script}`, import.meta.url), args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   cleanups.push(() => proc.kill('SIGKILL'));
   const lines: string[] = [];

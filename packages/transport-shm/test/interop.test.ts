@@ -28,7 +28,7 @@ async function withAlice(name: string, code: string): Promise<string> {
 }
 
 describe('examples/python/shm_client.py', () => {
-  it("calls add and multiply and sees the domain error, then leaves its slot", async () => {
+  it('calls add and multiply and sees the domain error, then leaves its slot', async () => {
     const url = shmUrl();
     await inProcess(url);
     const { stdout } = await run(python, [script, new URL(url).host]);

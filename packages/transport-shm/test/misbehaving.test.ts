@@ -67,7 +67,11 @@ describe('a peer that corrupts its ring', () => {
     const peer = await raw(url);
     peer.send('{"jsonrpc":"2.0","id":1,"method":', '', '\u0000garbage', '{"jsonrpc":"2.0","id":2,"method":"add","params":[2,5]}');
     const answers = await peer.receive(4);
-    expect(answers.slice(0, 3)).toMatchObject([{ error: { code: -32700 } }, { error: { code: -32700 } }, { error: { code: -32700 } }]);
+    expect(answers.slice(0, 3)).toMatchObject([
+      { error: { code: -32700 } },
+      { error: { code: -32700 } },
+      { error: { code: -32700 } },
+    ]);
     expect(answers[3]).toEqual({ jsonrpc: '2.0', id: 2, result: 7 });
   });
 });
@@ -95,7 +99,9 @@ describe('a process that leaves every slot in a state outside the protocol', () 
     // The client finds no free slot, rings the server, which takes back the slots of the dead owner.
     expect(await (await calc(url)).add({ a: 2, b: 3 })).toBe(5);
     expect(inspectShm(url)).toMatchObject({ slotsInUse: 1, clientPids: [process.pid] });
-    expect(warnings.join('\n')).toMatch(/took back 64 slot\(s\) left in states outside the protocol: slot 0 \(state 0x3\) as its owner is gone/);
+    expect(warnings.join('\n')).toMatch(
+      /took back 64 slot\(s\) left in states outside the protocol: slot 0 \(state 0x3\) as its owner is gone/,
+    );
   });
 
   it(`and stays alive: its slots are taken back after ${STALE_SLOT_MS} ms, and a client connects and calls`, async () => {
@@ -145,7 +151,9 @@ describe('a process that leaves every slot in a state outside the protocol', () 
     expect(await client.add({ a: 2, b: 2 })).toBe(4); // reconnected, on slot 1 again
     expect(inspectShm(url).slotsInUse).toBe(2); // slot 0's owner lives: not taken back yet
     await until(() => inspectShm(url).slotsInUse === 1, STALE_SLOT_MS + 3000);
-    expect(warnings.join('\n')).toMatch(new RegExp(`took back 1 slot\\(s\\).*: slot 0 \\(state 0x3\\) as it stayed so ${STALE_SLOT_MS} ms`));
+    expect(warnings.join('\n')).toMatch(
+      new RegExp(`took back 1 slot\\(s\\).*: slot 0 \\(state 0x3\\) as it stayed so ${STALE_SLOT_MS} ms`),
+    );
     silent.segment.close(); // it never leaves: its slot was taken back all the same
     expect(await (await calc(url)).add({ a: 3, b: 3 })).toBe(6); // on slot 0
   });
@@ -154,7 +162,11 @@ describe('a process that leaves every slot in a state outside the protocol', () 
 describe('fuzzing the records of a ring (seeded; bounded by count and time)', () => {
   it('whatever a peer publishes in its request ring, the server keeps serving others', async () => {
     const url = shmUrl();
-    const server = await serve(calculator(), { listen: [url], transports: [shmTransport({ logger: { warn() {}, error() {} } })], logger: { warn() {}, error() {} } });
+    const server = await serve(calculator(), {
+      listen: [url],
+      transports: [shmTransport({ logger: { warn() {}, error() {} } })],
+      logger: { warn() {}, error() {} },
+    });
     cleanups.push(() => server.close({ graceMs: 0 }));
     const channel = await connect(url, { transports: [shmTransport()] });
     cleanups.push(() => channel.close());

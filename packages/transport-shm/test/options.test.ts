@@ -12,7 +12,9 @@ describe('shmTransport options', () => {
     expect(() => shmTransport({ spinMicros: Number.NaN })).toThrow(/spinMicros/);
     // The options every transport has are checked by core, naming this transport.
     expect(() => shmTransport({ maxFrameBytes: 0 })).toThrow(/shmTransport: maxFrameBytes must be a whole number/);
-    expect(() => shmTransport({ logger: { warn: () => {} } as unknown as Logger })).toThrow(/shmTransport: logger must have warn and error/);
+    expect(() => shmTransport({ logger: { warn: () => {} } as unknown as Logger })).toThrow(
+      /shmTransport: logger must have warn and error/,
+    );
     expect(() => shmTransport({ ringBytes: 4096, maxClients: 1, spinMicros: 0 })).not.toThrow();
   });
 });

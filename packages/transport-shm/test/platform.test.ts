@@ -12,7 +12,10 @@ describe('on platforms other than Linux', () => {
     const transports = [shmTransport()]; // making the transport works anywhere: it may sit in a list
     for (const platform of ['darwin', 'win32']) {
       Object.defineProperty(process, 'platform', { value: platform });
-      const expected = { code: 'FAILED_PRECONDITION', message: expect.stringContaining(`not supported on this platform (${platform})`) };
+      const expected = {
+        code: 'FAILED_PRECONDITION',
+        message: expect.stringContaining(`not supported on this platform (${platform})`),
+      };
       await expect(connect('shm://calc', { transports })).rejects.toMatchObject(expected);
       await expect(serve(calculator(), { listen: ['shm://calc'], transports })).rejects.toMatchObject(expected);
     }

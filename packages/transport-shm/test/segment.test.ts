@@ -91,40 +91,45 @@ describe('shm segments', () => {
       code: 'FAILED_PRECONDITION',
       message: expect.stringMatching(/another PID namespace/),
     });
-    await expect(serve(calculator(), { listen: [foreign], transports })).rejects.toThrow(/, in another PID namespace\) is listening/);
+    await expect(serve(calculator(), { listen: [foreign], transports })).rejects.toThrow(
+      /, in another PID namespace\) is listening/,
+    );
   });
 
-  it.skipIf(process.getuid?.() !== 0)("of another user are refused both ways (needs root: runs processes as uid 65534)", async () => {
-    const asNobody = (script: string, args: string[]) => {
-      const proc = spawn(process.execPath, [new URL(`./fixtures/${script}`, import.meta.url).pathname, ...args], {
-        uid: 65534,
-        gid: 65534,
-        stdio: ['ignore', 'pipe', 'pipe'],
+  it.skipIf(process.getuid?.() !== 0)(
+    'of another user are refused both ways (needs root: runs processes as uid 65534)',
+    async () => {
+      const asNobody = (script: string, args: string[]) => {
+        const proc = spawn(process.execPath, [new URL(`./fixtures/${script}`, import.meta.url).pathname, ...args], {
+          uid: 65534,
+          gid: 65534,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        cleanups.push(() => proc.kill('SIGKILL'));
+        const out = { stdout: '', stderr: '' };
+        proc.stdout?.setEncoding('utf8').on('data', (t: string) => (out.stdout += t));
+        proc.stderr?.setEncoding('utf8').on('data', (t: string) => (out.stderr += t));
+        return { proc, out };
+      };
+      // Ours is 0600: they cannot map it.
+      const ours = shmUrl();
+      await inProcess(ours);
+      const intruder = asNobody('calc-client.mjs', [ours, 'wait']);
+      await exited(intruder.proc);
+      expect(intruder.proc.exitCode).not.toBe(0);
+      expect(intruder.out.stderr).toMatch(/EACCES: permission denied, open '\/dev\/shm\/interoffice-/);
+      // Theirs, at a name we would use: our client will not talk to it, our server will not take it over.
+      const theirs = shmUrl();
+      const squatter = asNobody('calc-server.mjs', [theirs]);
+      await until(() => squatter.out.stdout.includes('ready'), 10_000);
+      expect(statSync(segmentPath(theirs)).uid).toBe(65534);
+      await expect(connect(theirs, { transports })).rejects.toMatchObject({
+        code: 'PERMISSION_DENIED',
+        message: expect.stringMatching(/is not a private segment of this user \(mode 600, uid 65534\)/),
       });
-      cleanups.push(() => proc.kill('SIGKILL'));
-      const out = { stdout: '', stderr: '' };
-      proc.stdout?.setEncoding('utf8').on('data', (t: string) => (out.stdout += t));
-      proc.stderr?.setEncoding('utf8').on('data', (t: string) => (out.stderr += t));
-      return { proc, out };
-    };
-    // Ours is 0600: they cannot map it.
-    const ours = shmUrl();
-    await inProcess(ours);
-    const intruder = asNobody('calc-client.mjs', [ours, 'wait']);
-    await exited(intruder.proc);
-    expect(intruder.proc.exitCode).not.toBe(0);
-    expect(intruder.out.stderr).toMatch(/EACCES: permission denied, open '\/dev\/shm\/interoffice-/);
-    // Theirs, at a name we would use: our client will not talk to it, our server will not take it over.
-    const theirs = shmUrl();
-    const squatter = asNobody('calc-server.mjs', [theirs]);
-    await until(() => squatter.out.stdout.includes('ready'), 10_000);
-    expect(statSync(segmentPath(theirs)).uid).toBe(65534);
-    await expect(connect(theirs, { transports })).rejects.toMatchObject({
-      code: 'PERMISSION_DENIED',
-      message: expect.stringMatching(/is not a private segment of this user \(mode 600, uid 65534\)/),
-    });
-    await expect(serve(calculator(), { listen: [theirs], transports })).rejects.toThrow(/exists and cannot be used/);
-  });
+      await expect(serve(calculator(), { listen: [theirs], transports })).rejects.toThrow(/exists and cannot be used/);
+    },
+  );
 
   it('answer connects to nothing with UNAVAILABLE', async () => {
     await expect(connect(shmUrl(), { transports })).rejects.toMatchObject({ code: 'UNAVAILABLE', message: /nothing listens/ });

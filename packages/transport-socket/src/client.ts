@@ -40,7 +40,12 @@ function dial(target: string | { host: string; port: number }, url: URL): Promis
   return new Promise((resolve, reject) => {
     const socket = typeof target === 'string' ? createConnection(target) : createConnection(target);
     const onError = (e: NodeJS.ErrnoException): void => {
-      const why = e.code === 'ENOENT' ? 'no socket file there (is the server running?)' : e.code === 'ECONNREFUSED' ? 'connection refused (is the server running?)' : (e.code ?? e.message);
+      const why =
+        e.code === 'ENOENT'
+          ? 'no socket file there (is the server running?)'
+          : e.code === 'ECONNREFUSED'
+            ? 'connection refused (is the server running?)'
+            : (e.code ?? e.message);
       reject(new RpcError('UNAVAILABLE', `cannot connect to ${url.href}: ${why}`, { cause: e }));
     };
     socket.once('error', onError).once('connect', () => {
@@ -50,9 +55,16 @@ function dial(target: string | { host: string; port: number }, url: URL): Promis
   });
 }
 
-export async function connectSocket(url: URL, address: SocketAddress, o: SocketOptions, handler: FrameHandler): Promise<Connection> {
+export async function connectSocket(
+  url: URL,
+  address: SocketAddress,
+  o: SocketOptions,
+  handler: FrameHandler,
+): Promise<Connection> {
   const pinned = address.kind === 'unix' ? await pin(address.path, url, o) : undefined;
-  const socket = await dial(address.kind === 'tcp' ? address : (pinned?.target ?? address.path), url).finally(() => pinned?.release());
+  const socket = await dial(address.kind === 'tcp' ? address : (pinned?.target ?? address.path), url).finally(() =>
+    pinned?.release(),
+  );
   if (address.kind === 'tcp') socket.setNoDelay(true).setKeepAlive(true, KEEPALIVE_MS);
   const peer = { transport: address.kind, address: url.href, authenticated: false };
   const options = { maxFrameBytes: o.maxFrameBytes, maxBufferedBytes: o.maxBufferedBytes, pauseReads: false, peer };
@@ -74,7 +86,8 @@ export async function connectSocket(url: URL, address: SocketAddress, o: SocketO
   // Attached at once (a handshake diverts lines until it is done), so a close before any frame reaches the channel.
   if (o.key === undefined) conn.attach(guarded);
   else {
-    const dialed = address.kind === 'tcp' ? tcpName(socket.remoteAddress, socket.remotePort) : (pinned?.name ?? `npipe://${address.path}`);
+    const dialed =
+      address.kind === 'tcp' ? tcpName(socket.remoteAddress, socket.remotePort) : (pinned?.name ?? `npipe://${address.path}`);
     const timing = { timeoutMs: o.handshakeTimeoutMs, allowForwarding: o.allowForwarding };
     await clientHandshake(conn, o.key, dialed, timing, () => conn.attach(guarded));
     peer.authenticated = true;

@@ -4,14 +4,31 @@
  */
 import { RpcError } from '@interoffice/core';
 import type { StreamConnection } from '@interoffice/core/ndjson';
-import { ALG, CHALLENGE, HELLO, mac, macMatches, message, nonce, nonceOf, paramsOf, REFUSED, RESPONSE, WELCOME, type Transcript } from './auth.js';
+import {
+  ALG,
+  CHALLENGE,
+  HELLO,
+  mac,
+  macMatches,
+  message,
+  nonce,
+  nonceOf,
+  paramsOf,
+  REFUSED,
+  RESPONSE,
+  WELCOME,
+  type Transcript,
+} from './auth.js';
 
 /** Handshake lines are short; a peer that has not authenticated gets no more room. */
 const HANDSHAKE_MAX_BYTES = 4096;
 
 /** Why a server refused a peer: one of a few causes (for rate-limited logs), and the detail. */
 export class Refusal extends Error {
-  constructor(readonly kind: 'malformed' | 'wrong key' | 'proof refused' | 'timeout' | 'closed' | 'oversized', detail: string) {
+  constructor(
+    readonly kind: 'malformed' | 'wrong key' | 'proof refused' | 'timeout' | 'closed' | 'oversized',
+    detail: string,
+  ) {
     super(detail);
   }
 }
@@ -21,7 +38,13 @@ export class Refusal extends Error {
  * success, so frames pipelined after the response reach the right handler.
  * Rejects with a {@link Refusal} when the peer is refused.
  */
-export function serverHandshake(conn: StreamConnection, key: Buffer, address: string, timeoutMs: number, onAuthenticated: () => void): Promise<void> {
+export function serverHandshake(
+  conn: StreamConnection,
+  key: Buffer,
+  address: string,
+  timeoutMs: number,
+  onAuthenticated: () => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let t: Transcript | undefined;
     const end = (why?: Refusal): void => {
@@ -37,7 +60,10 @@ export function serverHandshake(conn: StreamConnection, key: Buffer, address: st
       clearTimeout(timer);
       if (t === undefined) reject(new Refusal('closed', 'the peer closed the connection before authenticating'));
       // A client that does not accept our proof hangs up: another key, or it dialed another address (a relay).
-      else reject(new Refusal('proof refused', 'the peer hung up on our proof: a different key, or it dialed another address (a relay?)'));
+      else
+        reject(
+          new Refusal('proof refused', 'the peer hung up on our proof: a different key, or it dialed another address (a relay?)'),
+        );
     };
     const line = (text: string): void => {
       if (t === undefined) {
@@ -55,7 +81,10 @@ export function serverHandshake(conn: StreamConnection, key: Buffer, address: st
       end();
       onAuthenticated();
     };
-    conn.divert({ line, oversized: () => end(new Refusal('oversized', 'oversized authentication message')) }, HANDSHAKE_MAX_BYTES);
+    conn.divert(
+      { line, oversized: () => end(new Refusal('oversized', 'oversized authentication message')) },
+      HANDSHAKE_MAX_BYTES,
+    );
   });
 }
 
@@ -80,7 +109,10 @@ export function clientHandshake(
       conn.fail(new RpcError('UNAUTHENTICATED', why));
       reject(new RpcError('UNAUTHENTICATED', why));
     };
-    const timer = setTimeout(() => end(`no authentication challenge within ${options.timeoutMs} ms: does the server have a key?`), options.timeoutMs);
+    const timer = setTimeout(
+      () => end(`no authentication challenge within ${options.timeoutMs} ms: does the server have a key?`),
+      options.timeoutMs,
+    );
     conn.onClose = () => end('the server closed the connection during authentication');
     const line = (text: string): void => {
       if (proved) {
@@ -94,10 +126,13 @@ export function clientHandshake(
         return end('the server sent no authentication challenge: does it have a key?');
       }
       if (p.address !== dialed && !options.allowForwarding) {
-        return end(`the server answered for ${p.address} but we dialed ${dialed}: a relay, a port forward or a proxy is in between (allowForwarding accepts that)`);
+        return end(
+          `the server answered for ${p.address} but we dialed ${dialed}: a relay, a port forward or a proxy is in between (allowForwarding accepts that)`,
+        );
       }
       const t = { server, client: ours, address: p.address };
-      if (!macMatches(key, 'server to client', t, p.mac)) return end("the server's proof does not match our key: a different key, or not the server we meant");
+      if (!macMatches(key, 'server to client', t, p.mac))
+        return end("the server's proof does not match our key: a different key, or not the server we meant");
       proved = true;
       conn.writeLine(message(RESPONSE, { mac: mac(key, 'client to server', t) }));
     };

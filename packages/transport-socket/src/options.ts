@@ -37,7 +37,8 @@ export interface SocketOptions extends ResolvedTransportOptions {
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`socketTransport: ${name} must be a whole number ≥ 1 (got ${value})`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new TypeError(`socketTransport: ${name} must be a whole number ≥ 1 (got ${value})`);
   return value;
 }
 

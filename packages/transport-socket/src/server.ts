@@ -16,7 +16,10 @@ const KEEPALIVE_MS = 15_000;
 function listenOnce(server: Server, address: SocketAddress): Promise<void> {
   return new Promise((done, reject) => {
     server.once('error', reject);
-    const listening = (): void => void (server.off('error', reject), done());
+    const listening = (): void => {
+      server.off('error', reject);
+      done();
+    };
     if (address.kind === 'tcp') {
       server.listen({ host: address.host, port: address.port }, listening);
       return;
@@ -42,7 +45,8 @@ async function bind(server: Server, address: SocketAddress, url: URL): Promise<v
     await listenOnce(server, address);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (address.kind !== 'unix' || code !== 'EADDRINUSE') throw new Error(`cannot listen on ${url.href}: ${code ?? (e as Error).message}`, { cause: e });
+    if (address.kind !== 'unix' || code !== 'EADDRINUSE')
+      throw new Error(`cannot listen on ${url.href}: ${code ?? (e as Error).message}`, { cause: e });
     await removeStaleSocket(address.path);
     await listenOnce(server, address);
   }
@@ -59,7 +63,12 @@ async function bind(server: Server, address: SocketAddress, url: URL): Promise<v
   throw new Error(`cannot listen on ${url.href}: the socket file ${why}`);
 }
 
-export async function listenSocket(url: URL, address: SocketAddress, o: SocketOptions, accept: (c: Connection) => FrameHandler): Promise<Listener> {
+export async function listenSocket(
+  url: URL,
+  address: SocketAddress,
+  o: SocketOptions,
+  accept: (c: Connection) => FrameHandler,
+): Promise<Listener> {
   const server = createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: KEEPALIVE_MS });
   const refusals = new RefusalLog(url.href, o.logger);
   // The handshake names the address a peer reached: for a unix socket, its canonical path.

@@ -69,8 +69,13 @@ describe('shared-key authentication', () => {
   it('drops a peer that never answers the challenge', async () => {
     const { path, log } = await keyedServer();
     const raw = await RawSocket.open(path);
-    raw.write(`{"jsonrpc":"2.0","method":"rpc.auth.hello","params":{"alg":"hmac-sha256","nonce":"${randomBytes(32).toString('base64')}"}}\n`);
-    expect(await raw.next()).toMatchObject({ method: 'rpc.auth.challenge', params: { alg: 'hmac-sha256', address: `unix://${path}` } });
+    raw.write(
+      `{"jsonrpc":"2.0","method":"rpc.auth.hello","params":{"alg":"hmac-sha256","nonce":"${randomBytes(32).toString('base64')}"}}\n`,
+    );
+    expect(await raw.next()).toMatchObject({
+      method: 'rpc.auth.challenge',
+      params: { alg: 'hmac-sha256', address: `unix://${path}` },
+    });
     await raw.closed(2000); // silence, then the server's timeout
     expect(log.warnings.join('\n')).toMatch(/no authentication within 500 ms/);
   });
@@ -104,7 +109,9 @@ describe('shared-key authentication', () => {
             // A handshake with a MAC made without the key.
             raw.write(hello);
             expect(await raw.next()).toMatchObject({ method: 'rpc.auth.challenge' });
-            raw.write(`{"jsonrpc":"2.0","method":"rpc.auth.response","params":{"mac":"${randomBytes(32).toString('base64')}"}}\n`);
+            raw.write(
+              `{"jsonrpc":"2.0","method":"rpc.auth.response","params":{"mac":"${randomBytes(32).toString('base64')}"}}\n`,
+            );
           }
           expect(await raw.next()).toMatchObject({ id: null, error: { data: { code: 'UNAUTHENTICATED' } } });
           await raw.closed();
@@ -116,7 +123,9 @@ describe('shared-key authentication', () => {
     expect(log.warnings.join('\n')).toMatch(/: wrong key\n.*: no authentication hello|: no authentication hello\n.*: wrong key/);
     await server.close();
     expect(log.warnings).toHaveLength(3);
-    expect(log.warnings[2]).toMatch(new RegExp(`refused ${flood - 2} more handshakes on unix://${path} \\(malformed: 49, wrong key: 49\\)`));
+    expect(log.warnings[2]).toMatch(
+      new RegExp(`refused ${flood - 2} more handshakes on unix://${path} \\(malformed: 49, wrong key: 49\\)`),
+    );
   });
 
   it('rate-limits by interval: the count held back, then a first refusal again; at most 32 peers by name', async () => {
@@ -139,8 +148,12 @@ describe('shared-key authentication', () => {
     expect(() => socketTransport({ authKey: '' })).toThrow(/socketTransport: authKey must not be empty/);
     expect(() => socketTransport({ expectOwner: -1 })).toThrow(/expectOwner must be a uid or 'any' \(got -1\)/);
     expect(() => socketTransport({ expectOwner: 'me' as 'any' })).toThrow(/expectOwner must be a uid or 'any'/);
-    expect(() => socketTransport({ maxBufferedBytes: 0 })).toThrow(/socketTransport: maxBufferedBytes must be a whole number ≥ 1/);
-    expect(() => socketTransport({ handshakeTimeoutMs: 1.5 })).toThrow(/socketTransport: handshakeTimeoutMs must be a whole number ≥ 1/);
+    expect(() => socketTransport({ maxBufferedBytes: 0 })).toThrow(
+      /socketTransport: maxBufferedBytes must be a whole number ≥ 1/,
+    );
+    expect(() => socketTransport({ handshakeTimeoutMs: 1.5 })).toThrow(
+      /socketTransport: handshakeTimeoutMs must be a whole number ≥ 1/,
+    );
     expect(() => socketTransport({ maxFrameBytes: 10 })).toThrow(/socketTransport: maxFrameBytes must be/);
   });
 });

@@ -31,11 +31,18 @@ const sockets = (): number => process.getActiveResourcesInfo().filter((r) => /^(
 
 describe('load', () => {
   for (const scheme of ['unix', 'tcp'] as const) {
-    it(`${ROUNDS} rounds of ${CONNECTIONS} keyed connections × ${IN_FLIGHT} calls in flight (${scheme}): all answered, nothing kept`, { timeout: 60_000 }, async () => {
+    it(`${ROUNDS} rounds of ${CONNECTIONS} keyed connections × ${IN_FLIGHT} calls in flight (${scheme}): all answered, nothing kept`, {
+      timeout: 60_000,
+    }, async () => {
       const seen = { calls: 0, aborted: [] as unknown[] };
       const listen = scheme === 'unix' ? `unix://${socketPath()}` : 'tcp://127.0.0.1:0';
       const server = await serve(calculator(seen), { listen: [listen], transports: [socketTransport({ authKey: KEY })] });
-      const clients = fork(new URL('./fixtures/load-client.mjs', import.meta.url), [(server.urls[0] as URL).href, `${CONNECTIONS}`, `${IN_FLIGHT}`, KEY]);
+      const clients = fork(new URL('./fixtures/load-client.mjs', import.meta.url), [
+        (server.urls[0] as URL).href,
+        `${CONNECTIONS}`,
+        `${IN_FLIGHT}`,
+        KEY,
+      ]);
       try {
         await once(clients, 'message');
         const idle = sockets(); // the listener and the IPC channel to the clients

@@ -44,7 +44,9 @@ describe('unix socket files', () => {
     };
     const old = process.umask(0o022);
     try {
-      expect(await inWorker(socketPath())).toMatch(/the socket file has mode 0755: the umask let others in, and a worker thread cannot change it/);
+      expect(await inWorker(socketPath())).toMatch(
+        /the socket file has mode 0755: the umask let others in, and a worker thread cannot change it/,
+      );
       process.umask(0o077);
       expect(await inWorker(socketPath())).toBe('served 700');
     } finally {

@@ -10,7 +10,13 @@ import {
   type MethodSpec,
   type ServiceImplementation,
 } from '@interoffice/core';
-import { initTRPC, type AnyTRPCProcedure, type AnyTRPCRouter, type inferRouterContext, type TRPCProcedureType } from '@trpc/server';
+import {
+  initTRPC,
+  type AnyTRPCProcedure,
+  type AnyTRPCRouter,
+  type inferRouterContext,
+  type TRPCProcedureType,
+} from '@trpc/server';
 import { inputSchema, itemSchema, resultSchema } from './procedure-schemas.js';
 import { procedureHandler, type Runner } from './procedure-handler.js';
 import type { TRPCErrorHandlerOptions } from './server-errors.js';
@@ -93,7 +99,10 @@ export function implementRouter<TRouter extends AnyTRPCRouter>(
     onError: options.onError,
   };
   // Procedures grouped by their parent path: one service each.
-  const groups = new Map<string, { specs: Record<string, MethodSpec>; handlers: Record<string, ServiceImplementation['handlers'][string]> }>();
+  const groups = new Map<
+    string,
+    { specs: Record<string, MethodSpec>; handlers: Record<string, ServiceImplementation['handlers'][string]> }
+  >();
   for (const [path, procedure] of Object.entries(router._def.procedures as Record<string, AnyTRPCProcedure>)) {
     const dot = path.lastIndexOf('.');
     const service = dot === -1 ? prefix : `${prefix}.${path.slice(0, dot)}`;

@@ -21,7 +21,9 @@ function withLastEventId(input: unknown, lastEventId: string | undefined): unkno
 
 /** Errors after which the subscription is started again: Interoffice's own, not the procedure's. */
 function startsAgain(e: unknown): e is RpcError {
-  return e instanceof RpcError && shapeOf(e.details) === undefined && (e.code === 'UNAVAILABLE' || e.code === 'DEADLINE_EXCEEDED');
+  return (
+    e instanceof RpcError && shapeOf(e.details) === undefined && (e.code === 'UNAVAILABLE' || e.code === 'DEADLINE_EXCEEDED')
+  );
 }
 
 /**
@@ -61,10 +63,13 @@ export function subscriptionOperation(settings: LinkSettings, op: Operation): Re
     if (op.signal?.aborted) ac.abort();
     const { transformer } = settings;
     const state = (s: 'idle' | 'connecting' | 'pending', error: TRPCClientError<AnyTRPCRouter> | null = null): void =>
-      observer.next({ result: s === 'connecting' ? { type: 'state', state: s, error } : { type: 'state', state: s, error: null } });
+      observer.next({
+        result: s === 'connecting' ? { type: 'state', state: s, error } : { type: 'state', state: s, error: null },
+      });
     const decode = (wire: unknown): SubscriptionItem => {
       const item = readItem(wire);
-      if (item === undefined) throw new RpcError('INTERNAL', `${op.path}: the server sent something that is not a tRPC subscription item`);
+      if (item === undefined)
+        throw new RpcError('INTERNAL', `${op.path}: the server sent something that is not a tRPC subscription item`);
       return item.type === 'data' ? { ...item, data: transformer.output.deserialize(item.data) } : item;
     };
     const fail = (e: unknown): void => {

@@ -44,7 +44,15 @@ export function procedureHandler(runner: Runner, path: string, type: TRPCProcedu
       let ctx: unknown;
       try {
         ctx = await runner.createContext({ call, path, type });
-        return await callTRPCProcedure({ router, path, getRawInput: async () => input, ctx, type, signal: call.signal, batchIndex: 0 });
+        return await callTRPCProcedure({
+          router,
+          path,
+          getRawInput: async () => input,
+          ctx,
+          type,
+          signal: call.signal,
+          batchIndex: 0,
+        });
       } catch (e) {
         throw toRpcError(e, site(input, ctx));
       }
@@ -56,7 +64,15 @@ export function procedureHandler(runner: Runner, path: string, type: TRPCProcedu
     let source: AsyncIterable<unknown>;
     try {
       ctx = await runner.createContext({ call, path, type });
-      const result = await callTRPCProcedure({ router, path, getRawInput: async () => input, ctx, type, signal: call.signal, batchIndex: 0 });
+      const result = await callTRPCProcedure({
+        router,
+        path,
+        getRawInput: async () => input,
+        ctx,
+        type,
+        signal: call.signal,
+        batchIndex: 0,
+      });
       // Observable subscriptions are deprecated in tRPC v11 but still served.
       source = isObservable(result) ? observableToAsyncIterable(result, call.signal) : (result as AsyncIterable<unknown>);
       if (typeof source?.[Symbol.asyncIterator] !== 'function') {

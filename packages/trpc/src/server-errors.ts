@@ -4,13 +4,7 @@
  * (see `wire.ts`), so tRPC clients see what tRPC over HTTP would show them.
  */
 import { RpcError, type Issue, type Logger } from '@interoffice/core';
-import {
-  getTRPCErrorFromUnknown,
-  getTRPCErrorShape,
-  TRPCError,
-  type AnyTRPCRouter,
-  type TRPCProcedureType,
-} from '@trpc/server';
+import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError, type AnyTRPCRouter, type TRPCProcedureType } from '@trpc/server';
 import { codeFromTRPC } from './codes.js';
 import type { ErrorDetails } from './wire.js';
 

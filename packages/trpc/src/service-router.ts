@@ -79,7 +79,11 @@ export function serviceRouter<
   for (const method of Object.values(service.methods)) {
     const forward = client[method.name] as Forward;
     const type: TRPCProcedureType =
-      method.kind === 'serverStream' ? 'subscription' : method.kind === 'unary' && queries.has(method.name) ? 'query' : 'mutation';
+      method.kind === 'serverStream'
+        ? 'subscription'
+        : method.kind === 'unary' && queries.has(method.name)
+          ? 'query'
+          : 'mutation';
     const send = async ({ input, ctx, path, signal }: ResolverOptions): Promise<unknown> =>
       forward(input, { signal, meta: await options.meta?.({ ctx: ctx as TContext, path, type }) });
     // Inputs are checked where they are encoded, by the service's own schema.

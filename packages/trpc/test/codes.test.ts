@@ -15,7 +15,20 @@ describe('error codes', () => {
 
   it('take the usual meaning of each HTTP status', () => {
     expect(
-      Object.fromEntries((['BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'TIMEOUT', 'CONFLICT', 'TOO_MANY_REQUESTS', 'CLIENT_CLOSED_REQUEST'] as const).map((c) => [c, codeFromTRPC(c)])),
+      Object.fromEntries(
+        (
+          [
+            'BAD_REQUEST',
+            'UNAUTHORIZED',
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'TIMEOUT',
+            'CONFLICT',
+            'TOO_MANY_REQUESTS',
+            'CLIENT_CLOSED_REQUEST',
+          ] as const
+        ).map((c) => [c, codeFromTRPC(c)]),
+      ),
     ).toEqual({
       BAD_REQUEST: 'INVALID_ARGUMENT',
       UNAUTHORIZED: 'UNAUTHENTICATED',

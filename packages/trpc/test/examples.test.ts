@@ -45,13 +45,21 @@ describe('examples/trpc', () => {
 
   it('the gateway puts the Calculator behind tRPC over HTTP', async () => {
     const path = socketPath();
-    const calculator = spawn(process.execPath, [new URL('../../../examples/calculator/dist/alice.js', import.meta.url).pathname, '--listen', `unix://${path}`]);
+    const calculator = spawn(process.execPath, [
+      new URL('../../../examples/calculator/dist/alice.js', import.meta.url).pathname,
+      '--listen',
+      `unix://${path}`,
+    ]);
     later(() => calculator.kill('SIGKILL'));
     await new Promise((resolve) => calculator.stdout.once('data', resolve));
     const { url } = await example('gateway.mjs', ['--connect', `unix://${path}`, '--port', '0']);
     const input = (value: unknown): string => encodeURIComponent(JSON.stringify(value));
     expect(await (await fetch(`${url}/add?input=${input({ a: 2, b: 5 })}`)).json()).toEqual({ result: { data: 7 } });
-    const divide = await fetch(`${url}/divide`, { method: 'POST', body: '{"a":1,"b":0}', headers: { 'content-type': 'application/json' } });
+    const divide = await fetch(`${url}/divide`, {
+      method: 'POST',
+      body: '{"a":1,"b":0}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(divide.status).toBe(400);
     expect(await divide.json()).toEqual({
       error: { message: 'division by zero', code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400, path: 'divide' } },

@@ -42,14 +42,20 @@ describe('implementRouter', () => {
 
   it('requires the link and the server to agree on the prefix', async () => {
     const transports = [memoryTransport()];
-    const server = await serve(implementRouter(makeRouter(), { ...ctx, prefix: 'app' }), { listen: ['memory://prefix'], transports });
+    const server = await serve(implementRouter(makeRouter(), { ...ctx, prefix: 'app' }), {
+      listen: ['memory://prefix'],
+      transports,
+    });
     later(() => server.close({ graceMs: 0 }));
     const channel = await connect('memory://prefix', { transports });
     later(() => channel.close());
     const right = createTRPCClient<ReturnType<typeof makeRouter>>({ links: [interofficeLink({ channel, prefix: 'app' })] });
     expect(await right.hello.query()).toBe('hello world');
     const wrong = createTRPCClient<ReturnType<typeof makeRouter>>({ links: [interofficeLink({ channel })] });
-    await expect(wrong.hello.query()).rejects.toMatchObject({ data: { code: 'NOT_IMPLEMENTED' }, cause: { code: 'UNIMPLEMENTED' } });
+    await expect(wrong.hello.query()).rejects.toMatchObject({
+      data: { code: 'NOT_IMPLEMENTED' },
+      cause: { code: 'UNIMPLEMENTED' },
+    });
   });
 });
 
@@ -79,7 +85,7 @@ describe('a plain JSON-RPC peer on the unix socket', () => {
     expect(await raw.next()).toMatchObject({ id: 4, result: 'hello world' });
   });
 
-  it("gets tRPC errors as Interoffice errors, with the tRPC shape in the details", async () => {
+  it('gets tRPC errors as Interoffice errors, with the tRPC shape in the details', async () => {
     const raw = await peer();
     raw.send({ jsonrpc: '2.0', id: 1, method: 'trpc.post.byId', params: { id: 5 } });
     expect(await raw.next()).toEqual({
@@ -90,7 +96,9 @@ describe('a plain JSON-RPC peer on the unix socket', () => {
         message: 'no post 5',
         data: {
           code: 'NOT_FOUND',
-          details: { trpc: { message: 'no post 5', code: -32004, data: { code: 'NOT_FOUND', httpStatus: 404, path: 'post.byId' } } },
+          details: {
+            trpc: { message: 'no post 5', code: -32004, data: { code: 'NOT_FOUND', httpStatus: 404, path: 'post.byId' } },
+          },
         },
       },
     });
@@ -113,11 +121,18 @@ describe('a plain JSON-RPC peer on the unix socket', () => {
   it('discovers the procedures with their input schemas', async () => {
     const raw = await peer();
     raw.send({ jsonrpc: '2.0', id: 1, method: 'rpc.discover' });
-    const doc = (await raw.next()).result as { methods: { name: string; description?: string; params: { name: string }[]; 'x-interoffice-kind': string }[] };
+    const doc = (await raw.next()).result as {
+      methods: { name: string; description?: string; params: { name: string }[]; 'x-interoffice-kind': string }[];
+    };
     const byName = new Map(doc.methods.map((m) => [m.name, m]));
-    expect(byName.get('trpc.greeting')).toMatchObject({ description: 'Say hello', params: [{ name: 'name' }, { name: 'excited' }] });
+    expect(byName.get('trpc.greeting')).toMatchObject({
+      description: 'Say hello',
+      params: [{ name: 'name' }, { name: 'excited' }],
+    });
     expect(byName.get('trpc.count')?.['x-interoffice-kind']).toBe('serverStream');
-    expect(byName.get('trpc.post.add')?.params).toEqual([{ name: 'title', required: true, schema: expect.objectContaining({ type: 'string' }) }]);
+    expect(byName.get('trpc.post.add')?.params).toEqual([
+      { name: 'title', required: true, schema: expect.objectContaining({ type: 'string' }) },
+    ]);
   });
 });
 
@@ -155,15 +170,22 @@ describe('the server side of a call', () => {
       }),
     );
     const anonymous = createTRPCClient<ReturnType<typeof makeRouter>>({ links: [interofficeLink({ channel })] });
-    await expect(anonymous.hello.query()).rejects.toMatchObject({ message: 'who are you?', data: { code: 'UNAUTHORIZED', httpStatus: 401 } });
-    const known = createTRPCClient<ReturnType<typeof makeRouter>>({ links: [interofficeLink({ channel, meta: { authorization: 'Bearer ok' } })] });
+    await expect(anonymous.hello.query()).rejects.toMatchObject({
+      message: 'who are you?',
+      data: { code: 'UNAUTHORIZED', httpStatus: 401 },
+    });
+    const known = createTRPCClient<ReturnType<typeof makeRouter>>({
+      links: [interofficeLink({ channel, meta: { authorization: 'Bearer ok' } })],
+    });
     expect(await known.whoami.query()).toEqual({ user: 'ok', transport: 'memory' });
   });
 
   it("applies the router's data transformer both ways, errors included", async () => {
     const t = initTRPC.create({ transformer: dates });
     const router = t.router({
-      later: t.procedure.input(z.object({ at: z.date(), days: z.number() })).query(({ input }) => new Date(input.at.getTime() + input.days * 86_400_000)),
+      later: t.procedure
+        .input(z.object({ at: z.date(), days: z.number() }))
+        .query(({ input }) => new Date(input.at.getTime() + input.days * 86_400_000)),
       ticks: t.procedure.input(z.date()).subscription(async function* ({ input }) {
         yield { at: input };
       }),

@@ -5,7 +5,7 @@
  */
 import { connect } from '@interoffice/core';
 import { socketTransport } from '@interoffice/transport-socket';
-import { createTRPCClient, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, type TRPCClientError } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { interofficeLink } from '../src/index.js';
@@ -18,7 +18,10 @@ describe('queries and mutations through the link', () => {
   it('fail with TIMEOUT at their deadline, and the procedure is stopped', async () => {
     const { client, seen } = await world(unix, { timeout: 200 });
     const started = Date.now();
-    await expect(client.slow.query({ ms: 10_000 })).rejects.toMatchObject({ data: { code: 'TIMEOUT' }, cause: { code: 'DEADLINE_EXCEEDED' } });
+    await expect(client.slow.query({ ms: 10_000 })).rejects.toMatchObject({
+      data: { code: 'TIMEOUT' },
+      cause: { code: 'DEADLINE_EXCEEDED' },
+    });
     expect(Date.now() - started).toBeLessThan(3000);
     await until(() => seen.aborted.includes('slow'));
   });
@@ -52,7 +55,9 @@ describe('queries and mutations through the link', () => {
   it('refuse deadlines a timer cannot wait for, naming the option', async () => {
     const { channel } = await world(memory);
     const days = (n: number): number => n * 24 * 3600 * 1000;
-    expect(() => interofficeLink({ channel, subscriptionTimeout: days(30) })).toThrow(/subscriptionTimeout must be a number of milliseconds from 1 to 2147483647, not/);
+    expect(() => interofficeLink({ channel, subscriptionTimeout: days(30) })).toThrow(
+      /subscriptionTimeout must be a number of milliseconds from 1 to 2147483647, not/,
+    );
     expect(() => interofficeLink({ channel, subscriptionTimeout: Infinity })).toThrow(/subscriptionTimeout/);
     expect(() => interofficeLink({ channel, timeout: 0 })).toThrow(/timeout must be .* or Infinity, not 0/);
     expect(() => interofficeLink({ channel, timeout: Infinity, subscriptionTimeout: days(20) })).not.toThrow();
@@ -90,7 +95,8 @@ describe('subscriptions through the link', () => {
         { from: 1, to: 25, everyMs: 40 },
         {
           onData: (e) => got.push(e.data),
-          onConnectionStateChange: (s) => states.push(s.state + (s.error === null ? '' : `:${(s.error as TRPCClientError<AnyTRPCRouter>).data?.code}`)),
+          onConnectionStateChange: (s) =>
+            states.push(s.state + (s.error === null ? '' : `:${(s.error as TRPCClientError<AnyTRPCRouter>).data?.code}`)),
           onComplete: resolve,
           onError: reject,
         },
@@ -134,7 +140,10 @@ describe('subscriptions through the link', () => {
     await Promise.race([
       done,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`still subscribed after 20 s: got ${got.join(',')}; states ${states.join(' ')}`)), 20_000);
+        timer = setTimeout(
+          () => reject(new Error(`still subscribed after 20 s: got ${got.join(',')}; states ${states.join(' ')}`)),
+          20_000,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
     expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));

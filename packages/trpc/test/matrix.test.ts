@@ -10,13 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { skippedCases, transportCases, until, world } from './fixtures/world.js';
 
 /** Everything a subscription's callbacks saw, once it ended. */
-function collect<T>(subscribe: (callbacks: {
-  onStarted: () => void;
-  onData: (value: T) => void;
-  onError: (error: unknown) => void;
-  onStopped: () => void;
-  onComplete: () => void;
-}) => unknown) {
+function collect<T>(
+  subscribe: (callbacks: {
+    onStarted: () => void;
+    onData: (value: T) => void;
+    onError: (error: unknown) => void;
+    onStopped: () => void;
+    onComplete: () => void;
+  }) => unknown,
+) {
   const events: string[] = [];
   const data: T[] = [];
   let error: unknown;
@@ -63,7 +65,7 @@ describe.each(transportCases)('tRPC over $name', (tc) => {
     expect(await client.post.add.mutate({ title: 'fine' })).toMatchObject({ title: 'fine' });
   });
 
-  it("delivers a thrown TRPCError with its own code, message and path", async () => {
+  it('delivers a thrown TRPCError with its own code, message and path', async () => {
     const { client } = await world(tc);
     await expect(client.forbidden.query()).rejects.toMatchObject({
       message: 'members only',
@@ -83,7 +85,7 @@ describe.each(transportCases)('tRPC over $name', (tc) => {
     expect(e.data).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 });
     expect(JSON.stringify(e.shape)).not.toMatch(/hunter2|stack|at /);
     expect(log.errors).toHaveLength(1);
-    expect(String((log.errors[0]?.error as Error).message)).toContain('hunter2');
+    expect(String((log.errors[0]?.error as Error | undefined)?.message)).toContain('hunter2');
   });
 
   it('streams a subscription: started, tracked events in order, stopped', async () => {

@@ -47,7 +47,11 @@ describe('an Interoffice service behind tRPC over HTTP', () => {
     expect(await client.divide.mutate({ a: 1, b: 4 })).toBe(0.25);
     const res = await fetch(`${url}/add?input=${encodeURIComponent(JSON.stringify({ a: 40, b: 2 }))}`);
     expect(await res.json()).toEqual({ result: { data: 42 } });
-    const post = await fetch(`${url}/add`, { method: 'POST', body: '{"a":1,"b":1}', headers: { 'content-type': 'application/json' } });
+    const post = await fetch(`${url}/add`, {
+      method: 'POST',
+      body: '{"a":1,"b":1}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(post.status).toBe(405); // a query is not a mutation
   });
 
@@ -57,7 +61,10 @@ describe('an Interoffice service behind tRPC over HTTP', () => {
     expect(broke).toBeInstanceOf(TRPCClientError);
     expect(broke.message).toBe('division by zero');
     expect(broke.data).toEqual({ code: 'BAD_REQUEST', httpStatus: 400, path: 'divide' });
-    await expect(client.secret.mutate({})).rejects.toMatchObject({ message: 'not for you', data: { code: 'FORBIDDEN', httpStatus: 403 } });
+    await expect(client.secret.mutate({})).rejects.toMatchObject({
+      message: 'not for you',
+      data: { code: 'FORBIDDEN', httpStatus: 403 },
+    });
     await expect(client.add.query({ a: 'x' } as never)).rejects.toMatchObject({
       message: expect.stringContaining('a: Invalid input'),
       data: { code: 'BAD_REQUEST' },
@@ -85,7 +92,9 @@ describe('an Interoffice service behind tRPC over HTTP', () => {
     const { client, service } = await gateway();
     expect(await client.add.query({ a: 1, b: 1 })).toBe(2);
     await service.close({ graceMs: 0 });
-    await expect(client.add.query({ a: 1, b: 1 })).rejects.toMatchObject({ data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 } });
+    await expect(client.add.query({ a: 1, b: 1 })).rejects.toMatchObject({
+      data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 },
+    });
   });
 
   it('mounts under a path of a larger router', async () => {

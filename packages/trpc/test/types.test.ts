@@ -24,7 +24,10 @@ describe('a tRPC client through interofficeLink', () => {
     expectTypeOf(trpc.post.add.mutate).parameter(0).toEqualTypeOf<{ title: string }>();
     expectTypeOf(trpc.post.add.mutate).returns.resolves.toEqualTypeOf<{ id: number; title: string }>();
     expectTypeOf(trpc.whoami.query).returns.resolves.toEqualTypeOf<{ user?: string | undefined; transport: string }>(); // as JSON carries it
-    trpc.count.subscribe({ from: 1, to: 2 }, { onData: (event) => expectTypeOf(event).toEqualTypeOf<{ id: string; data: number }>() });
+    trpc.count.subscribe(
+      { from: 1, to: 2 },
+      { onData: (event) => expectTypeOf(event).toEqualTypeOf<{ id: string; data: number }>() },
+    );
     trpc.letters.subscribe({ text: 'ab' }, { onData: (letter) => expectTypeOf(letter).toEqualTypeOf<string>() });
   });
 

@@ -36,7 +36,9 @@ async function isStream(channel: Channel, method: string): Promise<boolean> {
       const methods = [...(await channel.reflection()).methods.values()];
       return methods.some((m) => (m.fullName === method || m.desc.name === method) && m.kind === 'serverStream');
     }
-    const doc = (await rawCall(channel, 'rpc.discover', [], { timeout: 5000 })) as { methods?: { name?: string; 'x-interoffice-kind'?: string }[] };
+    const doc = (await rawCall(channel, 'rpc.discover', [], { timeout: 5000 })) as {
+      methods?: { name?: string; 'x-interoffice-kind'?: string }[];
+    };
     const found = doc.methods?.find((m) => m.name === method || m.name?.endsWith(`.${method}`));
     return found?.['x-interoffice-kind'] === 'serverStream';
   } catch {
@@ -51,11 +53,14 @@ export async function call(args: readonly string[], io: Io): Promise<number> {
     aliases: { '-H': '--header', '-v': '--verbose' },
   });
   const [url, method, json, ...rest] = p.positionals;
-  if (url === undefined || method === undefined || rest.length > 0) throw new UsageError('call takes <url> <method> [json params]');
+  if (url === undefined || method === undefined || rest.length > 0)
+    throw new UsageError('call takes <url> <method> [json params]');
   const params = parseParams(json);
   const timeout = numberOption(p, '--timeout', DEFAULT_TIMEOUT_MS);
   const meta = headers(p);
-  const onResponseMeta = p.flags.has('--verbose') ? (m: Metadata) => io.err(`response metadata: ${JSON.stringify(m)}`) : undefined;
+  const onResponseMeta = p.flags.has('--verbose')
+    ? (m: Metadata) => io.err(`response metadata: ${JSON.stringify(m)}`)
+    : undefined;
   const channel = await connect(url, { transports: await loadTransports(p) });
   try {
     if (p.flags.has('--stream') || (await isStream(channel, method))) {

@@ -27,12 +27,15 @@ export async function gen(args: readonly string[], io: Io): Promise<number> {
   if (!fromModule && p.options.has('--service')) throw new UsageError('--service is for modules of zod services');
   if (fromModule && p.flags.has('--grpc-js')) throw new UsageError('--grpc-js is for .proto input');
   const grpcJs = p.flags.has('--grpc-js');
-  const files: GeneratedFile[] = fromModule ? await generateFromZod(input, p.options.get('--service')) : await generateFromProto(input, { grpcJs });
+  const files: GeneratedFile[] = fromModule
+    ? await generateFromZod(input, p.options.get('--service'))
+    : await generateFromProto(input, { grpcJs });
   if (p.flags.has('--check')) {
     const stale: string[] = [];
     for (const f of files) if (await differs(join(out, f.name), f.content)) stale.push(join(out, f.name));
     for (const s of stale) io.err(`stale: ${s}`);
-    if (stale.length > 0) io.err(`${stale.length} generated file(s) differ: run interoffice gen ${input} --out ${out}${grpcJs ? ' --grpc-js' : ''}`);
+    if (stale.length > 0)
+      io.err(`${stale.length} generated file(s) differ: run interoffice gen ${input} --out ${out}${grpcJs ? ' --grpc-js' : ''}`);
     return stale.length > 0 ? 1 : 0;
   }
   for (const f of files) {

@@ -19,7 +19,8 @@ function typeText(schema: Json | undefined): string {
   const union = (schema.anyOf ?? schema.oneOf) as Json[] | undefined;
   if (Array.isArray(union)) return union.map(typeText).join('|');
   if (schema.type === 'array') return `${typeText(schema.items as Json | undefined)}[]`;
-  if (schema.type === 'object' && schema.properties !== undefined) return `{${Object.keys(schema.properties as Json).join(', ')}}`;
+  if (schema.type === 'object' && schema.properties !== undefined)
+    return `{${Object.keys(schema.properties as Json).join(', ')}}`;
   if (schema.type === 'object') return 'object';
   if (Array.isArray(schema.type)) return schema.type.join('|');
   return typeof schema.type === 'string' ? schema.type : 'unknown';
@@ -43,8 +44,14 @@ function printReflection(r: Reflection, io: Io): void {
   for (const s of r.services) {
     io.out(s.typeName);
     for (const m of s.methods) {
-      const input = m.methodKind === 'client_streaming' || m.methodKind === 'bidi_streaming' ? `stream ${m.input.typeName}` : m.input.typeName;
-      const output = m.methodKind === 'server_streaming' || m.methodKind === 'bidi_streaming' ? `stream ${m.output.typeName}` : m.output.typeName;
+      const input =
+        m.methodKind === 'client_streaming' || m.methodKind === 'bidi_streaming'
+          ? `stream ${m.input.typeName}`
+          : m.input.typeName;
+      const output =
+        m.methodKind === 'server_streaming' || m.methodKind === 'bidi_streaming'
+          ? `stream ${m.output.typeName}`
+          : m.output.typeName;
       io.out(`  ${m.name}(${input}) → ${output}`);
     }
   }
@@ -52,10 +59,15 @@ function printReflection(r: Reflection, io: Io): void {
 
 function printOpenRpc(doc: Json, io: Io): void {
   for (const m of (doc.methods ?? []) as Json[]) {
-    const params = ((m.params ?? []) as Json[]).map((p) => `${String(p.name)}${p.required ? '' : '?'}: ${typeText(p.schema as Json | undefined)}`);
+    const params = ((m.params ?? []) as Json[]).map(
+      (p) => `${String(p.name)}${p.required ? '' : '?'}: ${typeText(p.schema as Json | undefined)}`,
+    );
     const kind = m['x-interoffice-kind'];
     const result = m.result as Json | undefined;
-    const returns = kind === 'notification' ? 'notification' : `${kind === 'serverStream' ? 'stream ' : ''}${typeText(result?.schema as Json | undefined)}`;
+    const returns =
+      kind === 'notification'
+        ? 'notification'
+        : `${kind === 'serverStream' ? 'stream ' : ''}${typeText(result?.schema as Json | undefined)}`;
     io.out(`${String(m.name)}(${params.join(', ')}) → ${returns}${m.description ? `    ${String(m.description)}` : ''}`);
   }
 }

@@ -67,11 +67,7 @@ function invalid(issues: Issue[]): RpcError {
  * const calc = createClient(Calculator, await connect('unix:///tmp/calc.sock', { transports }));
  * await calc.add({ a: 2, b: 5 }); // 7
  */
-export function createClient<S extends ServiceDescriptor>(
-  service: S,
-  channel: Channel,
-  options: ClientOptions = {},
-): Client<S> {
+export function createClient<S extends ServiceDescriptor>(service: S, channel: Channel, options: ClientOptions = {}): Client<S> {
   const defaults = { timeout: options.timeout ?? DEFAULT_TIMEOUT_MS, middleware: options.middleware ?? [] };
   const client: Record<string, unknown> = {};
   for (const method of Object.values(service.methods) as MethodDescriptor[]) {
@@ -97,12 +93,7 @@ function methodFunction(
     return r.data;
   };
   // The last step of every call: encode, hand to the channel.
-  const send = (
-    input: unknown,
-    opts: CallOptions | undefined,
-    deadline: number,
-    meta: Metadata | undefined,
-  ): ChannelCall => {
+  const send = (input: unknown, opts: CallOptions | undefined, deadline: number, meta: Metadata | undefined): ChannelCall => {
     const encoded = method.input.encode(input);
     if (!encoded.success) throw invalid(encoded.issues);
     return {
@@ -158,9 +149,7 @@ function methodFunction(
       return async (input, opts) => {
         const deadline = deadlineAfter(opts?.timeout ?? defaults.timeout);
         const call = middlewareCall(input, opts, deadline);
-        await runMiddleware(defaults.middleware, call, () =>
-          channel.notify(send(call.input, opts, deadline, call.meta)),
-        );
+        await runMiddleware(defaults.middleware, call, () => channel.notify(send(call.input, opts, deadline, call.meta)));
       };
     case 'serverStream':
       return (input, opts) => ({
@@ -185,12 +174,7 @@ async function* lazyStream(open: () => Promise<AsyncIterable<unknown>>): AsyncGe
  * caller: `await rawCall(channel, 'add', [2, 5])`. No schema is applied on
  * this side; the server still validates.
  */
-export function rawCall(
-  channel: Channel,
-  method: string,
-  params: unknown,
-  options: CallOptions = {},
-): Promise<unknown> {
+export function rawCall(channel: Channel, method: string, params: unknown, options: CallOptions = {}): Promise<unknown> {
   return channel.unary({
     method,
     kind: 'unary',

@@ -102,12 +102,7 @@ export class EnvelopeChannel implements Channel {
   }
 
   /** Send a call on `conn` and settle it on the response, the deadline or an abort. */
-  #start(
-    conn: Link,
-    call: ChannelCall,
-    queue: StreamQueue<unknown> | undefined,
-    id = this.#nextId++,
-  ): Promise<unknown> {
+  #start(conn: Link, call: ChannelCall, queue: StreamQueue<unknown> | undefined, id = this.#nextId++): Promise<unknown> {
     if (call.signal?.aborted) return Promise.reject(new RpcError('CANCELLED', 'the call was cancelled'));
     const remaining = call.deadline - Date.now();
     if (remaining <= 0) return Promise.reject(new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before sending'));

@@ -8,7 +8,14 @@
 import type { Transport } from '../call-transport.js';
 import { callIdOf, CANCEL_METHOD, encodeError, isId, type Id } from '../envelope.js';
 import { RpcError } from '../error.js';
-import type { Connection, FrameHandler, MessageConnection, OutgoingRequest, RequestFields, ResponseFields } from '../transport.js';
+import type {
+  Connection,
+  FrameHandler,
+  MessageConnection,
+  OutgoingRequest,
+  RequestFields,
+  ResponseFields,
+} from '../transport.js';
 
 function parse(frame: string): unknown {
   try {
@@ -50,7 +57,8 @@ export async function rawConnection(transport: Transport, url: URL, handler: Fra
   if (transport.kind !== 'messages') return transport.connect(url, handler);
   const conn: MessageConnection = await transport.connect(url, {
     response: (r) => handler.frame(typeof r === 'string' ? r : JSON.stringify({ jsonrpc: '2.0', ...(r as ResponseFields) })),
-    oversized: (bytes, head) => handler.oversized(typeof head === 'string' ? head : `{"jsonrpc":"2.0","id":${JSON.stringify(head.id)}`, bytes),
+    oversized: (bytes, head) =>
+      handler.oversized(typeof head === 'string' ? head : `{"jsonrpc":"2.0","id":${JSON.stringify(head.id)}`, bytes),
     refused: (request, error) => {
       const e = RpcError.from(error, 'UNAVAILABLE');
       for (const id of request.ids) handler.frame(encodeError(id, e));

@@ -156,7 +156,7 @@ export const cases = [
     name: 'large-payload',
     async run(fx, maxFrameBytes) {
       const size = Math.min(1024 * 1024, Math.floor(maxFrameBytes / 2));
-      const text = 'x'.repeat(size - 7) + '\n\r\u2028é'; // newlines inside the payload must not split frames
+      const text = `${'x'.repeat(size - 7)}\n\r\u2028é`; // newlines inside the payload must not split frames
       expect(await fx.client.echo({ text })).toBe(text);
     },
   },

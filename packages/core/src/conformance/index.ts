@@ -14,7 +14,7 @@
  * });
  */
 import { describe, it } from 'vitest';
-import { cases, type CaseName } from './cases.js';
+import { cases } from './cases.js';
 import { Fixture } from './fixture.js';
 import type { ConformanceTarget } from './target.js';
 

@@ -144,4 +144,3 @@ export function conformanceImpl(state: ServerState): ServiceImplementation {
     },
   });
 }
-

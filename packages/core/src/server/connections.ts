@@ -36,7 +36,10 @@ export class FrameConnections {
   /** What a frame transport's `listen` is given: the handler of each new connection. */
   readonly accept = (conn: Connection): FrameHandler => {
     if (this.#sessions.size >= this.#max) {
-      const error = new RpcError('RESOURCE_EXHAUSTED', `the server has ${this.#max} connections open (its maxConnections): try again later`);
+      const error = new RpcError(
+        'RESOURCE_EXHAUSTED',
+        `the server has ${this.#max} connections open (its maxConnections): try again later`,
+      );
       if (this.#refused++ === 0) this.#opts.logger.warn(`refusing connections: ${this.#max} are open (maxConnections)`);
       conn.send(encodeError(null, error));
       conn.close();

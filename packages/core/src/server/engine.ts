@@ -127,7 +127,8 @@ export class Engine implements CallServer {
     const route = this.router.resolve(incoming.method);
     if (route instanceof RpcError) return refused(route);
     if (this.#closing) return refused(new RpcError('UNAVAILABLE', 'the server is shutting down'));
-    if (incoming.deadline <= Date.now()) return refused(new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before the call started'));
+    if (incoming.deadline <= Date.now())
+      return refused(new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before the call started'));
     if (incoming.signal?.aborted) return refused(new RpcError('CANCELLED', 'cancelled by the caller'));
     const call = new ServerCall(route.method, incoming.meta, incoming.deadline, incoming.peer);
     return new Promise<CallOutcome>((resolve) => {

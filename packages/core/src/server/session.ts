@@ -138,7 +138,12 @@ export class Session implements CallSink {
     const headId = typeof head === 'string' ? (idFromHead(head) ?? null) : head.id;
     // An id already in flight belongs to another call: answering with it would fail that one.
     const id = this.#calls.has(headId) ? null : headId;
-    outlet.error(id, new RpcError('RESOURCE_EXHAUSTED', `request of ${bytes} bytes exceeds the frame limit of ${max} bytes`), undefined, Infinity);
+    outlet.error(
+      id,
+      new RpcError('RESOURCE_EXHAUSTED', `request of ${bytes} bytes exceeds the frame limit of ${max} bytes`),
+      undefined,
+      Infinity,
+    );
   }
 
   /**
@@ -227,7 +232,8 @@ export class Session implements CallSink {
   // ─── Reading messages ───
 
   #batch(msgs: unknown[], outlet: BatchParent, waitedMs: number): void {
-    if (msgs.length === 0) return outlet.error(null, invalidRequest('empty batch'), undefined, Infinity, JsonRpcCode.INVALID_REQUEST);
+    if (msgs.length === 0)
+      return outlet.error(null, invalidRequest('empty batch'), undefined, Infinity, JsonRpcCode.INVALID_REQUEST);
     const batch = new BatchOutlet(outlet, msgs.length);
     for (const msg of msgs) this.#message(msg, batch, waitedMs, true);
   }
@@ -265,13 +271,20 @@ export class Session implements CallSink {
     waitedMs: number,
   ): void {
     if (params !== undefined && (typeof params !== 'object' || params === null)) {
-      return outlet.error(id, invalidRequest('params must be an object or an array'), undefined, Infinity, JsonRpcCode.INVALID_REQUEST);
+      return outlet.error(
+        id,
+        invalidRequest('params must be an object or an array'),
+        undefined,
+        Infinity,
+        JsonRpcCode.INVALID_REQUEST,
+      );
     }
     if (method === CANCEL_METHOD) {
       this.cancel((params as { id?: unknown } | undefined)?.id);
       return outlet.none();
     }
-    if (method === DISCOVER_METHOD) return hasId ? outlet.result(id, this.#engine.router.discovery, undefined, Infinity) : outlet.none();
+    if (method === DISCOVER_METHOD)
+      return hasId ? outlet.result(id, this.#engine.router.discovery, undefined, Infinity) : outlet.none();
     const route = this.#engine.router.resolve(method);
     if (route instanceof RpcError) {
       if (hasId) return outlet.error(id, route, undefined, Infinity);
@@ -305,7 +318,10 @@ export class Session implements CallSink {
     outlet.none();
     if (this.#engine.closing || left <= 0) return;
     if (this.inFlight >= this.#opts.maxInFlight) {
-      if (!this.#warnedFull) this.#opts.logger.warn(`${this.peer.address}: notifications dropped: more than ${this.#opts.maxInFlight} calls in flight`);
+      if (!this.#warnedFull)
+        this.#opts.logger.warn(
+          `${this.peer.address}: notifications dropped: more than ${this.#opts.maxInFlight} calls in flight`,
+        );
       this.#warnedFull = true;
       return;
     }

@@ -2,7 +2,14 @@
 // per URL, in memory — and core does the rest (a session per caller, cancels,
 // aging, refusals). `records` stores requests member by member, as a medium
 // with a record format of its own (the shared file) does, rather than as text.
-import { RpcError, type Answer, type Delivery, type MessageServer, type MessageTransport, type RequestRecord } from '../../src/index.js';
+import {
+  RpcError,
+  type Answer,
+  type Delivery,
+  type MessageServer,
+  type MessageTransport,
+  type RequestRecord,
+} from '../../src/index.js';
 
 export interface QueueOptions {
   maxFrameBytes?: number;
@@ -107,7 +114,10 @@ export function queueTransport(options: QueueOptions = {}): QueueTransport {
         url,
         // Stop taking requests; wait until core has ended or abandoned every delivery.
         async close() {
-          servers.set(key, (servers.get(key) ?? []).filter((s) => s !== server));
+          servers.set(
+            key,
+            (servers.get(key) ?? []).filter((s) => s !== server),
+          );
           if (open.size > 0) await new Promise<void>((r) => idle.push(r));
         },
       };

@@ -48,16 +48,28 @@ function declaringFile(service: ServiceDescriptor, methods: MethodDescriptor[]):
   const sources = methods.flatMap((m) => [protoSourceOf(m.input), protoSourceOf(m.output)]);
   if (methods.length === 0 || sources.some((s) => s === undefined)) return undefined;
   const files = filesOf(sources.map((s) => s?.protoFiles ?? []));
-  const names = methods.map((m) => m.name).sort().join();
+  const names = methods
+    .map((m) => m.name)
+    .sort()
+    .join();
   const own = files.find((f) =>
     f.service.some(
-      (s) => `${f.package ? `${f.package}.` : ''}${s.name}` === service.name && s.method.map((m) => m.name).sort().join() === names,
+      (s) =>
+        `${f.package ? `${f.package}.` : ''}${s.name}` === service.name &&
+        s.method
+          .map((m) => m.name)
+          .sort()
+          .join() === names,
     ),
   );
   return own && [own, ...files.filter((f) => f !== own)];
 }
 
-const fromSource = (s: MethodDescriptor['input']): TopType => ({ typeName: protoSourceOf(s)?.protoType ?? '', plan: undefined, single: false });
+const fromSource = (s: MethodDescriptor['input']): TopType => ({
+  typeName: protoSourceOf(s)?.protoType ?? '',
+  plan: undefined,
+  single: false,
+});
 
 function bind(service: ServiceDescriptor, methods: MethodDescriptor[], forClient = false): ServiceBinding {
   const sources = methods.flatMap((m) => [protoSourceOf(m.input), protoSourceOf(m.output)]);
@@ -81,7 +93,12 @@ function bind(service: ServiceDescriptor, methods: MethodDescriptor[], forClient
   const out = new Map<string, MethodBinding>();
   for (const m of methods) {
     const t = types(m);
-    out.set(m.name, { path: `/${service.name}/${m.name}`, kind: m.kind, request: codec(registry, t.input), response: codec(registry, t.output) });
+    out.set(m.name, {
+      path: `/${service.name}/${m.name}`,
+      kind: m.kind,
+      request: codec(registry, t.input),
+      response: codec(registry, t.output),
+    });
   }
   const all = withImports(files);
   return { name: service.name, methods: out, files: [files[0] as FileDescriptorProto, ...all.filter((f) => f !== files[0])] };

@@ -36,7 +36,8 @@ const WIRE: Partial<Record<ScalarType, number>> = {
   [ScalarType.STRING]: 2,
 };
 
-const zeroOf = (t: ScalarType): unknown => (t === ScalarType.BOOL ? false : t === ScalarType.STRING ? '' : t === ScalarType.INT64 || t === ScalarType.UINT64 ? '0' : 0);
+const zeroOf = (t: ScalarType): unknown =>
+  t === ScalarType.BOOL ? false : t === ScalarType.STRING ? '' : t === ScalarType.INT64 || t === ScalarType.UINT64 ? '0' : 0;
 // With the u flag a surrogate pair is one code point, so this matches only lone halves (not UTF-8).
 const loneSurrogate = /\p{Cs}/u;
 
@@ -47,7 +48,14 @@ export function flatCodec(desc: DescMessage): FlatCodec | undefined {
     if (f.fieldKind !== 'scalar' || f.oneof !== undefined) return undefined;
     const wire = WIRE[f.scalar];
     if (wire === undefined || f.number > 15) return undefined;
-    fields.push({ number: f.number, json: f.jsonName, type: f.scalar, explicit: f.presence === 1, tag: (f.number << 3) | wire, zero: zeroOf(f.scalar) });
+    fields.push({
+      number: f.number,
+      json: f.jsonName,
+      type: f.scalar,
+      explicit: f.presence === 1,
+      tag: (f.number << 3) | wire,
+      zero: zeroOf(f.scalar),
+    });
   }
   const byNumber = new Map(fields.map((f) => [f.number, f]));
   return {

@@ -144,10 +144,13 @@ export class ZodMapper {
         const element = child(def, 'element');
         if (element === undefined) break;
         const u = unwrap(element);
-        if (u.optional || u.nullable) throw new ProtoMappingError(`${path}[]: array elements cannot be optional or null in protobuf`);
+        if (u.optional || u.nullable)
+          throw new ProtoMappingError(`${path}[]: array elements cannot be optional or null in protobuf`);
         const m = this.value(u.type, key, scope, into, `${path}[]`);
         if (m.repeated || m.mapKey !== undefined) {
-          throw new ProtoMappingError(`${path}[]: arrays of arrays or records have no protobuf mapping; wrap the inner one in an object`);
+          throw new ProtoMappingError(
+            `${path}[]: arrays of arrays or records have no protobuf mapping; wrap the inner one in an object`,
+          );
         }
         return { type: m.type, plan: m.plan && { kind: 'array', element: m.plan }, repeated: true };
       }
@@ -156,12 +159,16 @@ export class ZodMapper {
         const keyType = child(def, 'keyType');
         if (value === undefined || keyType === undefined) break;
         const k = unwrap(keyType).type;
-        if (!['string', 'enum', 'literal'].includes(defOf(k).type)) throw new ProtoMappingError(`${path}: record keys must be strings`);
+        if (!['string', 'enum', 'literal'].includes(defOf(k).type))
+          throw new ProtoMappingError(`${path}: record keys must be strings`);
         const u = unwrap(value);
-        if (u.optional || u.nullable) throw new ProtoMappingError(`${path}{}: record values cannot be optional or null in protobuf`);
+        if (u.optional || u.nullable)
+          throw new ProtoMappingError(`${path}{}: record values cannot be optional or null in protobuf`);
         const m = this.value(u.type, `${key}Value`, scope, into, `${path}{}`);
         if (m.repeated || m.mapKey !== undefined) {
-          throw new ProtoMappingError(`${path}{}: records of arrays or records have no protobuf mapping; wrap the inner one in an object`);
+          throw new ProtoMappingError(
+            `${path}{}: records of arrays or records have no protobuf mapping; wrap the inner one in an object`,
+          );
         }
         return { type: m.type, plan: m.plan && { kind: 'map', value: m.plan }, mapKey: 'string' };
       }
@@ -179,7 +186,8 @@ function registryId(type: ZodLike): string | undefined {
   const meta = (type as { meta?: () => unknown }).meta;
   const id = typeof meta === 'function' ? (meta.call(type) as { id?: unknown } | undefined)?.id : undefined;
   if (id === undefined) return undefined;
-  if (typeof id !== 'string' || !identifier.test(id)) throw new ProtoMappingError(`zod id ${JSON.stringify(id)} is not a valid protobuf message name`);
+  if (typeof id !== 'string' || !identifier.test(id))
+    throw new ProtoMappingError(`zod id ${JSON.stringify(id)} is not a valid protobuf message name`);
   return id;
 }
 

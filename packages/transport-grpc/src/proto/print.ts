@@ -38,10 +38,12 @@ function messageLines(m: MessageModel, pkg: string, indent: string): string[] {
   for (const n of m.nested) out.push(...(n.kind === 'message' ? messageLines(n, pkg, inner) : enumLines(n, inner)));
   m.oneofs.forEach((name, i) => {
     out.push(`${inner}oneof ${name} {`);
-    for (const f of m.fields.filter((x) => x.oneof === i)) out.push(...comment(f.description, `${inner}  `), `${inner}  ${fieldLine(f, pkg)}`);
+    for (const f of m.fields.filter((x) => x.oneof === i))
+      out.push(...comment(f.description, `${inner}  `), `${inner}  ${fieldLine(f, pkg)}`);
     out.push(`${inner}}`);
   });
-  for (const f of m.fields.filter((x) => x.oneof === undefined)) out.push(...comment(f.description, inner), `${inner}${fieldLine(f, pkg)}`);
+  for (const f of m.fields.filter((x) => x.oneof === undefined))
+    out.push(...comment(f.description, inner), `${inner}${fieldLine(f, pkg)}`);
   out.push(`${indent}}`);
   return out;
 }

@@ -9,10 +9,18 @@ import type { Plan } from './plan.js';
 import { defOf, shapeOf, type ZodLike } from './zod-shape.js';
 
 /** A `z.enum`, a union of string literals, or a literal: an enum nested in the message, or a scalar. */
-export function enumOrLiteral(type: ZodLike, key: string, scope: string, into: (MessageModel | EnumModel)[], path: string): Mapped {
+export function enumOrLiteral(
+  type: ZodLike,
+  key: string,
+  scope: string,
+  into: (MessageModel | EnumModel)[],
+  path: string,
+): Mapped {
   const def = defOf(type);
   const values =
-    def.type === 'enum' ? Object.values((def.entries ?? {}) as Record<string, unknown>) : (literalStrings(type) ?? literalValues(type));
+    def.type === 'enum'
+      ? Object.values((def.entries ?? {}) as Record<string, unknown>)
+      : (literalStrings(type) ?? literalValues(type));
   if (values.length === 1 && typeof values[0] !== 'string') {
     const v = values[0];
     if (typeof v === 'number') return { type: { scalar: 'double' }, plan: undefined };
@@ -20,19 +28,29 @@ export function enumOrLiteral(type: ZodLike, key: string, scope: string, into: (
   }
   if (values.length === 1 && def.type === 'literal') return { type: { scalar: 'string' }, plan: undefined };
   if (!values.every((v): v is string => typeof v === 'string' && identifier.test(v))) {
-    throw new ProtoMappingError(`${path}: enum values must be strings that are protobuf identifiers, got ${JSON.stringify(values)}`);
+    throw new ProtoMappingError(
+      `${path}: enum values must be strings that are protobuf identifiers, got ${JSON.stringify(values)}`,
+    );
   }
   // Enum values share their enclosing scope in protobuf: refuse a clash rather than rename.
   const taken = new Set(into.flatMap((n) => (n.kind === 'enum' ? n.values : [])));
   const clash = values.find((v) => taken.has(v));
-  if (clash !== undefined) throw new ProtoMappingError(`${path}: enum value "${clash}" is already used by another enum in the same message`);
+  if (clash !== undefined)
+    throw new ProtoMappingError(`${path}: enum value "${clash}" is already used by another enum in the same message`);
   const name = uniqueName(into, pascal(key));
   into.push({ kind: 'enum', name, values, ...(type.description ? { description: type.description } : {}) });
   return { type: { enum: `${scope}.${name}` }, plan: undefined };
 }
 
 /** A discriminated union: a message with one oneof, a field per variant named by its tag. */
-export function discriminatedUnion(mapper: ZodMapper, type: ZodLike, key: string, scope: string, into: (MessageModel | EnumModel)[], path: string): Mapped {
+export function discriminatedUnion(
+  mapper: ZodMapper,
+  type: ZodLike,
+  key: string,
+  scope: string,
+  into: (MessageModel | EnumModel)[],
+  path: string,
+): Mapped {
   const def = defOf(type);
   const discriminator = def.discriminator as string;
   const name = uniqueName(into, pascal(key));
@@ -47,7 +65,9 @@ export function discriminatedUnion(mapper: ZodMapper, type: ZodLike, key: string
     const tags = tagType === undefined ? [] : literalValues(tagType);
     const tag = tags[0];
     if (tags.length !== 1 || typeof tag !== 'string' || !identifier.test(tag)) {
-      throw new ProtoMappingError(`${path}: each variant needs one string literal "${discriminator}" that is a protobuf identifier`);
+      throw new ProtoMappingError(
+        `${path}: each variant needs one string literal "${discriminator}" that is a protobuf identifier`,
+      );
     }
     // The variant's message: its object without the discriminator (which field is set says it).
     const rest = { _zod: { def: { ...defOf(option), shape: Object.fromEntries(shape.filter(([k]) => k !== discriminator)) } } };

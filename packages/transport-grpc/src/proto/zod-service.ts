@@ -71,7 +71,8 @@ function top(schema: Schema, name: string, mapper: ZodMapper, file: FileModel, p
     file.imports.add(decodeFile(proto.protoFiles[0] ?? '').name);
     return { typeName: proto.protoType, plan: undefined, single: false, protoFiles: proto.protoFiles };
   }
-  if (!isZod(schema.source)) throw new ProtoMappingError(`${path}: neither a zod type nor generated from a .proto, so gRPC cannot encode it`);
+  if (!isZod(schema.source))
+    throw new ProtoMappingError(`${path}: neither a zod type nor generated from a .proto, so gRPC cannot encode it`);
   const u = unwrap(schema.source);
   const kind = defOf(u.type).type;
   const plain = !u.optional && !u.nullable;
@@ -112,13 +113,22 @@ export function mapService(service: Pick<ServiceDescriptor, 'name' | 'methods'>,
   const { pkg, name } = splitName(service.name);
   const mapper = new ZodMapper(pkg);
   const methods: MethodModel[] = [];
-  const file: FileModel = { name: protoFileName(service.name), package: pkg, imports: mapper.imports, messages: mapper.topLevel, service: { name, methods } };
+  const file: FileModel = {
+    name: protoFileName(service.name),
+    package: pkg,
+    imports: mapper.imports,
+    messages: mapper.topLevel,
+    service: { name, methods },
+  };
   const types = new Map<string, { input: TopType; output: TopType }>();
   for (const method of Object.values(service.methods) as MethodDescriptor[]) {
     if (only !== undefined && method !== only) continue;
     const base = pascal(method.name);
     const input = top(method.input, `${base}Request`, mapper, file, `${method.fullName} input`);
-    const output = method.kind === 'notification' ? empty(file) : top(method.output, `${base}Response`, mapper, file, `${method.fullName} output`);
+    const output =
+      method.kind === 'notification'
+        ? empty(file)
+        : top(method.output, `${base}Response`, mapper, file, `${method.fullName} output`);
     types.set(method.name, { input, output });
     methods.push({
       name: method.name,

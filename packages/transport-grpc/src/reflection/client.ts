@@ -41,9 +41,15 @@ class Session {
   #failed: unknown;
 
   constructor(client: Client, version: 'v1' | 'v1alpha', deadline: number) {
-    this.#stream = client.makeBidiStreamRequest(`/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`, identity, identity, new Metadata(), {
-      deadline,
-    });
+    this.#stream = client.makeBidiStreamRequest(
+      `/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`,
+      identity,
+      identity,
+      new Metadata(),
+      {
+        deadline,
+      },
+    );
     this.#stream.on('data', (bytes: Buffer) => this.#waiting.shift()?.resolve(decodeResponse(bytes)));
     this.#stream.on('error', () => {}); // the status says it all
     this.#stream.on('status', (s) => {
@@ -68,7 +74,8 @@ class Session {
 
 async function ask(session: Session, request: ReflectionRequest): Promise<ReflectionResponse> {
   const r = await session.ask(request);
-  if (r.error !== undefined) throw fromStatus({ code: r.error.code, details: r.error.message, metadata: new Metadata() }, undefined, undefined);
+  if (r.error !== undefined)
+    throw fromStatus({ code: r.error.code, details: r.error.message, metadata: new Metadata() }, undefined, undefined);
   return r;
 }
 
@@ -93,7 +100,10 @@ export async function reflect(client: Client, deadline = Date.now() + 10_000): P
       names = (await ask(session, { listServices: '*' })).services ?? [];
     } catch (e2) {
       if (e2 instanceof RpcError && e2.code === 'UNIMPLEMENTED') {
-        throw new RpcError('UNIMPLEMENTED', 'the server offers no gRPC reflection, so its methods can be called only through a typed client');
+        throw new RpcError(
+          'UNIMPLEMENTED',
+          'the server offers no gRPC reflection, so its methods can be called only through a typed client',
+        );
       }
       throw e2;
     }
@@ -192,7 +202,10 @@ export function resolveMethod(reflection: Reflection, name: string): ReflectedMe
   const candidates = [...reflection.methods.values()].filter((m) => m.desc.name === name && !m.fullName.startsWith('grpc.'));
   if (candidates.length === 1) return candidates[0] as ReflectedMethod;
   if (candidates.length > 1) {
-    return new RpcError('UNIMPLEMENTED', `method ${name} is ambiguous: use one of ${candidates.map((c) => c.fullName).join(', ')}`);
+    return new RpcError(
+      'UNIMPLEMENTED',
+      `method ${name} is ambiguous: use one of ${candidates.map((c) => c.fullName).join(', ')}`,
+    );
   }
   return new RpcError('UNIMPLEMENTED', `method not found: ${name}`);
 }

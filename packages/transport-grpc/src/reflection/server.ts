@@ -46,7 +46,13 @@ function answer(files: readonly FileDescriptorProto[]): (request: ReturnType<typ
   };
   const notFound = (message: string): ReflectionResponse => ({ error: { code: Status.NOT_FOUND, message } });
   return (request) => {
-    if (request === undefined) return { error: { code: Status.UNIMPLEMENTED, message: 'only list_services, file_by_filename and file_containing_symbol are answered' } };
+    if (request === undefined)
+      return {
+        error: {
+          code: Status.UNIMPLEMENTED,
+          message: 'only list_services, file_by_filename and file_containing_symbol are answered',
+        },
+      };
     if ('listServices' in request) return { services };
     if ('fileByFilename' in request) {
       const f = byName.get(request.fileByFilename);

@@ -62,10 +62,17 @@ export function encodeResponse(request: Uint8Array, response: ReflectionResponse
     w.join();
   } else if (response.services !== undefined) {
     w.tag(6, WireType.LengthDelimited).fork();
-    for (const name of response.services) w.tag(1, WireType.LengthDelimited).fork().tag(1, WireType.LengthDelimited).string(name).join();
+    for (const name of response.services)
+      w.tag(1, WireType.LengthDelimited).fork().tag(1, WireType.LengthDelimited).string(name).join();
     w.join();
   } else if (response.error !== undefined) {
-    w.tag(7, WireType.LengthDelimited).fork().tag(1, WireType.Varint).int32(response.error.code).tag(2, WireType.LengthDelimited).string(response.error.message).join();
+    w.tag(7, WireType.LengthDelimited)
+      .fork()
+      .tag(1, WireType.Varint)
+      .int32(response.error.code)
+      .tag(2, WireType.LengthDelimited)
+      .string(response.error.message)
+      .join();
   }
   return Buffer.from(w.finish());
 }

@@ -60,7 +60,8 @@ export async function announcePresence(dir: string, options: AnnounceOptions = {
     watcher = watch(dir, (_event, name) => {
       if (name === null || !PID_FILE.test(name)) return;
       const pid = Number(name);
-      if (!existsSync(join(dir, name))) greeted.delete(pid); // unregistered: greet again if it comes back
+      if (!existsSync(join(dir, name)))
+        greeted.delete(pid); // unregistered: greet again if it comes back
       else void greet(pid, { signalled: [], pruned: [] });
     });
     watcher.on('error', (e) => logger.error(`presence: watching ${dir} failed`, e));

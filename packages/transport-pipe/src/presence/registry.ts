@@ -44,7 +44,9 @@ async function verdict(pid: number, path: string): Promise<Verdict> {
   }
   const written = (await readFile(path, 'utf8').catch(() => '')).trim();
   if (written !== '') {
-    return Number(written) === info.start ? { ok: true } : { ok: false, prune: true, reason: 'PID reused: another process started since' };
+    return Number(written) === info.start
+      ? { ok: true }
+      : { ok: false, prune: true, reason: 'PID reused: another process started since' };
   }
   const startedMs = (await bootTimeMs()) + (info.start * 1000) / TICKS_PER_SECOND;
   return startedMs > file.mtimeMs + SLACK_MS
@@ -53,7 +55,13 @@ async function verdict(pid: number, path: string): Promise<Verdict> {
 }
 
 /** Signal one registered PID after the checks, or prune its file; adds to `report`. */
-export async function signalOne(dir: string, pid: number, signal: NodeJS.Signals, report: SignalReport, logger: Logger): Promise<void> {
+export async function signalOne(
+  dir: string,
+  pid: number,
+  signal: NodeJS.Signals,
+  report: SignalReport,
+  logger: Logger,
+): Promise<void> {
   const path = join(dir, String(pid));
   let v = await verdict(pid, path);
   if (v.ok) {
