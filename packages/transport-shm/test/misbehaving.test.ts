@@ -178,7 +178,7 @@ describe('fuzzing the records of a ring (seeded; bounded by count and time)', ()
     };
     const started = Date.now();
     let rounds = 0;
-    while (rounds < 60 && Date.now() - started < 3000) {
+    while (rounds < 30 && Date.now() - started < 4000) {
       rounds++;
       const peer = await raw(url);
       const ring = peer.place.request;
@@ -195,7 +195,8 @@ describe('fuzzing the records of a ring (seeded; bounded by count and time)', ()
       expect(await calc.add({ a: rounds, b: 1 }, { timeout: 5000 })).toBe(rounds + 1);
       peer.close();
     }
-    expect(rounds).toBeGreaterThanOrEqual(10);
+    // A ring full of garbage keeps the server busy for up to ~0.5 s (each record answered): at least a few rounds fit.
+    expect(rounds).toBeGreaterThanOrEqual(5);
     await until(() => inspectShm(url).slotsInUse === 1); // every fuzzed slot came back
   });
 });
