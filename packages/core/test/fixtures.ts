@@ -7,7 +7,6 @@ import {
   implement,
   memoryTransport,
   notification,
-  RpcError,
   serve,
   serverStream,
   unary,
@@ -15,12 +14,9 @@ import {
   type Handlers,
   type ServeOptions,
 } from '../src/index.js';
+import { AliceBroke } from '../src/conformance/calculator.js';
 
-export class AliceBroke extends RpcError {
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
-}
+export { AliceBroke };
 
 const Operands = z.object({ a: z.number(), b: z.number() });
 export const Calculator = defineService(
@@ -88,11 +84,4 @@ export async function world(
   };
 }
 
-/** A repeatable random source: `next(n)` is an integer from 0 to n − 1 (a linear congruential generator). */
-export function seededRandom(seed: number): (n: number) => number {
-  let state = seed;
-  return (n) => {
-    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
-    return state % n;
-  };
-}
+export { seededRandom } from '../src/conformance/testing.js';

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, createClient, serve, type Server } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { seededRandom } from '@interoffice/core/conformance';
 import { fileTransport } from '../src/index.js';
 import {
   calculator,
@@ -248,11 +249,7 @@ describe('fuzzing the document (seeded; bounded by count and time)', () => {
     const channel = await connect(url, { transports: [fileTransport()] });
     cleanups.push(() => channel.close());
     const calc = createClient(Calculator, channel);
-    let state = 20_205;
-    const next = (n: number): number => {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      return state % n;
-    };
+    const next = seededRandom(20_205);
     const entriesOf = [
       () => '"a string"',
       () => '[1,2]',

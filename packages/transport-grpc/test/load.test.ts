@@ -8,9 +8,8 @@
  * grown with the calls served. Bounded by count (ROUNDS × CHANNELS × (UNARY +
  * STREAMS) calls) and time.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { connect, createClient, defineService, implement, serverStream, unary, type Channel } from '@interoffice/core';
+import { settledHeap } from '@interoffice/core/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { grpcTransport } from '../src/index.js';
@@ -25,13 +24,7 @@ const STREAMS = 25; // per channel and round
 const ITEMS = 100; // per stream; every fifth stream is left after 10
 const PER_CONNECTION = 32;
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-function heap(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
+const heap = settledHeap;
 
 const Load = defineService('load.Load', {
   work: unary({

@@ -3,9 +3,12 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineService, implement, RpcError, unary, type CallContext } from '@interoffice/core';
+import { defineService, implement, unary, type CallContext } from '@interoffice/core';
 import { afterAll } from 'vitest';
 import { z } from 'zod';
+import { AliceBroke } from '@interoffice/core/conformance';
+
+export { AliceBroke };
 
 const root = mkdtempSync(join(tmpdir(), 'io-pipe-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -14,12 +17,6 @@ let n = 0;
 /** A fresh path in the test folder (nothing there yet). */
 export function freshPath(name = 'p'): string {
   return join(root, `${name}${n++}`);
-}
-
-export class AliceBroke extends RpcError {
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
 }
 
 const Operands = z.object({ a: z.number(), b: z.number() });

@@ -5,6 +5,7 @@
 import { connect, createClient, serve } from '@interoffice/core';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { seededRandom } from '@interoffice/core/conformance';
 import { GROUP, keysFor, DEFAULT_KEY_PREFIX, redisTransport } from '../src/index.js';
 import { Jobs, jobs, queueUrl, redisUrl, until, type Seen } from './helpers.js';
 
@@ -77,11 +78,7 @@ describe('fuzzing the entries a worker reads (seeded; bounded by count and time)
     const r = redis();
     await worker(url, { runs: [], aborted: [] });
     const calc = await client(url);
-    let state = 20_204;
-    const next = (n: number): number => {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      return state % n;
-    };
+    const next = seededRandom(20_204);
     const valid = '{"jsonrpc":"2.0","id":1,"method":"add","params":{"a":1,"b":2},"timeout":5000}';
     const frames = [
       () => valid.slice(0, next(valid.length)),

@@ -1,6 +1,7 @@
 /** Peers that do not play by the rules: the server protects itself and keeps serving the others. */
 import { connect, createClient, serve } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { seededRandom } from '@interoffice/core/conformance';
 import { inspectShm, shmTransport } from '../src/index.js';
 import { SlotState } from '../src/layout.js';
 import { STALE_SLOT_MS } from '../src/stale-slots.js';
@@ -171,11 +172,7 @@ describe('fuzzing the records of a ring (seeded; bounded by count and time)', ()
     const channel = await connect(url, { transports: [shmTransport()] });
     cleanups.push(() => channel.close());
     const calc = createClient(Calculator, channel);
-    let state = 20_206;
-    const next = (n: number): number => {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      return state % n;
-    };
+    const next = seededRandom(20_206);
     const started = Date.now();
     let rounds = 0;
     while (rounds < 30 && Date.now() - started < 4000) {

@@ -8,10 +8,9 @@
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { serve } from '@interoffice/core';
 import { describe, expect, it } from 'vitest';
+import { settledHeap } from '@interoffice/core/conformance';
 import { socketTransport } from '../src/index.js';
 import { calculator, socketPath, until } from './helpers.js';
 
@@ -20,13 +19,7 @@ const CONNECTIONS = 50;
 const IN_FLIGHT = 40;
 const KEY = 'a key for the load test';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-function heap(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
+const heap = settledHeap;
 const sockets = (): number => process.getActiveResourcesInfo().filter((r) => /^(Pipe|TCP)/.test(r)).length;
 
 describe('load', () => {
