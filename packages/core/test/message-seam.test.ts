@@ -4,7 +4,7 @@
  * overtake their request, callers that leave, queue-time aging,
  * backpressure, and one ending per delivery.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { Engine } from '../src/server/engine.js';
 import { MessageIntake } from '../src/server/message-intake.js';
@@ -243,5 +243,24 @@ describe('message seam: through serve() and a medium', () => {
     expect(medium.endings.filter((e) => e === 'end')).toHaveLength(50);
     expect(medium.endings.filter((e) => e === 'abandon')).toHaveLength(1);
     void long;
+  });
+});
+
+describe('message seam: what core forgets', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it('a cancel is remembered for a minute, then forgotten (as are callers with nothing going on)', () => {
+    vi.useFakeTimers();
+    const { server, state } = intake();
+    server.cancel('alice', 7);
+    server.cancel('alice', 8);
+    const early = new Hand('alice', req(7, 'deadline', {}));
+    server.deliver(early);
+    expect((early.ended as Answer).fields?.error?.data).toMatchObject({ code: 'CANCELLED' });
+    vi.advanceTimersByTime(2 * 60_000);
+    const late = new Hand('alice', req(8, 'wait', { ms: 0 }));
+    server.deliver(late); // remembered no longer: it runs
+    expect(state.runs).toBe(1);
+    server.close();
   });
 });
