@@ -192,6 +192,25 @@ describe('message seam: core owns', () => {
     server.close();
   });
 
+  it('refuse answers every call of a message with the error, running none', () => {
+    const { server, state } = intake();
+    const batch = new Hand(
+      'alice',
+      `[${req(1, 'wait', { ms: 1 })},${JSON.stringify({ jsonrpc: '2.0', method: 'wait', params: { ms: 1 } })},${req(2, 'deadline', {})}]`,
+    );
+    server.refuse(batch, new Error('not again'));
+    expect(state.runs).toBe(0);
+    const answers = JSON.parse((batch.ended as Answer).text) as { id: number; error: { message: string } }[];
+    expect(answers.map((a) => [a.id, a.error.message])).toEqual([
+      [1, 'not again'],
+      [2, 'not again'],
+    ]);
+    const single = new Hand('bob', { id: 'k', method: 'wait', params: { ms: 1 } });
+    server.refuse(single, new Error('not again'));
+    expect((single.ended as Answer).fields).toMatchObject({ id: 'k', error: { data: { code: 'UNAVAILABLE' } } });
+    server.close();
+  });
+
   it('stream items wait while the medium is behind, and go on when it drains', async () => {
     const { server } = intake();
     const d = new Hand('alice', req(1, 'tick', { n: 5 }));
