@@ -51,6 +51,8 @@ class SessionCall extends ServerCall {
 }
 
 const noMeta: Metadata = Object.freeze({}) as Metadata;
+/** A request reusing the id of a call in flight (answered -32600). */
+const DUPLICATE_ID = invalidRequest('id is already used by a call in flight');
 
 function invalidRequest(why: string): RpcError {
   return new RpcError('INVALID_ARGUMENT', `invalid request: ${why}`);
@@ -297,17 +299,23 @@ export class Session implements CallSink {
     const expires = stated === undefined ? Infinity : now + stated;
     const left = stated ?? this.#opts.defaultTimeout;
     if (!hasId) return this.#notification(route, params, meta, left, now, outlet);
-    const refuse = (error: RpcError, code?: number): void => outlet.error(id, error, undefined, expires, code);
-    if (this.#calls.has(id)) return refuse(invalidRequest('id is already used by a call in flight'), JsonRpcCode.INVALID_REQUEST);
-    if (this.#engine.closing) return refuse(new RpcError('UNAVAILABLE', 'the server is shutting down'));
-    if (this.inFlight >= this.#opts.maxInFlight) {
-      return refuse(new RpcError('RESOURCE_EXHAUSTED', `more than ${this.#opts.maxInFlight} calls in flight`));
+    const refusal = this.#refusal(id, left);
+    if (refusal !== undefined) {
+      return outlet.error(id, refusal, undefined, expires, refusal === DUPLICATE_ID ? JsonRpcCode.INVALID_REQUEST : undefined);
     }
-    if (this.#precancelled?.(id) === true) return refuse(new RpcError('CANCELLED', 'cancelled by the caller before it ran'));
-    if (left <= 0) return refuse(new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before the call started'));
     const call = new SessionCall(route, meta, left === Infinity ? Infinity : now + left, this.peer, id, outlet, expires);
     this.#engine.run(route, call, params, this);
     if (!call.ended) this.#calls.set(id, call);
+  }
+
+  /** Why a call with this id, and `left` milliseconds to go, must not start; undefined when it may. */
+  #refusal(id: Id, left: number): RpcError | undefined {
+    if (this.#calls.has(id)) return DUPLICATE_ID;
+    if (this.#engine.closing) return new RpcError('UNAVAILABLE', 'the server is shutting down');
+    if (this.inFlight >= this.#opts.maxInFlight) return new RpcError('RESOURCE_EXHAUSTED', `more than ${this.#opts.maxInFlight} calls in flight`);
+    if (this.#precancelled?.(id) === true) return new RpcError('CANCELLED', 'cancelled by the caller before it ran');
+    if (left <= 0) return new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before the call started');
+    return undefined;
   }
 
   /**
