@@ -312,7 +312,8 @@ export class Session implements CallSink {
   #refusal(id: Id, left: number): RpcError | undefined {
     if (this.#calls.has(id)) return DUPLICATE_ID;
     if (this.#engine.closing) return new RpcError('UNAVAILABLE', 'the server is shutting down');
-    if (this.inFlight >= this.#opts.maxInFlight) return new RpcError('RESOURCE_EXHAUSTED', `more than ${this.#opts.maxInFlight} calls in flight`);
+    if (this.inFlight >= this.#opts.maxInFlight)
+      return new RpcError('RESOURCE_EXHAUSTED', `more than ${this.#opts.maxInFlight} calls in flight`);
     if (this.#precancelled?.(id) === true) return new RpcError('CANCELLED', 'cancelled by the caller before it ran');
     if (left <= 0) return new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before the call started');
     return undefined;
