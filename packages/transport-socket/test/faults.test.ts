@@ -1,9 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createClient, serve, type Server } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { socketTransport } from '../src/index.js';
-import { calculator, Calculator, RawSocket, sleep, socketPath } from './helpers.js';
+import { calculator, Calculator, RawSocket, sleep, socketPath, until } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -128,5 +128,30 @@ describe('#20.1: batches that answer with far more than they ask', () => {
       p.socket.resume();
       expect(await p.next(10_000)).toMatchObject({ id: null, error: { data: { code: 'RESOURCE_EXHAUSTED' } } });
     }
+  }, 60_000);
+});
+
+describe('#20.8: a peer that opens connections without end', () => {
+  it('under a 300-file limit, 450 idle connections get the server no further than its default cap: the rest are refused, and it serves again once they go', async () => {
+    const url = `unix://${socketPath()}`;
+    const fixture = new URL('./fixtures/calc-server.mjs', import.meta.url).pathname;
+    const server = spawn('prlimit', ['--nofile=300:300', process.execPath, fixture, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    cleanups.push(() => server.kill('SIGKILL'));
+    await new Promise((resolve, reject) => {
+      server.stdout.once('data', resolve);
+      server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    const pid = server.pid as number; // prlimit runs node in its own place
+    const peers = await Promise.all(Array.from({ length: 450 }, () => RawSocket.open(url.slice('unix://'.length)).catch(() => undefined)));
+    const open = peers.filter((p): p is RawSocket => p !== undefined);
+    await until(() => open.filter((p) => p.ended).length >= 450 - 225, 10_000);
+    const refused = open.filter((p) => p.ended);
+    expect(refused.length).toBe(open.length - 225); // three quarters of 300 held, the rest told and closed
+    expect(JSON.parse(refused[0]?.lines[0] ?? '{}')).toMatchObject({ error: { data: { code: 'RESOURCE_EXHAUSTED' } } });
+    expect(readdirSync(`/proc/${pid}/fd`).length).toBeLessThan(300); // descriptors to spare
+    for (const p of open) p.socket.destroy();
+    const channel = await connect(url, { transports: [socketTransport()] });
+    cleanups.push(() => channel.close());
+    expect(await createClient(Calculator, channel).add({ a: 2, b: 5 }, { waitForReady: true, timeout: 10_000 })).toBe(7);
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseAddress, transportFor } from '../address.js';
 import type { Middleware } from '../call.js';
 import type { Transport } from '../call-transport.js';
@@ -30,8 +31,9 @@ export interface ServeOptions {
   /**
    * Connections open at once on the server's frame transports (sockets,
    * pipes, shared memory), all listeners together, before a new one is
-   * refused with RESOURCE_EXHAUSTED and closed (1,024). Keep it below the
-   * process's limit on open files.
+   * refused with RESOURCE_EXHAUSTED and closed. By default 1,024, or three
+   * quarters of the process's limit on open files when that is lower (read
+   * on Linux), so that connections alone cannot take every descriptor.
    */
   maxConnections?: number;
   /**
@@ -54,6 +56,18 @@ export interface Server {
    * (default 5,000) to finish, then are stopped and every connection closed.
    */
   close(options?: { graceMs?: number }): Promise<void>;
+}
+
+/** 1,024, or three quarters of the soft limit on open files when that is lower (Linux; elsewhere 1,024). */
+export function defaultMaxConnections(): number {
+  let limit = Infinity;
+  try {
+    const line = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (line !== null) limit = Number(line[1]);
+  } catch {
+    // not Linux: no way to ask from JavaScript
+  }
+  return Math.max(16, Math.min(1024, Math.floor(limit * 0.75)));
 }
 
 function positive(name: string, value: number, min: number): number {
@@ -88,7 +102,7 @@ export async function serve(
   };
   const connections = new FrameConnections(
     sessionOptions,
-    positive('maxConnections', options.maxConnections ?? 1024, 1),
+    positive('maxConnections', options.maxConnections ?? defaultMaxConnections(), 1),
     positive('idleTimeoutMs', options.idleTimeoutMs ?? Infinity, 1),
   );
   const intakes: MessageIntake[] = [];
