@@ -142,7 +142,9 @@ describe('#20.8: a peer that opens connections without end', () => {
       server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
     });
     const pid = server.pid as number; // prlimit runs node in its own place
-    const peers = await Promise.all(Array.from({ length: 450 }, () => RawSocket.open(url.slice('unix://'.length)).catch(() => undefined)));
+    const peers = await Promise.all(
+      Array.from({ length: 450 }, () => RawSocket.open(url.slice('unix://'.length)).catch(() => undefined)),
+    );
     const open = peers.filter((p): p is RawSocket => p !== undefined);
     await until(() => open.filter((p) => p.ended).length >= 450 - 225, 10_000);
     const refused = open.filter((p) => p.ended);
