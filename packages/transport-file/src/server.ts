@@ -43,7 +43,8 @@ export class FileServer implements FileOwner, DeliveryContext, Listener {
   #started = false;
   #closing = false;
   #blocked = false;
-  #settled: (() => void) | undefined;
+  /** Resolves `close()` once core has ended or abandoned every delivery. */
+  #allEnded: (() => void) | undefined;
   #failure: Error | undefined;
   #lastError: string | undefined;
 
@@ -75,7 +76,7 @@ export class FileServer implements FileOwner, DeliveryContext, Listener {
   /** Take no new calls; once core has ended or abandoned the running ones, write the last answers and let go. */
   async close(): Promise<void> {
     this.#closing = true;
-    if (this.#running.size > 0) await new Promise<void>((resolve) => (this.#settled = resolve));
+    if (this.#running.size > 0) await new Promise<void>((resolve) => (this.#allEnded = resolve));
     await this.#file.finish();
     this.presence.release();
   }
@@ -149,7 +150,7 @@ export class FileServer implements FileOwner, DeliveryContext, Listener {
     this.#running.delete(d.key);
     this.#outbox.finish(d.key, d.frame ? 'replies' : 'items', final);
     this.#request();
-    if (this.#running.size === 0) this.#settled?.();
+    if (this.#running.size === 0) this.#allEnded?.();
   }
 
   #request(): void {
