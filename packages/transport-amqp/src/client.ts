@@ -1,0 +1,168 @@
+/**
+ * A client's side of the AMQP transport, as one core
+ * {@link MessageConnection}, in the shape of RabbitMQ's RPC tutorial: each
+ * request is published to the work queue with `reply_to` set to the direct
+ * reply-to pseudo-queue and a `correlation_id`; every answer (stream items,
+ * then the final response) comes back on this channel with that
+ * correlation id. Cancels and the goodbye go to every worker of the queue
+ * through the control exchange.
+ *
+ * Requests are published `mandatory`: when no queue of that name exists (no
+ * worker ever declared it, or the last one left an empty queue) the broker
+ * returns them, and their calls fail UNAVAILABLE. A lost broker connection
+ * closes this connection with UNAVAILABLE: calls in flight fail, and core
+ * opens a new connection for the next call.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  RpcError,
+  type MessageConnection,
+  type MessageHandler,
+  type OutgoingRequest,
+  type Peer,
+  type RequestId,
+} from '@interoffice/core';
+import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
+import { requireQueue, type AmqpEndpoint } from './address.js';
+import { lostError, openConnection } from './connector.js';
+import type { ResolvedOptions } from './options.js';
+import { CALLER, CONTROL_EXCHANGE, REPLY_TO, SENT_AT, TIMEOUT, type ControlMessage } from './wire.js';
+
+/** How many bytes of an oversized answer core gets, to read its id from. */
+const HEAD_BYTES = 256;
+/** How often requests whose deadline passed stop being remembered for a broker's return. */
+const SWEEP_MS = 10_000;
+
+const noQueue = (queue: string): RpcError =>
+  new RpcError('UNAVAILABLE', `no worker serves ${queue}: the broker has no queue of that name`);
+
+/** Reject with UNAVAILABLE when the work queue does not exist (on a channel of its own: a miss closes it). */
+async function queueExists(model: ChannelModel, e: AmqpEndpoint): Promise<void> {
+  const ch = await model.createChannel();
+  ch.on('error', () => {});
+  try {
+    await ch.checkQueue(e.queue);
+  } catch {
+    throw noQueue(e.queue);
+  }
+  await ch.close().catch(() => {});
+}
+
+export class AmqpClientConnection implements MessageConnection {
+  readonly maxFrameBytes: number;
+  readonly peer: Peer;
+  /** This connection's caller id (the {@link CALLER} header). */
+  readonly id = randomBytes(12).toString('base64url');
+  readonly #queue: string;
+  readonly #handler: MessageHandler;
+  readonly #model: ChannelModel;
+  readonly #ch: Channel;
+  /** Calls sent and not yet answered, by correlation id: the broker may return them. */
+  readonly #pending = new Map<string, OutgoingRequest>();
+  readonly #sweep: ReturnType<typeof setInterval>;
+  #seq = 0;
+  #closed = false;
+
+  private constructor(e: AmqpEndpoint, maxFrameBytes: number, handler: MessageHandler, model: ChannelModel, ch: Channel) {
+    this.#queue = requireQueue(e);
+    this.#handler = handler;
+    this.#model = model;
+    this.#ch = ch;
+    this.maxFrameBytes = maxFrameBytes;
+    this.peer = { transport: 'amqp', address: e.display.href };
+    this.#sweep = setInterval(() => this.#forgetLate(), SWEEP_MS).unref();
+    ch.on('return', (m: Message) => this.#returned(m));
+    model.on('close', (err?: Error) => this.#shutdown(lostError(e.display.host, err)));
+  }
+
+  /** Connect, consume the direct reply-to pseudo-queue (before any publish, as RabbitMQ requires). */
+  static async open(e: AmqpEndpoint, o: ResolvedOptions, handler: MessageHandler): Promise<AmqpClientConnection> {
+    requireQueue(e);
+    const model = await openConnection(e, o);
+    try {
+      const ch = await model.createChannel();
+      ch.on('error', () => {}); // a channel error closes the connection's use: reported through 'close'
+      await ch.assertExchange(CONTROL_EXCHANGE, 'direct', { durable: true });
+      await queueExists(model, e);
+      const conn = new AmqpClientConnection(e, o.maxFrameBytes, handler, model, ch);
+      await ch.consume(REPLY_TO, (m) => conn.#reply(m), { noAck: true });
+      return conn;
+    } catch (err) {
+      await model.close().catch(() => {});
+      throw err instanceof RpcError
+        ? err
+        : new RpcError('UNAVAILABLE', `cannot open a client on ${e.display.href}: ${String(err)}`);
+    }
+  }
+
+  send(request: OutgoingRequest): void {
+    if (this.#closed) return;
+    const correlationId = String(++this.#seq);
+    const headers: Record<string, unknown> = { ...request.fields?.meta, [CALLER]: this.id, [SENT_AT]: Date.now() };
+    let expiration: string | undefined;
+    if (request.deadline !== Number.POSITIVE_INFINITY) {
+      const left = Math.max(1, Math.ceil(request.deadline - Date.now()));
+      headers[TIMEOUT] = left;
+      expiration = String(left); // the broker drops it unread once nobody waits for it
+    }
+    if (request.ids.length > 0) this.#pending.set(correlationId, request);
+    this.#ch.publish('', this.#queue, Buffer.from(request.text), {
+      replyTo: REPLY_TO,
+      correlationId,
+      contentType: 'application/json',
+      mandatory: true,
+      expiration,
+      headers,
+    });
+  }
+
+  cancel(id: RequestId): void {
+    this.#control({ caller: this.id, cancel: id });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#control({ caller: this.id, left: true }); // workers abort what still runs for us
+    this.#shutdown(undefined);
+  }
+
+  #control(message: ControlMessage): void {
+    if (this.#closed) return;
+    this.#ch.publish(CONTROL_EXCHANGE, this.#queue, Buffer.from(JSON.stringify(message)));
+  }
+
+  #reply(m: ConsumeMessage | null): void {
+    if (m === null) return this.#shutdown(new RpcError('UNAVAILABLE', 'the broker cancelled the reply consumer'));
+    if (this.#closed) return;
+    const correlationId = m.properties.correlationId;
+    if (typeof correlationId === 'string') this.#pending.delete(correlationId);
+    const bytes = m.content.length;
+    if (bytes > this.maxFrameBytes) this.#handler.oversized(bytes, m.content.subarray(0, HEAD_BYTES).toString());
+    else this.#handler.response(m.content.toString());
+  }
+
+  /**
+   * The broker returned a request: no queue of that name (any more). Close
+   * with UNAVAILABLE, as a socket whose server left: core fails the calls
+   * and its next connection (or a `waitForReady` call's retries) asks again.
+   */
+  #returned(m: Message): void {
+    const request = this.#pending.get(String(m.properties.correlationId));
+    if (request !== undefined) this.#handler.refused(request, noQueue(this.#queue));
+    this.#shutdown(noQueue(this.#queue));
+  }
+
+  #forgetLate(): void {
+    const now = Date.now();
+    for (const [c, r] of this.#pending) if (r.deadline < now) this.#pending.delete(c);
+  }
+
+  #shutdown(error: RpcError | undefined): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#sweep);
+    this.#pending.clear();
+    void this.#model.close().catch(() => {});
+    queueMicrotask(() => this.#handler.closed(error));
+  }
+}

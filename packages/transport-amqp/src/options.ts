@@ -1,0 +1,46 @@
+/** The AMQP transport's options and their defaults (docs/transports/amqp.md explains each). */
+import type { ConnectionOptions } from 'node:tls';
+import { resolveTransportOptions, type TransportOptions } from '@interoffice/core';
+
+/** Options of {@link amqpTransport} (and every transport's `maxFrameBytes` and `logger`). */
+export interface AmqpTransportOptions extends TransportOptions {
+  /** User name; wins over the URL's (`guest` when neither gives one). */
+  username?: string;
+  /** Password; wins over the URL's. */
+  password?: string;
+  /** TLS options for `amqps:` URLs (`ca`, `cert`, `key`, `servername`, ...); system CAs when absent. */
+  tls?: ConnectionOptions;
+  /**
+   * The work queue's type when a worker declares it: `'classic'` (default)
+   * or `'quorum'` (replicated on a cluster's nodes; survives one's loss).
+   * Every declarer of a queue must agree on it.
+   */
+  queueType?: 'classic' | 'quorum';
+  /** Worker: requests delivered unacknowledged at once (the channel's prefetch, 64); the rest wait in the queue for any worker. */
+  prefetch?: number;
+  /** Time allowed to reach the broker and log in (5,000 ms). */
+  connectTimeoutMs?: number;
+}
+
+export type ResolvedOptions = Required<Omit<AmqpTransportOptions, 'username' | 'password' | 'tls'>> &
+  Pick<AmqpTransportOptions, 'username' | 'password' | 'tls'>;
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new TypeError(`amqpTransport: ${name} must be a whole number ≥ 1 (got ${value})`);
+  return value;
+}
+
+export function resolveOptions(o: AmqpTransportOptions): ResolvedOptions {
+  const queueType = o.queueType ?? 'classic';
+  if (queueType !== 'classic' && queueType !== 'quorum') {
+    throw new TypeError(`amqpTransport: queueType must be 'classic' or 'quorum' (got ${String(queueType)})`);
+  }
+  return {
+    ...o,
+    ...resolveTransportOptions('amqpTransport', o),
+    queueType,
+    prefetch: positive('prefetch', o.prefetch ?? 64),
+    connectTimeoutMs: positive('connectTimeoutMs', o.connectTimeoutMs ?? 5000),
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The server side: a worker consuming the work queue, one of any number
+ * competing for it, with manual acks and a prefetch. Each message goes to
+ * core as a delivery; the control exchange's cancels and goodbyes go to
+ * core too, which keeps one logical session per caller.
+ *
+ * A worker that dies (kill -9, a lost connection) leaves its unacknowledged
+ * messages to the broker, which delivers them again to another worker. A
+ * worker that loses the broker reconnects by itself, with growing pauses.
+ */
+import { RpcError, type Listener, type MessageServer } from '@interoffice/core';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { requireQueue, type AmqpEndpoint } from './address.js';
+import { AmqpDelivery, type DeliveryOwner } from './delivery.js';
+import { openConnection } from './connector.js';
+import type { ResolvedOptions } from './options.js';
+import { CONTROL_EXCHANGE, parseControl } from './wire.js';
+
+/** Pauses between reconnection attempts: 100 ms doubling to 5 s. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
+
+export class AmqpWorker implements Listener, DeliveryOwner {
+  readonly url: URL;
+  readonly #e: AmqpEndpoint;
+  readonly #o: ResolvedOptions;
+  readonly #queue: string;
+  readonly #server: MessageServer;
+  /** The open connection and channel; undefined while the broker is away. */
+  #model: ChannelModel | undefined;
+  #ch: Channel | undefined;
+  #consumerTag: string | undefined;
+  /** Deliveries core has not ended or abandoned, with the channel each came on. */
+  readonly #inflight = new Map<AmqpDelivery, Channel>();
+  #empty: (() => void) | undefined;
+  #closing = false;
+
+  private constructor(e: AmqpEndpoint, o: ResolvedOptions, server: MessageServer) {
+    this.#e = e;
+    this.#o = o;
+    this.#queue = requireQueue(e);
+    this.#server = server;
+    this.url = e.display;
+  }
+
+  /** Declare the work queue and start taking requests. */
+  static async start(e: AmqpEndpoint, o: ResolvedOptions, server: MessageServer): Promise<AmqpWorker> {
+    const worker = new AmqpWorker(e, o, server);
+    await worker.#open();
+    return worker;
+  }
+
+  async #open(): Promise<void> {
+    const model = await openConnection(this.#e, this.#o);
+    try {
+      const ch = await model.createChannel();
+      ch.on('error', () => {}); // reported through the connection's 'close'
+      const quorum = this.#o.queueType === 'quorum';
+      await ch.assertQueue(this.#queue, { durable: true, arguments: quorum ? { 'x-queue-type': 'quorum' } : {} });
+      await ch.prefetch(this.#o.prefetch);
+      // Control first: a cancel must not be missed for a request this worker is about to take.
+      await ch.assertExchange(CONTROL_EXCHANGE, 'direct', { durable: true });
+      const control = await ch.assertQueue('', { exclusive: true, autoDelete: true });
+      await ch.bindQueue(control.queue, CONTROL_EXCHANGE, this.#queue);
+      await ch.consume(control.queue, (m) => this.#control(m), { noAck: true });
+      ch.on('drain', () => this.#server.drain());
+      model.on('close', (err?: Error) => this.#lost(model, err));
+      this.#model = model;
+      this.#ch = ch;
+      this.#consumerTag = (await ch.consume(this.#queue, (m) => this.#take(ch, m), { noAck: false })).consumerTag;
+    } catch (err) {
+      await model.close().catch(() => {});
+      if (err instanceof RpcError) throw err;
+      throw new RpcError('UNAVAILABLE', `cannot serve ${this.url.href}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  #take(ch: Channel, m: ConsumeMessage | null): void {
+    if (m === null) {
+      // The broker cancelled the consumer (the queue was deleted): declare it again on a new connection.
+      void this.#model?.close().catch(() => {});
+      return;
+    }
+    if (this.#closing) return ch.nack(m, false, true);
+    const d = new AmqpDelivery(m, this.#o.maxFrameBytes, this);
+    this.#inflight.set(d, ch);
+    this.#server.deliver(d);
+  }
+
+  #control(m: ConsumeMessage | null): void {
+    const message = m === null ? undefined : parseControl(m.content);
+    if (message === undefined) return;
+    if ('left' in message) this.#server.left(message.caller);
+    else this.#server.cancel(message.caller, message.cancel);
+  }
+
+  channelOf(d: AmqpDelivery): Channel | undefined {
+    const ch = this.#inflight.get(d);
+    return ch !== undefined && ch === this.#ch ? ch : undefined; // a lost channel's messages are the broker's again
+  }
+
+  done(d: AmqpDelivery): void {
+    this.#inflight.delete(d);
+    if (this.#inflight.size === 0) this.#empty?.();
+  }
+
+  /** The connection closed: unless we are closing, connect again until the broker is back. */
+  #lost(model: ChannelModel, err: Error | undefined): void {
+    if (this.#model !== model) return;
+    this.#model = undefined;
+    this.#ch = undefined;
+    if (this.#closing) return;
+    this.#o.logger.warn(`worker of ${this.url.href} lost the broker (${err?.message ?? 'closed'}); reconnecting`);
+    void this.#reconnect();
+  }
+
+  async #reconnect(): Promise<void> {
+    for (let pause = RETRY_FIRST_MS; !this.#closing; pause = Math.min(pause * 2, RETRY_MAX_MS)) {
+      await new Promise((r) => setTimeout(r, pause));
+      if (this.#closing) return;
+      try {
+        await this.#open();
+        this.#o.logger.warn(`worker of ${this.url.href} is back on the broker`);
+        return;
+      } catch {
+        // still away: try again after a longer pause
+      }
+    }
+  }
+
+  /**
+   * Stop taking requests at once; wait until core has ended or abandoned
+   * every delivery (abandoned ones go back to the queue); then, when the
+   * queue is left empty and without consumers, delete it, so that later
+   * calls fail UNAVAILABLE at once instead of waiting for a worker.
+   */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    const ch = this.#ch;
+    if (ch !== undefined && this.#consumerTag !== undefined) await ch.cancel(this.#consumerTag).catch(() => {});
+    if (this.#inflight.size > 0) await new Promise<void>((r) => (this.#empty = r));
+    // (Quorum queues cannot be deleted only if unused: they stay, holding calls for the next worker.)
+    if (this.#ch !== undefined && this.#o.queueType === 'classic') {
+      await this.#ch.deleteQueue(this.#queue, { ifUnused: true, ifEmpty: true }).catch(() => {});
+    }
+    const model = this.#model;
+    this.#model = undefined;
+    this.#ch = undefined;
+    await model?.close().catch(() => {});
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The AMQP transport (RabbitMQ): calls through a work queue — competing
+ * workers, manual acks, replies by direct reply-to — and events on the
+ * `amq.topic` exchange.
+ */
+import type { EventBus, EventCarrier, MessageTransport } from '@interoffice/core';
+import { amqpEndpoint } from './address.js';
+import { AmqpClientConnection } from './client.js';
+import { openConnection } from './connector.js';
+import { openEventBus } from './events.js';
+import { resolveOptions, type AmqpTransportOptions } from './options.js';
+import { AmqpWorker } from './server.js';
+
+/**
+ * The AMQP transport, for `amqp:` and `amqps:` (TLS) URLs naming a
+ * service's work queue: `amqp://127.0.0.1/calc` (`?vhost=` picks a vhost).
+ *
+ * @example
+ * const transports = [amqpTransport({ username: 'calc', password: process.env.AMQP_PASSWORD })];
+ * const server = await serve(impl, { listen: ['amqp://127.0.0.1/calc'], transports });
+ * const calc = createClient(Calculator, await connect('amqp://127.0.0.1/calc', { transports }));
+ */
+export function amqpTransport(options: AmqpTransportOptions = {}): MessageTransport & EventCarrier {
+  const o = resolveOptions(options);
+  return {
+    kind: 'messages',
+    schemes: ['amqp', 'amqps'],
+    maxFrameBytes: o.maxFrameBytes,
+    connect: async (url, handler) => AmqpClientConnection.open(amqpEndpoint(url), o, handler),
+    listen: async (url, server) => AmqpWorker.start(amqpEndpoint(url), o, server),
+    events: async (url): Promise<EventBus> => openEventBus(await openConnection(amqpEndpoint(url), o), o.logger),
+  };
+}

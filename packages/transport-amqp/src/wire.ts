@@ -1,0 +1,34 @@
+/**
+ * The names on the wire (docs/transports/amqp.md#wire-format): the headers a
+ * request carries besides its body, and the control messages — cancels and
+ * goodbyes — that reach every worker of a queue through one exchange.
+ */
+import type { RequestId } from '@interoffice/core';
+
+/** Where replies go: RabbitMQ's direct reply-to pseudo-queue. */
+export const REPLY_TO = 'amq.rabbitmq.reply-to';
+/** The direct exchange of control messages; the routing key is the work queue's name. */
+export const CONTROL_EXCHANGE = 'interoffice.control';
+/** The caller's id: its call ids are its own. Callers without it (a stock client) are known by their `reply_to`. */
+export const CALLER = 'interoffice-caller';
+/** When the caller sent the request (epoch ms, the caller's clock): the time spent in the queue is taken off its deadline. */
+export const SENT_AT = 'interoffice-sent-at';
+/** Milliseconds the caller waits, as the body's `timeout` (and the message's `expiration`). */
+export const TIMEOUT = 'interoffice-timeout';
+
+/** A control message: call `cancel` of `caller` is abandoned, or `caller` left. */
+export type ControlMessage = { caller: string; cancel: RequestId } | { caller: string; left: true };
+
+/** A control message read from its JSON body; undefined for anything else. */
+export function parseControl(content: Buffer): ControlMessage | undefined {
+  try {
+    const m = JSON.parse(content.toString()) as Record<string, unknown>;
+    if (typeof m.caller !== 'string') return undefined;
+    if (m.left === true) return { caller: m.caller, left: true };
+    const id = m.cancel;
+    if (typeof id === 'string' || typeof id === 'number' || id === null) return { caller: m.caller, cancel: id };
+  } catch {
+    // not JSON: ignored, as any stray message on the exchange
+  }
+  return undefined;
+}
