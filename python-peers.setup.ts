@@ -12,6 +12,7 @@ const MODULES: Record<string, string> = {
   grpc_tools: 'python3-grpc-tools',
   redis: 'python3-redis',
   filelock: 'python3-filelock',
+  pika: 'python3-pika',
   'google.protobuf': 'python3-protobuf',
 };
 

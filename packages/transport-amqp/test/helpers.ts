@@ -1,13 +1,13 @@
 /** Test helpers: fresh queue URLs on the shared broker, the Jobs service, worker processes. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { defineService, implement, serverStream, unary, type CallContext } from '@interoffice/core';
+import { inject } from 'vitest';
 import { z } from 'zod';
 
 /** The broker every test uses: AMQP_URL, else RabbitMQ on 127.0.0.1:5672 as guest. */
 export const amqpUrl: string = process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672';
 
-const runId = `t${randomBytes(4).toString('hex')}`;
+const runId: string = inject('runId');
 let n = 0;
 /** A URL naming a queue no other test (nor engineer sharing the broker) uses. */
 export function queueUrl(base: string = amqpUrl, query = ''): string {
