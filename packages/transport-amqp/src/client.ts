@@ -78,7 +78,7 @@ export class AmqpClientConnection implements MessageConnection {
   /** Connect, consume the direct reply-to pseudo-queue (before any publish, as RabbitMQ requires). */
   static async open(e: AmqpEndpoint, o: ResolvedOptions, handler: MessageHandler): Promise<AmqpClientConnection> {
     requireQueue(e);
-    const model = await openConnection(e, o);
+    const model = await openConnection(e, o, 'client');
     try {
       const ch = await model.createChannel();
       ch.on('error', () => {}); // a channel error closes the connection's use: reported through 'close'

@@ -12,8 +12,8 @@ import type { ResolvedOptions } from './options.js';
 /** Seconds between heartbeats: a broker silent for two of them is taken as gone. */
 const HEARTBEAT_S = 10;
 
-/** Connect to the endpoint's broker, or reject with UNAUTHENTICATED, PERMISSION_DENIED or UNAVAILABLE. */
-export async function openConnection(e: AmqpEndpoint, o: ResolvedOptions): Promise<ChannelModel> {
+/** Connect to the endpoint's broker (`role`: client, worker, events), or reject with UNAUTHENTICATED, PERMISSION_DENIED or UNAVAILABLE. */
+export async function openConnection(e: AmqpEndpoint, o: ResolvedOptions, role: string): Promise<ChannelModel> {
   const where = `${e.display.host} (vhost ${e.connect.vhost})`;
   try {
     const model = await connect(
@@ -23,7 +23,13 @@ export async function openConnection(e: AmqpEndpoint, o: ResolvedOptions): Promi
         password: o.password ?? e.connect.password,
         heartbeat: HEARTBEAT_S,
       },
-      { noDelay: true, timeout: o.connectTimeoutMs, ...(e.tls ? (o.tls ?? {}) : {}) },
+      {
+        noDelay: true,
+        timeout: o.connectTimeoutMs,
+        // What the management UI and `rabbitmqctl list_connections` show for it.
+        clientProperties: { connection_name: `interoffice ${role} ${e.display.href}` },
+        ...(e.tls ? (o.tls ?? {}) : {}),
+      },
     );
     model.on('error', () => {}); // reported through 'close', which every user of the connection watches
     return model;

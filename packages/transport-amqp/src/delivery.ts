@@ -28,7 +28,8 @@ export class AmqpDelivery implements Delivery {
   readonly waitedMs: number;
 
   constructor(
-    readonly message: ConsumeMessage,
+    /** The message: a copy the broker delivered again replaces it when this worker lost the first one's channel. */
+    public message: ConsumeMessage,
     maxFrameBytes: number,
     private readonly owner: DeliveryOwner,
   ) {
@@ -42,6 +43,12 @@ export class AmqpDelivery implements Delivery {
     this.body = message.content.subarray(0, this.tooLarge === undefined ? bytes : HEAD_BYTES).toString();
     const sentAt = headers?.[SENT_AT];
     this.waitedMs = typeof sentAt === 'number' ? Math.max(0, Date.now() - sentAt) : 0;
+  }
+
+  /** Whose call, by the caller and the message's correlation id; undefined without one. */
+  get key(): string | undefined {
+    const { correlationId } = this.message.properties;
+    return typeof correlationId === 'string' ? `${this.caller}\n${correlationId}` : undefined;
   }
 
   item(answer: Answer): boolean {

@@ -32,6 +32,8 @@ export class AmqpWorker implements Listener, DeliveryOwner {
   #consumerTag: string | undefined;
   /** Deliveries core has not ended or abandoned, with the channel each came on. */
   readonly #inflight = new Map<AmqpDelivery, Channel>();
+  /** The same, by caller and correlation id: a copy redelivered after a lost channel joins its running call. */
+  readonly #byKey = new Map<string, AmqpDelivery>();
   #empty: (() => void) | undefined;
   #closing = false;
 
@@ -51,7 +53,7 @@ export class AmqpWorker implements Listener, DeliveryOwner {
   }
 
   async #open(): Promise<void> {
-    const model = await openConnection(this.#e, this.#o);
+    const model = await openConnection(this.#e, this.#o, 'worker');
     try {
       const ch = await model.createChannel();
       ch.on('error', () => {}); // reported through the connection's 'close'
@@ -83,7 +85,16 @@ export class AmqpWorker implements Listener, DeliveryOwner {
     }
     if (this.#closing) return ch.nack(m, false, true);
     const d = new AmqpDelivery(m, this.#o.maxFrameBytes, this);
+    const key = d.key;
+    const running = key === undefined ? undefined : this.#byKey.get(key);
+    if (running !== undefined && m.fields.redelivered && this.#inflight.get(running) !== ch) {
+      // Our own call, still running, whose channel was lost: its answer and ack go with this copy.
+      running.message = m;
+      this.#inflight.set(running, ch);
+      return;
+    }
     this.#inflight.set(d, ch);
+    if (key !== undefined) this.#byKey.set(key, d);
     this.#server.deliver(d);
   }
 
@@ -101,6 +112,8 @@ export class AmqpWorker implements Listener, DeliveryOwner {
 
   done(d: AmqpDelivery): void {
     this.#inflight.delete(d);
+    const key = d.key;
+    if (key !== undefined && this.#byKey.get(key) === d) this.#byKey.delete(key);
     if (this.#inflight.size === 0) this.#empty?.();
   }
 

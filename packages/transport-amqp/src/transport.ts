@@ -28,6 +28,6 @@ export function amqpTransport(options: AmqpTransportOptions = {}): MessageTransp
     maxFrameBytes: o.maxFrameBytes,
     connect: async (url, handler) => AmqpClientConnection.open(amqpEndpoint(url), o, handler),
     listen: async (url, server) => AmqpWorker.start(amqpEndpoint(url), o, server),
-    events: async (url): Promise<EventBus> => openEventBus(await openConnection(amqpEndpoint(url), o), o.logger),
+    events: async (url): Promise<EventBus> => openEventBus(await openConnection(amqpEndpoint(url), o, 'events'), o.logger),
   };
 }

@@ -1,5 +1,5 @@
 /** Test helpers: fresh queue URLs on the shared broker, the Jobs service, worker processes. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { defineService, implement, serverStream, unary, type CallContext } from '@interoffice/core';
 import { inject } from 'vitest';
 import { z } from 'zod';
@@ -112,3 +112,17 @@ export const python = '/usr/bin/python3';
 
 /** The path of a program in examples/python. */
 export const pythonExample = (name: string): string => new URL(`../../../examples/python/${name}`, import.meta.url).pathname;
+
+/**
+ * Close, on the broker, the connections of `role` (client, worker, events)
+ * to `url`'s queue — as a broker restart would, without restarting the
+ * broker other tests share. Resolves with how many were closed.
+ */
+export function dropConnections(url: string, role: string): number {
+  const rows = execFileSync('rabbitmqctl', ['list_connections', '--quiet', '--no-table-headers', 'pid', 'client_properties'], {
+    encoding: 'utf8',
+  }).split('\n');
+  const mine = rows.filter((r) => r.includes(`interoffice ${role} ${url}`)).map((r) => r.split('\t')[0] ?? '');
+  for (const pid of mine) execFileSync('rabbitmqctl', ['close_connection', pid, 'closed by a test']);
+  return mine.length;
+}

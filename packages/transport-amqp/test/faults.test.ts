@@ -1,0 +1,161 @@
+/**
+ * Faults with real processes and a real broker: a worker killed mid-call, lost
+ * broker connections (closed on the broker, as a restart would), a deadline that
+ * passes in the queue, wrong credentials, and a quorum queue without workers.
+ */
+import { connect, createClient, serve } from '@interoffice/core';
+import { connect as amqpConnect } from 'amqplib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { amqpTransport } from '../src/index.js';
+import { Jobs, WorkerProcess, amqpUrl, dropConnections, jobs, queueUrl, sleep, until, type Seen } from './helpers.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function client(url: string, options = {}) {
+  const channel = await connect(url, { transports: [amqpTransport(options)] });
+  cleanups.push(() => channel.close());
+  return createClient(Jobs, channel);
+}
+
+async function worker(url: string, label: string, options = {}): Promise<WorkerProcess> {
+  const w = await WorkerProcess.start(url, label, options);
+  cleanups.push(() => w.kill());
+  return w;
+}
+
+describe('a worker killed mid-call', () => {
+  it('kill -9: the broker delivers the request again to another worker, and the caller gets its answer', async () => {
+    const url = queueUrl();
+    const a = await worker(url, 'A');
+    const jobsClient = await client(url);
+    const call = jobsClient.work({ tag: 'j1', ms: 1000 }, { timeout: 15_000 });
+    await until(() => a.saw('start j1').length === 1, 5000, 'A running j1');
+    const b = await worker(url, 'B');
+    await a.kill('SIGKILL');
+    expect(await call).toEqual({ tag: 'j1', worker: 'B' });
+    expect(b.saw('start j1')).toHaveLength(1);
+    expect(a.saw('done j1')).toHaveLength(0);
+  });
+});
+
+describe('lost broker connections', () => {
+  it("a worker's connection closed under a running call: it reconnects, the broker delivers the call again, the caller is answered", async () => {
+    const url = queueUrl();
+    const w = await worker(url, 'W');
+    const jobsClient = await client(url);
+    const call = jobsClient.work({ tag: 'r1', ms: 4000 }, { timeout: 15_000 });
+    await until(() => w.saw('start r1').length === 1, 5000, 'W running r1');
+    expect(dropConnections(url, 'worker')).toBe(1); // rabbitmqctl takes a second or two: well within the call
+    expect(w.saw('done r1')).toHaveLength(0);
+    expect(await call).toEqual({ tag: 'r1', worker: 'W' });
+    // The copy the broker delivered again joined the run still going here: run once, answered once.
+    expect(w.saw('start r1')).toHaveLength(1);
+    expect(await jobsClient.add({ a: 1, b: 2 })).toBe(3);
+  });
+
+  it('a worker that loses its connection while another worker runs: the call is delivered to the other and answered', async () => {
+    const url = queueUrl();
+    const a = await worker(url, 'A');
+    const jobsClient = await client(url);
+    const call = jobsClient.work({ tag: 'o1', ms: 4000 }, { timeout: 15_000 });
+    await until(() => a.saw('start o1').length === 1, 5000, 'A running o1');
+    const b = await worker(url, 'B', {});
+    a.child.kill('SIGSTOP'); // A stalls: it cannot reconnect before B takes the copy
+    cleanups.push(() => a.child.kill('SIGCONT'));
+    dropConnections(url, 'worker'); // both workers' connections: B reconnects at once and takes the copy
+    expect(await call).toMatchObject({ tag: 'o1', worker: 'B' });
+    expect(b.saw('start o1')).toHaveLength(1);
+  });
+
+  it("a client's connection closed: calls in flight fail UNAVAILABLE, the next call reconnects", async () => {
+    const url = queueUrl();
+    const seen: Seen = { runs: [], aborted: [] };
+    const server = await serve(jobs(seen), { listen: [url], transports: [amqpTransport()] });
+    cleanups.push(() => server.close());
+    const jobsClient = await client(url);
+    const call = jobsClient.work({ tag: 'c1', ms: 2000 }, { timeout: 15_000 });
+    await until(() => seen.runs.includes('c1'), 5000, 'c1 running');
+    expect(dropConnections(url, 'client')).toBe(1);
+    await expect(call).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(await jobsClient.add({ a: 2, b: 2 })).toBe(4);
+  });
+});
+
+describe('deadlines in the queue', () => {
+  it('a request whose deadline passes while it waits in the queue is dropped by the broker, never run', async () => {
+    const url = queueUrl();
+    const w = await worker(url, 'W', { prefetch: 1 });
+    const jobsClient = await client(url);
+    const first = jobsClient.work({ tag: 'long', ms: 1200 }, { timeout: 10_000 });
+    await until(() => w.saw('start long').length === 1, 5000, 'W busy');
+    await expect(jobsClient.work({ tag: 'late', ms: 1 }, { timeout: 300 })).rejects.toMatchObject({
+      code: 'DEADLINE_EXCEEDED',
+    });
+    expect(await first).toEqual({ tag: 'long', worker: 'W' });
+    expect(await jobsClient.work({ tag: 'after', ms: 1 })).toEqual({ tag: 'after', worker: 'W' });
+    expect(w.saw('start late')).toHaveLength(0);
+  });
+});
+
+describe('credentials', () => {
+  it('a wrong password fails UNAUTHENTICATED, for callers and for workers', async () => {
+    const url = queueUrl();
+    const wrong = url.replace('amqp://', 'amqp://guest:wrong@');
+    await expect(connect(wrong, { transports: [amqpTransport()] }).then((c) => c.close())).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    await expect(
+      serve(jobs({ runs: [], aborted: [] }), { listen: [url], transports: [amqpTransport({ password: 'wrong' })] }),
+    ).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('a vhost the user may not use fails PERMISSION_DENIED', async () => {
+    await expect(
+      serve(jobs({ runs: [], aborted: [] }), {
+        listen: [queueUrl(amqpUrl, '?vhost=io-no-such-vhost')],
+        transports: [amqpTransport()],
+      }),
+    ).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+  });
+});
+
+describe('without workers', () => {
+  it('a classic queue is deleted when its last worker leaves it empty: calls fail UNAVAILABLE at once', async () => {
+    const url = queueUrl();
+    const server = await serve(jobs({ runs: [], aborted: [] }), { listen: [url], transports: [amqpTransport()] });
+    const jobsClient = await client(url);
+    expect(await jobsClient.add({ a: 1, b: 1 })).toBe(2);
+    await server.close();
+    const started = Date.now();
+    await expect(jobsClient.add({ a: 1, b: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('a quorum queue stays: a call waits in it for the next worker', async () => {
+    const url = queueUrl();
+    const transports = [amqpTransport({ queueType: 'quorum' })];
+    const first = await serve(jobs({ runs: [], aborted: [] }), { listen: [url], transports });
+    const jobsClient = await client(url);
+    expect(await jobsClient.add({ a: 1, b: 1 })).toBe(2);
+    await first.close();
+    const waiting = jobsClient.add({ a: 20, b: 22 }, { timeout: 10_000 });
+    await sleep(300);
+    const seen: Seen = { runs: [], aborted: [] };
+    const second = await serve(jobs(seen), { listen: [url], transports });
+    cleanups.push(() => second.close());
+    expect(await waiting).toBe(42);
+    expect(seen.runs).toEqual(['add 20 22']);
+    // It is a quorum queue on the broker.
+    const model = await amqpConnect(amqpUrl);
+    cleanups.push(() => model.close());
+    const ch = await model.createChannel();
+    ch.on('error', () => {});
+    // Declaring it as a classic queue must fail: the broker knows it as quorum.
+    await expect(ch.assertQueue(new URL(url).pathname.slice(1), { durable: true })).rejects.toThrow(/x-queue-type/);
+  });
+});
