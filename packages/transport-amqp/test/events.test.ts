@@ -1,0 +1,42 @@
+/** Events on `amq.topic`: ours reach plain AMQP subscribers, theirs reach ours. */
+import { randomUUID } from 'node:crypto';
+import { openEvents } from '@interoffice/core';
+import { connect as amqpConnect } from 'amqplib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { amqpTransport } from '../src/index.js';
+import { amqpUrl, sleep, until } from './helpers.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('events on amq.topic', () => {
+  it('publish and subscribe both ways with a plain AMQP client; unsubscribing stops delivery', async () => {
+    const channel = `io.events.${randomUUID()}`;
+    const bus = await openEvents(`${amqpUrl}/`, { transports: [amqpTransport()] });
+    cleanups.push(() => bus.close());
+    const got: string[] = [];
+    const stop = await bus.subscribe(channel, (p) => got.push(p));
+    // A plain subscriber: a queue bound to amq.topic with the channel as routing key.
+    const model = await amqpConnect(amqpUrl);
+    cleanups.push(() => model.close());
+    const ch = await model.createChannel();
+    const { queue } = await ch.assertQueue('', { exclusive: true });
+    await ch.bindQueue(queue, 'amq.topic', channel);
+    const plain: string[] = [];
+    await ch.consume(queue, (m) => m && plain.push(m.content.toString()), { noAck: true });
+
+    await bus.publish(channel, '{"n":1}');
+    ch.publish('amq.topic', channel, Buffer.from('{"n":2}'));
+    await until(() => got.length === 2 && plain.length === 2, 5000, 'both events delivered to both');
+    expect(got).toEqual(['{"n":1}', '{"n":2}']);
+    expect(plain).toEqual(['{"n":1}', '{"n":2}']);
+    await bus.publish(`${channel}.other`, 'not for us');
+    await stop();
+    await bus.publish(channel, '{"n":3}');
+    await until(() => plain.length === 3, 5000, 'the plain subscriber sees the third');
+    await sleep(100);
+    expect(got).toHaveLength(2);
+  });
+});

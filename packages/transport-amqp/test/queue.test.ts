@@ -1,0 +1,122 @@
+/**
+ * The work queue: competing workers, the prefetch, cancels through the control
+ * exchange to a worker in another process, server streams, and what a request
+ * looks like on the wire to a plain AMQP consumer.
+ */
+import { connect, createClient, serve } from '@interoffice/core';
+import { connect as amqpConnect, type GetMessage } from 'amqplib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { amqpTransport, CALLER, REPLY_TO, SENT_AT, TIMEOUT } from '../src/index.js';
+import { Jobs, WorkerProcess, amqpUrl, jobs, queueUrl, until, type Seen } from './helpers.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function client(url: string) {
+  const channel = await connect(url, { transports: [amqpTransport()] });
+  cleanups.push(() => channel.close());
+  return createClient(Jobs, channel);
+}
+
+/** An in-process worker; `running` counts its calls under way, `peak` the most at once. */
+async function worker(url: string, label: string, prefetch: number) {
+  const seen: Seen = { runs: [], aborted: [] };
+  const stats = { running: 0, peak: 0, seen };
+  const base = jobs(seen, label);
+  const server = await serve(base, {
+    listen: [url],
+    transports: [amqpTransport({ prefetch })],
+    middleware: [
+      async (_call, next) => {
+        stats.peak = Math.max(stats.peak, ++stats.running);
+        try {
+          return await next();
+        } finally {
+          stats.running--;
+        }
+      },
+    ],
+  });
+  cleanups.push(() => server.close());
+  return stats;
+}
+
+describe('competing workers', () => {
+  it('share the queue, each taking no more at once than its prefetch; every call answered once', async () => {
+    const url = queueUrl();
+    const a = await worker(url, 'A', 1);
+    const b = await worker(url, 'B', 2);
+    const jobsClient = await client(url);
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => jobsClient.work({ tag: `w${i}`, ms: 100 })));
+    expect(results.map((r) => r.tag)).toEqual(Array.from({ length: 12 }, (_, i) => `w${i}`));
+    expect(a.seen.runs.length + b.seen.runs.length).toBe(12);
+    expect(a.seen.runs.length).toBeGreaterThan(0);
+    expect(b.seen.runs.length).toBeGreaterThan(a.seen.runs.length - 1);
+    expect(a.peak).toBe(1);
+    expect(b.peak).toBe(2);
+  });
+});
+
+describe('across processes', () => {
+  it('a cancel reaches the worker running the call, in another process; streams arrive in order', async () => {
+    const url = queueUrl();
+    const w = await WorkerProcess.start(url, 'W');
+    cleanups.push(() => w.kill());
+    const jobsClient = await client(url);
+    const ac = new AbortController();
+    const call = jobsClient.work({ tag: 'c1', ms: 5000 }, { signal: ac.signal });
+    await until(() => w.saw('start c1').length === 1, 5000, 'c1 running');
+    ac.abort();
+    await expect(call).rejects.toMatchObject({ code: 'CANCELLED' });
+    await until(() => w.saw('abort c1').length === 1, 5000, 'c1 aborted in the worker');
+    expect(w.saw('abort c1')).toEqual(['abort c1 CANCELLED']);
+    const items: number[] = [];
+    for await (const n of jobsClient.countdown({ from: 4, delayMs: 5 })) items.push(n);
+    expect(items).toEqual([4, 3, 2, 1, 0]);
+  });
+});
+
+describe('on the wire', () => {
+  it('a request is one JSON-RPC message with reply_to, correlation_id, expiration and headers (metadata, caller, deadline)', async () => {
+    const url = queueUrl();
+    const queue = new URL(url).pathname.slice(1);
+    const model = await amqpConnect(amqpUrl);
+    cleanups.push(() => model.close());
+    const ch = await model.createChannel();
+    await ch.assertQueue(queue, { durable: true });
+    cleanups.push(() => ch.deleteQueue(queue).catch(() => {}));
+    const jobsClient = await client(url);
+    const call = jobsClient.add({ a: 1, b: 2 }, { timeout: 5000, meta: { 'x-trace': 'abc' } });
+    const got: GetMessage[] = [];
+    await until(
+      async () => {
+        const m = await ch.get(queue, { noAck: true });
+        if (m !== false) got.push(m);
+        return got.length > 0;
+      },
+      5000,
+      'the request in the queue',
+    );
+    const { properties, content } = got[0] as GetMessage;
+    expect(JSON.parse(content.toString())).toMatchObject({
+      jsonrpc: '2.0',
+      method: 'Jobs.add',
+      params: { a: 1, b: 2 },
+      meta: { 'x-trace': 'abc' },
+    });
+    expect(properties.replyTo).toMatch(new RegExp(`^${REPLY_TO.replaceAll('.', '\\.')}\\.`)); // the broker's own name for our channel
+    expect(properties.contentType).toBe('application/json');
+    expect(Number(properties.expiration)).toBeGreaterThan(4000);
+    expect(Number(properties.expiration)).toBeLessThanOrEqual(5000);
+    expect(properties.headers).toMatchObject({ 'x-trace': 'abc', [CALLER]: expect.any(String), [SENT_AT]: expect.any(Number) });
+    expect(properties.headers?.[TIMEOUT]).toBe(Number(properties.expiration));
+    // Answer as any RPC server does: to reply_to, with the correlation_id.
+    const { id } = JSON.parse(content.toString()) as { id: number };
+    ch.publish('', properties.replyTo, Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, result: 42 })), {
+      correlationId: properties.correlationId,
+    });
+    expect(await call).toBe(42);
+  });
+});
