@@ -26,7 +26,7 @@ import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
 import { requireQueue, type AmqpEndpoint } from './address.js';
 import { lostError, openConnection } from './connector.js';
 import type { ResolvedOptions } from './options.js';
-import { CALLER, CONTROL_EXCHANGE, REPLY_TO, SENT_AT, TIMEOUT, type ControlMessage } from './wire.js';
+import { CALLER, CONTROL_EXCHANGE, REPLY_TO, SENT_AT, type ControlMessage } from './wire.js';
 
 /** How many bytes of an oversized answer core gets, to read its id from. */
 const HEAD_BYTES = 256;
@@ -101,9 +101,8 @@ export class AmqpClientConnection implements MessageConnection {
     const headers: Record<string, unknown> = { ...request.fields?.meta, [CALLER]: this.id, [SENT_AT]: Date.now() };
     let expiration: string | undefined;
     if (request.deadline !== Number.POSITIVE_INFINITY) {
-      const left = Math.max(1, Math.ceil(request.deadline - Date.now()));
-      headers[TIMEOUT] = left;
-      expiration = String(left); // the broker drops it unread once nobody waits for it
+      // The broker drops it unread once nobody waits for it (the body's `timeout` says the same to the server).
+      expiration = String(Math.max(1, Math.ceil(request.deadline - Date.now())));
     }
     if (request.ids.length > 0) this.#pending.set(correlationId, request);
     this.#ch.publish('', this.#queue, Buffer.from(request.text), {

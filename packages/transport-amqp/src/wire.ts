@@ -13,8 +13,6 @@ export const CONTROL_EXCHANGE = 'interoffice.control';
 export const CALLER = 'interoffice-caller';
 /** When the caller sent the request (epoch ms, the caller's clock): the time spent in the queue is taken off its deadline. */
 export const SENT_AT = 'interoffice-sent-at';
-/** Milliseconds the caller waits, as the body's `timeout` (and the message's `expiration`). */
-export const TIMEOUT = 'interoffice-timeout';
 
 /** A control message: call `cancel` of `caller` is abandoned, or `caller` left. */
 export type ControlMessage = { caller: string; cancel: RequestId } | { caller: string; left: true };
