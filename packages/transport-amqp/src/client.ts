@@ -24,7 +24,7 @@ import {
 } from '@interoffice/core';
 import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
 import { requireQueue, type AmqpEndpoint } from './address.js';
-import { lostError, openConnection } from './connector.js';
+import { lostError, openConnection, refusal } from './connector.js';
 import type { ResolvedOptions } from './options.js';
 import { CALLER, CONTROL_EXCHANGE, REPLY_TO, SENT_AT, type ControlMessage } from './wire.js';
 

@@ -45,6 +45,14 @@ export async function openConnection(e: AmqpEndpoint, o: ResolvedOptions, role: 
   }
 }
 
+/** A failure after login (declaring, binding, consuming) as an RpcError: PERMISSION_DENIED when the broker refused access. */
+export function refusal(what: string, err: unknown): RpcError {
+  if (err instanceof RpcError) return err;
+  const text = (err as Error).message;
+  const code = /ACCESS.REFUSED/.test(text) ? 'PERMISSION_DENIED' : 'UNAVAILABLE';
+  return new RpcError(code, `${what}: ${text}`, { cause: err });
+}
+
 /** A connection's close, as the error its calls fail with (undefined for a close we asked for). */
 export function lostError(where: string, err: unknown): RpcError {
   return new RpcError('UNAVAILABLE', `lost the broker at ${where}${err instanceof Error ? `: ${err.message}` : ''}`);

@@ -8,11 +8,11 @@
  * messages to the broker, which delivers them again to another worker. A
  * worker that loses the broker reconnects by itself, with growing pauses.
  */
-import { RpcError, type Listener, type MessageServer } from '@interoffice/core';
+import type { Listener, MessageServer } from '@interoffice/core';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { requireQueue, type AmqpEndpoint } from './address.js';
 import { AmqpDelivery, type DeliveryOwner } from './delivery.js';
-import { openConnection } from './connector.js';
+import { openConnection, refusal } from './connector.js';
 import type { ResolvedOptions } from './options.js';
 import { CONTROL_EXCHANGE, parseControl } from './wire.js';
 
@@ -72,8 +72,7 @@ export class AmqpWorker implements Listener, DeliveryOwner {
       this.#consumerTag = (await ch.consume(this.#queue, (m) => this.#take(ch, m), { noAck: false })).consumerTag;
     } catch (err) {
       await model.close().catch(() => {});
-      if (err instanceof RpcError) throw err;
-      throw new RpcError('UNAVAILABLE', `cannot serve ${this.url.href}: ${(err as Error).message}`, { cause: err });
+      throw refusal(`cannot serve ${this.url.href}`, err);
     }
   }
 
