@@ -89,9 +89,7 @@ export class AmqpClientConnection implements MessageConnection {
       return conn;
     } catch (err) {
       await model.close().catch(() => {});
-      throw err instanceof RpcError
-        ? err
-        : new RpcError('UNAVAILABLE', `cannot open a client on ${e.display.href}: ${String(err)}`);
+      throw refusal(`cannot open a client on ${e.display.href}`, err);
     }
   }
 
