@@ -32,6 +32,7 @@ export async function openConnection(e: AmqpEndpoint, o: ResolvedOptions, role: 
       },
     );
     model.on('error', () => {}); // reported through 'close', which every user of the connection watches
+    batchWrites(model);
     return model;
   } catch (err) {
     const text = String((err as Error).message ?? err);
@@ -56,4 +57,30 @@ export function refusal(what: string, err: unknown): RpcError {
 /** A connection's close, as the error its calls fail with (undefined for a close we asked for). */
 export function lostError(where: string, err: unknown): RpcError {
   return new RpcError('UNAVAILABLE', `lost the broker at ${where}${err instanceof Error ? `: ${err.message}` : ''}`);
+}
+
+/** amqplib's frame multiplexer, where it writes its channels' frames to the socket (not in its types). */
+interface Muxer {
+  out?: { cork(): void; uncork(): void };
+  _readIncoming?: () => void;
+}
+
+/**
+ * Write what amqplib's multiplexer sends in one pass as one socket write:
+ * with noDelay, each frame would otherwise be a system call and a packet of
+ * its own. Skipped when amqplib's internals are not as expected.
+ */
+function batchWrites(model: ChannelModel): void {
+  const mux = (model as unknown as { connection?: { muxer?: Muxer } }).connection?.muxer;
+  const out = mux?.out;
+  const read = mux?._readIncoming;
+  if (mux === undefined || out === undefined || typeof read !== 'function') return;
+  mux._readIncoming = () => {
+    out.cork();
+    try {
+      read.call(mux);
+    } finally {
+      out.uncork();
+    }
+  };
 }

@@ -70,6 +70,7 @@ export class AmqpWorker implements Listener, DeliveryOwner {
       this.#model = model;
       this.#ch = ch;
       this.#consumerTag = (await ch.consume(this.#queue, (m) => this.#take(ch, m), { noAck: false })).consumerTag;
+      if (this.#closing) void model.close().catch(() => {}); // closed while this reconnection was under way
     } catch (err) {
       await model.close().catch(() => {});
       throw refusal(`cannot serve ${this.url.href}`, err);
