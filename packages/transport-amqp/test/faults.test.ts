@@ -4,6 +4,7 @@
  * passes in the queue, wrong credentials, and a quorum queue without workers.
  */
 import { connect, createClient, serve } from '@interoffice/core';
+import { createServer, type AddressInfo } from 'node:net';
 import { connect as amqpConnect } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { amqpTransport } from '../src/index.js';
@@ -157,5 +158,28 @@ describe('without workers', () => {
     ch.on('error', () => {});
     // Declaring it as a classic queue must fail: the broker knows it as quorum.
     await expect(ch.assertQueue(new URL(url).pathname.slice(1), { durable: true })).rejects.toThrow(/x-queue-type/);
+  });
+});
+
+describe('a broker that does not answer, bad URLs and options', () => {
+  it('a listener that never speaks AMQP: UNAVAILABLE after connectTimeoutMs', async () => {
+    const silent = createServer(() => {}).listen(0, '127.0.0.1');
+    await new Promise((r) => silent.once('listening', r));
+    cleanups.push(() => silent.close());
+    const started = Date.now();
+    const url = `amqp://127.0.0.1:${(silent.address() as AddressInfo).port}/q`;
+    await expect(connect(url, { transports: [amqpTransport({ connectTimeoutMs: 300 })] })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/ETIMEDOUT/),
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('names what is wrong', async () => {
+    const transports = [amqpTransport()];
+    await expect(connect(`${amqpUrl}/amq.mine`, { transports })).rejects.toThrow(/may not start with "amq\."/);
+    await expect(connect(`${amqpUrl}/`, { transports })).rejects.toThrow(/name the service's queue/);
+    expect(() => amqpTransport({ prefetch: 0 })).toThrow(/prefetch must be a whole number/);
+    expect(() => amqpTransport({ queueType: 'stream' as 'quorum' })).toThrow(/queueType must be/);
   });
 });
