@@ -9,7 +9,9 @@
  *
  * Requests are published `mandatory`: when no queue of that name exists (no
  * worker ever declared it, or the last one left an empty queue) the broker
- * returns them, and their calls fail UNAVAILABLE. A lost broker connection
+ * returns them, and this connection closes with UNAVAILABLE, as a socket
+ * whose server left: its calls fail, and core's next connection (or a
+ * `waitForReady` call's retries) asks for the queue again. A lost broker connection
  * closes this connection with UNAVAILABLE: calls in flight fail, and core
  * opens a new connection for the next call.
  */
@@ -22,7 +24,7 @@ import {
   type Peer,
   type RequestId,
 } from '@interoffice/core';
-import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { requireQueue, type AmqpEndpoint } from './address.js';
 import { lostError, openConnection, refusal } from './connector.js';
 import type { ResolvedOptions } from './options.js';
@@ -30,8 +32,6 @@ import { CALLER, CONTROL_EXCHANGE, REPLY_TO, SENT_AT, type ControlMessage } from
 
 /** How many bytes of an oversized answer core gets, to read its id from. */
 const HEAD_BYTES = 256;
-/** How often requests whose deadline passed stop being remembered for a broker's return. */
-const SWEEP_MS = 10_000;
 
 const noQueue = (queue: string): RpcError =>
   new RpcError('UNAVAILABLE', `no worker serves ${queue}: the broker has no queue of that name`);
@@ -57,9 +57,6 @@ export class AmqpClientConnection implements MessageConnection {
   readonly #handler: MessageHandler;
   readonly #model: ChannelModel;
   readonly #ch: Channel;
-  /** Calls sent and not yet answered, by correlation id: the broker may return them. */
-  readonly #pending = new Map<string, OutgoingRequest>();
-  readonly #sweep: ReturnType<typeof setInterval>;
   #seq = 0;
   #closed = false;
 
@@ -70,8 +67,7 @@ export class AmqpClientConnection implements MessageConnection {
     this.#ch = ch;
     this.maxFrameBytes = maxFrameBytes;
     this.peer = { transport: 'amqp', address: e.display.href };
-    this.#sweep = setInterval(() => this.#forgetLate(), SWEEP_MS).unref();
-    ch.on('return', (m: Message) => this.#returned(m));
+    ch.on('return', () => this.#shutdown(noQueue(this.#queue)));
     model.on('close', (err?: Error) => this.#shutdown(lostError(e.display.host, err)));
   }
 
@@ -102,7 +98,6 @@ export class AmqpClientConnection implements MessageConnection {
       // The broker drops it unread once nobody waits for it (the body's `timeout` says the same to the server).
       expiration = String(Math.max(1, Math.ceil(request.deadline - Date.now())));
     }
-    if (request.ids.length > 0) this.#pending.set(correlationId, request);
     this.#ch.publish('', this.#queue, Buffer.from(request.text), {
       replyTo: REPLY_TO,
       correlationId,
@@ -131,34 +126,14 @@ export class AmqpClientConnection implements MessageConnection {
   #reply(m: ConsumeMessage | null): void {
     if (m === null) return this.#shutdown(new RpcError('UNAVAILABLE', 'the broker cancelled the reply consumer'));
     if (this.#closed) return;
-    const correlationId = m.properties.correlationId;
-    if (typeof correlationId === 'string') this.#pending.delete(correlationId);
     const bytes = m.content.length;
     if (bytes > this.maxFrameBytes) this.#handler.oversized(bytes, m.content.subarray(0, HEAD_BYTES).toString());
     else this.#handler.response(m.content.toString());
   }
 
-  /**
-   * The broker returned a request: no queue of that name (any more). Close
-   * with UNAVAILABLE, as a socket whose server left: core fails the calls
-   * and its next connection (or a `waitForReady` call's retries) asks again.
-   */
-  #returned(m: Message): void {
-    const request = this.#pending.get(String(m.properties.correlationId));
-    if (request !== undefined) this.#handler.refused(request, noQueue(this.#queue));
-    this.#shutdown(noQueue(this.#queue));
-  }
-
-  #forgetLate(): void {
-    const now = Date.now();
-    for (const [c, r] of this.#pending) if (r.deadline < now) this.#pending.delete(c);
-  }
-
   #shutdown(error: RpcError | undefined): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#sweep);
-    this.#pending.clear();
     void this.#model.close().catch(() => {});
     queueMicrotask(() => this.#handler.closed(error));
   }
