@@ -8,7 +8,18 @@ import { createServer, type AddressInfo } from 'node:net';
 import { connect as amqpConnect } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { amqpTransport } from '../src/index.js';
-import { Jobs, WorkerProcess, amqpUrl, dropConnections, jobs, queueUrl, sleep, until, type Seen } from './helpers.js';
+import {
+  BrokerRelay,
+  Jobs,
+  WorkerProcess,
+  amqpUrl,
+  dropConnections,
+  jobs,
+  queueUrl,
+  sleep,
+  until,
+  type Seen,
+} from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -69,6 +80,26 @@ describe('lost broker connections', () => {
     dropConnections(url, 'worker'); // both workers' connections: B reconnects at once and takes the copy
     expect(await call).toMatchObject({ tag: 'o1', worker: 'B' });
     expect(b.saw('start o1')).toHaveLength(1);
+  });
+
+  it('the broker away for a while: the worker reconnects with growing pauses, a waitForReady call is served once it is back', async () => {
+    const relay = await BrokerRelay.start();
+    cleanups.push(() => relay.down());
+    const url = relay.url(new URL(queueUrl()).pathname.slice(1));
+    const warnings: string[] = [];
+    const logger = { warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
+    const server = await serve(jobs({ runs: [], aborted: [] }), { listen: [url], transports: [amqpTransport({ logger })] });
+    cleanups.push(() => server.close());
+    const jobsClient = await client(url);
+    expect(await jobsClient.add({ a: 1, b: 1 })).toBe(2);
+    await relay.down();
+    await expect(jobsClient.add({ a: 1, b: 2 }, { timeout: 2000 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    const waiting = jobsClient.add({ a: 20, b: 22 }, { waitForReady: true, timeout: 10_000 });
+    await sleep(1000); // several failed reconnections
+    await relay.up();
+    expect(await waiting).toBe(42);
+    expect(warnings.filter((w) => w.includes('lost the broker'))).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes('is back on the broker'))).toHaveLength(1);
   });
 
   it("a client's connection closed: calls in flight fail UNAVAILABLE, the next call reconnects", async () => {

@@ -1,5 +1,12 @@
 /** Test helpers: fresh queue URLs on the shared broker, the Jobs service, worker processes. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import {
+  createServer as createNetServer,
+  connect as netConnect,
+  type AddressInfo,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { defineService, implement, serverStream, unary, type CallContext } from '@interoffice/core';
 import { inject } from 'vitest';
 import { z } from 'zod';
@@ -125,4 +132,52 @@ export function dropConnections(url: string, role: string): number {
   const mine = rows.filter((r) => r.includes(`interoffice ${role} ${url}`)).map((r) => r.split('\t')[0] ?? '');
   for (const pid of mine) execFileSync('rabbitmqctl', ['close_connection', pid, 'closed by a test']);
   return mine.length;
+}
+
+/**
+ * A TCP relay in front of the broker, which a test can take down (every
+ * connection cut, new ones refused) and bring back on the same port: a broker
+ * outage, without stopping the broker others share.
+ */
+export class BrokerRelay {
+  readonly #sockets = new Set<Socket>();
+  #server: NetServer | undefined;
+  port = 0;
+
+  static async start(): Promise<BrokerRelay> {
+    const relay = new BrokerRelay();
+    await relay.up();
+    return relay;
+  }
+
+  /** The relay's URL for `queue`. */
+  url(queue: string): string {
+    return `amqp://127.0.0.1:${this.port}/${queue}`;
+  }
+
+  async up(): Promise<void> {
+    const broker = new URL(amqpUrl);
+    const server = createNetServer((client) => {
+      const upstream = netConnect(Number(broker.port || 5672), broker.hostname);
+      for (const s of [client, upstream]) {
+        this.#sockets.add(s);
+        s.on('error', () => s.destroy()).on('close', () => {
+          this.#sockets.delete(s);
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((r) => server.listen(this.port, '127.0.0.1', r));
+    this.port = (server.address() as AddressInfo).port;
+    this.#server = server;
+  }
+
+  async down(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    for (const s of this.#sockets) s.destroy();
+    await new Promise((r) => server?.close(r) ?? r(undefined));
+  }
 }
