@@ -59,6 +59,29 @@ describe('competing workers', () => {
   });
 });
 
+describe('cancels', () => {
+  it('a cancel that overtakes its request (still waiting in the queue) keeps it from running', async () => {
+    const url = queueUrl();
+    const w = await worker(url, 'W', 1); // one call at a time: the next waits in the queue
+    const jobsClient = await client(url);
+    const first = jobsClient.work({ tag: 'first', ms: 600 });
+    await until(() => w.seen.runs.includes('first'), 5000, 'first running');
+    const ac = new AbortController();
+    const queued = jobsClient.work({ tag: 'queued', ms: 1 }, { signal: ac.signal });
+    const model = await amqpConnect(amqpUrl);
+    cleanups.push(() => model.close());
+    const ch = await model.createChannel();
+    const name = new URL(url).pathname.slice(1);
+    await until(async () => (await ch.checkQueue(name)).messageCount === 1, 5000, 'the request waiting in the queue');
+    ac.abort(); // the cancel reaches the worker at once; the request only after first
+    await expect(queued).rejects.toMatchObject({ code: 'CANCELLED' });
+    const after = jobsClient.work({ tag: 'after', ms: 1 }); // queued behind it: FIFO
+    expect(await first).toMatchObject({ tag: 'first' });
+    expect(await after).toMatchObject({ tag: 'after' });
+    expect(w.seen.runs).toEqual(['first', 'after']);
+  });
+});
+
 describe('across processes', () => {
   it('a cancel reaches the worker running the call, in another process; streams arrive in order', async () => {
     const url = queueUrl();
