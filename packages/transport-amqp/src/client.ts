@@ -68,6 +68,8 @@ export class AmqpClientConnection implements MessageConnection {
     this.maxFrameBytes = maxFrameBytes;
     this.peer = { transport: 'amqp', address: e.display.href };
     ch.on('return', () => this.#shutdown(noQueue(this.#queue)));
+    // A channel error (the broker refusing something) closes the channel but not the connection.
+    ch.on('close', () => this.#shutdown(new RpcError('UNAVAILABLE', `the broker closed the channel to ${this.#queue}`)));
     model.on('close', (err?: Error) => this.#shutdown(lostError(e.display.host, err)));
   }
 

@@ -66,6 +66,8 @@ export class AmqpWorker implements Listener, DeliveryOwner {
       await ch.bindQueue(control.queue, CONTROL_EXCHANGE, this.#queue);
       await ch.consume(control.queue, (m) => this.#control(m), { noAck: true });
       ch.on('drain', () => this.#server.drain());
+      // A channel error closes the channel but not the connection: start again on a new one.
+      ch.on('close', () => this.#ch === ch && void model.close().catch(() => {}));
       model.on('close', (err?: Error) => this.#lost(model, err));
       this.#model = model;
       this.#ch = ch;

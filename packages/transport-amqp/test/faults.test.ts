@@ -116,6 +116,24 @@ describe('lost broker connections', () => {
   });
 });
 
+describe('the queue deleted under a worker', () => {
+  it('the broker cancels its consumer; it reconnects and declares the queue again', async () => {
+    const url = queueUrl();
+    const warnings: string[] = [];
+    const logger = { warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
+    const server = await serve(jobs({ runs: [], aborted: [] }), { listen: [url], transports: [amqpTransport({ logger })] });
+    cleanups.push(() => server.close());
+    const model = await amqpConnect(amqpUrl);
+    cleanups.push(() => model.close());
+    const ch = await model.createChannel();
+    const name = new URL(url).pathname.slice(1);
+    await ch.deleteQueue(name);
+    await until(() => warnings.some((w) => w.includes('is back on the broker')), 5000, 'the worker back');
+    expect((await ch.checkQueue(name)).consumerCount).toBe(1);
+    expect(await (await client(url)).add({ a: 3, b: 4 })).toBe(7);
+  });
+});
+
 describe('deadlines in the queue', () => {
   it('a request whose deadline passes while it waits in the queue is dropped by the broker, never run', async () => {
     const url = queueUrl();
