@@ -103,7 +103,6 @@ export class AmqpClientConnection implements MessageConnection {
     this.#ch.publish('', this.#queue, Buffer.from(request.text), {
       replyTo: REPLY_TO,
       correlationId,
-      contentType: 'application/json',
       mandatory: true,
       expiration,
       headers,

@@ -72,7 +72,6 @@ export class AmqpDelivery implements Delivery {
     if (ch === undefined || typeof replyTo !== 'string' || replyTo === '') return true; // nobody to tell
     return ch.publish('', replyTo, Buffer.from(answer.text), {
       correlationId,
-      contentType: 'application/json',
       headers: answer.fields?.meta, // response metadata, also in the body's `meta`
     });
   }
