@@ -135,7 +135,13 @@ export class AmqpClientConnection implements MessageConnection {
   #shutdown(error: RpcError | undefined): void {
     if (this.#closed) return;
     this.#closed = true;
-    void this.#model.close().catch(() => {});
+    // The channel's close follows what it still has to send (the goodbye, cancels); then the connection's.
+    const model = this.#model;
+    void this.#ch
+      .close()
+      .catch(() => {})
+      .then(() => model.close())
+      .catch(() => {});
     queueMicrotask(() => this.#handler.closed(error));
   }
 }

@@ -50,6 +50,7 @@ class AmqpEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    await this.#ch.close().catch(() => {}); // after what it still has to publish
     await this.#model.close().catch(() => {});
   }
 }

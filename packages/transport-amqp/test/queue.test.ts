@@ -80,6 +80,18 @@ describe('cancels', () => {
     expect(await after).toMatchObject({ tag: 'after' });
     expect(w.seen.runs).toEqual(['first', 'after']);
   });
+
+  it('a client that closes: the worker aborts the calls it still runs for it', async () => {
+    const url = queueUrl();
+    const w = await worker(url, 'W', 4);
+    const channel = await connect(url, { transports: [amqpTransport()] });
+    const call = createClient(Jobs, channel).work({ tag: 'orphan', ms: 5000 });
+    await until(() => w.seen.runs.includes('orphan'), 5000, 'orphan running');
+    channel.close();
+    await expect(call).rejects.toMatchObject({ code: expect.stringMatching(/CANCELLED|UNAVAILABLE/) });
+    await until(() => w.seen.aborted.length === 1, 5000, 'the goodbye reaching the worker');
+    expect(w.seen.aborted[0]?.tag).toBe('orphan');
+  });
 });
 
 describe('across processes', () => {
