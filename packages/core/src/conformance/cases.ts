@@ -43,6 +43,7 @@ export const cases = [
       expect(e.code).toBe('FAILED_PRECONDITION');
       expect(e.message).toBe('Yeah, we are only going to add numbers');
       expect(e.details).toEqual({ hint: 'ask nicely' });
+      expect((e as Refused).sku).toBe('A-1'); // the class's own field
       const u = await rejection(fx.client.fail({ kind: 'undeclared' }));
       expect(u).not.toBeInstanceOf(NotDeclared);
       expect([u.code, u.name, u.message]).toEqual(['NOT_FOUND', 'NotDeclared', 'nothing here']);
