@@ -13,7 +13,7 @@ import {
   type ChannelCall,
   type ErrorClass,
   type Metadata,
-  type RpcError,
+  RpcError,
 } from '@interoffice/core';
 import { ERROR_KEY, fromGrpcMetadata, isEmpty, toGrpcMetadata } from './metadata.js';
 
@@ -70,6 +70,9 @@ export function fromStatus(
 /** Client: report the response metadata; return the call's error, or undefined when it succeeded. */
 export function settle(call: ChannelCall, s: StatusObject, headers: GrpcMetadata | undefined): RpcError | undefined {
   if (s.code !== Status.OK) {
+    // grpc-js's own deadline text ('Deadline exceeded after 0.098s,name resolution: …') reads as core's on every transport.
+    if (s.code === Status.DEADLINE_EXCEEDED && s.details.startsWith('Deadline exceeded after'))
+      return new RpcError('DEADLINE_EXCEEDED', 'deadline exceeded waiting for the response');
     const e = fromStatus(s, headers && fromGrpcMetadata(headers), call.errors);
     if (!isEmpty(e.meta)) call.onResponseMeta?.(e.meta);
     return e;
