@@ -44,6 +44,28 @@ describe('the typed client', () => {
     }
   });
 
+  it('takes an absolute deadline beside the timeout: the earlier wins, and a deadline alone replaces the default', async () => {
+    const w = await world({ client: { timeout: 30 } });
+    try {
+      // A deadline alone: the client's 30 ms default does not apply.
+      expect(await w.calc.wait({ ms: 60 }, { deadline: new Date(Date.now() + 2000) })).toBe('waited');
+      expect(await w.calc.wait({ ms: 60 }, { deadline: Date.now() + 2000 })).toBe('waited');
+      // Both: the earlier of the two, whichever it is.
+      await expect(w.calc.wait({ ms: 1000 }, { deadline: Date.now() + 50, timeout: 5000 })).rejects.toMatchObject({
+        code: 'DEADLINE_EXCEEDED',
+      });
+      await expect(w.calc.wait({ ms: 1000 }, { deadline: Date.now() + 5000, timeout: 50 })).rejects.toMatchObject({
+        code: 'DEADLINE_EXCEEDED',
+      });
+      await expect(w.calc.add({ a: 1, b: 1 }, { deadline: new Date('not a date') })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: 'the deadline option is not a time',
+      });
+    } finally {
+      await w.close();
+    }
+  });
+
   it('fails pending calls with CANCELLED when the channel closes, and refuses new ones', async () => {
     const w = await world();
     const pending = w.calc.wait({ ms: 1000 });
