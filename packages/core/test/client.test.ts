@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connect, memoryTransport } from '../src/index.js';
-import { AliceBroke, world } from './fixtures.js';
+import { connect, createClient, implement, memoryTransport, serve } from '../src/index.js';
+import { AliceBroke, Calculator, handlers, world } from './fixtures.js';
 
 describe('the typed client', () => {
   it('calls, streams and notifies', async () => {
@@ -63,6 +63,24 @@ describe('the typed client', () => {
       });
     } finally {
       await w.close();
+    }
+  });
+
+  it('connects lazily: a client made before its server fails fast without waitForReady, and waits with it', async () => {
+    const transports = [memoryTransport()];
+    const url = `memory://lazy-${process.pid}`;
+    await expect(connect(url, { transports })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    const channel = await connect(url, { transports, lazy: true });
+    const calc = createClient(Calculator, channel);
+    await expect(calc.add({ a: 1, b: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    const pending = calc.add({ a: 2, b: 5 }, { waitForReady: true, timeout: 5000 });
+    const server = await serve(implement(Calculator, handlers()), { listen: [url], transports });
+    try {
+      expect(await pending).toBe(7);
+      expect(await calc.add({ a: 1, b: 1 })).toBe(2);
+    } finally {
+      await channel.close();
+      await server.close();
     }
   });
 
