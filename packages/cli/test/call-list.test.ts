@@ -21,6 +21,8 @@ describe('interoffice call', () => {
     it(`calls by short or qualified name, with named or positional params, over ${scheme}`, async () => {
       expect(await cli(['call', urls[scheme], 'add', '{"a": 2, "b": 5}'])).toMatchObject({ status: 0, stdout: '7\n' });
       expect(await cli(['call', urls[scheme], 'calc.Calculator.add', '[20, 22]'])).toMatchObject({ status: 0, stdout: '42\n' });
+      // Any last parts of the name, as a tRPC path is: the package left out.
+      expect(await cli(['call', urls[scheme], 'Calculator.add', '[1, 2]'])).toMatchObject({ status: 0, stdout: '3\n' });
     });
 
     it(`prints a server stream one JSON line per item, over ${scheme}`, async () => {
