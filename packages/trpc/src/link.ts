@@ -8,6 +8,7 @@ import type { Operation, TRPCLink } from '@trpc/client';
 import type { TransformerOptions } from '@trpc/client/unstable-internals';
 import type { AnyTRPCRouter, inferTRPCClientTypes, TRPCCombinedDataTransformer, TRPCDataTransformer } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
+import { checkOneCopy } from './one-copy.js';
 import { toClientError } from './client-errors.js';
 import { deadlineIn, paramsOf, withMeta, type LinkMeta, type LinkSettings, type ResultObservable } from './link-call.js';
 import { subscriptionOperation } from './link-subscription.js';
@@ -114,6 +115,7 @@ function unaryOperation(settings: LinkSettings, op: Operation): ResultObservable
  * await trpc.greeting.query({ name: 'Bob' });
  */
 export function interofficeLink<TRouter extends AnyTRPCRouter>(options: InterofficeLinkOptions<TRouter>): TRPCLink<TRouter> {
+  checkOneCopy(['@trpc/client', '@trpc/server']);
   const settings: LinkSettings = {
     channel: options.channel,
     prefix: options.prefix ?? DEFAULT_PREFIX,
