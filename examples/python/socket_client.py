@@ -53,9 +53,12 @@ class Alice:
             return base64.b64encode(hmac.new(key, data, hashlib.sha256).digest()).decode()
 
         ours = os.urandom(32)
-        self.send({"jsonrpc": "2.0", "method": "rpc.auth.hello",
+        # A request (it has an id), so a server without a key answers at once instead of saying nothing.
+        self.send({"jsonrpc": "2.0", "id": "rpc.auth.hello", "method": "rpc.auth.hello",
                    "params": {"alg": "hmac-sha256", "nonce": base64.b64encode(ours).decode()}})
         challenge = self.receive()
+        if challenge.get("id") == "rpc.auth.hello":
+            raise PermissionError("the server asks for no key")
         if challenge.get("method") != "rpc.auth.challenge":
             raise PermissionError(f"no challenge: {challenge}")
         params = challenge["params"]

@@ -94,4 +94,17 @@ describe('examples/python/socket_client.py (standard library only)', () => {
       await server.close();
     }
   });
+
+  it('is told at once when the server asks for no key', async () => {
+    const path = join(dir, 'keyless.sock');
+    const server = await serve(calculatorHandlers(), { listen: [`unix://${path}`], transports: [socketTransport()] });
+    try {
+      // Without the hello's id the keyless server would say nothing and the client would wait forever.
+      await expect(run(python, [script, path], { env: { INTEROFFICE_AUTH_KEY: 'any' }, timeout: 10_000 })).rejects.toMatchObject({
+        stderr: expect.stringMatching(/PermissionError: the server asks for no key/),
+      });
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -2,6 +2,7 @@
  * `interoffice call` and `interoffice list`, run as real processes against a
  * server in its own process, on a unix socket, TCP and gRPC.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, killChildren, server } from './helpers.js';
 
@@ -20,6 +21,8 @@ describe('interoffice call', () => {
     it(`calls by short or qualified name, with named or positional params, over ${scheme}`, async () => {
       expect(await cli(['call', urls[scheme], 'add', '{"a": 2, "b": 5}'])).toMatchObject({ status: 0, stdout: '7\n' });
       expect(await cli(['call', urls[scheme], 'calc.Calculator.add', '[20, 22]'])).toMatchObject({ status: 0, stdout: '42\n' });
+      // Any last parts of the name, as a tRPC path is: the package left out.
+      expect(await cli(['call', urls[scheme], 'Calculator.add', '[1, 2]'])).toMatchObject({ status: 0, stdout: '3\n' });
     });
 
     it(`prints a server stream one JSON line per item, over ${scheme}`, async () => {
@@ -55,6 +58,32 @@ describe('interoffice call', () => {
     expect(await cli(['call', urls.grpc, 'note', '{"text": "from the cli"}'])).toMatchObject({ status: 0 });
     for (let i = 0; i < 100 && !output().includes('note: from the cli'); i++) await new Promise((r) => setTimeout(r, 20));
     expect(output()).toContain('note: from the cli');
+  });
+
+  it('keeps to --timeout with a server that never answers, the stream-or-unary question included', async () => {
+    // A TCP peer that takes the connection and says nothing: rpc.discover hangs as the call does.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      // What a call that is answered at once costs here (the process's start-up: seconds on a loaded machine).
+      let started = performance.now();
+      expect((await cli(['call', urls.tcp, 'add', '[1, 2]'])).status).toBe(0);
+      const quick = performance.now() - started;
+      started = performance.now();
+      const r = await cli([
+        'call',
+        `tcp://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        'add',
+        '[1, 2]',
+        '--timeout',
+        '500',
+      ]);
+      expect([r.status, r.stderr]).toEqual([64 + 4, expect.stringMatching(/^DEADLINE_EXCEEDED: /)]);
+      // 500 ms more than the quick call, with room for noise; a discovery with 5 s of its own would show.
+      expect(performance.now() - started - quick).toBeLessThan(3000);
+    } finally {
+      silent.close();
+    }
   });
 
   it('says when nobody listens (UNAVAILABLE, 78), and when the command line is wrong (2)', async () => {

@@ -57,8 +57,11 @@ export interface CallServer {
 export interface CallTransport {
   readonly kind: 'calls';
   readonly schemes: readonly string[];
-  /** A channel to the server at `url`; rejects with UNAVAILABLE when nobody answers. */
-  connect(url: URL): Promise<Channel>;
+  /**
+   * A channel to the server at `url`; rejects with UNAVAILABLE when nobody
+   * answers, unless `lazy`: then it connects at the first call.
+   */
+  connect(url: URL, options?: { readonly lazy?: boolean }): Promise<Channel>;
   /**
    * Serve the engine's methods at `url`. The listener's `close` stops
    * accepting calls; calls in flight are ended by core.

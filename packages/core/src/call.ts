@@ -9,8 +9,14 @@ import type { Peer } from './transport.js';
 
 /** Per-call options of a client method. */
 export interface CallOptions {
-  /** Milliseconds to wait; the client's default (30 s) when absent. `Infinity` waits forever. */
+  /** Milliseconds to wait; the client's default (30 s) when neither this nor `deadline` is given. `Infinity` waits forever. */
   timeout?: number;
+  /**
+   * When to stop waiting, as a time (a `Date`, or epoch milliseconds), for
+   * a deadline that comes from elsewhere (the caller's own). With `timeout`
+   * too, the earlier of the two.
+   */
+  deadline?: Date | number;
   /** Aborting it cancels the call, on both sides. */
   signal?: AbortSignal;
   /** Request metadata. */

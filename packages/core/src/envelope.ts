@@ -3,7 +3,7 @@
  * docs/protocol.md is the normative description; this file is its code.
  */
 import { codeFromJsonRpc, jsonRpcCodeOf, JsonRpcCode, type Code } from './codes.js';
-import { codeOr, rebuildError, RpcError, type ErrorClass } from './error.js';
+import { codeOr, errorFields, rebuildError, RpcError, type ErrorClass } from './error.js';
 import { decimalText } from './decimal.js';
 import { hasMetadata, metadataFromWire, type Metadata } from './metadata.js';
 
@@ -37,6 +37,8 @@ export interface ErrorObject {
     name?: string;
     /** Extension: structured detail (validation issues, domain data). */
     details?: unknown;
+    /** Extension: the fields the error's class set on it (`{"sku": "A-1"}`), rebuilt on the client's instance. */
+    fields?: Record<string, unknown>;
   };
 }
 
@@ -107,6 +109,8 @@ export function errorToWire(error: RpcError, jsonRpcCode = jsonRpcCodeOf(error.c
   const data: NonNullable<ErrorObject['data']> = { code: error.code };
   if (error.name !== 'RpcError' && error.name !== 'Error') data.name = error.name;
   if (error.details !== undefined) data.details = error.details;
+  const fields = errorFields(error);
+  if (fields !== undefined) data.fields = fields;
   return { code: jsonRpcCode, message: error.message, data };
 }
 
@@ -140,10 +144,7 @@ export function errorFromWire(
   const data = typeof e.data === 'object' && e.data !== null ? e.data : {};
   const code = codeOr(data.code, codeFromJsonRpc(jsonCode));
   const name = typeof data.name === 'string' ? data.name : undefined;
-  return rebuildError(classes, name, code, message, {
-    details: data.details,
-    meta: wireMetadata(meta),
-  });
+  return rebuildError(classes, name, code, message, { details: data.details, meta: wireMetadata(meta) }, data.fields);
 }
 
 /** Response metadata from a peer: none when it sent none usable, or too much. */

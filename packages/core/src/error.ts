@@ -71,12 +71,33 @@ function isDomException(value: unknown): value is DOMException {
   return typeof DOMException !== 'undefined' && value instanceof DOMException;
 }
 
+/** Members every RpcError has: never taken from, or written as, an error's own fields. */
+const BASE_MEMBERS = new Set(['code', 'message', 'name', 'details', 'meta', 'stack', 'cause', '__proto__', 'constructor']);
+
+/**
+ * The fields a service's error class set on an instance (`this.sku = sku`),
+ * as JSON values, for the wire; undefined when it set none. Functions and
+ * other values JSON cannot hold are left out, as JSON.stringify leaves them.
+ */
+export function errorFields(error: RpcError): Record<string, unknown> | undefined {
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(error)) {
+    if (BASE_MEMBERS.has(key)) continue;
+    const text = JSON.stringify((error as unknown as Record<string, unknown>)[key]);
+    if (text === undefined) continue;
+    out ??= {};
+    out[key] = JSON.parse(text) as unknown;
+  }
+  return out;
+}
+
 /** A class a service declares as one of its own errors. */
 export type ErrorClass = abstract new (...args: never[]) => RpcError;
 
 /**
  * Build an error of a declared class from wire data without running its
- * constructor (whose signature is the service's own business).
+ * constructor (whose signature is the service's own business), with the
+ * fields its class set on the server ({@link errorFields}).
  */
 export function rebuildError(
   classes: ReadonlyMap<string, ErrorClass>,
@@ -84,14 +105,22 @@ export function rebuildError(
   code: Code,
   message: string,
   options: RpcErrorOptions,
+  fields?: unknown,
 ): RpcError {
   const cls = name === undefined ? undefined : classes.get(name);
+  let error: RpcError;
   if (cls === undefined) {
-    const error = new RpcError(code, message, options);
+    error = new RpcError(code, message, options);
     if (name !== undefined && name !== 'RpcError') error.name = name;
-    return error;
+  } else error = Reflect.construct(RpcError, [code, message, options], cls) as RpcError;
+  if (typeof fields === 'object' && fields !== null && !Array.isArray(fields)) {
+    for (const [key, value] of Object.entries(fields)) {
+      // Defined, not assigned: a peer's `__proto__` or a setter on the class must not run.
+      if (!BASE_MEMBERS.has(key))
+        Object.defineProperty(error, key, { value, enumerable: true, writable: true, configurable: true });
+    }
   }
-  return Reflect.construct(RpcError, [code, message, options], cls) as RpcError;
+  return error;
 }
 
 /** Reads a code from untrusted wire data. */

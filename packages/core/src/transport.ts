@@ -176,6 +176,11 @@ export interface MessageConnection {
   cancel(id: RequestId): void;
   /** Close: the medium tells servers this caller left. The handler's `closed` is called. */
   close(): void;
+  /**
+   * Optional: what the medium knows of why a call may have got no answer
+   * (`no worker has been seen on queue calc`), added to its deadline error.
+   */
+  whyUnanswered?(): string | undefined;
   /** The largest message, in UTF-8 bytes, this connection sends or receives. */
   readonly maxFrameBytes: number;
   readonly peer: Peer;

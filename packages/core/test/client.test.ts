@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connect, memoryTransport } from '../src/index.js';
-import { AliceBroke, world } from './fixtures.js';
+import { connect, createClient, implement, memoryTransport, serve } from '../src/index.js';
+import { AliceBroke, Calculator, handlers, world } from './fixtures.js';
 
 describe('the typed client', () => {
   it('calls, streams and notifies', async () => {
@@ -41,6 +41,46 @@ describe('the typed client', () => {
       expect(await w.calc.wait({ ms: 60 }, { timeout: 2000 })).toBe('waited');
     } finally {
       await w.close();
+    }
+  });
+
+  it('takes an absolute deadline beside the timeout: the earlier wins, and a deadline alone replaces the default', async () => {
+    const w = await world({ client: { timeout: 30 } });
+    try {
+      // A deadline alone: the client's 30 ms default does not apply.
+      expect(await w.calc.wait({ ms: 60 }, { deadline: new Date(Date.now() + 2000) })).toBe('waited');
+      expect(await w.calc.wait({ ms: 60 }, { deadline: Date.now() + 2000 })).toBe('waited');
+      // Both: the earlier of the two, whichever it is.
+      await expect(w.calc.wait({ ms: 1000 }, { deadline: Date.now() + 50, timeout: 5000 })).rejects.toMatchObject({
+        code: 'DEADLINE_EXCEEDED',
+      });
+      await expect(w.calc.wait({ ms: 1000 }, { deadline: Date.now() + 5000, timeout: 50 })).rejects.toMatchObject({
+        code: 'DEADLINE_EXCEEDED',
+      });
+      await expect(w.calc.add({ a: 1, b: 1 }, { deadline: new Date('not a date') })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: 'the deadline option is not a time',
+      });
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('connects lazily: a client made before its server fails fast without waitForReady, and waits with it', async () => {
+    const transports = [memoryTransport()];
+    const url = `memory://lazy-${process.pid}`;
+    await expect(connect(url, { transports })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    const channel = await connect(url, { transports, lazy: true });
+    const calc = createClient(Calculator, channel);
+    await expect(calc.add({ a: 1, b: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    const pending = calc.add({ a: 2, b: 5 }, { waitForReady: true, timeout: 5000 });
+    const server = await serve(implement(Calculator, handlers()), { listen: [url], transports });
+    try {
+      expect(await pending).toBe(7);
+      expect(await calc.add({ a: 1, b: 1 })).toBe(2);
+    } finally {
+      await channel.close();
+      await server.close();
     }
   });
 

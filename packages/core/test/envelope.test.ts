@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeRequest, encodeResult, errorFromWire, idFromHead, RpcError } from '../src/index.js';
+import { encodeError, encodeRequest, encodeResult, errorFromWire, idFromHead, RpcError } from '../src/index.js';
 import { AliceBroke } from './fixtures.js';
 
 describe('envelope', () => {
@@ -47,6 +47,35 @@ describe('envelope', () => {
     expect([plain.code, plain.name]).toEqual(['UNIMPLEMENTED', 'RpcError']);
     expect(errorFromWire('junk', undefined).code).toBe('INTERNAL');
     expect(errorFromWire({ code: -32000, message: 'x', data: { code: 'NOT_A_CODE' } }, undefined).code).toBe('UNKNOWN');
+  });
+
+  it("carries an error class's own fields, and never lets a peer's fields replace the error's own members", () => {
+    class OutOfStock extends RpcError {
+      readonly sku: string;
+      readonly left = 0;
+      constructor(sku: string) {
+        super('FAILED_PRECONDITION', `no ${sku}`);
+        this.sku = sku;
+      }
+    }
+    const sent = Object.assign(new OutOfStock('A-1'), { callback: () => 1, when: new Date(0) });
+    const wire = JSON.parse(encodeError(1, sent)) as { error: unknown };
+    // Functions are left out, a Date goes as JSON would send it.
+    expect((wire.error as { data: unknown }).data).toMatchObject({
+      fields: { sku: 'A-1', left: 0, when: '1970-01-01T00:00:00.000Z' },
+    });
+    const back = errorFromWire(wire.error, undefined, new Map([['OutOfStock', OutOfStock]]));
+    expect(back).toBeInstanceOf(OutOfStock);
+    expect([(back as OutOfStock).sku, (back as OutOfStock).left]).toEqual(['A-1', 0]);
+
+    const hostile = JSON.parse(
+      '{"code":-32009,"message":"m","data":{"code":"FAILED_PRECONDITION","fields":{"__proto__":{"polluted":1},"code":"OK","message":"x","constructor":7,"ok":true}}}',
+    ) as unknown;
+    const e = errorFromWire(hostile, undefined);
+    expect([e.code, e.message, (e as unknown as { ok: boolean }).ok]).toEqual(['FAILED_PRECONDITION', 'm', true]);
+    expect(Object.getPrototypeOf(e)).toBe(RpcError.prototype);
+    expect(({} as { polluted?: number }).polluted).toBeUndefined();
+    expect(errorFromWire({ code: -32009, message: 'm', data: { fields: [1, 2] } }, undefined)).not.toHaveProperty('0');
   });
 
   it('recognises RpcErrors from another copy of the package', () => {

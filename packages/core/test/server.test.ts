@@ -51,6 +51,37 @@ describe('method names', () => {
     await server.close();
   });
 
+  it('accept any last parts of a qualified name while they are unambiguous (a tRPC path, a package left out)', async () => {
+    const empty = z.object({});
+    const Todo = defineService('trpc.todo', { add: unary({ input: empty, output: z.string() }) });
+    const Lists = defineService('trpc.lists.todo', { add: unary({ input: empty, output: z.string() }) });
+    const V1 = defineService('calc.v1.Calculator', { add: unary({ input: empty, output: z.string() }) });
+    const transports = [memoryTransport()];
+    const server = await serve(
+      [implement(Todo, { add: () => 'todo' }), implement(Lists, { add: () => 'lists' }), implement(V1, { add: () => 'v1' })],
+      { listen: ['memory://tails'], transports },
+    );
+    const channel = await connect('memory://tails', { transports });
+    try {
+      expect(await rawCall(channel, 'trpc.todo.add', {})).toBe('todo');
+      expect(await rawCall(channel, 'lists.todo.add', {})).toBe('lists');
+      expect(await rawCall(channel, 'Calculator.add', {})).toBe('v1');
+      expect(await rawCall(channel, 'v1.Calculator.add', {})).toBe('v1');
+      await expect(rawCall(channel, 'todo.add', {})).rejects.toMatchObject({
+        code: 'UNIMPLEMENTED',
+        message: 'method todo.add is ambiguous: use one of trpc.todo.add, trpc.lists.todo.add',
+      });
+      // Parts, not characters: `odo.add` is no name of anything.
+      await expect(rawCall(channel, 'odo.add', {})).rejects.toMatchObject({
+        code: 'UNIMPLEMENTED',
+        message: 'method not found: odo.add',
+      });
+    } finally {
+      await channel.close();
+      await server.close();
+    }
+  });
+
   it('refuse serving one method twice', async () => {
     await expect(
       serve([implement(Calculator, handlers()), implement(Calculator, handlers())], {

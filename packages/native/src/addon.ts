@@ -1,5 +1,7 @@
 /** Loads the compiled addon, with a clear error where it is missing or unsupported. */
 import { createRequire } from 'node:module';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** An opaque handle made by the C side (a waiter, an exit watch). */
 export type NativeHandle = { readonly __native: unique symbol };
@@ -27,6 +29,9 @@ export interface Addon {
 
 let loaded: Addon | undefined;
 
+/** Where this copy's build script is: in the workspace or under a project's node_modules. */
+const buildScript = (): string => relative(process.cwd(), fileURLToPath(new URL('../scripts/build.mjs', import.meta.url)));
+
 export function addon(): Addon {
   if (loaded !== undefined) return loaded;
   if (process.platform !== 'linux') {
@@ -38,13 +43,12 @@ export function addon(): Addon {
     candidate = require('../build/Release/interoffice_native.node') as Addon;
   } catch (e) {
     throw new Error(
-      '@interoffice/native is not built: run `node packages/native/scripts/build.mjs` ' +
-        `(pnpm install does it): ${(e as Error).message}`,
+      `@interoffice/native is not built (its install script did not run): run \`node ${buildScript()}\`: ${(e as Error).message}`,
       { cause: e },
     );
   }
   if (typeof candidate.map !== 'function') {
-    throw new Error('@interoffice/native is out of date: rebuild it with `node packages/native/scripts/build.mjs`');
+    throw new Error(`@interoffice/native is out of date: rebuild it with \`node ${buildScript()}\``);
   }
   loaded = candidate;
   return loaded;

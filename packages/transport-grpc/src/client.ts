@@ -18,9 +18,9 @@ import { settle } from './status.js';
 import { StreamReader } from './stream-reader.js';
 
 /** A channel to the server at `url`, once it is ready; UNAVAILABLE, with the reason, when it is not. */
-export async function connectChannel(url: URL, address: GrpcAddress, o: GrpcOptions): Promise<GrpcChannel> {
+export async function connectChannel(url: URL, address: GrpcAddress, o: GrpcOptions, lazy = false): Promise<GrpcChannel> {
   const client = new Client(address.target, channelCredentials(address, o), channelOptions(o));
-  await ready(client, url, o.connectTimeout);
+  if (!lazy) await ready(client, url, o.connectTimeout);
   return new GrpcChannel(client);
 }
 

@@ -1,18 +1,19 @@
 /**
  * Errors ↔ gRPC status: the canonical code is the status code (core's
  * grpcStatus table), the message is the status message, and what gRPC has
- * no place for — the error's class name and details — travels as JSON in
+ * no place for — the error's class name, details and own fields — travels as JSON in
  * the `interoffice-error-bin` trailer.
  */
 import { Metadata as GrpcMetadata, status as Status, type StatusObject } from '@grpc/grpc-js';
 import {
   codeFromGrpcStatus,
+  errorFields,
   rebuildError,
   grpcStatus,
   type ChannelCall,
   type ErrorClass,
   type Metadata,
-  type RpcError,
+  RpcError,
 } from '@interoffice/core';
 import { ERROR_KEY, fromGrpcMetadata, isEmpty, toGrpcMetadata } from './metadata.js';
 
@@ -31,10 +32,12 @@ export function toStatus(error: RpcError, meta: Metadata | undefined): StatusErr
   } catch {
     // response metadata gRPC cannot carry is dropped rather than hiding the error
   }
-  const extra: { name?: string; details?: unknown } = {};
+  const extra: { name?: string; details?: unknown; fields?: Record<string, unknown> } = {};
   if (error.name !== 'RpcError' && error.name !== 'Error') extra.name = error.name;
   if (error.details !== undefined) extra.details = error.details;
-  if (extra.name !== undefined || extra.details !== undefined) metadata.set(ERROR_KEY, Buffer.from(JSON.stringify(extra)));
+  const fields = errorFields(error);
+  if (fields !== undefined) extra.fields = fields;
+  if (Object.keys(extra).length > 0) metadata.set(ERROR_KEY, Buffer.from(JSON.stringify(extra)));
   return { code: grpcStatus[error.code], details: error.message, metadata };
 }
 
@@ -49,7 +52,7 @@ export function fromStatus(
   classes: ReadonlyMap<string, ErrorClass> | undefined,
 ): RpcError {
   const code = codeFromGrpcStatus(status.code);
-  let extra: { name?: unknown; details?: unknown } = {};
+  let extra: { name?: unknown; details?: unknown; fields?: unknown } = {};
   const raw = status.metadata?.get(ERROR_KEY)[0];
   if (Buffer.isBuffer(raw)) {
     try {
@@ -61,12 +64,15 @@ export function fromStatus(
   }
   const meta = fromGrpcMetadata(status.metadata, { ...headers });
   const name = typeof extra.name === 'string' ? extra.name : undefined;
-  return rebuildError(classes ?? new Map(), name, code, status.details, { details: extra.details, meta });
+  return rebuildError(classes ?? new Map(), name, code, status.details, { details: extra.details, meta }, extra.fields);
 }
 
 /** Client: report the response metadata; return the call's error, or undefined when it succeeded. */
 export function settle(call: ChannelCall, s: StatusObject, headers: GrpcMetadata | undefined): RpcError | undefined {
   if (s.code !== Status.OK) {
+    // grpc-js's own deadline text ('Deadline exceeded after 0.098s,name resolution: …') reads as core's on every transport.
+    if (s.code === Status.DEADLINE_EXCEEDED && s.details.startsWith('Deadline exceeded after'))
+      return new RpcError('DEADLINE_EXCEEDED', 'deadline exceeded waiting for the response');
     const e = fromStatus(s, headers && fromGrpcMetadata(headers), call.errors);
     if (!isEmpty(e.meta)) call.onResponseMeta?.(e.meta);
     return e;

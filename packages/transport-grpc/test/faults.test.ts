@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { connect, createClient, defineService, implement, RpcError, serve, serverStream, unary } from '@interoffice/core';
-import { Conformance } from '@interoffice/core/conformance';
+import { Conformance, conformanceImpl, ServerState } from '@interoffice/core/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { grpcTransport, ProtoMappingError, type GrpcTransportOptions } from '../src/index.js';
@@ -245,6 +245,24 @@ describe('addresses', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('connects lazily: a client made before its server waits for it with waitForReady, fails fast without', async () => {
+    // A port nobody listens on yet: take one from the OS, then let it go.
+    const { server: first, url } = await serveGrpc();
+    await first.close({ graceMs: 0 });
+    const channel = await connect(url, { transports, lazy: true });
+    cleanups.push(() => channel.close());
+    const calc = createClient(Conformance, channel);
+    expect((await failure(calc.add({ a: 1, b: 2 }))).code).toBe('UNAVAILABLE');
+    const pending = calc.add({ a: 2, b: 5 }, { waitForReady: true, timeout: 10_000 });
+    const server = await serve(conformanceImpl(new ServerState()), {
+      listen: [url],
+      transports: [grpcTransport({ logger: quiet })],
+      logger: quiet,
+    });
+    cleanups.push(() => server.close({ graceMs: 0 }));
+    expect(await pending).toBe(7);
+  });
+
   it('ends a waitForReady call at its deadline with DEADLINE_EXCEEDED while nobody listens', async () => {
     const { server, url } = await serveGrpc();
     const channel = await connect(url, { transports });
@@ -254,6 +272,7 @@ describe('addresses', () => {
     const started = Date.now();
     const e = await failure(calc.add({ a: 1, b: 2 }, { waitForReady: true, timeout: 300 }));
     expect(e.code).toBe('DEADLINE_EXCEEDED');
+    expect(e.message).toBe('deadline exceeded waiting for the response'); // as on every transport, not grpc-js's text
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(Date.now() - started).toBeLessThan(2000);
     // A deadline already past fails at once, without sending.

@@ -32,6 +32,8 @@ const MARKER_TTL_MS = 300_000;
 const READ_BATCH = 512;
 /** How many bytes of an oversized answer core gets, to read its id from. */
 const HEAD_BYTES = 256;
+/** How often, at most, a client looks for live workers (when it sends), to explain a call left unanswered. */
+const WORKER_LOOK_MS = 1000;
 
 const noop = (): void => {};
 
@@ -55,6 +57,9 @@ export class RedisClientConnection implements MessageConnection {
   readonly #marker: ReturnType<typeof setInterval>;
   readonly #outbox: Outbox;
   #closed = false;
+  /** Live workers when last looked for, and when that was. */
+  #workers: number | undefined;
+  #lookedAt = 0;
 
   private constructor(setup: ClientSetup, handler: MessageHandler, cmd: RedisClient, reader: RedisClient) {
     this.#setup = setup;
@@ -106,6 +111,21 @@ export class RedisClientConnection implements MessageConnection {
       return this.#refuse(request, new RpcError('UNAVAILABLE', why));
     }
     this.#outbox.push(request);
+    this.#lookForWorkers();
+  }
+
+  whyUnanswered(): string | undefined {
+    if (this.#workers !== 0) return undefined;
+    return `no worker was serving ${this.#setup.service} at ${this.#setup.url.href} when the request was queued (it waits for one)`;
+  }
+
+  #lookForWorkers(): void {
+    const now = Date.now();
+    if (now - this.#lookedAt < WORKER_LOOK_MS) return;
+    this.#lookedAt = now;
+    LIVE_WORKERS.run(this.#cmd, [this.#setup.keys.workers], []).then((n) => {
+      this.#workers = Number(n);
+    }, noop);
   }
 
   cancel(id: RequestId): void {

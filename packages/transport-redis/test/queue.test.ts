@@ -41,6 +41,22 @@ describe('queued calls outlive a missing server', () => {
     expect(seen.runs).toEqual(['add 2 5', 'queued']);
   });
 
+  it('a deadline with no worker on the queue says so; with a worker that is merely slow, it does not', async () => {
+    const url = queueUrl();
+    const calc = await client(url);
+    const service = new URL(url).pathname.slice(1);
+    const alone = await calc.work({ tag: 'alone', ms: 1 }, { timeout: 300 }).catch((e: unknown) => e);
+    expect(alone).toMatchObject({
+      code: 'DEADLINE_EXCEEDED',
+      message: `deadline exceeded waiting for the response: no worker was serving ${service} at ${url} when the request was queued (it waits for one)`,
+    });
+    await worker(url, { runs: [], aborted: [] });
+    await sleep(1100); // the client looks for workers at most once a second, as it sends
+    const slow = await calc.work({ tag: 'slow', ms: 5000 }, { timeout: 300 }).catch((e: unknown) => e);
+    expect(slow).toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+    expect((slow as Error).message).not.toMatch(/no worker/);
+  });
+
   it('a request whose deadline passed in the queue is dropped, never run; the caller gets DEADLINE_EXCEEDED', async () => {
     const url = queueUrl();
     const { redis, keys } = look(url);

@@ -50,8 +50,24 @@ export function macMatches(key: Buffer, label: Direction, t: Transcript, given: 
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-export function message(method: string, params: Record<string, string>): string {
-  return JSON.stringify({ jsonrpc: '2.0', method, params });
+/**
+ * The hello's id: a request, not a notification, so a server without a key
+ * answers it at once (method not found) instead of saying nothing.
+ */
+export const HELLO_ID = 'rpc.auth.hello';
+
+export function message(method: string, params: Record<string, string>, id?: string): string {
+  return JSON.stringify(id === undefined ? { jsonrpc: '2.0', method, params } : { jsonrpc: '2.0', id, method, params });
+}
+
+/** Whether `line` is a response to the hello: a server without a key answering it as any request. */
+export function answersHello(line: string): boolean {
+  try {
+    const msg = JSON.parse(line) as { id?: unknown; method?: unknown };
+    return msg.id === HELLO_ID && msg.method === undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** Parse a handshake line: the params of `method`, or undefined if it is anything else. */

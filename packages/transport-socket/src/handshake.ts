@@ -6,8 +6,10 @@ import { RpcError } from '@interoffice/core';
 import type { StreamConnection } from '@interoffice/core/ndjson';
 import {
   ALG,
+  answersHello,
   CHALLENGE,
   HELLO,
+  HELLO_ID,
   mac,
   macMatches,
   message,
@@ -120,6 +122,11 @@ export function clientHandshake(
         end();
         return onAuthenticated();
       }
+      if (answersHello(text)) {
+        return end(
+          'the server asks for no key: it answered our hello as a server without one (give it the key, or connect without one)',
+        );
+      }
       const p = paramsOf(text, CHALLENGE);
       const server = nonceOf(p?.nonce);
       if (p?.alg !== ALG || server === undefined || typeof p.address !== 'string') {
@@ -137,6 +144,6 @@ export function clientHandshake(
       conn.writeLine(message(RESPONSE, { mac: mac(key, 'client to server', t) }));
     };
     conn.divert({ line, oversized: () => end('oversized authentication message') }, HANDSHAKE_MAX_BYTES);
-    conn.writeLine(message(HELLO, { alg: ALG, nonce: ours.toString('base64') }));
+    conn.writeLine(message(HELLO, { alg: ALG, nonce: ours.toString('base64') }, HELLO_ID));
   });
 }

@@ -157,3 +157,18 @@ describe('#20.8: a peer that opens connections without end', () => {
     expect(await createClient(Calculator, channel).add({ a: 2, b: 5 }, { waitForReady: true, timeout: 10_000 })).toBe(7);
   }, 60_000);
 });
+
+describe('a client that starts before its server', () => {
+  it('connects lazily: fails fast without waitForReady, and with it waits for the server to come up', async () => {
+    const path = socketPath();
+    const transports = [socketTransport()];
+    await expect(connect(`unix://${path}`, { transports })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    const channel = await connect(`unix://${path}`, { transports, lazy: true });
+    cleanups.push(() => channel.close());
+    const calc = createClient(Calculator, channel);
+    await expect(calc.add({ a: 1, b: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    const pending = calc.add({ a: 2, b: 5 }, { waitForReady: true, timeout: 10_000 });
+    await child(`unix://${path}`); // a real server process, started after the call
+    expect(await pending).toBe(7);
+  });
+});

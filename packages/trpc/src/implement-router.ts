@@ -18,6 +18,7 @@ import {
   type TRPCProcedureType,
 } from '@trpc/server';
 import { inputSchema, itemSchema, resultSchema } from './procedure-schemas.js';
+import { checkOneCopy } from './one-copy.js';
 import { procedureHandler, type Runner } from './procedure-handler.js';
 import type { TRPCErrorHandlerOptions } from './server-errors.js';
 import { DEFAULT_PREFIX } from './wire.js';
@@ -85,6 +86,7 @@ export function implementRouter<TRouter extends AnyTRPCRouter>(
   router: TRouter,
   ...[options = {}]: ImplementRouterArgs<TRouter>
 ): ServiceImplementation[] {
+  checkOneCopy(['@trpc/server']);
   const lazy = Object.keys(router._def.lazy);
   if (lazy.length > 0) {
     throw new TypeError(`implementRouter: load the lazy routers first (${lazy.join(', ')}): await loadLazyRouters(router)`);

@@ -3,11 +3,12 @@
  * so a stock `createTRPCClient` calls a router served with `implementRouter`
  * over any transport: a unix socket, TCP, Redis, a shared file, shared memory.
  */
-import { DEFAULT_TIMEOUT_MS, type Channel, type ChannelCall } from '@interoffice/core';
+import { DEFAULT_TIMEOUT_MS, type Channel, type ChannelCall, type Metadata } from '@interoffice/core';
 import type { Operation, TRPCLink } from '@trpc/client';
 import type { TransformerOptions } from '@trpc/client/unstable-internals';
 import type { AnyTRPCRouter, inferTRPCClientTypes, TRPCCombinedDataTransformer, TRPCDataTransformer } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
+import { checkOneCopy } from './one-copy.js';
 import { toClientError } from './client-errors.js';
 import { deadlineIn, paramsOf, withMeta, type LinkMeta, type LinkSettings, type ResultObservable } from './link-call.js';
 import { subscriptionOperation } from './link-subscription.js';
@@ -58,6 +59,12 @@ function milliseconds(name: string, value: number, infinite: boolean): number {
   throw new RangeError(`interofficeLink: ${name} must be ${allowed}, not ${value}`);
 }
 
+/** The operation's `context.onResponseMeta`, when its caller passed one (`query(input, { context: { onResponseMeta } })`). */
+function onResponseMetaOf(op: Operation): ((meta: Metadata) => void) | undefined {
+  const f = (op.context as { onResponseMeta?: unknown } | undefined)?.onResponseMeta;
+  return typeof f === 'function' ? (f as (meta: Metadata) => void) : undefined;
+}
+
 function unaryOperation(settings: LinkSettings, op: Operation): ResultObservable {
   return observable((observer) => {
     // Aborted by the operation's signal or by unsubscribing: either cancels the call on both sides.
@@ -66,6 +73,7 @@ function unaryOperation(settings: LinkSettings, op: Operation): ResultObservable
     op.signal?.addEventListener('abort', onAbort, { once: true });
     if (op.signal?.aborted) ac.abort();
     let done = false;
+    let responseMeta: Metadata | undefined;
     const fail = (e: unknown): void => {
       done = true;
       observer.error(toClientError(e, op.path, settings.transformer));
@@ -83,13 +91,21 @@ function unaryOperation(settings: LinkSettings, op: Operation): ResultObservable
           deadline: deadlineIn(settings.timeout),
           signal: ac.signal,
           waitForReady: settings.waitForReady,
-          onResponseMeta: undefined,
+          onResponseMeta: (m) => {
+            responseMeta = m;
+            onResponseMetaOf(op)?.(m);
+          },
           errors: undefined,
           decode: (wire) => settings.transformer.output.deserialize(wire),
         };
         settings.channel.unary(call).then((data) => {
           done = true;
-          observer.next({ result: { type: 'data', data } });
+          // Response metadata as the result's context, where tRPC's httpLink puts the response.
+          observer.next(
+            responseMeta === undefined
+              ? { result: { type: 'data', data } }
+              : { result: { type: 'data', data }, context: { meta: responseMeta } },
+          );
           observer.complete();
         }, fail);
       },
@@ -114,6 +130,7 @@ function unaryOperation(settings: LinkSettings, op: Operation): ResultObservable
  * await trpc.greeting.query({ name: 'Bob' });
  */
 export function interofficeLink<TRouter extends AnyTRPCRouter>(options: InterofficeLinkOptions<TRouter>): TRPCLink<TRouter> {
+  checkOneCopy(['@trpc/client', '@trpc/server']);
   const settings: LinkSettings = {
     channel: options.channel,
     prefix: options.prefix ?? DEFAULT_PREFIX,

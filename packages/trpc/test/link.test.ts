@@ -5,8 +5,9 @@
  */
 import { connect } from '@interoffice/core';
 import { socketTransport } from '@interoffice/transport-socket';
-import { createTRPCClient, type TRPCClientError } from '@trpc/client';
+import { createTRPCClient, type TRPCClientError, type TRPCLink } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
+import { observable } from '@trpc/server/observable';
 import { describe, expect, it } from 'vitest';
 import { interofficeLink } from '../src/index.js';
 import { exited, example } from './fixtures/processes.js';
@@ -66,6 +67,33 @@ describe('queries and mutations through the link', () => {
   it('take metadata from an async function of the operation', async () => {
     const { client } = await world(memory, { meta: async ({ op }) => ({ 'x-user': `${op.type}:${op.id}` }) });
     expect(await client.whoami.query()).toMatchObject({ user: expect.stringMatching(/^query:\d+$/) });
+  });
+});
+
+describe('response metadata through the link', () => {
+  it("is handed on: to the operation's context.onResponseMeta, and as the result's context.meta", async () => {
+    const { channel } = await world(memory);
+    const seen: unknown[] = [];
+    // A link before ours, reading the result's context as it would httpLink's response.
+    const spy: TRPCLink<AnyTRPCRouter> =
+      () =>
+      ({ op, next }) =>
+        observable((observer) =>
+          next(op).subscribe({
+            next: (value) => {
+              seen.push(value.context);
+              observer.next(value);
+            },
+            error: (e) => observer.error(e),
+            complete: () => observer.complete(),
+          }),
+        );
+    const trpc = createTRPCClient<AnyTRPCRouter>({ links: [spy, interofficeLink({ channel })] });
+    const hello = (trpc as unknown as { hello: { query(i: undefined, o: unknown): Promise<string> } }).hello;
+    const got: unknown[] = [];
+    expect(await hello.query(undefined, { context: { onResponseMeta: (m: unknown) => got.push(m) } })).toBe('hello world');
+    expect(got).toEqual([{ 'x-served-over': 'memory' }]);
+    expect(seen).toEqual([{ meta: { 'x-served-over': 'memory' } }]);
   });
 });
 

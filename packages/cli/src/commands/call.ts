@@ -29,14 +29,21 @@ function parseParams(text: string | undefined): unknown {
   }
 }
 
-/** Whether the server says `method` is a server stream (gRPC reflection, or rpc.discover elsewhere). */
-async function isStream(channel: Channel, method: string): Promise<boolean> {
+/** How long the stream-or-unary question may take, at most: a server that cannot say is called as unary. */
+const DISCOVER_MS = 5000;
+
+/**
+ * Whether the server says `method` is a server stream (gRPC reflection, or
+ * rpc.discover elsewhere), asked within the call's own deadline.
+ */
+async function isStream(channel: Channel, method: string, deadline: number): Promise<boolean> {
   try {
     if (channel instanceof GrpcChannel) {
       const methods = [...(await channel.reflection()).methods.values()];
       return methods.some((m) => (m.fullName === method || m.desc.name === method) && m.kind === 'serverStream');
     }
-    const doc = (await rawCall(channel, 'rpc.discover', [], { timeout: 5000 })) as {
+    const timeout = Math.min(DISCOVER_MS, deadline - Date.now());
+    const doc = (await rawCall(channel, 'rpc.discover', [], { timeout })) as {
       methods?: { name?: string; 'x-interoffice-kind'?: string }[];
     };
     const found = doc.methods?.find((m) => m.name === method || m.name?.endsWith(`.${method}`));
@@ -56,21 +63,22 @@ export async function call(args: readonly string[], io: Io): Promise<number> {
   if (url === undefined || method === undefined || rest.length > 0)
     throw new UsageError('call takes <url> <method> [json params]');
   const params = parseParams(json);
-  const timeout = numberOption(p, '--timeout', DEFAULT_TIMEOUT_MS);
+  // One deadline for the whole command, the discovery question included.
+  const deadline = Date.now() + numberOption(p, '--timeout', DEFAULT_TIMEOUT_MS);
   const meta = headers(p);
   const onResponseMeta = p.flags.has('--verbose')
     ? (m: Metadata) => io.err(`response metadata: ${JSON.stringify(m)}`)
     : undefined;
   const channel = await connect(url, { transports: await loadTransports(p) });
   try {
-    if (p.flags.has('--stream') || (await isStream(channel, method))) {
+    if (p.flags.has('--stream') || (await isStream(channel, method, deadline))) {
       const streamCall: ChannelCall = {
         method,
         kind: 'serverStream',
         descriptor: undefined,
         params,
         meta,
-        deadline: Date.now() + timeout,
+        deadline,
         signal: undefined,
         waitForReady: false,
         onResponseMeta,
@@ -79,7 +87,11 @@ export async function call(args: readonly string[], io: Io): Promise<number> {
       };
       for await (const item of channel.stream(streamCall)) io.out(JSON.stringify(item));
     } else {
-      const result = await rawCall(channel, method, params, { timeout, meta, ...(onResponseMeta ? { onResponseMeta } : {}) });
+      const result = await rawCall(channel, method, params, {
+        timeout: Math.max(0, deadline - Date.now()),
+        meta,
+        ...(onResponseMeta ? { onResponseMeta } : {}),
+      });
       io.out(JSON.stringify(result ?? null, null, 2));
     }
   } finally {

@@ -48,6 +48,15 @@ export function deadlineAfter(timeout: number): number {
   return timeout === Infinity ? Infinity : Date.now() + timeout;
 }
 
+/** A call's deadline from its options: `timeout` (else `fallback`, unless `deadline` is given) and `deadline`, the earlier. */
+export function callDeadline(opts: CallOptions | undefined, fallback: number): number {
+  const at = opts?.deadline;
+  if (at === undefined) return deadlineAfter(opts?.timeout ?? fallback);
+  const ms = typeof at === 'number' ? at : at.getTime();
+  if (Number.isNaN(ms)) throw new RpcError('INVALID_ARGUMENT', 'the deadline option is not a time');
+  return Math.min(ms, deadlineAfter(opts?.timeout ?? Infinity));
+}
+
 /**
  * JSON-RPC params must be an object or an array: an object input is sent by
  * name, anything else as the single positional param.
@@ -132,13 +141,12 @@ function methodFunction(
   switch (method.kind) {
     case 'unary':
       return (input, opts) => {
-        const deadline = deadlineAfter(opts?.timeout ?? defaults.timeout);
-        if (defaults.middleware.length === 0) {
-          try {
-            return channel.unary(send(input, opts, deadline, opts?.meta));
-          } catch (e) {
-            return Promise.reject(e);
-          }
+        let deadline: number;
+        try {
+          deadline = callDeadline(opts, defaults.timeout);
+          if (defaults.middleware.length === 0) return channel.unary(send(input, opts, deadline, opts?.meta));
+        } catch (e) {
+          return Promise.reject(e);
         }
         const call = middlewareCall(input, opts, deadline);
         return runMiddleware(defaults.middleware, call, () =>
@@ -147,14 +155,14 @@ function methodFunction(
       };
     case 'notification':
       return async (input, opts) => {
-        const deadline = deadlineAfter(opts?.timeout ?? defaults.timeout);
+        const deadline = callDeadline(opts, defaults.timeout);
         const call = middlewareCall(input, opts, deadline);
         await runMiddleware(defaults.middleware, call, () => channel.notify(send(call.input, opts, deadline, call.meta)));
       };
     case 'serverStream':
       return (input, opts) => ({
         [Symbol.asyncIterator]: () => {
-          const deadline = deadlineAfter(opts?.timeout ?? defaults.timeout);
+          const deadline = callDeadline(opts, defaults.timeout);
           const call = middlewareCall(input, opts, deadline);
           const start = async (): Promise<AsyncIterable<unknown>> =>
             channel.stream(send(call.input, withResponseMeta(opts, call), deadline, call.meta));
@@ -175,13 +183,19 @@ async function* lazyStream(open: () => Promise<AsyncIterable<unknown>>): AsyncGe
  * this side; the server still validates.
  */
 export function rawCall(channel: Channel, method: string, params: unknown, options: CallOptions = {}): Promise<unknown> {
+  let deadline: number;
+  try {
+    deadline = callDeadline(options, DEFAULT_TIMEOUT_MS);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   return channel.unary({
     method,
     kind: 'unary',
     descriptor: undefined,
     params,
     meta: options.meta,
-    deadline: deadlineAfter(options.timeout ?? DEFAULT_TIMEOUT_MS),
+    deadline,
     signal: options.signal,
     waitForReady: options.waitForReady ?? false,
     onResponseMeta: options.onResponseMeta,

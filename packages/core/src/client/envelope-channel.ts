@@ -28,6 +28,10 @@ interface Pending {
 
 const noop = (): void => {};
 
+function deadlineError(why: string | undefined): RpcError {
+  return new RpcError('DEADLINE_EXCEEDED', `deadline exceeded waiting for the response${why === undefined ? '' : `: ${why}`}`);
+}
+
 /** Delay between reconnection attempts of `waitForReady` calls: 50 ms doubling to 2 s. */
 function backoff(attempt: number): number {
   return Math.min(2000, 50 * 2 ** attempt);
@@ -44,7 +48,7 @@ export class EnvelopeChannel implements Channel {
   readonly #deadlines = new DeadlineTimer(
     this.#pending,
     (p) => p.call.deadline,
-    (id) => this.#cancel(id, new RpcError('DEADLINE_EXCEEDED', 'deadline exceeded waiting for the response')),
+    (id, p) => this.#cancel(id, deadlineError(p.conn.whyUnanswered())),
   );
 
   constructor(transport: FrameTransport | MessageTransport, url: URL) {

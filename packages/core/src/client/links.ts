@@ -17,6 +17,8 @@ export interface Link {
   request(text: string, id: number | undefined, call: ChannelCall, timeout: number | undefined): void;
   /** Stop call `id` on the server. */
   cancel(id: number): void;
+  /** What the medium knows of why a call got no answer, for its deadline error. */
+  whyUnanswered(): string | undefined;
   close(): void;
 }
 
@@ -37,6 +39,10 @@ export class FrameLink implements Link {
 
   cancel(id: number): void {
     this.#conn.send(encodeCancel(id));
+  }
+
+  whyUnanswered(): undefined {
+    return undefined; // a connection's peer is there, or the connection closes
   }
 
   close(): void {
@@ -68,6 +74,10 @@ export class MessageLink implements Link {
 
   cancel(id: number): void {
     this.#conn.cancel(id);
+  }
+
+  whyUnanswered(): string | undefined {
+    return this.#conn.whyUnanswered?.();
   }
 
   close(): void {

@@ -9,10 +9,13 @@ import { bytes } from '../schema.js';
 import { defineService, notification, serverStream, unary } from '../service.js';
 import { implement, type ServiceImplementation } from '../server/implement.js';
 
-/** A declared domain error: clients rebuild it as this class. */
+/** A declared domain error: clients rebuild it as this class, with its own field. */
 export class Refused extends RpcError {
-  constructor(message: string) {
+  /** Set by the class itself: it crosses the wire too. */
+  readonly sku: string;
+  constructor(message: string, sku = 'A-1') {
     super('FAILED_PRECONDITION', message, { details: { hint: 'ask nicely' } });
+    this.sku = sku;
   }
 }
 

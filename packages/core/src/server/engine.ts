@@ -25,6 +25,18 @@ export interface EngineOptions {
 }
 
 const deadlinePassed = (): RpcError => new RpcError('DEADLINE_EXCEEDED', 'deadline exceeded');
+/**
+ * A caller's cancel this close to the call's deadline is its deadline: the
+ * caller's timer and ours fire at nearly the same moment, and its cancel
+ * (or grpc-js's own 'cancelled' at the deadline) often arrives first. The
+ * handler's signal then says DEADLINE_EXCEEDED, as it would had ours won.
+ */
+const DEADLINE_SLACK_MS = 20;
+
+/** Why a call its caller cancelled stops: the deadline, when it is (nearly) upon us. */
+export function cancelReason(deadline: number): RpcError {
+  return Date.now() + DEADLINE_SLACK_MS >= deadline ? deadlinePassed() : new RpcError('CANCELLED', 'cancelled by the caller');
+}
 
 export class Engine implements CallServer {
   readonly router: Router;
@@ -139,9 +151,7 @@ export class Engine implements CallServer {
         error: (_call, error) => resolve({ error, meta: meta() }),
       });
       if (!call.ended) {
-        incoming.signal?.addEventListener('abort', () => this.stop(call, new RpcError('CANCELLED', 'cancelled by the caller')), {
-          once: true,
-        });
+        incoming.signal?.addEventListener('abort', () => this.stop(call, cancelReason(incoming.deadline)), { once: true });
       }
     });
   }

@@ -11,12 +11,14 @@ export interface Route {
 }
 
 /**
- * Finds the route for a wire method name: the qualified name always, the
- * short name when exactly one service has it.
+ * Finds the route for a wire method name: the qualified name always, and
+ * any shorter name made of its last dot-separated parts (`add`,
+ * `Calculator.add` for `calc.v1.Calculator.add`; a tRPC path `todo.add` for
+ * `trpc.todo.add`) when exactly one method ends so.
  */
 export class Router {
   readonly #full = new Map<string, Route>();
-  /** `null` marks a short name two services share. */
+  /** Shorter names, by their last parts; `null` marks one two methods share. */
   readonly #short = new Map<string, Route | null>();
 
   constructor(implementations: readonly ServiceImplementation[]) {
@@ -27,7 +29,7 @@ export class Router {
         if (handler === undefined) throw new TypeError(`${method.fullName} has no handler`);
         const route: Route = { method, handler, service };
         this.#full.set(method.fullName, route);
-        this.#short.set(method.name, this.#short.has(method.name) ? null : route);
+        for (const name of tails(method.fullName)) this.#short.set(name, this.#short.has(name) ? null : route);
       }
     }
   }
@@ -60,14 +62,23 @@ export class Router {
     const route = this.#full.get(name) ?? this.#short.get(name);
     if (route !== undefined && route !== null) {
       // The descriptor's own string: `name` may be a slice of a large frame, which it would keep alive.
-      this.#lastName = name === route.method.fullName ? route.method.fullName : route.method.name;
-      this.#lastRoute = route;
+      if (name === route.method.fullName || name === route.method.name) {
+        this.#lastName = name === route.method.fullName ? route.method.fullName : route.method.name;
+        this.#lastRoute = route;
+      }
       return route;
     }
     if (route === null) {
-      const candidates = [...this.#full.values()].filter((r) => r.method.name === name).map((r) => r.method.fullName);
+      const candidates = [...this.#full.keys()].filter((full) => full.endsWith(`.${name}`));
       return new RpcError('UNIMPLEMENTED', `method ${name} is ambiguous: use one of ${candidates.join(', ')}`);
     }
     return new RpcError('UNIMPLEMENTED', `method not found: ${name}`);
   }
+}
+
+/** The shorter names of a qualified name: `b.c` and `c` for `a.b.c`. */
+function tails(fullName: string): string[] {
+  const out: string[] = [];
+  for (let at = fullName.indexOf('.'); at !== -1; at = fullName.indexOf('.', at + 1)) out.push(fullName.slice(at + 1));
+  return out;
 }

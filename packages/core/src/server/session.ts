@@ -18,7 +18,7 @@ import { DISCOVER_METHOD } from '../openrpc.js';
 import { parseSimpleRequest } from '../simple-frames.js';
 import type { Peer, RequestId } from '../transport.js';
 import { BatchOutlet } from './batch-outlet.js';
-import type { Engine } from './engine.js';
+import { cancelReason, type Engine } from './engine.js';
 import type { BatchParent, Outlet } from './outlet.js';
 import type { Route } from './router.js';
 import { publicError, ServerCall, type CallSink } from './server-call.js';
@@ -175,7 +175,7 @@ export class Session implements CallSink {
   cancel(id: unknown): void {
     if (!isId(id)) return;
     const call = this.#calls.get(id);
-    if (call !== undefined) this.#engine.stop(call, new RpcError('CANCELLED', 'cancelled by the caller'));
+    if (call !== undefined) this.#engine.stop(call, cancelReason(call.deadline));
   }
 
   /** The connection can take answers again. */

@@ -199,7 +199,10 @@ function reachable(from: FileDescriptorProto, to: FileDescriptorProto, files: re
 export function resolveMethod(reflection: Reflection, name: string): ReflectedMethod | RpcError {
   const exact = reflection.methods.get(name);
   if (exact !== undefined) return exact;
-  const candidates = [...reflection.methods.values()].filter((m) => m.desc.name === name && !m.fullName.startsWith('grpc.'));
+  // Any last dot-separated parts of the qualified name, as on the JSON transports (protocol.md).
+  const candidates = [...reflection.methods.values()].filter(
+    (m) => m.fullName.endsWith(`.${name}`) && !m.fullName.startsWith('grpc.'),
+  );
   if (candidates.length === 1) return candidates[0] as ReflectedMethod;
   if (candidates.length > 1) {
     return new RpcError(
