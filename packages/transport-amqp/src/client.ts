@@ -36,16 +36,22 @@ const HEAD_BYTES = 256;
 const noQueue = (queue: string): RpcError =>
   new RpcError('UNAVAILABLE', `no worker serves ${queue}: the broker has no queue of that name`);
 
-/** Reject with UNAVAILABLE when the work queue does not exist (on a channel of its own: a miss closes it). */
-async function queueExists(model: ChannelModel, e: AmqpEndpoint): Promise<void> {
+/** How often, at most, a client asks how many workers consume its queue (for {@link AmqpClientConnection.whyUnanswered}). */
+const LOOK_MS = 1000;
+
+/**
+ * A channel for asking about the work queue (a miss closes it, so not the
+ * channel of the calls); rejects with UNAVAILABLE when the queue does not exist.
+ */
+async function queueChannel(model: ChannelModel, e: AmqpEndpoint): Promise<Channel> {
   const ch = await model.createChannel();
   ch.on('error', () => {});
   try {
     await ch.checkQueue(e.queue);
+    return ch;
   } catch {
     throw noQueue(e.queue);
   }
-  await ch.close().catch(() => {});
 }
 
 export class AmqpClientConnection implements MessageConnection {
@@ -57,11 +63,23 @@ export class AmqpClientConnection implements MessageConnection {
   readonly #handler: MessageHandler;
   readonly #model: ChannelModel;
   readonly #ch: Channel;
+  readonly #look: Channel;
+  /** The queue's consumers when last asked (at most once a second, as calls are sent). */
+  #workers = -1;
+  #lookedAt = 0;
   #seq = 0;
   #closed = false;
 
-  private constructor(e: AmqpEndpoint, maxFrameBytes: number, handler: MessageHandler, model: ChannelModel, ch: Channel) {
+  private constructor(
+    e: AmqpEndpoint,
+    maxFrameBytes: number,
+    handler: MessageHandler,
+    model: ChannelModel,
+    ch: Channel,
+    look: Channel,
+  ) {
     this.#queue = requireQueue(e);
+    this.#look = look;
     this.#handler = handler;
     this.#model = model;
     this.#ch = ch;
@@ -81,8 +99,8 @@ export class AmqpClientConnection implements MessageConnection {
       const ch = await model.createChannel();
       ch.on('error', () => {}); // a channel error closes the connection's use: reported through 'close'
       await ch.assertExchange(CONTROL_EXCHANGE, 'direct', { durable: true });
-      await queueExists(model, e);
-      const conn = new AmqpClientConnection(e, o.maxFrameBytes, handler, model, ch);
+      const look = await queueChannel(model, e);
+      const conn = new AmqpClientConnection(e, o.maxFrameBytes, handler, model, ch, look);
       await ch.consume(REPLY_TO, (m) => conn.#reply(m), { noAck: true });
       return conn;
     } catch (err) {
@@ -107,6 +125,22 @@ export class AmqpClientConnection implements MessageConnection {
       expiration,
       headers,
     });
+    this.#lookForWorkers();
+  }
+
+  whyUnanswered(): string | undefined {
+    if (this.#workers !== 0) return undefined;
+    return `no worker was consuming queue ${this.#queue} when the request was sent (it waits there for one)`;
+  }
+
+  #lookForWorkers(): void {
+    const now = Date.now();
+    if (now - this.#lookedAt < LOOK_MS) return;
+    this.#lookedAt = now;
+    this.#look.checkQueue(this.#queue).then(
+      (q) => (this.#workers = q.consumerCount),
+      () => {}, // the queue is gone: the broker returns the request, which closes this connection
+    );
   }
 
   cancel(id: RequestId): void {

@@ -222,6 +222,12 @@ describe('without workers', () => {
     const jobsClient = await client(url);
     expect(await jobsClient.add({ a: 1, b: 1 })).toBe(2);
     await first.close();
+    // Nobody consumes the queue: a call's deadline error says so (clients look at most once a second).
+    await sleep(1100);
+    await expect(jobsClient.add({ a: 1, b: 2 }, { timeout: 300 })).rejects.toMatchObject({
+      code: 'DEADLINE_EXCEEDED',
+      message: expect.stringContaining('no worker was consuming queue'),
+    });
     const waiting = jobsClient.add({ a: 20, b: 22 }, { timeout: 10_000 });
     await sleep(300);
     const seen: Seen = { runs: [], aborted: [] };
