@@ -1,0 +1,44 @@
+/** Test helpers: fresh subjects, waiting for conditions, the shared calculator, Python. */
+import { randomBytes } from 'node:crypto';
+
+/** The NATS (with JetStream) every engineer's tests share: names must be unique. */
+export const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+const run = randomBytes(4).toString('hex');
+let n = 0;
+/** A subject no other test uses, as an endpoint URL on `base`. */
+export function subjectUrl(base: string = natsUrl, query = ''): string {
+  return `${base}/t${run}.s${n++}${query}`;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Resolve once `predicate` holds, checking every 20 ms; fail after `ms`. */
+export async function until(predicate: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${ms} ms`);
+    await sleep(20);
+  }
+}
+
+export { AliceBroke, Calculator, calculator } from '@interoffice/core/conformance';
+
+/** Debian's interpreter (the python3 first on PATH may not be it). */
+export const python = '/usr/bin/python3';
+
+/** The path of a program in examples/python. */
+export const pythonExample = (name: string): string => new URL(`../../../examples/python/${name}`, import.meta.url).pathname;
+
+/** Delete the JetStream streams this run's durable subjects made on `base` (the shared server outlives the tests). */
+export async function dropStreams(base: string = natsUrl): Promise<void> {
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const nc = await connect({ servers: new URL(base).host });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for await (const name of jsm.streams.names()) if (name.includes(`_t${run}_`)) await jsm.streams.delete(name).catch(() => {});
+  } finally {
+    await nc.close();
+  }
+}
