@@ -30,7 +30,6 @@ export interface Incoming {
 
 class NatsDelivery implements Delivery {
   readonly peer: Peer;
-  readonly started = Date.now();
   noticed = false;
   done = false;
   itemSent = false;
@@ -191,14 +190,19 @@ export class NatsWorker implements Listener {
     else this.#server.cancel(m.client, m.cancel);
   }
 
-  /** Name this worker to the callers of calls running long; keep durable requests held. */
+  /**
+   * Every `livenessMs`: name this worker to the callers of the calls running
+   * now (most calls end before a tick sees them, and cost nothing), and keep
+   * durable requests held.
+   */
   #tick(): void {
-    const before = Date.now() - this.#s.options.livenessMs;
     for (const d of this.#running) {
       d.incoming.queued?.working();
       const reply = d.incoming.reply ?? d.incoming.headers?.get(REPLY);
-      if (d.noticed || d.started > before || !reply || !d.incoming.headers?.has(CLIENT)) continue;
-      d.noticed = true; // only our own clients: a plain request's first reply must be its answer
+      if (d.noticed || !reply || !d.incoming.headers?.has(CLIENT) || d.incoming.queued) continue;
+      // Only to our own clients (a plain request's first reply must be its answer), and only in
+      // core mode: a durable request whose worker dies is delivered again, not failed.
+      d.noticed = true;
       const h = headers();
       h.set(WORKER, this.id);
       if (this.#s.shared.up) this.#s.shared.nc.publish(reply, '', { headers: h });
