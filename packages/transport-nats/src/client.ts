@@ -17,7 +17,7 @@ import {
   type RequestId,
 } from '@interoffice/core';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { createInbox, headers, type Msg, type Subscription } from '@nats-io/transport-node';
+import { createInbox, headers, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { NatsEndpoint } from './address.js';
 import type { Shared } from './connector.js';
 import { CLIENT, controlSubject, DEADLINE, ITEM, pingSubject, REPLY, WORKER, workerSubject } from './headers.js';
@@ -25,6 +25,8 @@ import type { ResolvedOptions } from './options.js';
 
 /** How many bytes of an oversized answer core gets, to read its id from. */
 const HEAD_BYTES = 256;
+/** Durable mode: publishes tried before a request is refused (50 ms doubling to 1 s between them: about 8 s). */
+const ENQUEUE_ATTEMPTS = 10;
 
 /** A request sent and not yet fully answered. */
 interface Pending {
@@ -90,10 +92,24 @@ export class NatsClientConnection implements MessageConnection {
     const reply = `${this.#inbox}.${seq}`;
     if (this.#js === undefined) return nc.publish(this.#s.subject, request.text, { reply, headers: h });
     h.set(REPLY, reply);
-    // The message id lets JetStream drop a second copy of this publish (its duplicate window).
-    this.#js.publish(this.#s.queue as string, request.text, { headers: h, msgID: `${this.id}.${seq}` }).catch((e: unknown) => {
-      if (this.#pending.delete(seq))
+    this.#enqueue(this.#js, seq, request, h, 0);
+  }
+
+  /**
+   * Durable mode: publish into the work queue, again on failure (a stream
+   * leader being elected, a server lost) until it is taken or the deadline
+   * is near; the message id makes JetStream drop any second copy.
+   */
+  #enqueue(js: JetStreamClient, seq: number, request: OutgoingRequest, h: MsgHdrs, attempt: number): void {
+    js.publish(this.#s.queue as string, request.text, { headers: h, msgID: `${this.id}.${seq}` }).catch((e: unknown) => {
+      if (!this.#pending.has(seq) || this.#closed) return;
+      const wait = Math.min(1000, 50 * 2 ** attempt);
+      if (attempt < ENQUEUE_ATTEMPTS && Date.now() + wait < request.deadline) {
+        setTimeout(() => this.#enqueue(js, seq, request, h, attempt + 1), wait);
+      } else {
+        this.#pending.delete(seq);
         this.#refuse(request, 'UNAVAILABLE', `the work queue did not take the request: ${String(e)}`);
+      }
     });
   }
 
