@@ -34,7 +34,7 @@ async function plain() {
   cleanups.push(() => nc.close());
   const inbox = createInbox();
   const got: string[] = [];
-  nc.subscribe(inbox, { callback: (_e, m: Msg) => got.push(m.string()) });
+  nc.subscribe(inbox, { callback: (_e, m: Msg) => void got.push(m.string()) });
   return { nc, js: jetstream(nc), inbox, got };
 }
 
