@@ -7,6 +7,7 @@
  * answers pings on a subject of its own, by which callers learn it is alive.
  */
 import { RpcError, type Answer, type Delivery, type Listener, type MessageServer, type Peer } from '@interoffice/core';
+import { Svcm, type Service } from '@nats-io/services';
 import { headers, nuid, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { Setup } from './client.js';
 import { parseControl } from './control.js';
@@ -16,6 +17,8 @@ import { CLIENT, controlSubject, DEADLINE, ITEM, pingSubject, QUEUE, REPLY, WORK
 /** How many bytes of an oversized request core gets, to read its id from. */
 const HEAD_BYTES = 256;
 const decoder = new TextDecoder();
+/** The version `$SRV.INFO` reports: of the wire format (docs/transports/nats.md), not of the package. */
+const SERVICE_VERSION = '1.0.0';
 
 /** One request as the worker took it, from either mode. */
 export interface Incoming {
@@ -69,6 +72,7 @@ export class NatsWorker implements Listener {
   readonly #subs: Subscription[] = [];
   readonly #timer: ReturnType<typeof setInterval>;
   #durable: DurableQueue | undefined;
+  #service: Service | undefined;
   #closing = false;
   #idle: (() => void) | undefined;
 
@@ -91,16 +95,24 @@ export class NatsWorker implements Listener {
       nc.subscribe(controlSubject(s.subject), { callback: (_e, m) => w.#control(m.string()) }),
       nc.subscribe(workerSubject(w.id), { callback: (_e, m) => void m.respond() }),
     );
+    // A NATS service (`$SRV.PING`, `$SRV.INFO`, `$SRV.STATS` find it); in core mode its endpoint is the subject.
+    const mode = durable === undefined ? 'core' : 'durable';
+    w.#service = await new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).add({
+      name: s.subject.replace(/[^A-Za-z0-9_-]/g, '_'),
+      version: SERVICE_VERSION,
+      description: `Interoffice JSON-RPC service on ${s.subject} (${mode} mode)`,
+      metadata: { interoffice: mode, subject: s.subject },
+      queue: QUEUE,
+    });
     if (durable !== undefined) w.#durable = await durable(take);
     else {
-      const arrived = (): number => Date.now();
-      w.#subs.push(
-        nc.subscribe(pingSubject(s.subject), { queue: QUEUE, callback: (_e, m) => void m.respond() }),
-        nc.subscribe(s.subject, {
-          queue: QUEUE,
-          callback: (_e, m) => take({ data: m.data, headers: m.headers, reply: m.reply, arrived: arrived() }),
-        }),
-      );
+      w.#subs.push(nc.subscribe(pingSubject(s.subject), { queue: QUEUE, callback: (_e, m) => void m.respond() }));
+      w.#service.addEndpoint('rpc', {
+        subject: s.subject,
+        // The cast: @nats-io/services 3.0.0-25 types against an older nats-core; the message is our connection's.
+        handler: (_e, m) =>
+          take({ data: m.data, headers: m.headers as MsgHdrs | undefined, reply: m.reply, arrived: Date.now() }),
+      });
     }
     await nc.flush(); // the subscriptions are in place before the first call
     return w;
@@ -216,6 +228,7 @@ export class NatsWorker implements Listener {
     this.#closing = true;
     const [control, ping, ...work] = this.#subs;
     for (const s of work) s.unsubscribe();
+    await this.#service?.stop().catch(() => {});
     await this.#durable?.stop();
     for (const m of this.#waiting.splice(0)) this.#giveBack(m);
     if (this.#running.size > 0) await new Promise<void>((r) => (this.#idle = r));
