@@ -126,7 +126,10 @@ export class NatsWorker implements Listener {
 
   async #run(m: Incoming): Promise<void> {
     const deadline = Number(m.headers?.get(DEADLINE) || Infinity);
-    if (deadline <= Date.now()) return m.queued?.ack(); // nobody waits for it: dropped, never run
+    if (deadline <= Date.now()) {
+      m.queued?.ack(); // nobody waits for it: dropped, never run
+      return this.#pump();
+    }
     const caller = m.headers?.get(CLIENT) || `plain.${nuid.next()}`;
     const bytes = m.data.length;
     const tooLarge = bytes > this.#s.options.maxFrameBytes ? bytes : undefined;
@@ -182,7 +185,12 @@ export class NatsWorker implements Listener {
   #done(d: NatsDelivery): void {
     d.done = true;
     this.#running.delete(d);
-    const next = this.#waiting.shift();
+    this.#pump();
+  }
+
+  /** Run the next waiting request, if there is room; tell `close` when nothing runs. */
+  #pump(): void {
+    const next = this.#running.size < this.#s.options.concurrency ? this.#waiting.shift() : undefined;
     if (next !== undefined) void this.#run(next);
     else if (this.#running.size === 0) this.#idle?.();
   }
