@@ -4,7 +4,7 @@
  * restarted, a deadline that passes before a worker takes the request, wrong
  * credentials, TLS, and malformed or oversized bodies from a plain NATS client.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createClient, implement, serve, type CallContext } from '@interoffice/core';
@@ -129,6 +129,7 @@ it('wrong credentials fail UNAUTHENTICATED; the right ones serve', async () => {
 
 it('TLS: natss:// with the CA serves; without it the certificate is refused', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'io-nats-tls-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const certs = await makeCertificates(dir);
   const nats = await NatsServer.start(['--tls', '--tlscert', certs.cert, '--tlskey', certs.key]);
   cleanups.push(() => nats.stop());
