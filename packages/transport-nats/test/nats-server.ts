@@ -65,6 +65,10 @@ export class NatsServer {
       stdio: 'ignore',
     });
     this.#child = child;
+    // A test process that ends without stopping it (a timeout, a crash) takes it along.
+    const orphan = (): boolean => child.kill('SIGKILL');
+    process.once('exit', orphan);
+    child.once('exit', () => process.off('exit', orphan));
     let exited = false;
     child.once('exit', () => (exited = true));
     await until(async () => exited || (await accepts(this.port)), 10_000, `nats-server on ${this.port}`);
