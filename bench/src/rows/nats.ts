@@ -6,6 +6,7 @@
  */
 import { connect, createClient, serve } from '@interoffice/core';
 import { natsAvailable, natsTransport } from '@interoffice/transport-nats';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import type { Caller } from '../measure.js';
 import { Bench, benchImpl } from '../service.js';
@@ -47,6 +48,22 @@ async function interoffice(url: URL): Promise<Caller> {
   return { call: () => calc.add({ a: ++i, b: 1 }), close: () => channel.close() };
 }
 
+/** The durable row's client; closing it deletes the row's two streams (the shared NATS outlives the bench). */
+async function durable(url: URL): Promise<Caller> {
+  const caller = await interoffice(url);
+  const token = subjectOf(url).replace(/[^A-Za-z0-9_-]/g, '_');
+  return {
+    call: caller.call,
+    close: async () => {
+      await caller.close();
+      const nc = await natsConnect({ servers: url.host });
+      const jsm = await jetstreamManager(nc);
+      for (const name of [`INTEROFFICE_${token}`, `INTEROFFICE_ANSWERS_${token}`]) await jsm.streams.delete(name).catch(() => {});
+      await nc.close();
+    },
+  };
+}
+
 const ours: StartServer = async (url) => {
   const server = await serve(benchImpl, { listen: [url], transports: [natsTransport()] });
   return server.urls[0] as URL;
@@ -67,6 +84,6 @@ export const rows: Row[] = [
     server: 'interoffice-nats',
     address: `${subject}?mode=durable`,
     available,
-    client: interoffice,
+    client: durable,
   },
 ];
