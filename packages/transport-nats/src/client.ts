@@ -90,7 +90,15 @@ export class NatsClientConnection implements MessageConnection {
     h.set(CLIENT, this.id);
     if (request.deadline !== Infinity) h.set(DEADLINE, String(Math.ceil(request.deadline)));
     const reply = `${this.#inbox}.${seq}`;
-    if (this.#js === undefined) return nc.publish(this.#s.subject, request.text, { reply, headers: h });
+    if (this.#js === undefined) {
+      try {
+        nc.publish(this.#s.subject, request.text, { reply, headers: h });
+      } catch (e) {
+        this.#pending.delete(seq); // the connection closed under us, say
+        this.#refuse(request, 'UNAVAILABLE', `cannot publish to ${this.#s.subject}: ${String(e)}`);
+      }
+      return;
+    }
     h.set(REPLY, reply);
     this.#enqueue(this.#js, seq, request, h, 0);
   }
