@@ -80,7 +80,8 @@ export class NatsWorker implements Listener {
     this.#s = s;
     this.#server = server;
     this.url = s.endpoint.display;
-    this.#timer = setInterval(() => this.#tick(), s.options.livenessMs).unref();
+    // Often enough both to name this worker every `livenessMs` and to renew durable holds within the ack wait.
+    this.#timer = setInterval(() => this.#tick(), Math.min(s.options.livenessMs, s.options.ackWaitMs / 3)).unref();
   }
 
   static async start(
