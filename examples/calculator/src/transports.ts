@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Transport } from '@interoffice/core';
 import { amqpAvailable, amqpTransport } from '@interoffice/transport-amqp';
+import { natsAvailable, natsTransport } from '@interoffice/transport-nats';
 import { fileTransport } from '@interoffice/transport-file';
 import { grpcTransport } from '@interoffice/transport-grpc';
 import { pipeTransport } from '@interoffice/transport-pipe';
@@ -24,6 +25,7 @@ export const transports: Transport[] = [
   fileTransport(),
   shmTransport(),
   amqpTransport(),
+  natsTransport(),
 ];
 
 /** The Redis the demo uses: REDIS_URL, else the usual local one. */
@@ -31,6 +33,9 @@ const redis = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/^(red
 
 /** The RabbitMQ the demo uses: AMQP_URL, else the usual local one (guest/guest). */
 const amqp = (process.env.AMQP_URL ?? 'amqp://127.0.0.1').replace(/^(amqps?:\/\/[^/?]+).*$/, '$1');
+
+/** The NATS the demo uses: NATS_URL, else the usual local one. */
+const nats = (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').replace(/^(nats?s?:\/\/[^/?]+).*$/, '$1');
 
 /** Where the demo has Alice listen: one URL per transport (`$DIR` is a fresh temp folder). */
 export interface DemoEndpoint {
@@ -56,6 +61,9 @@ export const demoEndpoints: DemoEndpoint[] = [
   { url: `${redis}/interoffice-demo`, available: () => redisAvailable(redis) },
   // A work queue on the local RabbitMQ, when one answers.
   { url: `${amqp}/interoffice-demo`, available: () => amqpAvailable(amqp) },
+  // A subject on the local NATS (request/reply, a queue group), and a JetStream work queue, when one answers.
+  { url: `${nats}/interoffice-demo`, available: () => natsAvailable(nats) },
+  { url: `${nats}/interoffice-demo-durable?mode=durable`, available: () => natsAvailable(nats) },
 ];
 
 /**
