@@ -1,8 +1,9 @@
 // The middleware in one process: A -> B -> C over memory transports, each side its own SDK.
 import { connect, createClient, implement, memoryTransport, RpcError, serve, type Middleware } from '@interoffice/core';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, metrics, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isSpanError, outcomeAttributes, serverAttributes, systemOf } from '../src/attributes.js';
 import { telemetry, W3CTraceContext } from '../src/index.js';
 import { Hops, recorder } from './helpers.js';
 
@@ -230,5 +231,85 @@ describe('W3C trace context in metadata', () => {
     const out: Record<string, string> = {};
     w3c.inject(ROOT_CONTEXT, out);
     expect(out).toEqual({});
+  });
+});
+
+describe('how calls end', () => {
+  it('a server span ends when the deadline aborts the call, not when a handler that ignores it returns', async () => {
+    const rec = recorder();
+    const mw = telemetry({ tracerProvider: rec.tracerProvider, meterProvider: rec.meterProvider });
+    const transports = [memoryTransport()];
+    const url = `memory://otel-d-${n++}`;
+    let release = (): void => {};
+    const server = await serve(
+      implement(Hops, {
+        front: () => new Promise((r) => (release = () => r({ traceparent: '' }))),
+        back: () => ({ traceparent: '' }),
+        count: () => [],
+      }),
+      { listen: [url], transports, middleware: [mw], logger: quiet },
+    );
+    closers.push(() => server.close({ graceMs: 0 }));
+    const client = createClient(Hops, await connect(url, { transports }));
+    await expect(client.front({}, { timeout: 50 })).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+    const end = Date.now() + 2000;
+    while (rec.spans().length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+    const [span] = rec.spans(); // ended while the handler still runs
+    expect(span?.attributes['error.type']).toBe('DEADLINE_EXCEEDED');
+    expect(span?.status.code).toBe(SpanStatusCode.ERROR);
+    release();
+  });
+
+  it('picks up a global meter provider registered after the middleware was made', async () => {
+    const rec = recorder();
+    const mw = telemetry({ tracerProvider: rec.tracerProvider }); // no meter provider: the global one
+    const transports = [memoryTransport()];
+    const url = `memory://otel-m-${n++}`;
+    const server = await serve(
+      implement(Hops, { front: () => ({ traceparent: '' }), back: () => ({ traceparent: '' }), count: () => [] }),
+      { listen: [url], transports, logger: quiet },
+    );
+    closers.push(() => server.close({ graceMs: 0 }));
+    const client = createClient(Hops, await connect(url, { transports }), { middleware: [mw] });
+    await client.front({}); // recorded nowhere: no SDK yet
+    metrics.setGlobalMeterProvider(rec.meterProvider);
+    try {
+      await client.front({});
+      const points = await rec.histogram('rpc.client.duration');
+      expect(points.map((p) => p.count)).toEqual([1]);
+    } finally {
+      metrics.disable();
+    }
+  });
+});
+
+describe('attributes', () => {
+  it('name the server from the URL: host and port, or the path', () => {
+    expect(serverAttributes({ transport: 'redis', address: 'redis://127.0.0.1:6379/calc' })).toEqual({
+      'server.address': '127.0.0.1',
+      'server.port': 6379,
+    });
+    expect(serverAttributes({ transport: 'unix', address: 'unix:///tmp/calc.sock' })).toEqual({
+      'server.address': '/tmp/calc.sock',
+    });
+    expect(serverAttributes({ transport: 'grpc', address: 'grpc://[::1]:50051' })).toEqual({
+      'server.address': '::1',
+      'server.port': 50051,
+    });
+    expect(serverAttributes({ transport: 'stdio', address: 'stdio:' })).toEqual({});
+  });
+
+  it('a gRPC server span is an error only for the server-side codes; JSON-RPC and client spans for any', () => {
+    expect(isSpanError('server', 'grpc', 'INVALID_ARGUMENT')).toBe(false);
+    expect(isSpanError('server', 'grpc', 'NOT_FOUND')).toBe(false);
+    expect(isSpanError('server', 'grpc', 'INTERNAL')).toBe(true);
+    expect(isSpanError('server', 'grpc', 'DEADLINE_EXCEEDED')).toBe(true);
+    expect(isSpanError('server', 'jsonrpc', 'INVALID_ARGUMENT')).toBe(true);
+    expect(isSpanError('client', 'grpc', 'NOT_FOUND')).toBe(true);
+    expect(outcomeAttributes('grpc', 'NOT_FOUND')).toEqual({ 'rpc.grpc.status_code': 5, 'error.type': 'NOT_FOUND' });
+    expect(outcomeAttributes('grpc', undefined)).toEqual({ 'rpc.grpc.status_code': 0 });
+    expect(outcomeAttributes('jsonrpc', undefined)).toEqual({});
+    expect(systemOf({ transport: 'grpcs', address: 'grpcs://h:1' })).toBe('grpc');
+    expect(systemOf({ transport: 'redis', address: 'x' })).toBe('jsonrpc');
   });
 });
