@@ -5,13 +5,53 @@
  * JSON-RPC 2.0), with each system's own status attribute.
  */
 import type { Attributes } from '@opentelemetry/api';
-import { type Call, type Code, grpcStatus, jsonRpcCodeOf, type Peer, RpcError } from '@interoffice/core';
+import { type Call, type Code, grpcStatus, jsonRpcCodeOf, type MethodDescriptor, type Peer, RpcError } from '@interoffice/core';
 
 /** The RPC system of a call, from the transport: gRPC's own protocol, or JSON-RPC 2.0. */
 export type RpcSystem = 'grpc' | 'jsonrpc';
 
 export function systemOf(peer: Peer | undefined): RpcSystem {
   return peer?.transport === 'grpc' || peer?.transport === 'grpcs' ? 'grpc' : 'jsonrpc';
+}
+
+/** What a call's span and measurements say before it ends, the same for every call of a method to (or from) one place. */
+export interface CallShape {
+  readonly system: RpcSystem;
+  readonly name: string;
+  readonly attributes: Attributes;
+  /** `attributes` with the outcome of a call that succeeded. */
+  readonly succeeded: Attributes;
+}
+
+// Made once per method and place: parsing a URL for every call costs more than the rest of the
+// call's tracing. A client's peer is its channel's, one object; a server's, by transport.
+const clientShapes = new WeakMap<MethodDescriptor, WeakMap<Peer, CallShape>>();
+const serverShapes = new WeakMap<MethodDescriptor, Map<string, CallShape>>();
+const noPeer: Peer = { transport: '', address: '' };
+
+/** The shape of `call`, from the cache. */
+export function shapeOf(call: Call): CallShape {
+  if (call.side === 'client') {
+    const peer = call.peer ?? noPeer;
+    let byPeer = clientShapes.get(call.method);
+    if (byPeer === undefined) clientShapes.set(call.method, (byPeer = new WeakMap()));
+    let shape = byPeer.get(peer);
+    if (shape === undefined) byPeer.set(peer, (shape = makeShape(call)));
+    return shape;
+  }
+  const transport = call.peer?.transport ?? '';
+  let byTransport = serverShapes.get(call.method);
+  if (byTransport === undefined) serverShapes.set(call.method, (byTransport = new Map()));
+  let shape = byTransport.get(transport);
+  if (shape === undefined) byTransport.set(transport, (shape = makeShape(call)));
+  return shape;
+}
+
+function makeShape(call: Call): CallShape {
+  const system = systemOf(call.peer);
+  const attributes = Object.freeze(callAttributes(call, system));
+  const succeeded = Object.freeze({ ...attributes, ...outcomeAttributes(system, undefined) });
+  return { system, name: spanName(call), attributes, succeeded };
 }
 
 /** `{rpc.service}/{rpc.method}`, the span name the conventions ask for. */
