@@ -41,7 +41,10 @@ export interface CallOptions {
 
 /** What a call takes from its `parent` context (see {@link CallOptions.parent}). */
 export interface Inheritance {
-  /** The parent's deadline, when it is earlier than the call's own. */
+  /**
+   * The parent's deadline: the call's is the earlier of the two; with no
+   * `timeout` or `deadline` of its own, the parent's replaces the client's default.
+   */
   deadline?: boolean;
   /** The parent's cancellation: the call is cancelled when the parent's signal aborts. */
   cancel?: boolean;
