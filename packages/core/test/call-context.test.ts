@@ -159,4 +159,23 @@ describe('one call context across hops', () => {
     await cClient.leaf({ wait: false });
     expect(parents).toEqual(['relay', 'null', undefined]);
   });
+
+  it("middleware sees the server's URL without credentials", async () => {
+    const transports = [memoryTransport()];
+    const url = `memory://user:secret@hop-k-${n++}`;
+    const server = await serve(implement(Hop, { relay: () => ({ remaining: 0 }), leaf: () => ({ remaining: 0 }) }), {
+      listen: [url],
+      transports,
+      logger: quiet,
+    });
+    closers.push(() => server.close({ graceMs: 0 }));
+    const seen: (string | undefined)[] = [];
+    const channel = await connect(url, { transports });
+    closers.push(() => channel.close());
+    const client = createClient(Hop, channel, {
+      middleware: [(call, next) => (seen.push(call.peer?.address), next())],
+    });
+    await client.leaf({ wait: false });
+    expect(seen).toEqual([url.replace('user:secret@', '')]);
+  });
 });

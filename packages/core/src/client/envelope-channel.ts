@@ -56,7 +56,11 @@ export class EnvelopeChannel implements Channel {
   constructor(transport: FrameTransport | MessageTransport, url: URL) {
     this.#transport = transport;
     this.#url = url;
-    this.peer = { transport: url.protocol.slice(0, -1), address: url.href };
+    // Without credentials: middleware may log or export it (redis://user:password@host).
+    const address = new URL(url.href);
+    address.username = '';
+    address.password = '';
+    this.peer = { transport: url.protocol.slice(0, -1), address: address.href };
   }
 
   /** Open the first connection; rejects with UNAVAILABLE when nobody answers. */
