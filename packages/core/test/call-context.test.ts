@@ -173,7 +173,12 @@ describe('one call context across hops', () => {
     const channel = await connect(url, { transports });
     closers.push(() => channel.close());
     const client = createClient(Hop, channel, {
-      middleware: [(call, next) => (seen.push(call.peer?.address), next())],
+      middleware: [
+        (call, next) => {
+          seen.push(call.peer?.address);
+          return next();
+        },
+      ],
     });
     await client.leaf({ wait: false });
     expect(seen).toEqual([url.replace('user:secret@', '')]);
