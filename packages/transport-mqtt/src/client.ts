@@ -61,6 +61,8 @@ export class MqttClientConnection implements MessageConnection {
   #seq = 0;
   #closed = false;
   #probed: (() => void) | undefined;
+  /** Why calls may be lost: a worker left while others remain (MQTT hands nobody its calls). */
+  #lost: string | undefined;
 
   private constructor(setup: Setup, handler: MessageHandler, client: MqttClient, reply: string) {
     this.#setup = setup;
@@ -125,7 +127,7 @@ export class MqttClientConnection implements MessageConnection {
   }
 
   whyUnanswered(): string | undefined {
-    return undefined;
+    return this.#lost;
   }
 
   close(): void {
@@ -151,8 +153,11 @@ export class MqttClientConnection implements MessageConnection {
     }
     const worker = topic.slice(topic.lastIndexOf('/') + 1);
     if (payload.length > 0) this.#workers.add(worker);
-    else if (this.#workers.delete(worker) && this.#workers.size === 0 && this.#probed === undefined) {
-      this.#shutdown(new RpcError('UNAVAILABLE', `every worker of ${this.#setup.topics.requests} left; calls there are lost`));
+    else if (this.#workers.delete(worker) && this.#probed === undefined) {
+      const service = this.#setup.topics.requests;
+      this.#lost = `worker ${worker} of ${service} left at ${new Date().toISOString()}; calls it held are lost`;
+      if (this.#workers.size === 0)
+        this.#shutdown(new RpcError('UNAVAILABLE', `every worker of ${service} left; calls there are lost`));
     }
   }
 
