@@ -7,29 +7,22 @@
 import { RpcError, type EventBus, type Logger } from '@interoffice/core';
 import type { MqttClient } from './broker.js';
 
-/** Whether `topic` matches the subscription `filter` (`+` one level, `#` the rest). */
-function matches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
-  }
-  return f.length === t.length;
-}
-
 export class MqttEventBus implements EventBus {
   readonly #client: MqttClient;
   readonly #logger: Logger;
   readonly #listeners = new Map<string, Set<(payload: string) => void>>();
+  /** Each topic filter's subscription identifier: the broker tags what it delivers with those it matched. */
+  readonly #ids = new Map<number, string>();
+  #nextId = 1;
 
   constructor(client: MqttClient, logger: Logger) {
     this.#client = client;
     this.#logger = logger;
-    client.on('message', (topic, payload) => {
-      for (const [filter, set] of this.#listeners) {
-        if (!matches(filter, topic)) continue;
-        for (const listener of set) {
+    client.on('message', (_topic, payload, packet) => {
+      const tagged = packet.properties?.subscriptionIdentifier;
+      for (const id of Array.isArray(tagged) ? tagged : tagged === undefined ? [] : [tagged]) {
+        const filter = this.#ids.get(id);
+        for (const listener of (filter === undefined ? undefined : this.#listeners.get(filter)) ?? []) {
           try {
             listener(payload.toString());
           } catch (e) {
@@ -50,15 +43,19 @@ export class MqttEventBus implements EventBus {
 
   async subscribe(topic: string, listener: (payload: string) => void): Promise<() => Promise<void>> {
     let set = this.#listeners.get(topic);
-    if (set === undefined) this.#listeners.set(topic, (set = new Set()));
     const own = (payload: string): void => listener(payload); // one entry per subscription
-    set.add(own);
-    await this.#client.subscribeAsync(topic, { qos: 1 });
+    if (set === undefined) {
+      this.#listeners.set(topic, (set = new Set([own])));
+      const id = this.#nextId++;
+      this.#ids.set(id, topic);
+      await this.#client.subscribeAsync(topic, { qos: 1, properties: { subscriptionIdentifier: id } });
+    } else set.add(own);
     const listeners = set;
     return async () => {
       listeners.delete(own);
       if (listeners.size > 0 || this.#listeners.get(topic) !== listeners) return;
       this.#listeners.delete(topic);
+      for (const [id, t] of this.#ids) if (t === topic) this.#ids.delete(id);
       await this.#client.unsubscribeAsync(topic).catch(() => {});
     };
   }

@@ -63,7 +63,7 @@ describe('a worker killed mid-call', () => {
       'both busy',
     );
     await a.kill('SIGKILL');
-    const lost = (await Promise.all(calls)).filter((r, i) => a.lines.includes(`start x${i + 1}`)) as RpcError[];
+    const lost = (await Promise.all(calls)).filter((_r, i) => a.lines.includes(`start x${i + 1}`)) as RpcError[];
     expect(lost.length).toBeGreaterThan(0);
     for (const e of lost) {
       expect(e.code).toBe('DEADLINE_EXCEEDED');
