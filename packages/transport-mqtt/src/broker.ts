@@ -28,6 +28,9 @@ export async function openClient(e: MqttEndpoint, o: ResolvedOptions, extra: ICl
     reconnectPeriod: 250,
     ...extra,
   });
+  // Without it, small messages wait on Nagle's algorithm and the peer's delayed ACKs (40 ms a round trip).
+  const noDelay = (): void => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+  client.on('connect', noDelay);
   let onError: (err: Error & { code?: unknown }) => void = () => {};
   const onClose = (): void => onError(new Error('the connection closed'));
   try {
