@@ -82,9 +82,9 @@ export const servers: Record<string, StartServer> = {
 
 const topic = `${base}/bench-${process.pid}-$N`;
 
-// QoS 1 rows are left out: with mqtt.js 5.16 and Mosquitto 2.0.11, a sequential QoS 1 round trip
-// stalls after some tens of calls here (the raw baseline too: an mqtt.js matter, see the MQTT doc).
-export const rows: Row[] = [0].flatMap((qos) => {
+// At QoS 1 run the broker with `set_tcp_nodelay true`: Mosquitto's default leaves Nagle's algorithm
+// on, and each round trip then waits ~40 ms for a delayed ACK (docs/transports/mqtt.md#tcp_nodelay).
+export const rows: Row[] = [1, 0].flatMap((qos) => {
   const raw = `raw mqtt.js MQTT 5 request/response (QoS ${qos})`;
   const address = `${topic}?qos=${qos}`;
   return [
