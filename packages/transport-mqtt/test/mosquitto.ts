@@ -25,13 +25,18 @@ export class Mosquitto {
   ) {}
 
   /** Start one; with `users`, only they get in (a password file made with mosquitto_passwd). */
-  static async start(users?: Record<string, string>): Promise<Mosquitto> {
+  static async start(users?: Record<string, string>, tls?: { cert: string; key: string }): Promise<Mosquitto> {
     const dir = mkdtempSync(join(tmpdir(), 'mosq-'));
+    chmodSync(dir, 0o755); // mosquitto started as root reads its files as the user mosquitto
     const port = await freePort();
-    const lines = [`listener ${port} 127.0.0.1`, 'persistence false'];
+    const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'set_tcp_nodelay true'];
+    if (tls !== undefined) {
+      writeFileSync(join(dir, 'cert.pem'), tls.cert, { mode: 0o644 });
+      writeFileSync(join(dir, 'key.pem'), tls.key, { mode: 0o644 });
+      lines.push(`certfile ${join(dir, 'cert.pem')}`, `keyfile ${join(dir, 'key.pem')}`);
+    }
     if (users === undefined) lines.push('allow_anonymous true');
     else {
-      chmodSync(dir, 0o755); // mosquitto started as root reads it as the user mosquitto
       const file = join(dir, 'passwd');
       writeFileSync(file, '', { mode: 0o644 });
       for (const [u, p] of Object.entries(users)) execFileSync('/usr/bin/mosquitto_passwd', ['-b', file, u, p]);
@@ -39,14 +44,18 @@ export class Mosquitto {
     }
     const config = join(dir, 'mosquitto.conf');
     writeFileSync(config, `${lines.join('\n')}\n`);
-    const m = new Mosquitto(port, config, `mqtt://127.0.0.1:${port}`);
-    await m.run(users === undefined ? undefined : Object.entries(users)[0]);
+    const m = new Mosquitto(port, config, `${tls === undefined ? 'mqtt' : 'mqtts'}://127.0.0.1:${port}`);
+    await m.run(users === undefined ? undefined : Object.entries(users)[0], tls?.cert);
     return m;
   }
 
   /** (Re)start the process on the same port; resolves once it accepts connections. */
-  async run(login?: [string, string]): Promise<void> {
+  async run(login?: [string, string], ca?: string): Promise<void> {
     this.#child = spawn('/usr/sbin/mosquitto', ['-c', this.config], { stdio: 'ignore' });
+    if (ca !== undefined) {
+      await until(() => mqttAvailable(this.url, 300, { tls: { ca } }), 10_000, `mosquitto (TLS) on ${this.port}`);
+      return;
+    }
     const probe = login === undefined ? this.url : `mqtt://${login[0]}:${login[1]}@127.0.0.1:${this.port}`;
     await until(() => mqttAvailable(probe, 300), 10_000, `mosquitto on ${this.port}`);
   }
