@@ -14,6 +14,8 @@ export class MqttEventBus implements EventBus {
   /** Each topic filter's subscription identifier: the broker tags what it delivers with those it matched. */
   readonly #ids = new Map<number, string>();
   #nextId = 1;
+  /** Each topic filter's SUBSCRIBE, so a second subscriber waits for it too. */
+  readonly #subscribed = new Map<string, Promise<unknown>>();
 
   constructor(client: MqttClient, logger: Logger) {
     this.#client = client;
@@ -48,13 +50,15 @@ export class MqttEventBus implements EventBus {
       this.#listeners.set(topic, (set = new Set([own])));
       const id = this.#nextId++;
       this.#ids.set(id, topic);
-      await this.#client.subscribeAsync(topic, { qos: 1, properties: { subscriptionIdentifier: id } });
+      this.#subscribed.set(topic, this.#client.subscribeAsync(topic, { qos: 1, properties: { subscriptionIdentifier: id } }));
     } else set.add(own);
+    await this.#subscribed.get(topic);
     const listeners = set;
     return async () => {
       listeners.delete(own);
       if (listeners.size > 0 || this.#listeners.get(topic) !== listeners) return;
       this.#listeners.delete(topic);
+      this.#subscribed.delete(topic);
       for (const [id, t] of this.#ids) if (t === topic) this.#ids.delete(id);
       await this.#client.unsubscribeAsync(topic).catch(() => {});
     };
