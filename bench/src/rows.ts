@@ -7,13 +7,14 @@ import * as pipe from './rows/pipe.js';
 import * as nats from './rows/nats.js';
 import * as redis from './rows/redis.js';
 import * as amqp from './rows/amqp.js';
+import * as mqtt from './rows/mqtt.js';
 import * as shm from './rows/shm.js';
 import * as file from './rows/file.js';
 import * as grpc from './rows/grpc.js';
 import * as socket from './rows/socket.js';
 import * as trpc from './rows/trpc.js';
 
-const modules: { rows: Row[]; servers: Record<string, StartServer> }[] = [socket, pipe, shm, trpc, redis, nats, amqp, file, grpc];
+const modules: { rows: Row[]; servers: Record<string, StartServer> }[] = [socket, pipe, shm, trpc, redis, nats, amqp, mqtt, file, grpc];
 
 export type { Row };
 export const rows: Row[] = modules.flatMap((m) => m.rows);

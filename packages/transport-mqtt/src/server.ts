@@ -1,0 +1,177 @@
+/**
+ * The server side: a worker subscribed to the service's requests through a
+ * shared subscription, one of any number competing for them. Each request
+ * goes to core as a delivery; its answers (stream items, then the final
+ * response) are published to the request's response topic with its
+ * correlation data. The control topic's cancels and goodbyes go to core,
+ * which keeps one logical session per caller (its response topic).
+ *
+ * The worker announces itself with a retained message on the service's
+ * presence topic, cleared on close and by its will should it die.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Answer, Delivery, Listener, MessageServer, Peer, RequestRecord } from '@interoffice/core';
+import type { IPublishPacket } from 'mqtt';
+import { openClient, type MqttClient } from './broker.js';
+import { expiryOf, PACKET_SLACK, type Setup } from './client.js';
+import { parseControl } from './topics.js';
+
+/** How many bytes of an oversized request core gets, to read its id from. */
+const HEAD_BYTES = 256;
+/** User properties of a request that are not its metadata. */
+const RESERVED = new Set(['interoffice', 'timeout', 'sent']);
+
+/** One request a worker received, and the way back to its caller. */
+class MqttDelivery implements Delivery {
+  readonly peer: Peer;
+  #done = false;
+
+  constructor(
+    readonly caller: string,
+    readonly body: string | RequestRecord,
+    readonly waitedMs: number,
+    readonly tooLarge: number | undefined,
+    private readonly worker: MqttWorker,
+    private readonly correlationData: Buffer | undefined,
+  ) {
+    this.peer = { transport: 'mqtt', address: caller };
+  }
+
+  item(answer: Answer): boolean {
+    this.worker.answer(this.caller, this.correlationData, answer);
+    return true;
+  }
+
+  end(answer: Answer | undefined): void {
+    if (this.#done) return;
+    this.#done = true;
+    if (answer !== undefined) this.worker.answer(this.caller, this.correlationData, answer);
+    this.worker.ended(this);
+  }
+
+  /** The request was acknowledged when it arrived: one left unanswered is lost, and its caller's deadline ends it. */
+  abandon(): void {
+    this.#done = true;
+    this.worker.ended(this);
+  }
+}
+
+/**
+ * The request as core reads it. Our clients send the whole envelope in the
+ * body. Another MQTT 5 client may put the metadata and timeout in user
+ * properties (or only set a message expiry): they are merged into a record.
+ */
+function bodyOf(text: string, packet: IPublishPacket): string | RequestRecord {
+  const user = packet.properties?.userProperties ?? {};
+  if (user.interoffice !== undefined) return text;
+  const expiry = packet.properties?.messageExpiryInterval;
+  const meta = Object.entries(user).filter(([k, v]) => !RESERVED.has(k) && typeof v === 'string');
+  const timeout = typeof user.timeout === 'string' ? Number(user.timeout) : expiry === undefined ? undefined : expiry * 1000;
+  if (meta.length === 0 && timeout === undefined) return text;
+  let m: unknown;
+  try {
+    m = JSON.parse(text);
+  } catch {
+    return text; // core names the parse error
+  }
+  if (typeof m !== 'object' || m === null || Array.isArray(m) || (m as { jsonrpc?: unknown }).jsonrpc !== '2.0') return text;
+  const r = m as RequestRecord;
+  const own = typeof r.meta === 'object' && r.meta !== null ? r.meta : {};
+  return { ...r, meta: { ...Object.fromEntries(meta), ...own }, timeout: r.timeout ?? timeout };
+}
+
+/**
+ * Milliseconds a request waited in the broker: by the clocks (its `sent`
+ * user property), within what its expiry (whole seconds) shows, so a skew
+ * between hosts' clocks counts at most a second.
+ */
+function waitedOf(packet: IPublishPacket): number {
+  const user = packet.properties?.userProperties ?? {};
+  const byClock = Date.now() - Number(user.sent);
+  const timeout = Number(user.timeout);
+  const left = packet.properties?.messageExpiryInterval;
+  if (!Number.isFinite(timeout) || left === undefined) return Number.isFinite(byClock) ? Math.max(0, byClock) : 0;
+  const seconds = Math.ceil(timeout / 1000) - left;
+  const [low, high] = [Math.max(0, (seconds - 1) * 1000), (seconds + 1) * 1000];
+  return Number.isFinite(byClock) ? Math.min(high, Math.max(low, byClock)) : low;
+}
+
+export class MqttWorker implements Listener {
+  readonly url: URL;
+  readonly #setup: Setup;
+  readonly #server: MessageServer;
+  readonly #client: MqttClient;
+  readonly #presence: string;
+  readonly #open = new Set<MqttDelivery>();
+  #closing = false;
+  #settled: (() => void) | undefined;
+
+  private constructor(setup: Setup, server: MessageServer, client: MqttClient, presence: string) {
+    this.#setup = setup;
+    this.url = setup.endpoint.display;
+    this.#server = server;
+    this.#client = client;
+    this.#presence = presence;
+  }
+
+  static async start(setup: Setup, server: MessageServer): Promise<MqttWorker> {
+    const { topics, options, endpoint } = setup;
+    const presence = topics.worker(randomBytes(6).toString('base64url'));
+    const client = await openClient(endpoint, options, {
+      will: { topic: presence, payload: Buffer.alloc(0), qos: 1, retain: true },
+      properties: { maximumPacketSize: options.maxFrameBytes * 2 + PACKET_SLACK },
+    });
+    const worker = new MqttWorker(setup, server, client, presence);
+    client.on('message', (topic, payload, packet) => worker.#message(topic, payload, packet));
+    try {
+      await client.subscribeAsync({ [topics.shared]: { qos: options.qos }, [topics.control]: { qos: 1 } });
+      await client.publishAsync(presence, '1', { qos: 1, retain: true });
+    } catch (e) {
+      client.end(true);
+      throw e;
+    }
+    // After a broker restart mqtt.js resubscribes; the presence is announced again.
+    client.on('connect', () => void client.publishAsync(presence, '1', { qos: 1, retain: true }).catch(() => {}));
+    return worker;
+  }
+
+  #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    if (topic === this.#setup.topics.control) {
+      const c = parseControl(payload.toString());
+      if (c === undefined) return;
+      if ('left' in c) this.#server.left(c.caller);
+      else this.#server.cancel(c.caller, c.cancel);
+      return;
+    }
+    const caller = packet.properties?.responseTopic;
+    if (caller === undefined || this.#closing) return; // nobody to answer: a request without a response topic is dropped
+    const large = payload.length > this.#setup.options.maxFrameBytes ? payload.length : undefined;
+    const text = large === undefined ? payload.toString() : payload.subarray(0, HEAD_BYTES).toString();
+    const body = large === undefined ? bodyOf(text, packet) : text;
+    const d = new MqttDelivery(caller, body, waitedOf(packet), large, this, packet.properties?.correlationData);
+    this.#open.add(d);
+    this.#server.deliver(d);
+  }
+
+  /** Publish an answer to its caller's response topic. */
+  answer(caller: string, correlationData: Buffer | undefined, answer: Answer): void {
+    const properties = { correlationData, messageExpiryInterval: expiryOf(answer.deadline) };
+    this.#client.publish(caller, answer.text, { qos: this.#setup.options.qos, properties }, () => {});
+  }
+
+  ended(d: MqttDelivery): void {
+    this.#open.delete(d);
+    if (this.#open.size === 0) this.#settled?.();
+  }
+
+  /** Stop taking requests; wait until core has ended or abandoned every delivery; leave. */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    const { topics } = this.#setup;
+    await this.#client.unsubscribeAsync(topics.shared).catch(() => {});
+    await this.#client.publishAsync(this.#presence, '', { qos: 1, retain: true }).catch(() => {});
+    if (this.#open.size > 0) await new Promise<void>((r) => (this.#settled = r));
+    await this.#client.endAsync();
+  }
+}

@@ -1,0 +1,42 @@
+/** Events on plain MQTT topics, both ways with a raw mqtt.js client. */
+import { randomBytes } from 'node:crypto';
+import { defineEvent, openEvents, publishEvent, subscribeEvent } from '@interoffice/core';
+import mqtt from 'mqtt';
+import { afterEach, expect, it } from 'vitest';
+import { z } from 'zod';
+import { mqttTransport } from '../src/index.js';
+import { BROKER, sleep, until } from './helpers.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+it('what we publish reaches a plain subscriber, what it publishes reaches ours (wildcards too); unsubscribing stops it', async () => {
+  const base = `ev/${randomBytes(5).toString('hex')}`;
+  const bus = await openEvents(BROKER, { transports: [mqttTransport()] });
+  cleanups.push(() => bus.close());
+  const raw = await mqtt.connectAsync(BROKER, { protocolVersion: 5 });
+  cleanups.push(() => raw.endAsync());
+  const heard: string[] = [];
+  raw.on('message', (topic, payload) => heard.push(`${topic} ${payload.toString()}`));
+  await raw.subscribeAsync(`${base}/readings`, { qos: 1 });
+  const Reading = defineEvent(`${base}/readings`, z.object({ celsius: z.number() }));
+  await publishEvent(bus, Reading, { celsius: 21 });
+  await until(() => heard.length === 1);
+  expect(heard).toEqual([`${base}/readings {"celsius":21}`]);
+
+  const ours: number[] = [];
+  const all: string[] = [];
+  const stop = await subscribeEvent(bus, Reading, (r) => ours.push(r.celsius));
+  const stopAll = await bus.subscribe(`${base}/#`, (p) => all.push(p));
+  await raw.publishAsync(`${base}/readings`, '{"celsius":5}', { qos: 1 });
+  await raw.publishAsync(`${base}/other`, 'x', { qos: 1 });
+  await until(() => ours.length === 1 && all.length === 2);
+  await stop();
+  await stopAll();
+  await raw.publishAsync(`${base}/readings`, '{"celsius":6}', { qos: 1 });
+  await sleep(200);
+  expect(ours).toEqual([5]);
+  expect(all).toEqual(['{"celsius":5}', 'x']);
+});

@@ -1,0 +1,133 @@
+/**
+ * Faults with real processes: workers killed or stopped mid-call, a broker
+ * restarted (a Mosquitto of the test's own), wrong credentials.
+ */
+import { connect, createClient, defineService, type RpcError, serve, unary } from '@interoffice/core';
+import { calculator, Calculator } from '@interoffice/core/conformance';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { mqttTransport } from '../src/index.js';
+import { serviceUrl, sleep, until, WorkerProcess } from './helpers.js';
+import { Mosquitto } from './mosquitto.js';
+
+const Jobs = defineService('Jobs', {
+  work: unary({ input: z.object({ tag: z.string(), ms: z.number() }), output: z.string() }),
+});
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+const rejection = (p: Promise<unknown>): Promise<RpcError> =>
+  p.then(
+    () => Promise.reject(new Error('resolved')),
+    (e) => e,
+  );
+
+async function jobsClient(url: string) {
+  const channel = await connect(url, { transports: [mqttTransport()] });
+  cleanups.push(() => channel.close());
+  return createClient(Jobs, channel);
+}
+
+describe('a worker killed mid-call', () => {
+  it('the only worker: the call fails UNAVAILABLE at once (its will tells the client), and a new worker serves', async () => {
+    const url = serviceUrl();
+    const w = await WorkerProcess.start(url, 'w1');
+    cleanups.push(() => w.kill());
+    const jobs = await jobsClient(url);
+    const call = rejection(jobs.work({ tag: 'long', ms: 10_000 }, { timeout: 20_000 }));
+    await until(() => w.lines.includes('start long'), 5000, 'the call running');
+    const killedAt = Date.now();
+    await w.kill('SIGKILL');
+    const e = await call;
+    expect(e.code).toBe('UNAVAILABLE');
+    expect(Date.now() - killedAt).toBeLessThan(3000);
+    const w2 = await WorkerProcess.start(url, 'w2');
+    cleanups.push(() => w2.kill());
+    expect(await jobs.work({ tag: 'after', ms: 1 }, { waitForReady: true, timeout: 5000 })).toBe('w2');
+  });
+
+  it('one of two: its call is lost and ends at its deadline saying so; the other worker goes on serving', async () => {
+    const url = serviceUrl();
+    const [a, b] = [await WorkerProcess.start(url, 'a'), await WorkerProcess.start(url, 'b')];
+    cleanups.push(
+      () => a.kill(),
+      () => b.kill(),
+    );
+    const jobs = await jobsClient(url);
+    const calls = ['x1', 'x2', 'x3', 'x4'].map((tag) => jobs.work({ tag, ms: 3000 }, { timeout: 2000 }).catch((e: unknown) => e));
+    await until(
+      () => a.lines.some((l) => l.startsWith('start')) && b.lines.some((l) => l.startsWith('start')),
+      5000,
+      'both busy',
+    );
+    await a.kill('SIGKILL');
+    const lost = (await Promise.all(calls)).filter((_r, i) => a.lines.includes(`start x${i + 1}`)) as RpcError[];
+    expect(lost.length).toBeGreaterThan(0);
+    for (const e of lost) {
+      expect(e.code).toBe('DEADLINE_EXCEEDED');
+      expect(e.message).toMatch(/worker .* left at .*calls it held are lost/);
+    }
+    expect(await jobs.work({ tag: 'next', ms: 1 })).toBe('b');
+  });
+});
+
+describe('deadlines in the broker', () => {
+  it('a request whose deadline passes before the (stopped) worker takes it is dropped, never run', async () => {
+    const url = serviceUrl();
+    const w = await WorkerProcess.start(url, 'w');
+    cleanups.push(() => w.kill());
+    const jobs = await jobsClient(url);
+    w.child.kill('SIGSTOP');
+    cleanups.push(() => w.child.kill('SIGCONT'));
+    const late = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => rejection(jobs.work({ tag: `late${i}`, ms: 1 }, { timeout: 500 }))),
+    );
+    for (const e of late) expect(e.code).toBe('DEADLINE_EXCEEDED');
+    await sleep(1500); // past every request's expiry (whole seconds)
+    w.child.kill('SIGCONT');
+    expect(await jobs.work({ tag: 'fresh', ms: 1 }, { timeout: 5000 })).toBe('w');
+    await sleep(200);
+    expect(w.lines.filter((l) => l.startsWith('start late'))).toEqual([]);
+  });
+});
+
+describe('a broker restarted', () => {
+  it('calls in flight fail UNAVAILABLE; workers and clients reconnect and serve again', async () => {
+    const broker = await Mosquitto.start();
+    cleanups.push(() => broker.stop());
+    const url = serviceUrl(broker.url);
+    const w = await WorkerProcess.start(url, 'w');
+    cleanups.push(() => w.kill());
+    const jobs = await jobsClient(url);
+    expect(await jobs.work({ tag: 'before', ms: 1 })).toBe('w');
+    const inFlight = rejection(jobs.work({ tag: 'during', ms: 2000 }, { timeout: 10_000 }));
+    await until(() => w.lines.includes('start during'), 5000, 'the call running');
+    await broker.stop();
+    expect((await inFlight).code).toBe('UNAVAILABLE');
+    expect((await rejection(jobs.work({ tag: 'down', ms: 1 }))).code).toBe('UNAVAILABLE');
+    await broker.run();
+    // The worker reconnects by itself and announces itself again; the client's next connect finds it.
+    expect(await jobs.work({ tag: 'after', ms: 1 }, { waitForReady: true, timeout: 10_000 })).toBe('w');
+  });
+});
+
+describe('credentials', () => {
+  it('wrong ones fail UNAUTHENTICATED, for clients and servers; right ones (URL or options) serve', async () => {
+    const broker = await Mosquitto.start({ calc: 's3cret' });
+    cleanups.push(() => broker.stop());
+    const service = serviceUrl(`mqtt://calc:s3cret@127.0.0.1:${broker.port}`);
+    const bad = service.replace('s3cret', 'wrong');
+    await expect(serve(calculator(), { listen: [bad], transports: [mqttTransport()] })).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    const server = await serve(calculator(), { listen: [service], transports: [mqttTransport()] });
+    cleanups.push(() => server.close());
+    await expect(connect(bad, { transports: [mqttTransport()] })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const anonymous = service.replace('calc:s3cret@', '');
+    const byOptions = await connect(anonymous, { transports: [mqttTransport({ username: 'calc', password: 's3cret' })] });
+    cleanups.push(() => byOptions.close());
+    expect(await createClient(Calculator, byOptions).add({ a: 2, b: 3 })).toBe(5);
+  });
+});
