@@ -13,6 +13,7 @@ const MODULES: Record<string, string> = {
   redis: 'python3-redis',
   filelock: 'python3-filelock',
   pika: 'python3-pika',
+  'paho.mqtt': 'python3-paho-mqtt',
   'google.protobuf': 'python3-protobuf',
 };
 

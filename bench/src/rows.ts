@@ -14,7 +14,18 @@ import * as grpc from './rows/grpc.js';
 import * as socket from './rows/socket.js';
 import * as trpc from './rows/trpc.js';
 
-const modules: { rows: Row[]; servers: Record<string, StartServer> }[] = [socket, pipe, shm, trpc, redis, nats, amqp, mqtt, file, grpc];
+const modules: { rows: Row[]; servers: Record<string, StartServer> }[] = [
+  socket,
+  pipe,
+  shm,
+  trpc,
+  redis,
+  nats,
+  amqp,
+  mqtt,
+  file,
+  grpc,
+];
 
 export type { Row };
 export const rows: Row[] = modules.flatMap((m) => m.rows);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Transport } from '@interoffice/core';
 import { amqpAvailable, amqpTransport } from '@interoffice/transport-amqp';
+import { mqttAvailable, mqttTransport } from '@interoffice/transport-mqtt';
 import { natsAvailable, natsTransport } from '@interoffice/transport-nats';
 import { fileTransport } from '@interoffice/transport-file';
 import { grpcTransport } from '@interoffice/transport-grpc';
@@ -26,6 +27,7 @@ export const transports: Transport[] = [
   shmTransport(),
   amqpTransport(),
   natsTransport(),
+  mqttTransport(),
 ];
 
 /** The Redis the demo uses: REDIS_URL, else the usual local one. */
@@ -36,6 +38,9 @@ const amqp = (process.env.AMQP_URL ?? 'amqp://127.0.0.1').replace(/^(amqps?:\/\/
 
 /** The NATS the demo uses: NATS_URL, else the usual local one. */
 const nats = (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').replace(/^(nats?s?:\/\/[^/?]+).*$/, '$1');
+
+/** The MQTT broker the demo uses: MQTT_URL, else the usual local one. */
+const mqtt = (process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883').replace(/^(mqtts?:\/\/[^/?]+).*$/, '$1');
 
 /** Where the demo has Alice listen: one URL per transport (`$DIR` is a fresh temp folder). */
 export interface DemoEndpoint {
@@ -64,6 +69,8 @@ export const demoEndpoints: DemoEndpoint[] = [
   // A subject on the local NATS (request/reply, a queue group), and a JetStream work queue, when one answers.
   { url: `${nats}/interoffice-demo`, available: () => natsAvailable(nats) },
   { url: `${nats}/interoffice-demo-durable?mode=durable`, available: () => natsAvailable(nats) },
+  // MQTT 5 request/response through the local Mosquitto, when one answers.
+  { url: `${mqtt}/interoffice-demo`, available: () => mqttAvailable(mqtt) },
 ];
 
 /**

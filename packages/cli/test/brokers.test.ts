@@ -21,6 +21,7 @@ const queue = `io-cli-${process.pid}`;
 const brokers = [
   { name: 'RabbitMQ', url: `amqp://127.0.0.1/${queue}` },
   { name: 'NATS', url: `nats://127.0.0.1:4222/${queue}` },
+  { name: 'MQTT', url: `mqtt://127.0.0.1:1883/${queue}` },
   // One name for every run: a JetStream stream outlives its workers (on disk), so a name per run would pile up.
   // Two suites at once share it harmlessly: their workers are the same fixture.
   { name: 'NATS JetStream', url: 'nats://127.0.0.1:4222/io-cli-durable?mode=durable' },
