@@ -198,6 +198,17 @@ describe('zod types with no mapping', () => {
     );
     expect(mapping(z.object({ grid: z.array(z.array(z.number())) }))).toMatch(/input\.grid\[\]: arrays of arrays/);
     expect(mapping(z.object({ 'x-y': z.string() }))).toMatch(/input\.x-y: "x-y" is not a valid protobuf field name/);
+    // Names that would collide once written as protobuf wants them.
+    expect(mapping(z.object({ zipCode: z.string(), zip_code: z.string() }))).toMatch(
+      /"zip_code" and another key are both the protobuf field zip_code/,
+    );
+    expect(mapping(z.object({ note: z.string().optional(), optional_note: z.string() }))).toMatch(
+      /optional_note has the name of the oneof/,
+    );
+    const io = { input: z.object({}), output: z.number() };
+    expect(() => protoFileOf(defineService('bad.Two', { getX: unary(io), get_x: unary(io) }))).toThrow(
+      /bad\.Two\.get_x: another method is also the RPC GetX/,
+    );
     expect(mapping(z.object({ big: z.bigint() }))).toMatch(
       /input\.big: z\.bigint\(\) has no protobuf mapping \(bigints are not JSON/,
     );

@@ -117,6 +117,9 @@ export class ZodMapper {
       const absent: Absent = u.nullable && !u.optional ? 'null' : 'undefined';
       if (m.plan !== undefined || absent === 'null') fields.push({ key, plan: m.plan, absent });
     }
+    const clash = msg.oneofs.find((o) => msg.fields.some((f) => f.name === o));
+    if (clash !== undefined)
+      throw new ProtoMappingError(`${path}: the field ${clash} has the name of the oneof that makes another field optional`);
     entry.plan = fields.length > 0 ? { kind: 'object', fields } : undefined;
     return entry;
   }

@@ -184,7 +184,7 @@ const wrapped = { kind: 'wrap', inner: undefined, absent: 'undefined' } as const
 /**
  * The codec of a method's message. A zod service carries a value that is
  * not an object (`z.number()`, `z.void()`) as the RPC's own message holding
- * one field, `value` (or none): a caller by name gives and gets the bare
+ * one field, `value`: a caller by name gives and gets the bare
  * value, as on the JSON transports. Recognised by shape and name
  * (`AddResponse { double value = 1; }` for `Add`), as the mapping makes them.
  */
@@ -193,7 +193,9 @@ function codecOf(m: DescMethod, desc: DescMessage, suffix: 'Request' | 'Response
   const holder =
     desc.name === `${m.name}${suffix}` &&
     desc.oneofs.length <= 1 &&
-    (desc.fields.length === 0 || (desc.fields.length === 1 && f?.name === 'value' && f.number === 1));
+    desc.fields.length === 1 &&
+    f?.name === 'value' &&
+    f.number === 1;
   return holder ? messageCodec(desc, wrapped, true) : messageCodec(desc, undefined);
 }
 
