@@ -90,7 +90,8 @@ function probe(desc: DescMessage, f: DescField, json: Json, value: unknown, path
     let want = enumOf !== undefined ? 'string' : scalar === undefined ? undefined : expectedOf(scalar);
     // zod asks an integer field for a number first (`received string`), then for an int (`received number`: 1.5).
     if (want === 'int' && typeof value !== 'number') want = 'number';
-    if (want !== undefined) return [typeIssue(path, want, value)];
+    // The right kind of value that still does not fit (a lone surrogate, say): protobuf-es's own words.
+    if (want !== undefined && want !== received(value)) return [typeIssue(path, want, value)];
     return [{ path, code: 'invalid_type', message: shorten((e as Error).message) }];
   }
 }
