@@ -38,8 +38,7 @@ export function messageCodec(desc: DescMessage, plan: Plan | undefined, single =
     desc,
     single,
     encode(json) {
-      // Keys the message does not have are dropped, as zod drops them on the JSON transports.
-      const proto = stripUnknown(desc, toProtoJson(plan, json)) as JsonValue;
+      const proto = toProtoJson(plan, json) as JsonValue;
       if (flat !== undefined && !(wrapper && proto === undefined)) {
         const fast = flat.encode(wrapper ? { value: proto } : proto);
         if (fast !== undefined) return fast;
@@ -48,8 +47,10 @@ export function messageCodec(desc: DescMessage, plan: Plan | undefined, single =
         return toBinary(desc, fromJson(desc, proto, readOptions));
       } catch (e) {
         // What JSON transports send is what JSON.stringify makes of a value (no
-        // `undefined` members, dates as strings): give gRPC the same, then judge.
-        const clean = toJsonText(proto);
+        // `undefined` members, dates as strings), less the keys the message does not
+        // have (zod strips them there): give gRPC the same, then judge. Only here, off
+        // the common path, where a message that fits has cost nothing more.
+        const clean = toJsonText(stripUnknown(desc, proto));
         if (clean !== undefined) {
           try {
             return toBinary(desc, fromJson(desc, clean, readOptions));
