@@ -4,6 +4,7 @@
  */
 import type { Row, StartServer } from './rows/row.js';
 import * as pipe from './rows/pipe.js';
+import * as nats from './rows/nats.js';
 import * as redis from './rows/redis.js';
 import * as amqp from './rows/amqp.js';
 import * as shm from './rows/shm.js';
@@ -12,7 +13,7 @@ import * as grpc from './rows/grpc.js';
 import * as socket from './rows/socket.js';
 import * as trpc from './rows/trpc.js';
 
-const modules: { rows: Row[]; servers: Record<string, StartServer> }[] = [socket, pipe, shm, trpc, redis, amqp, file, grpc];
+const modules: { rows: Row[]; servers: Record<string, StartServer> }[] = [socket, pipe, shm, trpc, redis, nats, amqp, file, grpc];
 
 export type { Row };
 export const rows: Row[] = modules.flatMap((m) => m.rows);

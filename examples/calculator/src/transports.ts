@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Transport } from '@interoffice/core';
+import { amqpAvailable, amqpTransport } from '@interoffice/transport-amqp';
+import { natsAvailable, natsTransport } from '@interoffice/transport-nats';
 import { fileTransport } from '@interoffice/transport-file';
 import { grpcTransport } from '@interoffice/transport-grpc';
 import { pipeTransport } from '@interoffice/transport-pipe';
@@ -22,10 +24,18 @@ export const transports: Transport[] = [
   redisTransport(),
   fileTransport(),
   shmTransport(),
+  amqpTransport(),
+  natsTransport(),
 ];
 
 /** The Redis the demo uses: REDIS_URL, else the usual local one. */
 const redis = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/^(rediss?:\/\/[^/?]+).*$/, '$1');
+
+/** The RabbitMQ the demo uses: AMQP_URL, else the usual local one (guest/guest). */
+const amqp = (process.env.AMQP_URL ?? 'amqp://127.0.0.1').replace(/^(amqps?:\/\/[^/?]+).*$/, '$1');
+
+/** The NATS the demo uses: NATS_URL, else the usual local one. */
+const nats = (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').replace(/^(nats?s?:\/\/[^/?]+).*$/, '$1');
 
 /** Where the demo has Alice listen: one URL per transport (`$DIR` is a fresh temp folder). */
 export interface DemoEndpoint {
@@ -49,6 +59,11 @@ export const demoEndpoints: DemoEndpoint[] = [
   { url: 'stdio:', spawned: true },
   // A queue on the local Redis, when one answers.
   { url: `${redis}/interoffice-demo`, available: () => redisAvailable(redis) },
+  // A work queue on the local RabbitMQ, when one answers.
+  { url: `${amqp}/interoffice-demo`, available: () => amqpAvailable(amqp) },
+  // A subject on the local NATS (request/reply, a queue group), and a JetStream work queue, when one answers.
+  { url: `${nats}/interoffice-demo`, available: () => natsAvailable(nats) },
+  { url: `${nats}/interoffice-demo-durable?mode=durable`, available: () => natsAvailable(nats) },
 ];
 
 /**

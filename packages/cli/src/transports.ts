@@ -1,7 +1,7 @@
 /**
  * The transports the CLI speaks: socket, gRPC and memory always; every other
  * Interoffice transport package that can be imported from here (Redis,
- * pipes, file, shared memory), found at run time; and any module named with
+ * pipes, file, shared memory, AMQP, NATS), found at run time; and any module named with
  * `--transport`.
  */
 import { readFile } from 'node:fs/promises';
@@ -20,6 +20,8 @@ const optional = [
   ['@interoffice/transport-pipe', 'pipeTransport'],
   ['@interoffice/transport-file', 'fileTransport'],
   ['@interoffice/transport-shm', 'shmTransport'],
+  ['@interoffice/transport-amqp', 'amqpTransport'],
+  ['@interoffice/transport-nats', 'natsTransport'],
 ] as const;
 
 /** Options every command that connects takes. */

@@ -28,6 +28,31 @@ export interface CallOptions {
    * with UNAVAILABLE; `true` keeps reconnecting until the deadline.
    */
   waitForReady?: boolean;
+  /**
+   * The context of the handler making this call (its `ctx`): the call
+   * inherits what is left of its deadline, its cancellation, and — through
+   * middleware such as `@interoffice/otel` — its trace. `inherit` turns each
+   * off.
+   */
+  parent?: CallContext;
+  /** What the call takes from `parent`; each is `true` unless set `false`. */
+  inherit?: Inheritance;
+}
+
+/** What a call takes from its `parent` context (see {@link CallOptions.parent}). */
+export interface Inheritance {
+  /**
+   * The parent's deadline: the call's is the earlier of the two; with no
+   * `timeout` or `deadline` of its own, the parent's replaces the client's default.
+   */
+  deadline?: boolean;
+  /** The parent's cancellation: the call is cancelled when the parent's signal aborts. */
+  cancel?: boolean;
+  /**
+   * What middleware carries across hops (the trace): `false` makes the
+   * call's `Call.parent` `null`, so tracing starts a new trace.
+   */
+  trace?: boolean;
 }
 
 /**
@@ -72,6 +97,8 @@ export interface Channel {
   notify(call: ChannelCall): Promise<void>;
   /** Close the channel; calls still pending fail with CANCELLED. */
   close(): Promise<void>;
+  /** The server, as the client addresses it (`address`: its URL), for middleware (tracing). */
+  readonly peer?: Peer;
 }
 
 /** What a handler learns about its call, besides the input. */
@@ -101,8 +128,15 @@ export interface Call {
   readonly responseMeta: Metadata;
   readonly deadline: number;
   readonly signal: AbortSignal;
-  /** The other end: the caller on the server, `undefined` on the client. */
+  /** The other end: the caller on the server; on the client the server, when the channel says (`address`: its URL). */
   readonly peer: Peer | undefined;
+  /**
+   * Client side: the handler context the call is made from (the `parent`
+   * call option), for middleware that carries values across hops, as
+   * tracing does; `null` when the call opted out (`inherit: { trace: false }`):
+   * start afresh, ignoring any ambient context; `undefined` when none was given.
+   */
+  readonly parent?: CallContext | null;
 }
 
 /**

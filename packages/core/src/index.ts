@@ -59,6 +59,7 @@ export type {
 } from './call-transport.js';
 export type {
   CallOptions,
+  Inheritance,
   Channel,
   ChannelCall,
   CallContext,

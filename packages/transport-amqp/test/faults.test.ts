@@ -43,7 +43,8 @@ describe('a worker killed mid-call', () => {
     const url = queueUrl();
     const a = await worker(url, 'A');
     const jobsClient = await client(url);
-    const call = jobsClient.work({ tag: 'j1', ms: 1000 }, { timeout: 15_000 });
+    // Long enough that A is still running it when B's process is up, on a loaded 2-CPU machine too.
+    const call = jobsClient.work({ tag: 'j1', ms: 8000 }, { timeout: 30_000 });
     await until(() => a.saw('start j1').length === 1, 5000, 'A running j1');
     const b = await worker(url, 'B');
     await a.kill('SIGKILL');
@@ -60,12 +61,14 @@ describe('a worker killed under load', () => {
     const jobsClient = await client(url);
     let answered = 0;
     const calls = Array.from({ length: 300 }, (_, i) =>
-      jobsClient.work({ tag: `l${i}`, ms: 20 }, { timeout: 20_000 }).then((r) => {
+      jobsClient.work({ tag: `l${i}`, ms: 100 }, { timeout: 40_000 }).then((r) => {
         answered++;
         return r;
       }),
     );
-    await until(() => answered >= 50, 10_000, '50 answered');
+    // Killed while it holds calls it started and has not finished (the case under test), whatever the load.
+    const unfinishedOnA = (): number => a.saw('start ').length - a.saw('done ').length;
+    await until(() => answered >= 50 && unfinishedOnA() > 0, 20_000, '50 answered, A busy');
     await a.kill('SIGKILL');
     const results = await Promise.all(calls);
     expect(results.map((r) => r.tag)).toEqual(Array.from({ length: 300 }, (_, i) => `l${i}`));
@@ -101,7 +104,8 @@ describe('lost broker connections', () => {
     const url = queueUrl();
     const a = await worker(url, 'A');
     const jobsClient = await client(url);
-    const call = jobsClient.work({ tag: 'o1', ms: 4000 }, { timeout: 15_000 });
+    // Long enough that A is still running it when B's process is up, on a loaded 2-CPU machine too.
+    const call = jobsClient.work({ tag: 'o1', ms: 8000 }, { timeout: 30_000 });
     await until(() => a.saw('start o1').length === 1, 5000, 'A running o1');
     const b = await worker(url, 'B', {});
     a.child.kill('SIGSTOP'); // A stalls: it cannot reconnect before B takes the copy

@@ -5,7 +5,7 @@
  * metadata and status are gRPC's own.
  */
 import { Client, type Metadata as GrpcMetadata, type CallOptions, type StatusObject } from '@grpc/grpc-js';
-import { RpcError, type Channel, type ChannelCall } from '@interoffice/core';
+import { RpcError, type Channel, type ChannelCall, type Peer } from '@interoffice/core';
 import type { GrpcAddress } from './address.js';
 import { channelCredentials, channelOptions } from './credentials.js';
 import { toGrpcMetadata } from './metadata.js';
@@ -22,7 +22,7 @@ import { StreamReader } from './stream-reader.js';
 export async function connectChannel(url: URL, address: GrpcAddress, o: GrpcOptions, lazy = false): Promise<GrpcChannel> {
   const client = new Client(address.target, channelCredentials(address, o), channelOptions(o));
   if (!lazy) await ready(client, url, o.connectTimeout);
-  return new GrpcChannel(client);
+  return new GrpcChannel(client, { transport: url.protocol.slice(0, -1), address: url.href });
 }
 
 const identity = (b: Buffer): Buffer => b;
@@ -53,7 +53,11 @@ export class GrpcChannel implements Channel {
   #reflection: { at: number; value: Promise<Reflection> } | undefined;
   #closed = false;
 
-  constructor(client: Client) {
+  constructor(
+    client: Client,
+    /** The server, as the client addresses it, for middleware (tracing). */
+    readonly peer?: Peer,
+  ) {
     this.#client = client;
   }
 

@@ -5,6 +5,7 @@ import {
   neverAborted,
   runMiddleware,
   type Call,
+  type CallContext,
   type CallOptions,
   type Channel,
   type ChannelCall,
@@ -48,13 +49,39 @@ export function deadlineAfter(timeout: number): number {
   return timeout === Infinity ? Infinity : Date.now() + timeout;
 }
 
-/** A call's deadline from its options: `timeout` (else `fallback`, unless `deadline` is given) and `deadline`, the earlier. */
+/**
+ * A call's deadline from its options: `timeout` (else `fallback`, unless a
+ * deadline is given), `deadline` and the `parent`'s deadline (unless not
+ * inherited), the earliest.
+ */
 export function callDeadline(opts: CallOptions | undefined, fallback: number): number {
-  const at = opts?.deadline;
+  const own = ownDeadline(opts?.deadline);
+  const parent = opts?.parent;
+  const inherited =
+    parent !== undefined && opts?.inherit?.deadline !== false && parent.deadline !== Infinity ? parent.deadline : undefined;
+  const at = own === undefined ? inherited : inherited === undefined ? own : Math.min(own, inherited);
   if (at === undefined) return deadlineAfter(opts?.timeout ?? fallback);
+  return Math.min(at, deadlineAfter(opts?.timeout ?? Infinity));
+}
+
+function ownDeadline(at: Date | number | undefined): number | undefined {
+  if (at === undefined) return undefined;
   const ms = typeof at === 'number' ? at : at.getTime();
   if (Number.isNaN(ms)) throw new RpcError('INVALID_ARGUMENT', 'the deadline option is not a time');
-  return Math.min(ms, deadlineAfter(opts?.timeout ?? Infinity));
+  return ms;
+}
+
+/** A call's signal: its own, the `parent`'s (unless not inherited), or one that aborts with either. */
+export function callSignal(opts: CallOptions | undefined): AbortSignal | undefined {
+  const own = opts?.signal;
+  const parent = opts?.parent !== undefined && opts.inherit?.cancel !== false ? opts.parent.signal : undefined;
+  if (parent === undefined) return own;
+  return own === undefined ? parent : AbortSignal.any([own, parent]);
+}
+
+/** The parent middleware sees: the given one, or `null` when the call opts out of its trace. */
+function middlewareParent(opts: CallOptions | undefined): CallContext | null | undefined {
+  return opts?.parent !== undefined && opts.inherit?.trace === false ? null : opts?.parent;
 }
 
 /**
@@ -102,7 +129,13 @@ function methodFunction(
     return r.data;
   };
   // The last step of every call: encode, hand to the channel.
-  const send = (input: unknown, opts: CallOptions | undefined, deadline: number, meta: Metadata | undefined): ChannelCall => {
+  const send = (
+    input: unknown,
+    opts: CallOptions | undefined,
+    deadline: number,
+    signal: AbortSignal | undefined,
+    meta: Metadata | undefined,
+  ): ChannelCall => {
     const encoded = method.input.encode(input);
     if (!encoded.success) throw invalid(encoded.issues);
     return {
@@ -112,22 +145,28 @@ function methodFunction(
       params: toParams(encoded.data),
       meta,
       deadline,
-      signal: opts?.signal,
+      signal,
       waitForReady: opts?.waitForReady ?? false,
       onResponseMeta: opts?.onResponseMeta,
       errors: service.errors,
       decode,
     };
   };
-  const middlewareCall = (input: unknown, opts: CallOptions | undefined, deadline: number): Call => ({
+  const middlewareCall = (
+    input: unknown,
+    opts: CallOptions | undefined,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Call => ({
     side: 'client',
     method,
     input,
     meta: { ...opts?.meta },
     responseMeta: {},
     deadline,
-    signal: opts?.signal ?? neverAborted,
-    peer: undefined,
+    signal: signal ?? neverAborted,
+    peer: channel.peer,
+    parent: middlewareParent(opts),
   });
   // Client middleware sees the response metadata too.
   const withResponseMeta = (opts: CallOptions | undefined, call: Call): CallOptions => ({
@@ -142,30 +181,34 @@ function methodFunction(
     case 'unary':
       return (input, opts) => {
         let deadline: number;
+        let signal: AbortSignal | undefined;
         try {
           deadline = callDeadline(opts, defaults.timeout);
-          if (defaults.middleware.length === 0) return channel.unary(send(input, opts, deadline, opts?.meta));
+          signal = callSignal(opts);
+          if (defaults.middleware.length === 0) return channel.unary(send(input, opts, deadline, signal, opts?.meta));
         } catch (e) {
           return Promise.reject(e);
         }
-        const call = middlewareCall(input, opts, deadline);
+        const call = middlewareCall(input, opts, deadline, signal);
         return runMiddleware(defaults.middleware, call, () =>
-          channel.unary(send(call.input, withResponseMeta(opts, call), deadline, call.meta)),
+          channel.unary(send(call.input, withResponseMeta(opts, call), deadline, signal, call.meta)),
         );
       };
     case 'notification':
       return async (input, opts) => {
         const deadline = callDeadline(opts, defaults.timeout);
-        const call = middlewareCall(input, opts, deadline);
-        await runMiddleware(defaults.middleware, call, () => channel.notify(send(call.input, opts, deadline, call.meta)));
+        const signal = callSignal(opts);
+        const call = middlewareCall(input, opts, deadline, signal);
+        await runMiddleware(defaults.middleware, call, () => channel.notify(send(call.input, opts, deadline, signal, call.meta)));
       };
     case 'serverStream':
       return (input, opts) => ({
         [Symbol.asyncIterator]: () => {
           const deadline = callDeadline(opts, defaults.timeout);
-          const call = middlewareCall(input, opts, deadline);
+          const signal = callSignal(opts);
+          const call = middlewareCall(input, opts, deadline, signal);
           const start = async (): Promise<AsyncIterable<unknown>> =>
-            channel.stream(send(call.input, withResponseMeta(opts, call), deadline, call.meta));
+            channel.stream(send(call.input, withResponseMeta(opts, call), deadline, signal, call.meta));
           return lazyStream(() => runMiddleware(defaults.middleware, call, start) as Promise<AsyncIterable<unknown>>);
         },
       });
@@ -196,7 +239,7 @@ export function rawCall(channel: Channel, method: string, params: unknown, optio
     params,
     meta: options.meta,
     deadline,
-    signal: options.signal,
+    signal: callSignal(options),
     waitForReady: options.waitForReady ?? false,
     onResponseMeta: options.onResponseMeta,
     errors: undefined,

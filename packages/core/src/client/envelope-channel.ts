@@ -7,7 +7,7 @@ import type { Channel, ChannelCall } from '../call.js';
 import { encodeRequest, errorFromWire, idFromHead, type Id, type ResponseMessage } from '../envelope.js';
 import { RpcError } from '../error.js';
 import { checkMetadataSize, metadataFromWire } from '../metadata.js';
-import type { FrameHandler, FrameTransport, MessageHandler, MessageTransport, ResponseFields } from '../transport.js';
+import type { FrameHandler, FrameTransport, MessageHandler, MessageTransport, Peer, ResponseFields } from '../transport.js';
 import { CallTable } from '../call-table.js';
 import { DeadlineTimer } from '../deadline-timer.js';
 import { frameTooLarge } from '../frame-size.js';
@@ -51,9 +51,16 @@ export class EnvelopeChannel implements Channel {
     (id, p) => this.#cancel(id, deadlineError(p.conn.whyUnanswered())),
   );
 
+  readonly peer: Peer;
+
   constructor(transport: FrameTransport | MessageTransport, url: URL) {
     this.#transport = transport;
     this.#url = url;
+    // Without credentials: middleware may log or export it (redis://user:password@host).
+    const address = new URL(url.href);
+    address.username = '';
+    address.password = '';
+    this.peer = { transport: url.protocol.slice(0, -1), address: address.href };
   }
 
   /** Open the first connection; rejects with UNAVAILABLE when nobody answers. */

@@ -1,0 +1,225 @@
+/**
+ * A client's side of the NATS transport, as one core {@link MessageConnection}.
+ * Each request is published to the service subject (durable mode: into its
+ * JetStream work queue) with a reply subject of its own under this
+ * connection's inbox, so a "no responders" status names the request it
+ * answers. The client keeps each request until its last answer, so it can
+ * fail it when nobody will answer: no worker (503), the worker running it
+ * gone (it stops answering pings), or NATS lost while it was in flight.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  RpcError,
+  type MessageConnection,
+  type MessageHandler,
+  type OutgoingRequest,
+  type Peer,
+  type RequestId,
+} from '@interoffice/core';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { createInbox, headers, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
+import type { NatsEndpoint } from './address.js';
+import type { Shared } from './connector.js';
+import { CLIENT, controlSubject, DEADLINE, ITEM, pingSubject, REPLY, WORKER, workerSubject } from './headers.js';
+import type { ResolvedOptions } from './options.js';
+
+/** How many bytes of an oversized answer core gets, to read its id from. */
+const HEAD_BYTES = 256;
+/** Durable mode: publishes tried before a request is refused (50 ms doubling to 1 s between them: about 8 s). */
+const ENQUEUE_ATTEMPTS = 10;
+
+/** A request sent and not yet fully answered. */
+interface Pending {
+  readonly request: OutgoingRequest;
+  /** The worker running it, once it said so. */
+  worker?: string;
+}
+
+export interface Setup {
+  readonly shared: Shared;
+  readonly endpoint: NatsEndpoint;
+  readonly subject: string;
+  /** Durable mode: the work queue's subject. */
+  readonly queue: string | undefined;
+  readonly options: ResolvedOptions;
+}
+
+const noWorker = (s: Setup): string => `no worker serves ${s.subject} at ${s.endpoint.server}`;
+
+export class NatsClientConnection implements MessageConnection {
+  readonly maxFrameBytes: number;
+  readonly peer: Peer;
+  readonly id = randomBytes(12).toString('base64url');
+  readonly #s: Setup;
+  readonly #handler: MessageHandler;
+  readonly #inbox = createInbox();
+  readonly #pending = new Map<number, Pending>();
+  readonly #sub: Subscription;
+  readonly #js: JetStreamClient | undefined;
+  readonly #timer: ReturnType<typeof setInterval>;
+  readonly #onDown = (): void => this.#failAll('lost its NATS connection; calls in flight fail');
+  #seq = 0;
+  #closed = false;
+
+  constructor(s: Setup, handler: MessageHandler) {
+    this.#s = s;
+    this.#handler = handler;
+    this.maxFrameBytes = s.options.maxFrameBytes;
+    this.peer = { transport: 'nats', address: s.endpoint.display.href };
+    this.#sub = s.shared.nc.subscribe(`${this.#inbox}.>`, { callback: (_e, m) => this.#reply(m) });
+    this.#js = s.queue === undefined ? undefined : jetstream(s.shared.nc);
+    this.#timer = setInterval(() => this.#check(), s.options.livenessMs).unref();
+    s.shared.onDown.add(this.#onDown);
+  }
+
+  send(request: OutgoingRequest): void {
+    if (this.#closed) return;
+    const { nc, up } = this.#s.shared;
+    if (!up) return this.#refuse(request, 'UNAVAILABLE', `NATS at ${this.#s.endpoint.server} is unreachable (reconnecting)`);
+    const max = nc.info?.max_payload ?? Infinity;
+    if (request.text.length > max / 3 && Buffer.byteLength(request.text) > max) {
+      return this.#refuse(
+        request,
+        'RESOURCE_EXHAUSTED',
+        `the request is larger than the NATS server's max_payload (${max} bytes)`,
+      );
+    }
+    const seq = ++this.#seq;
+    if (request.ids.length > 0) this.#pending.set(seq, { request });
+    const h = headers();
+    h.set(CLIENT, this.id);
+    if (request.deadline !== Infinity) h.set(DEADLINE, String(Math.ceil(request.deadline)));
+    const reply = `${this.#inbox}.${seq}`;
+    if (this.#js === undefined) {
+      try {
+        nc.publish(this.#s.subject, request.text, { reply, headers: h });
+      } catch (e) {
+        this.#pending.delete(seq); // the connection closed under us, say
+        this.#refuse(request, 'UNAVAILABLE', `cannot publish to ${this.#s.subject}: ${String(e)}`);
+      }
+      return;
+    }
+    h.set(REPLY, reply);
+    this.#enqueue(this.#js, seq, request, h, 0);
+  }
+
+  /**
+   * Durable mode: publish into the work queue, again on failure (a stream
+   * leader being elected, a server lost) until it is taken or the deadline
+   * is near; the message id makes JetStream drop any second copy.
+   */
+  #enqueue(js: JetStreamClient, seq: number, request: OutgoingRequest, h: MsgHdrs, attempt: number): void {
+    js.publish(this.#s.queue as string, request.text, { headers: h, msgID: `${this.id}.${seq}` }).catch((e: unknown) => {
+      if (!this.#pending.has(seq) || this.#closed) return;
+      const wait = Math.min(1000, 50 * 2 ** attempt);
+      if (attempt < ENQUEUE_ATTEMPTS && Date.now() + wait < request.deadline) {
+        setTimeout(() => this.#enqueue(js, seq, request, h, attempt + 1), wait);
+      } else {
+        this.#pending.delete(seq);
+        this.#refuse(request, 'UNAVAILABLE', `the work queue did not take the request: ${String(e)}`);
+      }
+    });
+  }
+
+  cancel(id: RequestId): void {
+    this.#control({ client: this.id, cancel: id });
+  }
+
+  /**
+   * Core mode: connect only while a worker runs (it answers the subject's
+   * ping), as a socket connects only while its server listens.
+   */
+  static async open(s: Setup, handler: MessageHandler): Promise<NatsClientConnection> {
+    if (s.queue === undefined) {
+      try {
+        await s.shared.nc.request(pingSubject(s.subject), '', { timeout: s.options.connectTimeoutMs });
+      } catch (e) {
+        await s.shared.release();
+        throw new RpcError('UNAVAILABLE', noWorker(s), { cause: e });
+      }
+    }
+    return new NatsClientConnection(s, handler);
+  }
+
+  close(): void {
+    this.#shutdown(undefined);
+  }
+
+  #shutdown(error: RpcError | undefined): void {
+    if (this.#closed) return;
+    this.#control({ client: this.id, closed: true });
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#s.shared.onDown.delete(this.#onDown);
+    this.#sub.unsubscribe();
+    this.#pending.clear();
+    void this.#s.shared.release();
+    this.#handler.closed(error);
+  }
+
+  #control(message: object): void {
+    if (!this.#closed && this.#s.shared.up) this.#s.shared.nc.publish(controlSubject(this.#s.subject), JSON.stringify(message));
+  }
+
+  #refuse(request: OutgoingRequest, code: 'UNAVAILABLE' | 'RESOURCE_EXHAUSTED', why: string): void {
+    if (request.ids.length === 0 || this.#closed) return; // notifications: nobody waits for them
+    const error = new RpcError(code, why);
+    queueMicrotask(() => this.#handler.refused(request, error));
+  }
+
+  #reply(m: Msg): void {
+    if (this.#closed) return;
+    const seq = Number(m.subject.slice(this.#inbox.length + 1));
+    const h = m.headers;
+    if (h?.code === 503) {
+      // Nobody subscribes to the subject: no worker runs. Like a socket with nobody listening,
+      // the connection closes, and the next call connects again (waitForReady calls wait for a worker).
+      if (this.#pending.has(seq)) this.#shutdown(new RpcError('UNAVAILABLE', noWorker(this.#s)));
+      return;
+    }
+    const worker = h?.get(WORKER);
+    if (worker) {
+      const p = this.#pending.get(seq);
+      if (p !== undefined) p.worker = worker;
+      return;
+    }
+    if (!h?.has(ITEM)) this.#pending.delete(seq);
+    const bytes = m.data.length;
+    try {
+      if (bytes > this.maxFrameBytes) this.#handler.oversized(bytes, Buffer.from(m.data.subarray(0, HEAD_BYTES)).toString());
+      else this.#handler.response(m.string());
+    } catch {
+      // core handles every answer it is given; one that throws must not stop the others
+    }
+  }
+
+  /** Forget requests nobody waits for any more; ask the workers running the rest whether they are there. */
+  #check(): void {
+    const now = Date.now();
+    const workers = new Set<string>();
+    for (const [seq, p] of this.#pending) {
+      if (p.request.deadline < now - 1000) this.#pending.delete(seq);
+      else if (p.worker !== undefined) workers.add(p.worker);
+    }
+    if (!this.#s.shared.up) return;
+    for (const w of workers) {
+      this.#s.shared.nc.request(workerSubject(w), '', { timeout: this.#s.options.livenessMs * 5 }).catch((e: unknown) => {
+        if (/no.?responders|503/i.test(`${String(e)} ${String((e as Error).cause)}`)) this.#failWorker(w);
+      });
+    }
+  }
+
+  #failWorker(worker: string): void {
+    for (const [seq, p] of this.#pending) {
+      if (p.worker !== worker) continue;
+      this.#pending.delete(seq);
+      this.#refuse(p.request, 'UNAVAILABLE', `the worker running the call (${worker}) is gone`);
+    }
+  }
+
+  #failAll(why: string): void {
+    const all = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of all) this.#refuse(p.request, 'UNAVAILABLE', `${this.#s.endpoint.server} ${why}`);
+  }
+}

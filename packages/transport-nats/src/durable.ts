@@ -1,0 +1,103 @@
+/**
+ * Durable mode's JetStream parts: the work-queue stream a subject's requests
+ * wait in (`INTEROFFICE_<subject>`, retention: work queue, duplicates
+ * suppressed by `Nats-Msg-Id`), the consumer its workers share, and the
+ * answers kept under each request's stream sequence — the idempotency key — so
+ * that a request delivered again after its worker died is answered from
+ * there and not run twice.
+ */
+import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import type { Incoming } from './server.js';
+
+/** A JetStream message as the worker needs it. */
+export interface Queued {
+  readonly seq: number;
+  readonly redelivered: boolean;
+  ack(): void;
+  nak(): void;
+  working(): void;
+}
+
+export interface DurableQueue {
+  /** What was kept for `q` by an earlier delivery: its answer, `'started'` (a stream cut off), or nothing. */
+  kept(q: Queued): Promise<string | 'started' | undefined>;
+  /** Keep `q`'s answer (undefined: mark its stream started). */
+  keep(q: Queued, text: string | undefined, deadline: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const STARTED = 'Interoffice-Started';
+const CONSUMER = 'workers';
+const ms = (n: number): number => n * 1_000_000;
+
+/** The stream-name-safe form of a subject. */
+const token = (subject: string): string => subject.replace(/[^A-Za-z0-9_-]/g, '_');
+/** Where a durable subject's requests are published. */
+export const queueSubject = (subject: string): string => `_INTEROFFICE.queue.${subject}`;
+
+export interface DurableSetup {
+  readonly nc: NatsConnection;
+  readonly subject: string;
+  readonly concurrency: number;
+  readonly ackWaitMs: number;
+  readonly resultTtlMs: number;
+  readonly replicas: number;
+}
+
+/** Make (or find) the streams and the consumer, and start handing requests to `take`. */
+export async function openDurable(s: DurableSetup, take: (m: Incoming) => void): Promise<DurableQueue> {
+  const jsm = await jetstreamManager(s.nc);
+  const js = jetstream(s.nc);
+  const work = `INTEROFFICE_${token(s.subject)}`;
+  const answers = `INTEROFFICE_ANSWERS_${token(s.subject)}`;
+  const answerSubject = (seq: number): string => `_INTEROFFICE.answer.${s.subject}.${seq}`;
+  const ensure = async (name: string, config: object): Promise<void> => {
+    try {
+      await jsm.streams.info(name);
+    } catch {
+      await jsm.streams.add({ name, num_replicas: s.replicas, ...config }).catch(() => jsm.streams.info(name));
+    }
+  };
+  await ensure(work, {
+    subjects: [queueSubject(s.subject)],
+    retention: RetentionPolicy.Workqueue,
+    duplicate_window: ms(120_000),
+  });
+  await ensure(answers, { subjects: [answerSubject(0).replace(/0$/, '*')], max_age: ms(s.resultTtlMs), max_msgs_per_subject: 1 });
+  try {
+    await jsm.consumers.info(work, CONSUMER);
+  } catch {
+    await jsm.consumers
+      .add(work, { durable_name: CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ms(s.ackWaitMs), max_ack_pending: 100_000 })
+      .catch(() => jsm.consumers.info(work, CONSUMER));
+  }
+  const messages: ConsumerMessages = await (await js.consumers.get(work, CONSUMER)).consume({ max_messages: s.concurrency });
+  void (async () => {
+    for await (const m of messages) {
+      const queued: Queued = {
+        seq: m.seq,
+        redelivered: m.redelivered,
+        ack: () => m.ack(),
+        nak: () => m.nak(),
+        working: () => m.working(),
+      };
+      take({ data: m.data, headers: m.headers, reply: undefined, arrived: Number(m.info.timestampNanos / 1e6), queued });
+    }
+  })();
+  return {
+    async kept(q) {
+      const stored = await jsm.streams.getMessage(answers, { last_by_subj: answerSubject(q.seq) }).catch(() => null);
+      if (stored === null) return undefined;
+      return stored.header.has(STARTED) ? 'started' : stored.string();
+    },
+    async keep(q, text) {
+      const h = headers();
+      if (text === undefined) h.set(STARTED, '1');
+      await js.publish(answerSubject(q.seq), text ?? '', { headers: h }).catch(() => {});
+    },
+    async stop() {
+      await messages.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Events on plain NATS subjects: what any NATS client publishes with
+ * `nats pub my.subject ...` reaches our subscribers, and what we publish
+ * reaches any plain subscriber. Subjects are used as given; payloads are text.
+ */
+import { RpcError, type EventBus, type Logger } from '@interoffice/core';
+import type { Shared } from './connector.js';
+
+export function openEventBus(shared: Shared, logger: Logger): EventBus {
+  const { nc } = shared;
+  return {
+    async publish(channel, payload) {
+      try {
+        nc.publish(channel, payload);
+        await nc.flush();
+      } catch (e) {
+        throw new RpcError('UNAVAILABLE', `cannot publish on ${channel}: ${(e as Error).message}`, { cause: e });
+      }
+    },
+    async subscribe(channel, listener) {
+      const sub = nc.subscribe(channel, {
+        callback: (_e, m) => {
+          try {
+            listener(m.string());
+          } catch (e) {
+            logger.error(`an event listener of ${channel} failed`, e);
+          }
+        },
+      });
+      await nc.flush(); // subscribed at the server before it resolves
+      return async () => sub.unsubscribe();
+    },
+    close: () => shared.release(),
+  };
+}

@@ -1,0 +1,250 @@
+/**
+ * A worker: takes requests from the service subject in the queue group
+ * (core mode, each to one worker) or from the JetStream work queue
+ * (durable mode), runs up to `concurrency` at once, and hands each to core
+ * as a {@link Delivery}. Answers go to the request's reply subject. Every
+ * worker also hears the subject's control messages (cancels, goodbyes) and
+ * answers pings on a subject of its own, by which callers learn it is alive.
+ */
+import { RpcError, type Answer, type Delivery, type Listener, type MessageServer, type Peer } from '@interoffice/core';
+import { Svcm, type Service } from '@nats-io/services';
+import { headers, nuid, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
+import type { Setup } from './client.js';
+import { parseControl } from './control.js';
+import type { DurableQueue, Queued } from './durable.js';
+import { CLIENT, controlSubject, DEADLINE, ITEM, pingSubject, QUEUE, REPLY, WORKER, workerSubject } from './headers.js';
+
+/** How many bytes of an oversized request core gets, to read its id from. */
+const HEAD_BYTES = 256;
+const decoder = new TextDecoder();
+/** The version `$SRV.INFO` reports: of the wire format (docs/transports/nats.md), not of the package. */
+const SERVICE_VERSION = '1.0.0';
+
+/** One request as the worker took it, from either mode. */
+export interface Incoming {
+  readonly data: Uint8Array;
+  readonly headers: MsgHdrs | undefined;
+  readonly reply: string | undefined;
+  /** When it reached NATS (durable) or this worker (core), epoch ms. */
+  readonly arrived: number;
+  /** Durable mode: the JetStream message, to acknowledge. */
+  readonly queued?: Queued;
+}
+
+class NatsDelivery implements Delivery {
+  readonly peer: Peer;
+  noticed = false;
+  done = false;
+  itemSent = false;
+
+  constructor(
+    readonly worker: NatsWorker,
+    readonly incoming: Incoming,
+    readonly caller: string,
+    readonly body: string,
+    readonly waitedMs: number,
+    readonly tooLarge: number | undefined,
+  ) {
+    this.peer = { transport: 'nats', address: caller };
+  }
+
+  item(answer: Answer): boolean {
+    this.worker.item(this, answer);
+    return true; // NATS takes what it is given; a slow caller is NATS's slow consumer
+  }
+
+  end(answer: Answer | undefined): void {
+    this.worker.finish(this, answer);
+  }
+
+  abandon(): void {
+    this.worker.abandon(this);
+  }
+}
+
+export class NatsWorker implements Listener {
+  readonly url: URL;
+  readonly id = nuid.next();
+  readonly #s: Setup;
+  readonly #server: MessageServer;
+  readonly #running = new Set<NatsDelivery>();
+  readonly #waiting: Incoming[] = [];
+  readonly #subs: Subscription[] = [];
+  readonly #timer: ReturnType<typeof setInterval>;
+  #durable: DurableQueue | undefined;
+  #service: Service | undefined;
+  #closing = false;
+  #idle: (() => void) | undefined;
+
+  private constructor(s: Setup, server: MessageServer) {
+    this.#s = s;
+    this.#server = server;
+    this.url = s.endpoint.display;
+    // Often enough both to name this worker every `livenessMs` and to renew durable holds within the ack wait.
+    this.#timer = setInterval(() => this.#tick(), Math.min(s.options.livenessMs, s.options.ackWaitMs / 3)).unref();
+  }
+
+  static async start(
+    s: Setup,
+    server: MessageServer,
+    durable?: (take: (m: Incoming) => void) => Promise<DurableQueue>,
+  ): Promise<NatsWorker> {
+    const w = new NatsWorker(s, server);
+    const { nc } = s.shared;
+    const take = (m: Incoming): void => w.#take(m);
+    w.#subs.push(
+      nc.subscribe(controlSubject(s.subject), { callback: (_e, m) => w.#control(m.string()) }),
+      nc.subscribe(workerSubject(w.id), { callback: (_e, m) => void m.respond() }),
+    );
+    // A NATS service (`$SRV.PING`, `$SRV.INFO`, `$SRV.STATS` find it); in core mode its endpoint is the subject.
+    const mode = durable === undefined ? 'core' : 'durable';
+    w.#service = await new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).add({
+      name: s.subject.replace(/[^A-Za-z0-9_-]/g, '_'),
+      version: SERVICE_VERSION,
+      description: `Interoffice JSON-RPC service on ${s.subject} (${mode} mode)`,
+      metadata: { interoffice: mode, subject: s.subject },
+      queue: QUEUE,
+    });
+    if (durable !== undefined) w.#durable = await durable(take);
+    else {
+      w.#subs.push(nc.subscribe(pingSubject(s.subject), { queue: QUEUE, callback: (_e, m) => void m.respond() }));
+      w.#service.addEndpoint('rpc', {
+        subject: s.subject,
+        // The cast: @nats-io/services 3.0.0-25 types against an older nats-core; the message is our connection's.
+        handler: (_e, m) =>
+          take({ data: m.data, headers: m.headers as MsgHdrs | undefined, reply: m.reply, arrived: Date.now() }),
+      });
+    }
+    await nc.flush(); // the subscriptions are in place before the first call
+    return w;
+  }
+
+  #take(m: Incoming): void {
+    if (this.#closing) return this.#giveBack(m);
+    if (this.#running.size < this.#s.options.concurrency) void this.#run(m);
+    else this.#waiting.push(m);
+  }
+
+  async #run(m: Incoming): Promise<void> {
+    const deadline = Number(m.headers?.get(DEADLINE) || Infinity);
+    if (deadline <= Date.now()) {
+      m.queued?.ack(); // nobody waits for it: dropped, never run
+      return this.#pump();
+    }
+    const caller = m.headers?.get(CLIENT) || `plain.${nuid.next()}`;
+    const bytes = m.data.length;
+    const tooLarge = bytes > this.#s.options.maxFrameBytes ? bytes : undefined;
+    const body = decoder.decode(tooLarge === undefined ? m.data : m.data.subarray(0, HEAD_BYTES));
+    const d = new NatsDelivery(this, m, caller, body, Math.max(0, Date.now() - m.arrived), tooLarge);
+    this.#running.add(d);
+    if (m.queued?.redelivered && this.#durable !== undefined) {
+      const kept = await this.#durable.kept(m.queued);
+      if (kept === 'started')
+        return this.#server.refuse(d, new RpcError('UNAVAILABLE', 'the stream was cut off: its worker was lost'));
+      if (kept !== undefined) {
+        this.#publish(d, kept, false);
+        return this.#done(d);
+      }
+    }
+    this.#server.deliver(d);
+  }
+
+  #publish(d: NatsDelivery, text: string, item: boolean): void {
+    const reply = d.incoming.reply ?? d.incoming.headers?.get(REPLY);
+    if (!reply || !this.#s.shared.up) return;
+    const h = item ? headers() : undefined;
+    h?.set(ITEM, '1');
+    this.#s.shared.nc.publish(reply, text, h === undefined ? undefined : { headers: h });
+  }
+
+  item(d: NatsDelivery, answer: Answer): void {
+    if (d.done) return;
+    if (!d.itemSent && d.incoming.queued !== undefined) void this.#durable?.keep(d.incoming.queued, undefined, answer.deadline);
+    d.itemSent = true;
+    this.#publish(d, answer.text, true);
+  }
+
+  finish(d: NatsDelivery, answer: Answer | undefined): void {
+    if (d.done) return;
+    if (answer !== undefined) this.#publish(d, answer.text, false);
+    const q = d.incoming.queued;
+    if (q !== undefined && this.#durable !== undefined) {
+      // Kept under the request's stream sequence, so a redelivered copy gets it and does not run again.
+      void this.#durable.keep(q, answer?.text ?? '', answer?.deadline ?? Infinity).finally(() => q.ack());
+    }
+    this.#done(d);
+  }
+
+  abandon(d: NatsDelivery): void {
+    if (d.done) return;
+    const q = d.incoming.queued;
+    if (q === undefined) return this.#server.refuse(d, new RpcError('UNAVAILABLE', 'the worker stopped before answering'));
+    q.nak(); // durable: another worker takes it
+    this.#done(d);
+  }
+
+  #done(d: NatsDelivery): void {
+    d.done = true;
+    this.#running.delete(d);
+    this.#pump();
+  }
+
+  /** Run the next waiting request, if there is room; tell `close` when nothing runs. */
+  #pump(): void {
+    const next = this.#running.size < this.#s.options.concurrency ? this.#waiting.shift() : undefined;
+    if (next !== undefined) void this.#run(next);
+    else if (this.#running.size === 0) this.#idle?.();
+  }
+
+  #giveBack(m: Incoming): void {
+    if (m.queued !== undefined) return m.queued.nak();
+    // Core mode: the message is ours alone; core tells its caller.
+    const d = new NatsDelivery(this, m, m.headers?.get(CLIENT) || `plain.${nuid.next()}`, decoder.decode(m.data), 0, undefined);
+    this.#running.add(d);
+    this.#server.refuse(d, new RpcError('UNAVAILABLE', 'the worker stopped before running it'));
+  }
+
+  #control(text: string): void {
+    const m = parseControl(text);
+    if (m === undefined) return;
+    if ('closed' in m) this.#server.left(m.client);
+    else this.#server.cancel(m.client, m.cancel);
+  }
+
+  /**
+   * Every `livenessMs`: name this worker to the callers of the calls running
+   * now (most calls end before a tick sees them, and cost nothing), and keep
+   * durable requests held.
+   */
+  #tick(): void {
+    for (const d of this.#running) {
+      d.incoming.queued?.working();
+      const reply = d.incoming.reply ?? d.incoming.headers?.get(REPLY);
+      if (d.noticed || !reply || !d.incoming.headers?.has(CLIENT) || d.incoming.queued) continue;
+      // Only to our own clients (a plain request's first reply must be its answer), and only in
+      // core mode: a durable request whose worker dies is delivered again, not failed.
+      d.noticed = true;
+      const h = headers();
+      h.set(WORKER, this.id);
+      if (this.#s.shared.up) this.#s.shared.nc.publish(reply, '', { headers: h });
+    }
+    for (const m of this.#waiting) m.queued?.working();
+  }
+
+  /** Stop taking requests; wait until core has ended or abandoned every one taken. */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    const [control, ping, ...work] = this.#subs;
+    for (const s of work) s.unsubscribe();
+    await this.#service?.stop().catch(() => {});
+    await this.#durable?.stop();
+    for (const m of this.#waiting.splice(0)) this.#giveBack(m);
+    if (this.#running.size > 0) await new Promise<void>((r) => (this.#idle = r));
+    clearInterval(this.#timer);
+    control?.unsubscribe();
+    ping?.unsubscribe();
+    await this.#s.shared.nc.flush().catch(() => {});
+    await this.#s.shared.release();
+  }
+}

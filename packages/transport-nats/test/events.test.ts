@@ -1,0 +1,66 @@
+/**
+ * Events on plain NATS subjects, both ways with a plain NATS client: what we
+ * publish reaches any subscriber, what any client publishes reaches ours;
+ * typed events are checked; unsubscribing stops delivery.
+ */
+import { defineEvent, openEvents, publishEvent, subscribeEvent, type EventBus } from '@interoffice/core';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import { afterEach, expect, it } from 'vitest';
+import { z } from 'zod';
+import { natsTransport } from '../src/index.js';
+import { natsUrl, sleep, subjectUrl, until } from './helpers.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function bus(): Promise<EventBus> {
+  const b = await openEvents(natsUrl, { transports: [natsTransport()] });
+  cleanups.push(() => b.close());
+  return b;
+}
+
+/** A subject no other test uses. */
+const fresh = (): string => new URL(subjectUrl()).pathname.slice(1);
+
+it('what we publish reaches a plain NATS subscriber, and what it publishes reaches ours', async () => {
+  const b = await bus();
+  const nc = await natsConnect({ servers: new URL(natsUrl).host });
+  cleanups.push(() => nc.close());
+  const subject = fresh();
+  const plainGot: string[] = [];
+  nc.subscribe(subject, { callback: (_e, m) => void plainGot.push(m.string()) });
+  await nc.flush();
+  const ours: string[] = [];
+  const stop = await b.subscribe(subject, (p) => ours.push(p));
+  await b.publish(subject, 'from interoffice');
+  nc.publish(subject, 'from a plain client ✓');
+  await until(() => plainGot.length === 2 && ours.length === 2, 5000, 'both payloads both ways');
+  expect(plainGot).toEqual(['from interoffice', 'from a plain client ✓']);
+  expect(ours).toEqual(['from interoffice', 'from a plain client ✓']);
+  await stop();
+  nc.publish(subject, 'after unsubscribing');
+  await nc.flush();
+  await sleep(200);
+  expect(ours).toHaveLength(2);
+});
+
+it('typed events: checked on publish, parsed on delivery; a bad payload from outside goes to onInvalid', async () => {
+  const b = await bus();
+  const Reading = defineEvent(fresh(), z.object({ celsius: z.number() }));
+  const got: number[] = [];
+  const bad: string[] = [];
+  await subscribeEvent(
+    b,
+    Reading,
+    (r) => got.push(r.celsius),
+    (payload) => bad.push(payload),
+  );
+  await publishEvent(b, Reading, { celsius: 21.5 });
+  await expect(publishEvent(b, Reading, { celsius: 'warm' } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  await b.publish(Reading.channel, '{"celsius":"hot"}');
+  await until(() => got.length === 1 && bad.length === 1, 5000, 'one good event and one bad');
+  expect(got).toEqual([21.5]);
+  expect(bad).toEqual(['{"celsius":"hot"}']);
+});
