@@ -75,7 +75,8 @@ function probe(desc: DescMessage, f: DescField, json: Json, value: unknown, path
     fromJson(desc, json as JsonValue, { ignoreUnknownFields: false });
     return [];
   } catch (e) {
-    const enumOf = f.fieldKind === 'enum' || (f.fieldKind !== 'message' && 'enum' in f) ? f.enum : undefined;
+    // An enum field, or a list or map of enums.
+    const enumOf = f.fieldKind === 'message' ? undefined : f.enum;
     if (enumOf !== undefined && typeof value === 'string') {
       const names = enumOf.values.map((v) => v.name).filter((n, i) => i !== 0 || !n.endsWith('_UNSPECIFIED'));
       return [
@@ -86,7 +87,7 @@ function probe(desc: DescMessage, f: DescField, json: Json, value: unknown, path
         },
       ];
     }
-    const scalar = f.fieldKind === 'scalar' || f.fieldKind === 'list' || f.fieldKind === 'map' ? scalarOf(f) : undefined;
+    const scalar = scalarOf(f);
     let want = enumOf !== undefined ? 'string' : scalar === undefined ? undefined : expectedOf(scalar);
     // zod asks an integer field for a number first (`received string`), then for an int (`received number`: 1.5).
     if (want === 'int' && typeof value !== 'number') want = 'number';
