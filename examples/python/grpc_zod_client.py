@@ -6,7 +6,8 @@ The .proto comes from the zod service itself:
     python3 grpc_stubs.py /tmp/zod-proto calculator.proto /tmp/zod-stubs
     python3 grpc_zod_client.py 127.0.0.1:50051 /tmp/zod-stubs
 
-Numbers come back in google.protobuf wrappers (DoubleValue, Int64Value): read `.value`.
+RPCs are PascalCase (the zod `add` is `Add`), and a number comes back as the one
+field of the RPC's own message (AddResponse, CountdownResponse): read `.value`.
 A service's own error class travels as JSON in the `interoffice-error-bin` trailer.
 """
 import json
@@ -28,16 +29,16 @@ def error_name(error):
 
 with grpc.insecure_channel(sys.argv[1]) as channel:
     calc = pb_grpc.CalculatorStub(channel)
-    print("add(2, 5) =", calc.add(pb.AddRequest(a=2, b=5)).value)
-    print("multiply(8, 5) =", calc.multiply(pb.MultiplyRequest(a=8, b=5)).value)
+    print("add(2, 5) =", calc.Add(pb.AddRequest(a=2, b=5)).value)
+    print("multiply(8, 5) =", calc.Multiply(pb.MultiplyRequest(a=8, b=5)).value)
     try:
-        calc.divide(pb.DivideRequest(a=1, b=0))
+        calc.Divide(pb.DivideRequest(a=1, b=0))
     except grpc.RpcError as e:
         print("divide(1, 0) failed:", e.code().name, error_name(e), e.details())
-    print("countdown(3) =", [v.value for v in calc.countdown(pb.CountdownRequest(**{"from": 3}))])
-    calc.note(pb.NoteRequest(text="hello from Python"))
+    print("countdown(3) =", [v.value for v in calc.Countdown(pb.CountdownRequest(**{"from": 3}))])
+    calc.Note(pb.NoteRequest(text="hello from Python"))
     try:
-        for _ in calc.countdown(pb.CountdownRequest(**{"from": 10000}), timeout=0.02):
+        for _ in calc.Countdown(pb.CountdownRequest(**{"from": 10000}), timeout=0.02):
             pass
         print("countdown(10000) finished within 20 ms")
     except grpc.RpcError as e:

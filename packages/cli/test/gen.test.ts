@@ -139,6 +139,15 @@ describe('gen: .proto → TypeScript', () => {
           'big',
           'color',
         ]);
+        // A number that is not one reads alike on both (#19.3: JSON said `must match pattern /^-?\d+…/`).
+        const notNumber = await rawCall(channel, 'rich.v1.Rich.Echo', { fl: 'two', u: 'three', tags: ['a', 7] }).catch(
+          (e: unknown) => e,
+        );
+        expect(((notNumber as RpcError).details as { issues: unknown[] }).issues).toEqual([
+          { path: ['u'], message: 'Invalid input: expected number, received string', code: expect.any(String) },
+          { path: ['fl'], message: 'Invalid input: expected number, received string', code: expect.any(String) },
+          { path: ['tags', 1], message: 'Invalid input: expected string, received number', code: expect.any(String) },
+        ]);
       } finally {
         await channel.close();
         await server.close({ graceMs: 0 });

@@ -12,6 +12,7 @@ import { toGrpcMetadata } from './metadata.js';
 import type { GrpcOptions } from './options.js';
 import { requestJson } from './params.js';
 import { bindMethod, type MethodBinding } from './proto/binding.js';
+import type { MessageCodec } from './proto/codec.js';
 import { ready } from './ready.js';
 import { reflect, resolveMethod, type Reflection } from './reflection/client.js';
 import { settle } from './status.js';
@@ -30,6 +31,21 @@ const cancelled = (): RpcError => new RpcError('CANCELLED', 'the call was cancel
 
 /** What a call needs of its method: its path, kind and codecs. */
 type Route = Pick<MethodBinding, 'path' | 'kind' | 'request' | 'response'>;
+
+/** A codec whose refusals say which method's params they are, as the server's do on a JSON transport. */
+function naming(codec: MessageCodec, fullName: string): MessageCodec {
+  return {
+    ...codec,
+    encode(json) {
+      try {
+        return codec.encode(json);
+      } catch (e) {
+        if (!(e instanceof RpcError) || e.code !== 'INVALID_ARGUMENT') throw e;
+        throw new RpcError('INVALID_ARGUMENT', `invalid params for ${fullName}: ${e.message}`, { details: e.details, cause: e });
+      }
+    },
+  };
+}
 
 export class GrpcChannel implements Channel {
   readonly #client: Client;
@@ -78,7 +94,7 @@ export class GrpcChannel implements Channel {
     if (found instanceof RpcError) throw found;
     if (found.kind === undefined)
       throw new RpcError('UNIMPLEMENTED', `${name} streams from the client, which Interoffice does not call`);
-    return { path: found.path, kind: found.kind, request: found.request, response: found.response };
+    return { path: found.path, kind: found.kind, request: naming(found.request, found.fullName), response: found.response };
   }
 
   #prepare(call: ChannelCall, route: Route): { bytes: Buffer; metadata: GrpcMetadata; options: CallOptions } {

@@ -162,7 +162,7 @@ describe('a client that opens thousands of streams and reads none (#20: 5,000 to
 
   /** The flood, from a stock grpc-js client in its own process: `channels` connections × `streams` calls, none read. */
   async function flood(url: string, channels: number, streams: number) {
-    const c = fork(new URL('./fixtures/flood.mjs', import.meta.url), [url, '/faults.Unread/items', `${channels}`, `${streams}`]);
+    const c = fork(new URL('./fixtures/flood.mjs', import.meta.url), [url, '/faults.Unread/Items', `${channels}`, `${streams}`]);
     cleanups.push(() => c.kill('SIGKILL'));
     await once(c, 'message');
     return {

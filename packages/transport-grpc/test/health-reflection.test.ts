@@ -77,17 +77,20 @@ describe('server reflection', () => {
     const { url } = await serveGrpc({}, [conformanceImpl(new ServerState()), implement(Plain, { ping: () => 'pong' })]);
     const r = await (await channelTo(url)).reflection();
     expect(r.services.map((s) => s.typeName).sort()).toEqual(['Plain', 'conformance.Conformance', 'grpc.health.v1.Health']);
-    const countdown = r.methods.get('conformance.Conformance.countdown');
+    const countdown = r.methods.get('conformance.Conformance.Countdown');
     expect(countdown?.kind).toBe('serverStream');
-    expect(countdown?.request.desc.fields.map((f) => f.name)).toEqual(['from', 'failAt', 'delayMs']);
-    expect(r.methods.get('conformance.Conformance.add')?.response.desc.typeName).toBe('google.protobuf.DoubleValue');
+    expect(countdown?.request.desc.fields.map((f) => f.name)).toEqual(['from', 'fail_at', 'delay_ms']);
+    expect(r.methods.get('conformance.Conformance.Add')?.response.desc.typeName).toBe('conformance.AddResponse');
     // A service without a package is found too (its name has no leading dot).
     expect(await rawCall(await channelTo(url), 'ping', [])).toBe('pong');
-    expect(Object.keys(Conformance.methods).every((m) => r.methods.has(`conformance.Conformance.${m}`))).toBe(true);
+    expect(
+      Object.keys(Conformance.methods).every((m) => r.methods.has(`conformance.Conformance.${m[0]?.toUpperCase()}${m.slice(1)}`)),
+    ).toBe(true);
   });
 
   it('speaks the protocol to a stock client: names as they are, files with their imports, NOT_FOUND for the unknown', async () => {
-    const Plain = defineService('Plain', { ping: unary({ input: z.object({}), output: z.string() }) });
+    // ping's input holds any JSON: its file imports google/protobuf/struct.proto.
+    const Plain = defineService('Plain', { ping: unary({ input: z.object({ any: z.unknown() }), output: z.string() }) });
     const { url } = await serveGrpc({}, [conformanceImpl(new ServerState()), implement(Plain, { ping: () => 'pong' })]);
     const id = (b: Buffer): Buffer => b;
     const stream = rawClient(url).client.makeBidiStreamRequest(
@@ -100,13 +103,13 @@ describe('server reflection', () => {
     stream.on('data', (b: Buffer) => answers.push(decodeResponse(b)));
     const done = new Promise((resolve) => stream.on('status', resolve));
     stream.write(encodeRequest({ listServices: '*' }));
-    stream.write(encodeRequest({ fileContainingSymbol: 'conformance.Conformance.add' }));
+    stream.write(encodeRequest({ fileContainingSymbol: 'Plain.Ping' }));
     stream.write(encodeRequest({ fileContainingSymbol: 'nope.Nope' }));
     stream.end();
     await done;
     expect(answers[0]?.services?.sort()).toEqual(['Plain', 'conformance.Conformance', 'grpc.health.v1.Health']);
     const files = (answers[1]?.files ?? []).map((b) => fromBinary(FileDescriptorProtoSchema, b).name);
-    expect(files).toEqual(['conformance/conformance.proto', 'google/protobuf/empty.proto', 'google/protobuf/wrappers.proto']);
+    expect(files).toEqual(['plain.proto', 'google/protobuf/struct.proto']);
     expect(answers[2]?.error?.code).toBe(grpc.status.NOT_FOUND);
   });
 

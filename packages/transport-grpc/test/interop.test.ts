@@ -48,14 +48,14 @@ describe('an Interoffice server, to a stock grpc-js client', () => {
     for (const code of codes) {
       const text = Buffer.from(code);
       const request = Buffer.concat([Buffer.from([0x0a, text.length]), text]); // FailRequest { code }
-      const { error } = await raw.unary('/interop.Codes/fail', request);
+      const { error } = await raw.unary('/interop.Codes/Fail', request);
       expect([error?.code, error?.details]).toEqual([grpcStatus[code], `failed with ${code}`]);
     }
   });
 
   it('sends a declared error’s name and details as JSON in the interoffice-error-bin trailer', async () => {
     const { url } = await serveGrpc({}, codesImpl);
-    const { error } = await rawClient(url).unary('/interop.Codes/teapot', new Uint8Array());
+    const { error } = await rawClient(url).unary('/interop.Codes/Teapot', new Uint8Array());
     expect(error?.code).toBe(grpc.status.FAILED_PRECONDITION);
     const trailer = error?.metadata.get('interoffice-error-bin')[0] as Buffer;
     expect(JSON.parse(trailer.toString())).toEqual({ name: 'Teapot', details: { brew: 'earl grey' } });
@@ -64,13 +64,13 @@ describe('an Interoffice server, to a stock grpc-js client', () => {
   it('answers bytes that are not the request message with INVALID_ARGUMENT, and keeps serving', async () => {
     const { url } = await serveGrpc();
     const raw = rawClient(url);
-    const bad = await raw.unary('/conformance.Conformance/add', Buffer.from([0xff, 0xff, 0xff, 0xff]));
+    const bad = await raw.unary('/conformance.Conformance/Add', Buffer.from([0xff, 0xff, 0xff, 0xff]));
     expect(bad.error?.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(bad.error?.details).toMatch(/not a conformance.AddRequest/);
-    const wrongType = await raw.unary('/conformance.Conformance/add', Buffer.from([0x0a, 0x03, 0x61, 0x62, 0x63])); // a as a string
+    const wrongType = await raw.unary('/conformance.Conformance/Add', Buffer.from([0x0a, 0x03, 0x61, 0x62, 0x63])); // a as a string
     expect(wrongType.error?.code).toBe(grpc.status.INVALID_ARGUMENT);
     const ok = await raw.unary(
-      '/conformance.Conformance/add',
+      '/conformance.Conformance/Add',
       Buffer.from([0x09, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0x11, 0, 0, 0, 0, 0, 0, 0, 0x40]),
     );
     expect(ok.value?.toString('hex')).toBe('090000000000000840'); // DoubleValue 3
@@ -78,7 +78,7 @@ describe('an Interoffice server, to a stock grpc-js client', () => {
 
   it('answers an unknown method with UNIMPLEMENTED', async () => {
     const { url } = await serveGrpc();
-    expect((await rawClient(url).unary('/conformance.Conformance/nope', new Uint8Array())).error?.code).toBe(
+    expect((await rawClient(url).unary('/conformance.Conformance/Nope', new Uint8Array())).error?.code).toBe(
       grpc.status.UNIMPLEMENTED,
     );
   });
@@ -88,7 +88,7 @@ describe('an Interoffice client, to a stock grpc-js server', () => {
   async function stockServer(handler: grpc.handleUnaryCall<Buffer, Buffer>): Promise<string> {
     const server = new grpc.Server();
     const id = (b: Buffer): Buffer => b;
-    for (const m of ['fail', 'teapot', 'echoMeta']) server.register(`/interop.Codes/${m}`, handler, id, id, 'unary');
+    for (const m of ['Fail', 'Teapot', 'EchoMeta']) server.register(`/interop.Codes/${m}`, handler, id, id, 'unary');
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
     );
@@ -156,7 +156,7 @@ describe('metadata', () => {
     const md = new grpc.Metadata();
     md.set('x-text-utf8-bin', Buffer.from('żółw'));
     md.set('x-plain', 'plain');
-    const { value, trailers } = await rawClient(url).unary('/interop.Codes/echoMeta', new Uint8Array(), md);
+    const { value, trailers } = await rawClient(url).unary('/interop.Codes/EchoMeta', new Uint8Array(), md);
     expect(value?.toString()).toContain('żółw'); // inside the MetaResponse map
     expect(trailers?.get('x-back-utf8-bin')[0]?.toString()).toBe('ünïcode ✓');
   });

@@ -37,6 +37,7 @@ const Everything = z.object({
   snake_case: z.string(),
   anything: z.unknown(),
   size: z.union([z.literal('S'), z.literal('L')]),
+  camelCase: z.string(),
 });
 
 const Kitchen = defineService('kitchen.v1.Sink', {
@@ -52,12 +53,17 @@ describe('the .proto of a zod service', () => {
   it('has its package, service, and one request and response per method', () => {
     expect(protoFileOf(Kitchen).name).toBe('kitchen/v1/sink.proto');
     expect(text).toContain('package kitchen.v1;');
-    expect(text).toContain('  // everything at once\n  rpc all(AllRequest) returns (AllResponse);');
-    expect(text).toContain('  rpc count(google.protobuf.Int64Value) returns (stream CountResponse);');
-    expect(text).toContain('  rpc ping(PingRequest) returns (google.protobuf.Empty);');
-    expect(text).toContain('  rpc echo(google.protobuf.StringValue) returns (google.protobuf.BytesValue);');
+    // RPCs in PascalCase, each with its own request and response, as buf lint wants.
+    expect(text).toContain('  // everything at once\n  rpc All(AllRequest) returns (AllResponse);');
+    expect(text).toContain('  rpc Count(CountRequest) returns (stream CountResponse);');
+    expect(text).toContain('  rpc Ping(PingRequest) returns (PingResponse);');
+    expect(text).toContain('  rpc Echo(EchoRequest) returns (EchoResponse);');
     expect(text).toContain('message AllResponse {\n  repeated int64 value = 1;\n}');
-    expect(text).toContain('message CountResponse {\n  optional double value = 1;\n}');
+    expect(text).toContain('message CountRequest {\n  int64 value = 1;\n}');
+    expect(text).toContain('message CountResponse {\n  oneof optional_value {\n    double value = 1;\n  }\n}');
+    expect(text).toContain('message PingResponse {\n}');
+    expect(text).toContain('message EchoResponse {\n  bytes value = 1;\n}');
+    expect(text).not.toContain('wrappers.proto');
   });
 
   it('maps each kind of field, numbered in declaration order', () => {
@@ -73,22 +79,42 @@ describe('the .proto of a zod service', () => {
       'bytes data = 9;',
       'repeated string tags = 10;',
       'AllRequest.Color color = 11;',
-      'optional double maybe = 12;',
-      'optional string nothing = 13;',
+      'oneof optional_maybe {\n    double maybe = 12;\n  }',
+      'oneof optional_nothing {\n    string nothing = 13;\n  }',
       'AllRequest.Nested nested = 14;',
       'map<string, int64> counts = 15;',
       'repeated Point points = 16;',
       'Point home = 17;',
       'AllRequest.Shape shape = 18;',
       'string snake_case = 19 [json_name = "snake_case"];',
+      'string camel_case = 22;', // lower_snake_case, and the JSON name is the zod key camelCase
       'google.protobuf.Value anything = 20;',
       'AllRequest.Size size = 21;',
-      'enum Color {\n    red = 0;\n    green = 1;\n  }',
+      'enum Color {\n    COLOR_UNSPECIFIED = 0;\n    red = 1;\n    green = 2;\n  }',
       'oneof type {\n      AllRequest.Shape.Circle circle = 1;\n      AllRequest.Shape.Square square = 2;\n    }',
       'message Point {\n  double x = 1;\n  double y = 2;\n}',
     ]) {
       expect(text).toContain(line);
     }
+  });
+});
+
+describe('enums', () => {
+  const Paint = defineService('paint.v1.Paint', {
+    mix: unary({
+      input: z.object({ color: z.enum(['red', 'green']), second: z.enum(['blue', 'white']).optional() }),
+      output: z.enum(['brown', 'grey']),
+    }),
+  });
+  const m = bindService(Paint).methods.get('mix');
+
+  it('read an absent (zero, *_UNSPECIFIED) value as absent, not as the first zod value', () => {
+    // Empty bytes: no field set. Before the zero value, `color` read as 'red'.
+    expect(m?.request.decode(new Uint8Array())).toEqual({});
+    expect(m?.response.decode(new Uint8Array())).toBeUndefined();
+    // red is 1 on the wire now, second (a oneof of one) absent.
+    expect(Buffer.from(m?.request.encode({ color: 'red' }) ?? []).toString('hex')).toBe('0801');
+    expect(m?.request.decode(m.request.encode({ color: 'green', second: 'blue' }))).toEqual({ color: 'green', second: 'blue' });
   });
 });
 
@@ -122,6 +148,7 @@ describe('values crossing the mapping', () => {
       snake_case: 'x',
       anything: { deep: [1, null, 'x'] },
       size: 'L',
+      camelCase: 'c',
     };
     expect(roundTrip('all', 'request', value)).toEqual(value);
     expect(roundTrip('all', 'request', { ...value, maybe: 2, nothing: 'here', shape: { type: 'circle', r: 1 } })).toMatchObject({
@@ -171,6 +198,17 @@ describe('zod types with no mapping', () => {
     );
     expect(mapping(z.object({ grid: z.array(z.array(z.number())) }))).toMatch(/input\.grid\[\]: arrays of arrays/);
     expect(mapping(z.object({ 'x-y': z.string() }))).toMatch(/input\.x-y: "x-y" is not a valid protobuf field name/);
+    // Names that would collide once written as protobuf wants them.
+    expect(mapping(z.object({ zipCode: z.string(), zip_code: z.string() }))).toMatch(
+      /"zip_code" and another key are both the protobuf field zip_code/,
+    );
+    expect(mapping(z.object({ note: z.string().optional(), optional_note: z.string() }))).toMatch(
+      /optional_note has the name of the oneof/,
+    );
+    const io = { input: z.object({}), output: z.number() };
+    expect(() => protoFileOf(defineService('bad.Two', { getX: unary(io), get_x: unary(io) }))).toThrow(
+      /bad\.Two\.get_x: another method is also the RPC GetX/,
+    );
     expect(mapping(z.object({ big: z.bigint() }))).toMatch(
       /input\.big: z\.bigint\(\) has no protobuf mapping \(bigints are not JSON/,
     );

@@ -92,9 +92,9 @@ describe('size', () => {
     await expect(big.echo({ text: 'x'.repeat(fits + 1) })).rejects.toMatchObject({ code: 'RESOURCE_EXHAUSTED' });
     // ...and the server, to a client that does not hold back, refuses to read or write one.
     const raw = unlimited(url);
-    expect(await raw('/size.Big/echo', echoRequest(fits + 1))).toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED });
-    expect(await raw('/size.Big/make', makeRequest(fits + 1))).toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED });
-    expect(((await raw('/size.Big/make', makeRequest(fits))) as Buffer).length).toBe(16 * MiB);
+    expect(await raw('/size.Big/Echo', echoRequest(fits + 1))).toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED });
+    expect(await raw('/size.Big/Make', makeRequest(fits + 1))).toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED });
+    expect(((await raw('/size.Big/Make', makeRequest(fits))) as Buffer).length).toBe(16 * MiB);
     // A server allowed more sends it, and the client refuses to read it.
     const roomy = await serveGrpc({ maxFrameBytes: 32 * MiB }, bigImpl);
     const other = await connect(roomy.url, { transports: [grpcTransport({ logger: quiet })] });
@@ -112,7 +112,7 @@ describe('size', () => {
     expect(await big.make({ bytes: 60 * 1024 })).toHaveLength(60 * 1024);
     await expect(big.make({ bytes: 70 * 1024 })).rejects.toMatchObject({ code: 'RESOURCE_EXHAUSTED' });
     await expect(big.echo({ text: 'y'.repeat(70 * 1024) })).rejects.toMatchObject({ code: 'RESOURCE_EXHAUSTED' });
-    expect(await unlimited(url)('/size.Big/echo', echoRequest(70 * 1024))).toMatchObject({
+    expect(await unlimited(url)('/size.Big/Echo', echoRequest(70 * 1024))).toMatchObject({
       code: grpc.status.RESOURCE_EXHAUSTED,
     });
     expect(await big.echo({ text: 'still serving' })).toBe('still serving');
@@ -123,10 +123,10 @@ describe('size', () => {
     const logger = { warn: (m: string) => warnings.push(m), error: () => {} };
     const { url } = await serveGrpc({ maxMessageBytes: 64 * 1024, logger }, bigImpl);
     expect(warnings).toEqual(['grpcTransport: maxMessageBytes is deprecated and goes in 0.3; use maxFrameBytes']);
-    expect(await unlimited(url)('/size.Big/echo', echoRequest(70 * 1024))).toMatchObject({
+    expect(await unlimited(url)('/size.Big/Echo', echoRequest(70 * 1024))).toMatchObject({
       code: grpc.status.RESOURCE_EXHAUSTED,
     });
-    expect(((await unlimited(url)('/size.Big/echo', echoRequest(60 * 1024))) as Buffer).length).toBeGreaterThan(60 * 1024);
+    expect(((await unlimited(url)('/size.Big/Echo', echoRequest(60 * 1024))) as Buffer).length).toBeGreaterThan(60 * 1024);
     expect(() => grpcTransport({ maxMessageBytes: 1024, maxFrameBytes: 2048 })).toThrow(/give only maxFrameBytes/);
     expect(() => grpcTransport({ maxFrameBytes: 10 })).toThrow(/grpcTransport: maxFrameBytes must be/);
   });

@@ -4,7 +4,7 @@
  * stream prints one JSON line per item.
  */
 import { connect, DEFAULT_TIMEOUT_MS, rawCall, type Channel, type ChannelCall, type Metadata } from '@interoffice/core';
-import { GrpcChannel } from '@interoffice/transport-grpc';
+import { GrpcChannel, resolveMethod } from '@interoffice/transport-grpc';
 import { numberOption, parseArgs, UsageError, type Parsed } from '../args.js';
 import type { Io } from '../io.js';
 import { CONNECT_OPTIONS, loadTransports } from '../transports.js';
@@ -39,8 +39,9 @@ const DISCOVER_MS = 5000;
 async function isStream(channel: Channel, method: string, deadline: number): Promise<boolean> {
   try {
     if (channel instanceof GrpcChannel) {
-      const methods = [...(await channel.reflection()).methods.values()];
-      return methods.some((m) => (m.fullName === method || m.desc.name === method) && m.kind === 'serverStream');
+      // The name as a call resolves it: `countdown` is a zod service's RPC `Countdown`.
+      const found = resolveMethod(await channel.reflection(), method);
+      return 'kind' in found && found.kind === 'serverStream';
     }
     const timeout = Math.min(DISCOVER_MS, deadline - Date.now());
     const doc = (await rawCall(channel, 'rpc.discover', [], { timeout })) as {

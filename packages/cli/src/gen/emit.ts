@@ -42,12 +42,19 @@ function closure(file: DescFile): FileDescriptorProto[] {
 }
 
 const helpers = `// proto3 JSON of scalars, as JSON transports carry them (numbers may also be strings).
-const num = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']), z.string().regex(/^-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?$/)]);
-const intString = z.string().regex(/^-?\\d+$/);
-const int32 = z.union([z.number().int().min(-2147483648).max(2147483647), intString]);
-const uint32 = z.union([z.number().int().min(0).max(4294967295), intString]);
-const int64 = z.union([z.number().int(), intString]);
-const b64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/);
+// A value of the wrong kind reads as zod's own \`Invalid input: expected number, received string\`, on every transport.
+const received = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+// As zod says it: an int field asks for a number first (\`received string\`), then for an int (\`received number\`).
+const expected = (what: string) => ({
+  error: (i: { input?: unknown }) =>
+    \`Invalid input: expected \${what === 'int' && typeof i.input !== 'number' ? 'number' : what}, received \${received(i.input)}\`,
+});
+const num = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']), z.string().regex(/^-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?$/, expected('number'))], expected('number'));
+const intString = z.string().regex(/^-?\\d+$/, expected('int'));
+const int32 = z.union([z.number().int().min(-2147483648).max(2147483647), intString], expected('int'));
+const uint32 = z.union([z.number().int().min(0).max(4294967295), intString], expected('int'));
+const int64 = z.union([z.number().int(), intString], expected('int'));
+const b64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, expected('base64'));
 /** Every proto3 JSON field may be absent, or null (its default). */
 const opt = <T extends z.ZodType>(t: T) => t.nullable().optional();
 

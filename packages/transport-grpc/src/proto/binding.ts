@@ -15,7 +15,7 @@ import { mapService, type TopType } from './zod-service.js';
 
 /** One method as gRPC carries it. */
 export interface MethodBinding {
-  /** `/conformance.Conformance/add` */
+  /** `/conformance.Conformance/Add` (a zod service's RPCs are PascalCase) */
   readonly path: string;
   readonly kind: MethodKind;
   readonly request: MessageCodec;
@@ -75,11 +75,11 @@ function bind(service: ServiceDescriptor, methods: MethodDescriptor[], forClient
   const sources = methods.flatMap((m) => [protoSourceOf(m.input), protoSourceOf(m.output)]);
   const generated = declaringFile(service, methods);
   let files: FileDescriptorProto[];
-  let types: (m: MethodDescriptor) => { input: TopType; output: TopType };
+  let types: (m: MethodDescriptor) => { rpc: string; input: TopType; output: TopType };
   if (generated !== undefined || (forClient && sources.every((s) => s !== undefined))) {
     // Messages from a .proto: their own files say everything (a client needs no service file).
     files = generated ?? filesOf(sources.map((s) => s?.protoFiles ?? []));
-    types = (m) => ({ input: fromSource(m.input), output: fromSource(m.output) });
+    types = (m) => ({ rpc: m.name, input: fromSource(m.input), output: fromSource(m.output) });
   } else {
     const mapped = mapService({ name: service.name, methods: Object.fromEntries(methods.map((m) => [m.name, m])) });
     const own = toFileDescriptor(mapped.file);
@@ -87,14 +87,14 @@ function bind(service: ServiceDescriptor, methods: MethodDescriptor[], forClient
     // A service made by hand from generated messages may map to the very name of their file.
     if (imported.some((f) => f.name === own.name)) own.name = own.name.replace(/\.proto$/, '_service.proto');
     files = [own, ...imported];
-    types = (m) => mapped.types.get(m.name) as { input: TopType; output: TopType };
+    types = (m) => mapped.types.get(m.name) as { rpc: string; input: TopType; output: TopType };
   }
   const registry = registryOf(files);
   const out = new Map<string, MethodBinding>();
   for (const m of methods) {
     const t = types(m);
     out.set(m.name, {
-      path: `/${service.name}/${m.name}`,
+      path: `/${service.name}/${t.rpc}`,
       kind: m.kind,
       request: codec(registry, t.input),
       response: codec(registry, t.output),

@@ -3,8 +3,9 @@
  * bytes and back, through protobuf-es's proto3 JSON and binary support.
  */
 import { fromBinary, fromJson, toBinary, toJson, type DescMessage, type JsonValue } from '@bufbuild/protobuf';
-import { RpcError, type Issue } from '@interoffice/core';
+import { describeIssues, RpcError, type Issue } from '@interoffice/core';
 import { flatCodec } from './flat-codec.js';
+import { issuesOf, shorten, stripUnknown } from './json-check.js';
 import { fromProtoJson, toProtoJson, type Plan } from './plan.js';
 
 /** Encodes and decodes one message type. Both throw RpcErrors. */
@@ -22,7 +23,8 @@ export interface MessageCodec {
   decode(bytes: Uint8Array): unknown;
 }
 
-// Unknown keys and enum values are refused, not dropped: a caller's mistake must not pass as a default.
+// Unknown enum values are refused, not dropped: a caller's mistake must not pass as a default.
+// (Unknown keys are dropped before, by stripUnknown, as zod does.)
 const readOptions = { ignoreUnknownFields: false };
 // Implicit fields are written even when zero: zod wants `{"a": 0}`, not `{}`.
 const writeOptions = { alwaysEmitImplicit: true };
@@ -45,8 +47,10 @@ export function messageCodec(desc: DescMessage, plan: Plan | undefined, single =
         return toBinary(desc, fromJson(desc, proto, readOptions));
       } catch (e) {
         // What JSON transports send is what JSON.stringify makes of a value (no
-        // `undefined` members, dates as strings): give gRPC the same, then judge.
-        const clean = toJsonText(proto);
+        // `undefined` members, dates as strings), less the keys the message does not
+        // have (zod strips them there): give gRPC the same, then judge. Only here, off
+        // the common path, where a message that fits has cost nothing more.
+        const clean = toJsonText(stripUnknown(desc, proto));
         if (clean !== undefined) {
           try {
             return toBinary(desc, fromJson(desc, clean, readOptions));
@@ -54,8 +58,8 @@ export function messageCodec(desc: DescMessage, plan: Plan | undefined, single =
             // fall through to the diagnosis
           }
         }
-        const issues = diagnose(desc, clean ?? proto, e);
-        throw new RpcError('INVALID_ARGUMENT', issues.map((i) => i.message).join('; '), { details: { issues } });
+        const issues = diagnose(desc, clean ?? proto, e, wrapper);
+        throw new RpcError('INVALID_ARGUMENT', describeIssues(issues), { details: { issues } });
       }
     },
     decode(bytes) {
@@ -87,23 +91,11 @@ export function isWellKnownValue(typeName: string): boolean {
 }
 
 /**
- * protobuf-es stops at the first field that does not fit; find each one, so
- * the caller sees every bad field as zod would list them.
+ * protobuf-es stops at the first value that does not fit; find each one, at
+ * its full path, so the caller sees every bad value as zod would list them.
  */
-function diagnose(desc: DescMessage, json: JsonValue, first: unknown): Issue[] {
-  const issues: Issue[] = [];
-  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
-    for (const [key, value] of Object.entries(json)) {
-      try {
-        fromJson(desc, { [key]: value } as JsonValue, readOptions);
-      } catch (e) {
-        issues.push({ path: [key], message: `${key}: ${shorten((e as Error).message)}`, code: 'invalid_type' });
-      }
-    }
-  }
+function diagnose(desc: DescMessage, json: JsonValue, first: unknown, wrapper: boolean): Issue[] {
+  const issues = wrapper || isWellKnownValue(desc.typeName) ? [] : issuesOf(desc, json);
   if (issues.length === 0) issues.push({ path: [], message: shorten((first as Error).message), code: 'invalid_type' });
   return issues;
 }
-
-// "cannot decode field calculator.v1.Operands.a from JSON: expected number (float64), got "bad"" → the reason.
-const shorten = (message: string): string => message.replace(/^cannot decode (field|message) \S+ from JSON: /, '');

@@ -45,14 +45,15 @@ const loneSurrogate = /\p{Cs}/u;
 export function flatCodec(desc: DescMessage): FlatCodec | undefined {
   const fields: Field[] = [];
   for (const f of desc.fields) {
-    if (f.fieldKind !== 'scalar' || f.oneof !== undefined) return undefined;
+    // A oneof of one field is how the mapping writes an optional field (explicit presence, as proto3 `optional`).
+    if (f.fieldKind !== 'scalar' || (f.oneof !== undefined && f.oneof.fields.length !== 1)) return undefined;
     const wire = WIRE[f.scalar];
     if (wire === undefined || f.number > 15) return undefined;
     fields.push({
       number: f.number,
       json: f.jsonName,
       type: f.scalar,
-      explicit: f.presence === 1,
+      explicit: f.presence === 1 || f.oneof !== undefined,
       tag: (f.number << 3) | wire,
       zero: zeroOf(f.scalar),
     });

@@ -6,7 +6,7 @@
  * values) is recorded in a {@link Plan}.
  */
 import { message, type EnumModel, type FieldModel, type MessageModel, type ScalarName } from './model.js';
-import { identifier, pascal, ProtoMappingError, type Mapped } from './mapped.js';
+import { identifier, pascal, ProtoMappingError, snake, type Mapped } from './mapped.js';
 import type { Absent, FieldPlan, Plan } from './plan.js';
 import { discriminatedUnion, enumOrLiteral, literalStrings, uniqueName } from './zod-choices.js';
 import { checks, child, defOf, shapeOf, unwrap, zodName, type ZodDef, type ZodLike } from './zod-shape.js';
@@ -92,12 +92,24 @@ export class ZodMapper {
       const u = unwrap(fieldType);
       const m = this.value(u.type, key, fullName, msg.nested, fieldPath);
       const presence = (u.optional || u.nullable) && !m.repeated && m.mapKey === undefined && !('message' in m.type);
+      // Field names are lower_snake_case as protobuf style wants; the JSON name stays the zod key.
+      const name = snake(key);
+      if (msg.fields.some((f) => f.name === name))
+        throw new ProtoMappingError(`${fieldPath}: "${key}" and another key are both the protobuf field ${name}`);
+      let oneof: number | undefined;
+      if (presence) {
+        // Explicit presence as a oneof of one field: what proto3 `optional` compiles to, which
+        // protoc before 3.15 (Debian's grpc_tools) accepts; buf lint wants its name lower_snake_case.
+        msg.oneofs.push(`optional_${name}`);
+        oneof = msg.oneofs.length - 1;
+      }
       const field: FieldModel = {
-        name: key,
+        name,
         number: msg.fields.length + 1,
         jsonName: key,
         type: m.type,
-        ...(m.repeated ? { label: 'repeated' as const } : presence ? { label: 'optional' as const } : {}),
+        ...(m.repeated ? { label: 'repeated' as const } : {}),
+        ...(oneof === undefined ? {} : { oneof }),
         ...(m.mapKey === undefined ? {} : { mapKey: m.mapKey }),
         ...(fieldType.description ? { description: fieldType.description } : {}),
       };
@@ -105,6 +117,9 @@ export class ZodMapper {
       const absent: Absent = u.nullable && !u.optional ? 'null' : 'undefined';
       if (m.plan !== undefined || absent === 'null') fields.push({ key, plan: m.plan, absent });
     }
+    const clash = msg.oneofs.find((o) => msg.fields.some((f) => f.name === o));
+    if (clash !== undefined)
+      throw new ProtoMappingError(`${path}: the field ${clash} has the name of the oneof that makes another field optional`);
     entry.plan = fields.length > 0 ? { kind: 'object', fields } : undefined;
     return entry;
   }

@@ -11,7 +11,6 @@ import {
   FieldDescriptorProto_Type as Type,
   FieldDescriptorProtoSchema,
   FileDescriptorProtoSchema,
-  OneofDescriptorProtoSchema,
   type DescriptorProto,
   type EnumDescriptorProto,
   type FileDescriptorProto,
@@ -40,8 +39,8 @@ export interface FieldModel {
   /** The JSON name: the zod key, so the proto3 JSON form is the zod wire form. */
   readonly jsonName: string;
   readonly type: FieldType;
-  /** `optional` (explicit presence), `repeated`, or neither. */
-  readonly label?: 'optional' | 'repeated';
+  /** `repeated`, or not (an optional field is the one member of a oneof, for explicit presence). */
+  readonly label?: 'repeated';
   /** For maps: the key's scalar type (the field is then `map<key, type>`). */
   readonly mapKey?: ScalarName;
   /** Index into the message's `oneofs`, for members of a real oneof. */
@@ -52,6 +51,7 @@ export interface FieldModel {
 export interface EnumModel {
   readonly kind: 'enum';
   readonly name: string;
+  /** By number: the first (0) is `<ENUM>_UNSPECIFIED`, which zod reads as absent. */
   readonly values: readonly string[];
   readonly description?: string;
 }
@@ -127,12 +127,6 @@ function addField(fullName: string, f: FieldModel, out: DescriptorProto): void {
     );
     return;
   }
-  let oneofIndex = f.oneof;
-  if (f.label === 'optional') {
-    // proto3 `optional` is a synthetic oneof holding the one field, declared after the real oneofs.
-    out.oneofDecl.push(create(OneofDescriptorProtoSchema, { name: `_${f.name}` }));
-    oneofIndex = out.oneofDecl.length - 1;
-  }
   out.field.push(
     create(FieldDescriptorProtoSchema, {
       name: f.name,
@@ -140,8 +134,7 @@ function addField(fullName: string, f: FieldModel, out: DescriptorProto): void {
       label: f.label === 'repeated' ? Label.REPEATED : Label.OPTIONAL,
       jsonName: f.jsonName,
       ...typeOf(f.type),
-      ...(oneofIndex === undefined ? {} : { oneofIndex }),
-      ...(f.label === 'optional' ? { proto3Optional: true } : {}),
+      ...(f.oneof === undefined ? {} : { oneofIndex: f.oneof }),
     }),
   );
 }

@@ -8,6 +8,8 @@
 export type Plan =
   /** int64 fields: proto3 JSON writes them as strings, zod wants numbers. */
   | { readonly kind: 'int64' }
+  /** An enum: its zero value (`<ENUM>_UNSPECIFIED`) is no zod value, so it reads as absent. */
+  | { readonly kind: 'enum'; readonly zero: string }
   | { readonly kind: 'object'; readonly fields: readonly FieldPlan[] }
   | { readonly kind: 'array'; readonly element: Plan }
   | { readonly kind: 'map'; readonly value: Plan }
@@ -37,6 +39,7 @@ export function toProtoJson(plan: Plan | undefined, value: unknown): unknown {
   if (plan === undefined) return value;
   switch (plan.kind) {
     case 'int64':
+    case 'enum':
       return value;
     case 'wrap':
       return value === undefined || value === null ? {} : { value: toProtoJson(plan.inner, value) };
@@ -69,6 +72,8 @@ export function fromProtoJson(plan: Plan | undefined, value: unknown): unknown {
   switch (plan.kind) {
     case 'int64':
       return typeof value === 'string' ? Number(value) : value;
+    case 'enum':
+      return value === plan.zero || value === 0 ? undefined : value;
     case 'wrap': {
       const inner = isObject(value) ? value.value : undefined;
       if (inner === undefined) return plan.absent === 'null' ? null : undefined;
@@ -82,11 +87,10 @@ export function fromProtoJson(plan: Plan | undefined, value: unknown): unknown {
       if (!isObject(value)) return value;
       for (const f of plan.fields) {
         const v = value[f.key];
-        if (v === undefined) {
-          if (f.absent === 'null') value[f.key] = null;
-        } else {
-          value[f.key] = fromProtoJson(f.plan, v);
-        }
+        const got = v === undefined ? undefined : fromProtoJson(f.plan, v);
+        if (got !== undefined) value[f.key] = got;
+        else if (f.absent === 'null') value[f.key] = null;
+        else delete value[f.key];
       }
       return value;
     }

@@ -36,14 +36,20 @@ function messageLines(m: MessageModel, pkg: string, indent: string): string[] {
   const inner = `${indent}  `;
   const out = [...comment(m.description, indent), `${indent}message ${m.name} {`];
   for (const n of m.nested) out.push(...(n.kind === 'message' ? messageLines(n, pkg, inner) : enumLines(n, inner)));
-  m.oneofs.forEach((name, i) => {
-    out.push(`${inner}oneof ${name} {`);
-    for (const f of m.fields.filter((x) => x.oneof === i))
-      out.push(...comment(f.description, `${inner}  `), `${inner}  ${fieldLine(f, pkg)}`);
+  // Fields in number order; a oneof is written where its first member is.
+  const written = new Set<number>();
+  for (const f of m.fields) {
+    if (f.oneof === undefined) {
+      out.push(...comment(f.description, inner), `${inner}${fieldLine(f, pkg)}`);
+      continue;
+    }
+    if (written.has(f.oneof)) continue;
+    written.add(f.oneof);
+    out.push(`${inner}oneof ${m.oneofs[f.oneof]} {`);
+    for (const g of m.fields.filter((x) => x.oneof === f.oneof))
+      out.push(...comment(g.description, `${inner}  `), `${inner}  ${fieldLine(g, pkg)}`);
     out.push(`${inner}}`);
-  });
-  for (const f of m.fields.filter((x) => x.oneof === undefined))
-    out.push(...comment(f.description, inner), `${inner}${fieldLine(f, pkg)}`);
+  }
   out.push(`${indent}}`);
   return out;
 }

@@ -3,7 +3,7 @@
  * what protobuf makes of it (the rules are in docs/transports/grpc.md).
  */
 import type { ZodMapper } from './from-zod.js';
-import { identifier, pascal, ProtoMappingError, type Mapped } from './mapped.js';
+import { identifier, pascal, ProtoMappingError, upperSnake, type Mapped } from './mapped.js';
 import { message, type EnumModel, type MessageModel } from './model.js';
 import type { Plan } from './plan.js';
 import { defOf, shapeOf, type ZodLike } from './zod-shape.js';
@@ -17,10 +17,11 @@ export function enumOrLiteral(
   path: string,
 ): Mapped {
   const def = defOf(type);
-  const values =
-    def.type === 'enum'
+  const values = [
+    ...(def.type === 'enum'
       ? Object.values((def.entries ?? {}) as Record<string, unknown>)
-      : (literalStrings(type) ?? literalValues(type));
+      : (literalStrings(type) ?? literalValues(type))),
+  ];
   if (values.length === 1 && typeof values[0] !== 'string') {
     const v = values[0];
     if (typeof v === 'number') return { type: { scalar: 'double' }, plan: undefined };
@@ -32,14 +33,17 @@ export function enumOrLiteral(
       `${path}: enum values must be strings that are protobuf identifiers, got ${JSON.stringify(values)}`,
     );
   }
+  // Zero is `<ENUM>_UNSPECIFIED` (buf's ENUM_ZERO_VALUE_SUFFIX), so an absent field is not the first value.
+  const name = uniqueName(into, pascal(key));
+  const zero = `${upperSnake(name)}_UNSPECIFIED`;
+  values.unshift(zero);
   // Enum values share their enclosing scope in protobuf: refuse a clash rather than rename.
   const taken = new Set(into.flatMap((n) => (n.kind === 'enum' ? n.values : [])));
   const clash = values.find((v) => taken.has(v));
-  if (clash !== undefined)
-    throw new ProtoMappingError(`${path}: enum value "${clash}" is already used by another enum in the same message`);
-  const name = uniqueName(into, pascal(key));
+  if (clash !== undefined || new Set(values).size !== values.length)
+    throw new ProtoMappingError(`${path}: enum value "${clash ?? zero}" is already used by another enum in the same message`);
   into.push({ kind: 'enum', name, values, ...(type.description ? { description: type.description } : {}) });
-  return { type: { enum: `${scope}.${name}` }, plan: undefined };
+  return { type: { enum: `${scope}.${name}` }, plan: { kind: 'enum', zero } };
 }
 
 /** A discriminated union: a message with one oneof, a field per variant named by its tag. */

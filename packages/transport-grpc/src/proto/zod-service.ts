@@ -1,20 +1,16 @@
 /**
- * A zod-defined service as a .proto file: package and service from its name
- * (`conformance.Conformance`), one request and one response message per
- * method (`AddRequest`, `AddResponse`), with these rules for what is not an
- * object at the top:
- *
- * - a number, integer, string, boolean or bytes is a google.protobuf wrapper
- *   (`DoubleValue`, `Int32Value`, `Int64Value`, `StringValue`, …), whose
- *   proto3 JSON is the bare value;
- * - nothing (`z.void()`, a notification's output) is `google.protobuf.Empty`;
- * - `z.unknown()`/`z.any()` is `google.protobuf.Value` (any JSON);
- * - anything else (arrays, records, enums, optional or nullable values) is a
- *   message with one field, `value`.
+ * A zod-defined service as a .proto file that passes buf lint (STANDARD less
+ * the rules that would rename what JSON carries): package and service from
+ * its name (`shop.v1.Shop`), RPCs in PascalCase (`listOrders` → `ListOrders`),
+ * and one request and one response message per RPC (`ListOrdersRequest`,
+ * `ListOrdersResponse`). What is not an object at the top — a number,
+ * string, array, enum, `z.unknown()`, an optional or nullable value — is the
+ * one field `value` of that message; nothing (`z.void()`, a notification's
+ * output) is the message with no fields.
  */
 import type { MethodDescriptor, Schema, ServiceDescriptor } from '@interoffice/core';
-import { WKT, ZodMapper } from './from-zod.js';
-import { pascal, ProtoMappingError } from './mapped.js';
+import { ZodMapper } from './from-zod.js';
+import { ProtoMappingError, rpcName } from './mapped.js';
 import type { FileModel, MethodModel } from './model.js';
 import type { Plan } from './plan.js';
 import { decodeFile, protoSourceOf } from './source.js';
@@ -32,19 +28,9 @@ export interface TopType {
 
 export interface MappedService {
   readonly file: FileModel;
-  readonly types: ReadonlyMap<string, { readonly input: TopType; readonly output: TopType }>;
+  /** By zod method name: the RPC's name and its messages. */
+  readonly types: ReadonlyMap<string, { readonly rpc: string; readonly input: TopType; readonly output: TopType }>;
 }
-
-const wrappers = {
-  double: 'DoubleValue',
-  float: 'FloatValue',
-  int32: 'Int32Value',
-  uint32: 'UInt32Value',
-  int64: 'Int64Value',
-  bool: 'BoolValue',
-  string: 'StringValue',
-  bytes: 'BytesValue',
-} as const;
 
 /** Split `conformance.Conformance` into package and name. */
 export function splitName(fullName: string): { pkg: string; name: string } {
@@ -59,10 +45,11 @@ export function protoFileName(serviceName: string): string {
   return `${pkg === '' ? '' : `${pkg.replace(/\./g, '/')}/`}${snake}.proto`;
 }
 
-/** `google.protobuf.Empty`, which is `undefined` to zod. */
-function empty(file: FileModel): TopType {
-  file.imports.add(WKT.empty);
-  return { typeName: 'google.protobuf.Empty', plan: { kind: 'wrap', inner: undefined, absent: 'undefined' }, single: true };
+/** A message of no fields, which is `undefined` to zod. */
+function nothing(name: string, mapper: ZodMapper, file: FileModel, path: string): TopType {
+  const none: ZodLike = { _zod: { def: { type: 'object', shape: {} } } };
+  const m = mapper.object(none, name, undefined, file.messages, path);
+  return { typeName: m.fullName, plan: { kind: 'wrap', inner: undefined, absent: 'undefined' }, single: true };
 }
 
 function top(schema: Schema, name: string, mapper: ZodMapper, file: FileModel, path: string): TopType {
@@ -75,25 +62,14 @@ function top(schema: Schema, name: string, mapper: ZodMapper, file: FileModel, p
     throw new ProtoMappingError(`${path}: neither a zod type nor generated from a .proto, so gRPC cannot encode it`);
   const u = unwrap(schema.source);
   const kind = defOf(u.type).type;
-  const plain = !u.optional && !u.nullable;
-  if (plain && kind === 'object') {
+  if (!u.optional && !u.nullable && kind === 'object') {
     // Each method has its own request and response messages (`AddRequest`), unless the type has an id.
     const m = mapper.object(u.type, name, undefined, file.messages, path, true);
     return { typeName: m.fullName, plan: m.plan, single: false };
   }
-  if (kind === 'void' || kind === 'undefined') return empty(file);
-  if (kind === 'unknown' || kind === 'any') {
-    file.imports.add(WKT.struct);
-    return { typeName: 'google.protobuf.Value', plan: undefined, single: true };
-  }
-  if (plain && ['string', 'number', 'boolean', 'pipe'].includes(kind)) {
-    const m = mapper.value(u.type, 'value', '.scratch', [], path);
-    if ('scalar' in m.type) {
-      file.imports.add(WKT.wrappers);
-      return { typeName: `google.protobuf.${wrappers[m.type.scalar]}`, plan: m.plan, single: true };
-    }
-  }
-  // Anything else travels as the one field of a message: `{ value }`.
+  if (kind === 'void' || kind === 'undefined') return nothing(name, mapper, file, path);
+  // Anything else travels as the one field of the RPC's own message, `{ value }`: a one-field
+  // message is what google.protobuf's wrappers are, so `{ double value = 1; }` is DoubleValue on the wire.
   const holder: ZodLike = { _zod: { def: { type: 'object', shape: { value: schema.source } } } };
   const m = mapper.object(holder, name, undefined, file.messages, path);
   const field = m.plan?.kind === 'object' ? m.plan.fields[0] : undefined;
@@ -120,18 +96,20 @@ export function mapService(service: Pick<ServiceDescriptor, 'name' | 'methods'>,
     messages: mapper.topLevel,
     service: { name, methods },
   };
-  const types = new Map<string, { input: TopType; output: TopType }>();
+  const types = new Map<string, { rpc: string; input: TopType; output: TopType }>();
   for (const method of Object.values(service.methods) as MethodDescriptor[]) {
     if (only !== undefined && method !== only) continue;
-    const base = pascal(method.name);
-    const input = top(method.input, `${base}Request`, mapper, file, `${method.fullName} input`);
+    const rpc = rpcName(method.name);
+    if (methods.some((m) => m.name === rpc))
+      throw new ProtoMappingError(`${method.fullName}: another method is also the RPC ${rpc}`);
+    const input = top(method.input, `${rpc}Request`, mapper, file, `${method.fullName} input`);
     const output =
       method.kind === 'notification'
-        ? empty(file)
-        : top(method.output, `${base}Response`, mapper, file, `${method.fullName} output`);
-    types.set(method.name, { input, output });
+        ? nothing(`${rpc}Response`, mapper, file, `${method.fullName} output`)
+        : top(method.output, `${rpc}Response`, mapper, file, `${method.fullName} output`);
+    types.set(method.name, { rpc, input, output });
     methods.push({
-      name: method.name,
+      name: rpc,
       input: input.typeName,
       output: output.typeName,
       serverStreaming: method.kind === 'serverStream',

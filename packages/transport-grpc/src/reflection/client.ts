@@ -4,11 +4,12 @@
  * how a channel calls a method it has no descriptor for (a raw call, the
  * CLI), from the proto3 JSON form of its params.
  */
-import { fromBinary, type DescMethod, type DescService } from '@bufbuild/protobuf';
+import { fromBinary, type DescMessage, type DescMethod, type DescService } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema, type FileDescriptorProto } from '@bufbuild/protobuf/wkt';
 import { Metadata, status as Status, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
 import { RpcError, type MethodKind } from '@interoffice/core';
 import { messageCodec, type MessageCodec } from '../proto/codec.js';
+import { rpcName } from '../proto/mapped.js';
 import { registryOf, withImports } from '../proto/registry.js';
 import { fromStatus } from '../status.js';
 import { decodeResponse, encodeRequest, type ReflectionRequest, type ReflectionResponse } from './wire.js';
@@ -169,13 +170,33 @@ function index(serviceNames: readonly string[], files: FileDescriptorProto[]): R
         fullName,
         path: `/${service.typeName}/${m.name}`,
         kind: kindOf(m),
-        request: messageCodec(m.input, undefined),
-        response: messageCodec(m.output, undefined),
+        request: codecOf(m, m.input, 'Request'),
+        response: codecOf(m, m.output, 'Response'),
         desc: m,
       });
     }
   }
   return { services, methods };
+}
+
+const wrapped = { kind: 'wrap', inner: undefined, absent: 'undefined' } as const;
+
+/**
+ * The codec of a method's message. A zod service carries a value that is
+ * not an object (`z.number()`, `z.void()`) as the RPC's own message holding
+ * one field, `value`: a caller by name gives and gets the bare
+ * value, as on the JSON transports. Recognised by shape and name
+ * (`AddResponse { double value = 1; }` for `Add`), as the mapping makes them.
+ */
+function codecOf(m: DescMethod, desc: DescMessage, suffix: 'Request' | 'Response'): MessageCodec {
+  const f = desc.fields[0];
+  const holder =
+    desc.name === `${m.name}${suffix}` &&
+    desc.oneofs.length <= 1 &&
+    desc.fields.length === 1 &&
+    f?.name === 'value' &&
+    f.number === 1;
+  return holder ? messageCodec(desc, wrapped, true) : messageCodec(desc, undefined);
 }
 
 function reachable(from: FileDescriptorProto, to: FileDescriptorProto, files: readonly FileDescriptorProto[]): boolean {
@@ -195,14 +216,21 @@ function reachable(from: FileDescriptorProto, to: FileDescriptorProto, files: re
 /**
  * The method a wire name means: the qualified name (`pkg.Service.Method`),
  * or a short name that exactly one service has (gRPC's own services aside).
+ * The method's own part may also be the zod name of a zod service's RPC
+ * (`add`, `list_orders` for `Add`, `ListOrders`), as on the JSON transports.
  */
 export function resolveMethod(reflection: Reflection, name: string): ReflectedMethod | RpcError {
   const exact = reflection.methods.get(name);
   if (exact !== undefined) return exact;
-  // Any last dot-separated parts of the qualified name, as on the JSON transports (protocol.md).
-  const candidates = [...reflection.methods.values()].filter(
-    (m) => m.fullName.endsWith(`.${name}`) && !m.fullName.startsWith('grpc.'),
-  );
+  const dot = name.lastIndexOf('.');
+  const asRpc = `${name.slice(0, dot + 1)}${rpcName(name.slice(dot + 1))}`;
+  const pick = (wanted: string): ReflectedMethod[] =>
+    // Any last dot-separated parts of the qualified name, as on the JSON transports (protocol.md).
+    [...reflection.methods.values()].filter(
+      (m) => (m.fullName === wanted || m.fullName.endsWith(`.${wanted}`)) && !m.fullName.startsWith('grpc.'),
+    );
+  let candidates = pick(name);
+  if (candidates.length === 0 && asRpc !== name) candidates = pick(asRpc);
   if (candidates.length === 1) return candidates[0] as ReflectedMethod;
   if (candidates.length > 1) {
     return new RpcError(
