@@ -33,6 +33,9 @@ export const cases = [
       expect(await fx.client.add({ a: 2, b: 5 })).toBe(7);
       expect(await rawCall(fx.channel, 'add', [2, 5])).toBe(7); // short name, positional
       expect(await rawCall(fx.channel, 'conformance.Conformance.add', { a: 8, b: 5 })).toBe(13);
+      // Order matters: positional params map onto the fields in declaration order (a, then b).
+      expect(await fx.client.subtract({ a: 2, b: 7 })).toBe(-5);
+      expect(await rawCall(fx.channel, 'subtract', [7, 2])).toBe(5);
     },
   },
   {

@@ -32,6 +32,8 @@ export const Conformance = defineService(
   'conformance.Conformance',
   {
     add: unary({ input: Operands, output: z.number() }),
+    /** `a − b`: not commutative, so params taken in the wrong order give another answer. */
+    subtract: unary({ input: Operands, output: z.number() }),
     echo: unary({ input: z.object({ text: z.string() }), output: z.string() }),
     echoBytes: unary({ input: z.object({ data: bytes() }), output: bytes() }),
     fail: unary({
@@ -105,6 +107,7 @@ export function conformanceImpl(state: ServerState): ServiceImplementation {
       state.calls++;
       return a + b;
     },
+    subtract: ({ a, b }) => a - b,
     echo: async ({ text }) => text,
     echoBytes: ({ data }) => data,
     fail: ({ kind }) => {
