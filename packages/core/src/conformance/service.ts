@@ -60,6 +60,8 @@ export class ServerState {
   /** Streams whose generator ran its `finally`. */
   streamsClosed = 0;
   calls = 0;
+  /** `sleep` handlers that have started: a cancel after this reaches a running handler. */
+  sleeps = 0;
   readonly #waiters: (() => void)[] = [];
 
   changed(): void {
@@ -123,6 +125,8 @@ export function conformanceImpl(state: ServerState): ServiceImplementation {
       }
     },
     sleep: async ({ ms }, ctx) => {
+      state.sleeps++;
+      state.changed();
       await waitOrAbort(ms, ctx, state);
       return 'slept';
     },
