@@ -52,7 +52,9 @@ describe('cancellation', () => {
     await until(() => w.saw('start busy').length === 1, 5000, 'the worker busy');
     const ac = new AbortController();
     const queued = rejected(calc.work({ tag: 'queued', ms: 10 }, { signal: ac.signal }));
-    await sleep(100);
+    const { redis, keys } = inspect(url);
+    cleanups.push(() => redis.quit());
+    await until(async () => (await redis.xlen(keys.requests)) === 2, 5000, 'the call queued'); // busy, then this one
     ac.abort();
     expect(await queued).toBe('CANCELLED');
     await busy;
