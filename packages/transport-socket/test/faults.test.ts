@@ -69,6 +69,24 @@ describe('a client that dies mid-call', () => {
   });
 });
 
+describe('a client process killed with SIGKILL mid-call', () => {
+  it('has its handler aborted as cancelled; the server keeps serving', async () => {
+    const { url, seen } = await inProcess();
+    const caller = spawn(process.execPath, [new URL('./fixtures/caller.mjs', import.meta.url).pathname, url, '60000'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    cleanups.push(() => caller.kill('SIGKILL'));
+    await until(() => seen.calls === 1, 10_000); // the call runs on the server
+    const gone = new Promise((r) => caller.once('exit', r));
+    caller.kill('SIGKILL');
+    await gone;
+    await until(() => seen.aborted.length === 1); // the kernel closed the socket: the server aborts the call
+    expect(seen.aborted[0]).toMatchObject({ code: 'CANCELLED' });
+    const calc = createClient(Calculator, await connect(url, { transports: [socketTransport()] }));
+    expect(await calc.add({ a: 2, b: 3 })).toBe(5);
+  });
+});
+
 describe('a server that closes a connection before sending anything', () => {
   it('fails the next call at once instead of at its deadline', async () => {
     const { createServer } = await import('node:net');
