@@ -87,6 +87,41 @@ describe('a client process killed with SIGKILL mid-call', () => {
   });
 });
 
+// Issue #21: malformed and oversized input from another process (the conformance suite sends it from this one).
+describe('malformed and oversized lines from another process (Python)', () => {
+  it('get JSON-RPC errors each, and the same connection and the server keep serving', async () => {
+    const { path, seen } = await inProcess({ maxFrameBytes: 64 * 1024 });
+    const script = [
+      'import json, socket, sys',
+      's = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rwb")',
+      'lines = [b"{\\"jsonrpc\\": \\"2.0\\", \\"id\\": 1, \\"method\\":", b"\\xff\\xfe garbage", b"[]",',
+      '         json.dumps({"jsonrpc": "2.0", "id": 4, "method": "echo", "params": {"text": "z" * 70000}}).encode(),',
+      '         json.dumps({"jsonrpc": "2.0", "id": 5, "method": "add", "params": [2, 5]}).encode()]',
+      'for line in lines: f.write(line + b"\\n")',
+      'f.flush()',
+      'for _ in lines: print(f.readline().decode().strip(), flush=True)',
+    ].join('\n');
+    const py = spawn('/usr/bin/python3', ['-c', script, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    cleanups.push(() => py.kill('SIGKILL'));
+    let out = '';
+    py.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const code = await new Promise((r) => py.once('exit', r));
+    expect(code).toBe(0);
+    const replies = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(replies).toMatchObject([
+      { id: null, error: { code: -32700 } },
+      { id: null, error: { code: -32700 } },
+      { id: null, error: { code: -32600 } },
+      { id: 4, error: { data: { code: 'RESOURCE_EXHAUSTED' } } },
+      { id: 5, result: 7 },
+    ]);
+    expect(seen.calls).toBe(1); // only the good call reached a handler
+  });
+});
+
 describe('a server that closes a connection before sending anything', () => {
   it('fails the next call at once instead of at its deadline', async () => {
     const { createServer } = await import('node:net');
