@@ -1,4 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 // Some tests start real processes; on a loaded 2-core machine that takes seconds.
-export default defineConfig({ test: { include: ['test/**/*.test.ts'], testTimeout: 20_000 } });
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    // The Redis suite's throwaway redis-server (or REDIS_URL), not whatever answers on 6379.
+    globalSetup: ['../transport-redis/test/global-setup.ts'],
+    hookTimeout: 60_000,
+  },
+});

@@ -48,7 +48,9 @@ describe('a server process killed with SIGKILL', () => {
     const calc = createClient(Conformance, channel);
     expect(await calc.add({ a: 1, b: 2 })).toBe(3);
     const inFlight = calc.sleep({ ms: 10_000 });
-    await sleep(100);
+    inFlight.catch(() => {}); // awaited below
+    // Streams open in order on the one connection: once a later call is answered, the server has the sleep.
+    expect(await calc.add({ a: 2, b: 2 })).toBe(4);
     first.process.kill('SIGKILL');
     expect((await failure(inFlight)).code).toBe('UNAVAILABLE');
     expect((await failure(calc.add({ a: 1, b: 1 }))).code).toBe('UNAVAILABLE');
@@ -85,13 +87,12 @@ describe('a server that closes', () => {
         for await (const n of createClient(Ticks, channel).ticks({})) seen.push(n);
       })(),
     );
-    await sleep(150);
+    await until(() => seen.length > 3, 5000, 'items streaming');
     await server.close({ graceMs: 100 });
     const e = await reading;
     expect([e.code, e.message]).toEqual(['UNAVAILABLE', 'the server closed']);
     expect(seen.length).toBeGreaterThan(3);
-    for (let i = 0; i < 100 && !stopped; i++) await sleep(20); // the generator finishes its last step
-    expect(stopped).toBe(true);
+    await until(() => stopped, 2000, 'the generator to finish its last step');
   });
 });
 
@@ -117,7 +118,12 @@ describe('a reader slower than the stream', () => {
       if (++read === 5) break;
       await sleep(100);
     }
-    await sleep(200);
+    // Wait for the producer to stop: no new item for 300 ms. Without flow control it would have made
+    // thousands long before (it produces as fast as it can), so the bound below still fails it.
+    for (let last = -1; last !== produced; ) {
+      last = produced;
+      await sleep(300);
+    }
     // 100,000 items of 16 KiB would be 1.6 GB; flow control keeps it to a few windows.
     expect(produced).toBeLessThan(2000);
   });

@@ -1,4 +1,5 @@
 /** Cancellation reaches the worker running the call, wherever it runs — or stops it before it runs. */
+import { spawn } from 'node:child_process';
 import { connect, createClient } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisTransport } from '../src/index.js';
@@ -52,7 +53,9 @@ describe('cancellation', () => {
     await until(() => w.saw('start busy').length === 1, 5000, 'the worker busy');
     const ac = new AbortController();
     const queued = rejected(calc.work({ tag: 'queued', ms: 10 }, { signal: ac.signal }));
-    await sleep(100);
+    const { redis, keys } = inspect(url);
+    cleanups.push(() => redis.quit());
+    await until(async () => (await redis.xlen(keys.requests)) === 2, 5000, 'the call queued'); // busy, then this one
     ac.abort();
     expect(await queued).toBe('CANCELLED');
     await busy;
@@ -73,5 +76,28 @@ describe('cancellation', () => {
     await until(() => w.saw('abort orphan').length === 1, 5000, 'the worker told');
     expect(w.saw('abort orphan')).toEqual(['abort orphan CANCELLED']);
     await until(async () => (await redis.xlen(keys.requests)) === 0, 5000, 'the request acknowledged');
+  });
+
+  it('a client process killed with SIGKILL: its call ends on the worker at its deadline, and the worker keeps serving', async () => {
+    const url = queueUrl();
+    const w = await worker(url, 'A');
+    const caller = spawn(
+      process.execPath,
+      [new URL('./fixtures/caller.mjs', import.meta.url).pathname, url, 'orphan', '60000', '2000'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    cleanups.push(() => caller.kill('SIGKILL'));
+    await until(() => w.saw('start orphan').length === 1, 10_000, 'the call running');
+    const gone = new Promise((r) => caller.once('exit', r));
+    caller.kill('SIGKILL');
+    await gone;
+    // Nobody can tell the worker the client died; the deadline travelled with the call, so the worker
+    // ends it then (2 s after the call) rather than running it for its 60 s.
+    await until(() => w.saw('abort orphan').length === 1, 10_000, 'the call aborted');
+    expect(w.saw('abort orphan')).toEqual(['abort orphan DEADLINE_EXCEEDED']);
+    const { calc } = await client(url);
+    expect(await calc.work({ tag: 'next', ms: 1 })).toEqual({ tag: 'next', worker: 'A' });
   });
 });

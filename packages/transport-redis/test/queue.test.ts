@@ -34,7 +34,8 @@ describe('queued calls outlive a missing server', () => {
     const seen: Seen = { runs: [], aborted: [] };
     let answered = false;
     const calls = Promise.all([calc.add({ a: 2, b: 5 }), calc.work({ tag: 'queued', ms: 10 })]).finally(() => (answered = true));
-    await sleep(500);
+    const { redis, keys } = look(url);
+    await until(async () => (await redis.xlen(keys.requests)) === 2, 5000, 'both calls queued');
     expect(answered).toBe(false);
     await worker(url, seen);
     expect(await calls).toEqual([7, { tag: 'queued', worker: 'in-process' }]);
@@ -124,7 +125,7 @@ describe('whenNoWorkers: fail', () => {
     await first.close({ graceMs: 0 });
     await expect(calc.add({ a: 1, b: 2 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     const waiting = calc.add({ a: 20, b: 22 }, { waitForReady: true, timeout: 10_000 });
-    await sleep(300);
+    await sleep(300); // not a condition: the call finds no worker first (it must wait, not fail); shorter only weakens this
     await worker(url, seen);
     expect(await waiting).toBe(42);
   });

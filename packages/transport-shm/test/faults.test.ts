@@ -39,7 +39,7 @@ describe('a client killed with SIGKILL', () => {
     const { seen } = await inProcess(url, { maxClients: 1, ringBytes: 4096 });
     const { proc, lines } = await child('calc-client.mjs', [url, 'big']);
     await until(() => lines.length >= 3); // 200 KB echoes through 4 KB rings: ~50 chunks each way
-    await sleep(Math.random() * 20);
+    await sleep(Math.random() * 20); // not a condition: a random point in the transfer
     await kill9(proc);
     const before = seen.calls;
     await until(() => inspectShm(url).slotsInUse === 0);
@@ -58,7 +58,8 @@ describe('a server killed with SIGKILL', () => {
     const calc = await client(url);
     expect(await calc.add({ a: 1, b: 1 })).toBe(2);
     const pending = Promise.allSettled(Array.from({ length: 10 }, () => calc.wait({ ms: 20_000 }, { timeout: 30_000 })));
-    await sleep(100);
+    // One ring, read in order: once a later call is answered, the server has the ten.
+    expect(await calc.add({ a: 2, b: 2 })).toBe(4);
     const killedAt = Date.now();
     await kill9(first.proc);
     const outcomes = await pending;
@@ -105,7 +106,7 @@ describe('a server that closes', () => {
     const { server } = await inProcess(url);
     const calc = await client(url);
     const slow = calc.wait({ ms: 200 });
-    await sleep(50);
+    expect(await calc.add({ a: 1, b: 1 })).toBe(2); // answered after the wait was read: it is in flight
     await server.close({ graceMs: 2000 });
     expect(await slow).toBe('waited');
   });

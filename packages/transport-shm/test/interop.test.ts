@@ -81,7 +81,7 @@ alice.close()`,
     let out = '';
     py.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     await until(() => out.includes('connected'), 10_000);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 100)); // not a condition: Python's call in flight (it prints nothing then)
     const killedAt = Date.now();
     await kill9(server.proc);
     await pyGone;
@@ -96,6 +96,10 @@ alice.close()`,
     await until(() => seen.calls === 1, 10_000);
     await kill9(py);
     await until(() => seen.aborted.length === 1);
+    expect(seen.aborted[0]).toMatchObject({ code: 'CANCELLED' }); // the handler was told, as for a cancel
     await until(() => inspectShm(url).slotsInUse === 0);
+    // The one slot is free again: another Python client gets it and is served.
+    const { stdout } = await run(python, [script, new URL(url).host]);
+    expect(stdout).toMatch(/^add\(2, 5\) = 7\n/);
   });
 });

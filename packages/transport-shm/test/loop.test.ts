@@ -42,8 +42,12 @@ describe('the event loop', () => {
       }),
     );
     clearInterval(timer);
-    expect(calls).toBeGreaterThan(1000); // the rings were busy all along
-    expect(ticks).toBeGreaterThan(50); // a 1 ms timer kept firing, though late on a busy machine
-    expect(latest).toBeLessThan(100);
+    expect(calls).toBeGreaterThan(200); // the rings were busy all along (916 measured under the loaded full suite, > 1000 failed)
+    // Timing is the feature: a poller that stayed on microtasks holds the 1 ms timer back until the
+    // traffic stops (a tick or two in the 500 ms, a gap of ~500 ms). On a loaded 2-CPU machine, with the
+    // server process spinning beside it, the timer fires late but keeps firing: measured 28 ticks under
+    // the full suite with coverage (> 50 failed there), so the bounds are 10 ticks and a 300 ms gap.
+    expect(ticks).toBeGreaterThan(10);
+    expect(latest).toBeLessThan(300);
   });
 });

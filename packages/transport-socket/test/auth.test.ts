@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { connect, createClient, serve } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Refusal } from '../src/handshake.js';
@@ -205,5 +206,80 @@ describe('a keyless relay where the client dials', () => {
     expect(await createClient(Calculator, channel).add({ a: 2, b: 5 })).toBe(7);
     await relay.waitFor(/relay got .*"result":42/);
     expect(seen.calls).toBe(2);
+  });
+});
+
+/** A hello line as a client sends it, with a fresh nonce. */
+const helloLine = (): string =>
+  `{"jsonrpc":"2.0","id":"rpc.auth.hello","method":"rpc.auth.hello","params":{"alg":"hmac-sha256","nonce":"${randomBytes(32).toString('base64')}"}}\n`;
+
+/**
+ * A fake server that knows no key: it sends a challenge with a made-up proof,
+ * welcomes whatever response comes, and answers every call with 666.
+ */
+async function impostor(path: string) {
+  const heard: string[] = [];
+  const server = createServer((socket) => {
+    let rest = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        heard.push(line);
+        const msg = JSON.parse(line) as { id?: unknown; method?: string };
+        if (msg.method === 'rpc.auth.hello') {
+          const params = { alg: 'hmac-sha256', nonce: randomBytes(32).toString('base64'), address: `unix://${path}` };
+          socket.write(
+            `${JSON.stringify({ jsonrpc: '2.0', method: 'rpc.auth.challenge', params: { ...params, mac: randomBytes(32).toString('base64') } })}\n`,
+          );
+          // The welcome follows at once: a client that skipped the proof would take it.
+          socket.write('{"jsonrpc":"2.0","method":"rpc.auth.welcome","params":{}}\n');
+        } else if (msg.id !== undefined) socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: msg.id, result: 666 })}\n`);
+      }
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(path, r));
+  closers.push(() => new Promise((r) => server.close(() => r())));
+  return heard;
+}
+
+// Issue #21: the keyless server above never sends a challenge, so the client's check of the
+// server's proof was never reached; a server that proves nothing must be refused by it.
+describe("the client's check of the server's proof", () => {
+  it('refuses a server that sends a challenge with a proof not made with the key, and makes no call', async () => {
+    const path = socketPath();
+    const heard = await impostor(path);
+    const keyed = [socketTransport({ authKey: KEY })];
+    let answered: unknown;
+    const attempt = connect(`unix://${path}`, { transports: keyed }).then(async (channel) => {
+      closers.push(() => channel.close());
+      answered = await createClient(Calculator, channel).add({ a: 2, b: 5 });
+    });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: "the server's proof does not match our key: a different key, or not the server we meant",
+    });
+    expect(answered).toBeUndefined(); // never the impostor's 666
+    // The client sent its hello and nothing more: no proof of its own key, no call.
+    expect(heard.map((l) => (JSON.parse(l) as { method?: string }).method)).toEqual(['rpc.auth.hello']);
+  });
+});
+
+// Issue #21: a server that took any key was caught only by a log line; here a peer that
+// ignores the server's proof and answers with a MAC made without the key must get no call run.
+describe("the server's check of the client's proof", () => {
+  it('runs no call from a peer whose response is not made with the key', async () => {
+    const { path, seen } = await keyedServer();
+    const raw = await RawSocket.open(path);
+    closers.push(async () => raw.close());
+    raw.write(helloLine());
+    expect(await raw.next()).toMatchObject({ method: 'rpc.auth.challenge' });
+    raw.write(`{"jsonrpc":"2.0","method":"rpc.auth.response","params":{"mac":"${randomBytes(32).toString('base64')}"}}\n`);
+    raw.write('{"jsonrpc":"2.0","id":7,"method":"add","params":[2,5]}\n');
+    expect(await raw.next()).toMatchObject({ id: null, error: { code: -32016, data: { code: 'UNAUTHENTICATED' } } });
+    await raw.closed();
+    expect(raw.lines).toEqual([]); // no welcome, no answer to the call
+    expect(seen.calls).toBe(0);
   });
 });

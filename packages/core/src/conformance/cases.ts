@@ -33,6 +33,9 @@ export const cases = [
       expect(await fx.client.add({ a: 2, b: 5 })).toBe(7);
       expect(await rawCall(fx.channel, 'add', [2, 5])).toBe(7); // short name, positional
       expect(await rawCall(fx.channel, 'conformance.Conformance.add', { a: 8, b: 5 })).toBe(13);
+      // Order matters: positional params map onto the fields in declaration order (a, then b).
+      expect(await fx.client.subtract({ a: 2, b: 7 })).toBe(-5);
+      expect(await rawCall(fx.channel, 'subtract', [7, 2])).toBe(5);
     },
   },
   {
@@ -102,6 +105,9 @@ export const cases = [
       const started = Date.now();
       const e = await rejection(fx.client.sleep({ ms: 5000 }, { timeout: 100 }));
       expect(e.code).toBe('DEADLINE_EXCEEDED');
+      // Timing is the feature: the call ends at its 100 ms deadline, not when the 5 s handler would
+      // finish. 1.5 s leaves a loaded 2-CPU machine 1.4 s of scheduling delay and still fails a
+      // deadline that is not enforced (5 s).
       expect(Date.now() - started).toBeLessThan(1500);
       // The server stops the work nobody waits for.
       await fx.state.until(() => fx.state.abortReasons.length === 1);
@@ -120,7 +126,7 @@ export const cases = [
     async run(fx) {
       const ac = new AbortController();
       const call = fx.client.sleep({ ms: 5000 }, { signal: ac.signal });
-      await new Promise((r) => setTimeout(r, 50));
+      await fx.state.until(() => fx.state.sleeps === 1); // the handler runs: the cancel must reach it
       ac.abort();
       const e = await rejection(call);
       expect(e.code).toBe('CANCELLED');
@@ -243,6 +249,8 @@ export const cases = [
       expect(down.code).toBe('UNAVAILABLE');
       // A waitForReady call made while the server is down is served once it is back.
       const waiting = fx.client.add({ a: 20, b: 22 }, { waitForReady: true, timeout: 5000 });
+      // Not a condition: give the call time to try and find nobody (it must then wait, not fail); a
+      // shorter pause only makes the case weaker, never flaky.
       await new Promise((r) => setTimeout(r, 100));
       await fx.startServer(fx.url);
       expect(await waiting).toBe(42);

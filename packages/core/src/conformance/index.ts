@@ -47,4 +47,4 @@ export { cases, type CaseName } from './cases.js';
 export type { ConformanceTarget } from './target.js';
 export { Conformance, conformanceImpl, ServerState, Refused } from './service.js';
 export { Calculator, AliceBroke, calculator, type Seen } from './calculator.js';
-export { seededRandom, settledHeap } from './testing.js';
+export { seededRandom, settledHeap, waitFor } from './testing.js';

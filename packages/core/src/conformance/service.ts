@@ -32,6 +32,8 @@ export const Conformance = defineService(
   'conformance.Conformance',
   {
     add: unary({ input: Operands, output: z.number() }),
+    /** `a − b`: not commutative, so params taken in the wrong order give another answer. */
+    subtract: unary({ input: Operands, output: z.number() }),
     echo: unary({ input: z.object({ text: z.string() }), output: z.string() }),
     echoBytes: unary({ input: z.object({ data: bytes() }), output: bytes() }),
     fail: unary({
@@ -58,6 +60,8 @@ export class ServerState {
   /** Streams whose generator ran its `finally`. */
   streamsClosed = 0;
   calls = 0;
+  /** `sleep` handlers that have started: a cancel after this reaches a running handler. */
+  sleeps = 0;
   readonly #waiters: (() => void)[] = [];
 
   changed(): void {
@@ -105,6 +109,7 @@ export function conformanceImpl(state: ServerState): ServiceImplementation {
       state.calls++;
       return a + b;
     },
+    subtract: ({ a, b }) => a - b,
     echo: async ({ text }) => text,
     echoBytes: ({ data }) => data,
     fail: ({ kind }) => {
@@ -120,6 +125,8 @@ export function conformanceImpl(state: ServerState): ServiceImplementation {
       }
     },
     sleep: async ({ ms }, ctx) => {
+      state.sleeps++;
+      state.changed();
       await waitOrAbort(ms, ctx, state);
       return 'slept';
     },
