@@ -24,8 +24,9 @@ export async function askAlice(channel: Channel): Promise<Answer[]> {
   return [
     await ask('add(2, 5)', () => calc.add({ a: 2, b: 5 })),
     await ask('multiply(8, 5)', () => calc.multiply({ a: 8, b: 5 })),
-    // Like the seed's Bob: the command by name, positional args; Alice's schema says no.
-    await ask("add('bad', 'data')", () => rawCall(channel, 'add', ['bad', 'data'])),
+    // Like the seed's Bob: the command by name, positional args; Alice's schema says no. (Qualified:
+    // over gRPC Alice also serves the proto calculator.v1.Calculator, whose Add a short name would match too.)
+    await ask("add('bad', 'data')", () => rawCall(channel, 'Calculator.add', ['bad', 'data'])),
     await ask('divide(1, 0)', () => calc.divide({ a: 1, b: 0 })),
   ];
 }

@@ -231,6 +231,9 @@ export function resolveMethod(reflection: Reflection, name: string): ReflectedMe
     );
   let candidates = pick(name);
   if (candidates.length === 0 && asRpc !== name) candidates = pick(asRpc);
+  // A whole qualified name wins over services whose names merely end the same way.
+  const whole = candidates.filter((m) => m.fullName === name || m.fullName === asRpc);
+  if (whole.length === 1) candidates = whole;
   if (candidates.length === 1) return candidates[0] as ReflectedMethod;
   if (candidates.length > 1) {
     return new RpcError(
