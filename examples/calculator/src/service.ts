@@ -17,8 +17,8 @@ const Operands = z.object({ a: z.number(), b: z.number() });
 export const Calculator = defineService(
   'Calculator',
   {
-    add: unary({ input: Operands, output: z.number(), description: 'a + b' }),
-    multiply: unary({ input: Operands, output: z.number(), description: 'a × b' }),
+    add: unary({ input: Operands, output: z.number(), description: 'a + b', idempotency: 'noSideEffects' }),
+    multiply: unary({ input: Operands, output: z.number(), description: 'a × b', idempotency: 'noSideEffects' }),
     divide: unary({ input: Operands, output: z.number(), description: 'a ÷ b; b = 0 raises AliceBroke' }),
     countdown: serverStream({
       input: z.object({ from: z.number().int().min(0).max(10_000) }),

@@ -4,6 +4,7 @@ export type { Metadata } from './metadata.js';
 export { type Schema, type SchemaResult, type Issue, type Infer, fromZod, bytes, describeIssues } from './schema.js';
 export {
   type MethodKind,
+  type Idempotency,
   type MethodSpec,
   type MethodDescriptor,
   type ServiceDescriptor,

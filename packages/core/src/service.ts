@@ -8,6 +8,14 @@ import { fromZod, type Schema } from './schema.js';
  */
 export type MethodKind = 'unary' | 'serverStream' | 'notification';
 
+/**
+ * What running a method twice does, as protobuf's `idempotency_level` says it:
+ * `noSideEffects` (a read: safe to call by HTTP GET, to retry and to hedge) or
+ * `idempotent` (a second run leaves things as one run did: safe to retry).
+ * Unmarked methods are never retried by the library.
+ */
+export type Idempotency = 'noSideEffects' | 'idempotent';
+
 /** A method before it has a name: its kind and its two schemas. */
 export interface MethodSpec<K extends MethodKind = MethodKind, I = unknown, O = unknown> {
   readonly kind: K;
@@ -17,6 +25,8 @@ export interface MethodSpec<K extends MethodKind = MethodKind, I = unknown, O = 
   readonly output: Schema<O>;
   /** One line for people and tools (OpenRPC, `interoffice list`). */
   readonly description?: string | undefined;
+  /** Whether a second run is safe; unset: it may not be. */
+  readonly idempotency?: Idempotency | undefined;
 }
 
 /** A method of a service: its spec, its short name and its qualified name. */
@@ -58,8 +68,22 @@ export function unary<I extends SchemaLike, O extends SchemaLike>(spec: {
   input: I;
   output: O;
   description?: string;
+  idempotency?: Idempotency;
 }): MethodSpec<'unary', ValueOf<I>, ValueOf<O>> {
-  return { kind: 'unary', input: toSchema(spec.input), output: toSchema(spec.output), description: spec.description };
+  return {
+    kind: 'unary',
+    input: toSchema(spec.input),
+    output: toSchema(spec.output),
+    description: spec.description,
+    ...(spec.idempotency ? { idempotency: checked(spec.idempotency) } : {}),
+  };
+}
+
+function checked(idempotency: Idempotency): Idempotency {
+  if (idempotency !== 'noSideEffects' && idempotency !== 'idempotent') {
+    throw new TypeError(`idempotency must be 'noSideEffects' or 'idempotent', not ${JSON.stringify(idempotency)}`);
+  }
+  return idempotency;
 }
 
 /**
@@ -70,12 +94,14 @@ export function serverStream<I extends SchemaLike, O extends SchemaLike>(spec: {
   input: I;
   output: O;
   description?: string;
+  idempotency?: Idempotency;
 }): MethodSpec<'serverStream', ValueOf<I>, ValueOf<O>> {
   return {
     kind: 'serverStream',
     input: toSchema(spec.input),
     output: toSchema(spec.output),
     description: spec.description,
+    ...(spec.idempotency ? { idempotency: checked(spec.idempotency) } : {}),
   };
 }
 

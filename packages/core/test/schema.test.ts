@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { bytes, defineService, fromZod, unary } from '../src/index.js';
+import { openRpcDocument } from '../src/openrpc.js';
 import { decodeParams } from '../src/server/server-call.js';
 import { Calculator } from './fixtures.js';
 
@@ -67,5 +68,22 @@ describe('defineService', () => {
   it('qualifies method names with the service name', () => {
     expect(Calculator.methods.add.fullName).toBe('Calculator.add');
     expect(Calculator.methods.add.name).toBe('add');
+  });
+
+  it("keeps a method's idempotency, shows it in OpenRPC, and refuses unknown levels", () => {
+    const S = defineService('S', {
+      get: unary({ input: z.object({}), output: z.string(), idempotency: 'noSideEffects' }),
+      put: unary({ input: z.object({}), output: z.string(), idempotency: 'idempotent' }),
+      post: unary({ input: z.object({}), output: z.string() }),
+    });
+    expect([S.methods.get.idempotency, S.methods.put.idempotency, S.methods.post.idempotency]).toEqual([
+      'noSideEffects',
+      'idempotent',
+      undefined,
+    ]);
+    const doc = openRpcDocument([S]) as { methods: Record<string, unknown>[] };
+    expect(doc.methods.map((m) => m['x-interoffice-idempotency'])).toEqual(['noSideEffects', 'idempotent', undefined]);
+    // @ts-expect-error: not a level
+    expect(() => unary({ input: z.object({}), output: z.string(), idempotency: 'safe' })).toThrow(/idempotency must be/);
   });
 });

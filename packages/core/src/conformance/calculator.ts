@@ -23,8 +23,8 @@ const Operands = z.object({ a: z.number(), b: z.number() });
 export const Calculator = defineService(
   'Calculator',
   {
-    add: unary({ input: Operands, output: z.number() }),
-    multiply: unary({ input: Operands, output: z.number() }),
+    add: unary({ input: Operands, output: z.number(), idempotency: 'noSideEffects' }),
+    multiply: unary({ input: Operands, output: z.number(), idempotency: 'noSideEffects' }),
     divide: unary({ input: Operands, output: z.number() }),
     echo: unary({ input: z.object({ text: z.string() }), output: z.string() }),
     /** Answers 'waited' after `ms`, or fails with its signal's reason when aborted first. */
