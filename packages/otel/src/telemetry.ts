@@ -6,6 +6,7 @@ import type { Call, CallContext, Middleware } from '@interoffice/core';
 import {
   type Context,
   context,
+  createNoopMeter,
   defaultTextMapGetter,
   defaultTextMapSetter,
   type Histogram,
@@ -72,12 +73,25 @@ export function telemetry(options: TelemetryOptions = {}): Middleware {
   const propagator = options.propagator ?? new W3CTraceContext();
   const durations = histograms(options.meterProvider);
 
-  const run = async (call: Call, next: () => Promise<unknown>, parent: Context, kind: SpanKind): Promise<unknown> => {
+  const run = (call: Call, next: () => Promise<unknown>, parent: Context, kind: SpanKind): Promise<unknown> => {
     const shape = shapeOf(call);
     const span = tracer.startSpan(shape.name, { kind, attributes: shape.attributes }, parent);
     // No SDK and no trace coming in: nothing to carry on, so skip the context (most of the cost).
     const sc = span.spanContext();
     const carried = span.isRecording() || (sc !== INVALID_SPAN_CONTEXT && isSpanContextValid(sc));
+    // And no meter either: nothing to record, so not even a timer (a no-op call costs what a bare `next()` does).
+    if (!carried && durations().idle) return next();
+    return traced(call, next, parent, span, shape, carried);
+  };
+
+  const traced = async (
+    call: Call,
+    next: () => Promise<unknown>,
+    parent: Context,
+    span: Span,
+    shape: CallShape,
+    carried: boolean,
+  ): Promise<unknown> => {
     const ctx = carried ? trace.setSpan(parent, span) : parent;
     if (carried) {
       if (call.side === 'client') propagator.inject(ctx, call.meta, defaultTextMapSetter);
@@ -146,7 +160,12 @@ function ending(call: Call, span: Span, shape: CallShape, durations: () => Durat
 interface Durations {
   client: Histogram;
   server: Histogram;
+  /** Both are the API's no-op histograms: no meter provider is registered. */
+  idle: boolean;
 }
+
+// What the API hands out when no SDK registered a meter provider: its no-op histogram's class.
+const noopHistogram = Object.getPrototypeOf(createNoopMeter().createHistogram('noop')) as object;
 
 /** The histograms, made again when the global meter provider changes (an SDK registered after us). */
 function histograms(given: MeterProvider | undefined): () => Durations {
@@ -157,10 +176,10 @@ function histograms(given: MeterProvider | undefined): () => Durations {
     if (made === undefined || now !== provider) {
       provider = now;
       const meter = now.getMeter(SCOPE, VERSION);
-      made = {
-        client: meter.createHistogram('rpc.client.duration', { description: 'Duration of outbound calls', unit: 'ms' }),
-        server: meter.createHistogram('rpc.server.duration', { description: 'Duration of inbound calls', unit: 'ms' }),
-      };
+      const client = meter.createHistogram('rpc.client.duration', { description: 'Duration of outbound calls', unit: 'ms' });
+      const server = meter.createHistogram('rpc.server.duration', { description: 'Duration of inbound calls', unit: 'ms' });
+      const idle = Object.getPrototypeOf(client) === noopHistogram && Object.getPrototypeOf(server) === noopHistogram;
+      made = { client, server, idle };
     }
     return made;
   };

@@ -284,6 +284,23 @@ describe('how calls end', () => {
       metrics.disable();
     }
   });
+  it('records durations with a meter provider and no tracer SDK (the spans are no-ops, the histograms not)', async () => {
+    const rec = recorder();
+    const mw = telemetry({ meterProvider: rec.meterProvider }); // the global tracer provider: no SDK
+    const transports = [memoryTransport()];
+    const url = `memory://otel-mo-${n++}`;
+    const server = await serve(
+      implement(Hops, { front: () => ({ traceparent: '' }), back: () => ({ traceparent: '' }), count: () => [] }),
+      { listen: [url], transports, middleware: [mw], logger: quiet },
+    );
+    closers.push(() => server.close({ graceMs: 0 }));
+    const client = createClient(Hops, await connect(url, { transports }), { middleware: [mw] });
+    await client.front({});
+    await client.front({});
+    expect((await rec.histogram('rpc.client.duration')).map((p) => p.count)).toEqual([2]);
+    expect((await rec.histogram('rpc.server.duration')).map((p) => p.count)).toEqual([2]);
+    expect(rec.spans()).toEqual([]);
+  });
 });
 
 describe('attributes', () => {
