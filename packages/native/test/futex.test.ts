@@ -62,7 +62,7 @@ describe('futex wait and wake across processes', () => {
     const waiter = new FutexWaiter(seg.buffer, BELL, () => {});
     const t0 = performance.now();
     waiter.close();
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(5000); // woken, not left asleep (a waiter that is not woken never returns)
   });
 
   it('checks the word it is given', () => {

@@ -196,7 +196,7 @@ describe('a server killed with SIGKILL', () => {
     const killedAt = Date.now();
     first.kill('SIGKILL');
     for (const p of pending) await expect(p).rejects.toMatchObject({ code: 'UNAVAILABLE' });
-    expect(Date.now() - killedAt).toBeLessThan(2000); // not at the 30 s deadline
+    expect(Date.now() - killedAt).toBeLessThan(5000); // not at the 30 s deadline (room for a loaded machine)
     await expect(calc.add({ a: 1, b: 1 })).rejects.toMatchObject({
       code: 'UNAVAILABLE',
       message: expect.stringMatching(/has stopped/),

@@ -189,7 +189,7 @@ describe('a client that opens thousands of streams and reads none (#20: 5,000 to
     for (let i = 0; i < 20; i++) {
       const started = Date.now();
       expect(await client.ping({}, { timeout: 5000 })).toBe('pong');
-      expect(Date.now() - started).toBeLessThan(2000);
+      expect(Date.now() - started).toBeLessThan(3000); // answered among 5,000 streams, not queued behind them
     }
     expect(state.max).toBe(400);
     expect(await f.calls()).toEqual({ open: 5000, ended: {} }); // none refused: they wait their turn
@@ -280,7 +280,7 @@ describe('addresses', () => {
     expect(e.code).toBe('DEADLINE_EXCEEDED');
     expect(e.message).toBe('deadline exceeded waiting for the response'); // as on every transport, not grpc-js's text
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(3000); // its 300 ms deadline, not grpc-js's own retries
     // A deadline already past fails at once, without sending.
     expect((await failure(calc.add({ a: 1, b: 2 }, { timeout: 0 }))).code).toBe('DEADLINE_EXCEEDED');
   });

@@ -52,7 +52,7 @@ describe('a stdio client', () => {
     for (const p of pending) {
       await expect(p).rejects.toMatchObject({ code: 'UNAVAILABLE', message: /calc-server\.mjs stdio: exited with code 3/ });
     }
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(5000); // when the process exits, not at the calls' 20 s
     expect(await calc.add({ a: 20, b: 22 })).toBe(42); // a fresh server process
   });
 

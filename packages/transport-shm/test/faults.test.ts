@@ -25,8 +25,8 @@ describe('a client killed with SIGKILL', () => {
     expect(inspectShm(url).clientPids).toEqual([proc.pid]);
     const killedAt = Date.now();
     await kill9(proc);
-    await until(() => seen.aborted.length === 1, 2000);
-    expect(Date.now() - killedAt).toBeLessThan(2000);
+    await until(() => seen.aborted.length === 1, 5000);
+    expect(Date.now() - killedAt).toBeLessThan(5000); // when the client dies, not at the call's 30 s deadline
     expect(seen.aborted[0]).toMatchObject({ code: 'CANCELLED' });
     // The only slot is free again: a new client gets it.
     await until(() => inspectShm(url).slotsInUse === 0);
@@ -63,7 +63,7 @@ describe('a server killed with SIGKILL', () => {
     const killedAt = Date.now();
     await kill9(first.proc);
     const outcomes = await pending;
-    expect(Date.now() - killedAt).toBeLessThan(2000);
+    expect(Date.now() - killedAt).toBeLessThan(5000); // when the server dies, not at the calls' 20 s
     for (const o of outcomes) expect(o).toMatchObject({ status: 'rejected', reason: { code: 'UNAVAILABLE' } });
     // While it is down, calls fail fast; its segment stays behind, stale.
     const down = Date.now();
@@ -71,7 +71,7 @@ describe('a server killed with SIGKILL', () => {
       code: 'UNAVAILABLE',
       message: expect.stringMatching(/is gone/),
     });
-    expect(Date.now() - down).toBeLessThan(1000);
+    expect(Date.now() - down).toBeLessThan(3000); // at once, not at the call's 30 s deadline
     expect(exists(url)).toBe(true);
     // A successor replaces the stale segment; the next call reconnects to it.
     await child('calc-server.mjs', [url]);

@@ -86,7 +86,7 @@ alice.close()`,
     await kill9(server.proc);
     await pyGone;
     expect(out).toMatch(new RegExp(`lost: the server process \\(pid ${server.proc.pid}\\) exited`));
-    expect(Date.now() - killedAt).toBeLessThan(2000);
+    expect(Date.now() - killedAt).toBeLessThan(5000); // Python notices the death, not its 60 s wait
   });
 
   it('killed with SIGKILL mid-call, has its slot freed by the server', async () => {

@@ -23,7 +23,7 @@ describe('queries and mutations through the link', () => {
       data: { code: 'TIMEOUT' },
       cause: { code: 'DEADLINE_EXCEEDED' },
     });
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(5000); // the 200 ms timeout, not the query's 10 s
     await until(() => seen.aborted.includes('slow'));
   });
 
@@ -33,7 +33,7 @@ describe('queries and mutations through the link', () => {
     await server.close({ graceMs: 0 });
     const started = Date.now();
     await expect(client.hello.query()).rejects.toMatchObject({ data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 } });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(5000); // at once, not at the link's 30 s deadline
   });
 
   it('with waitForReady, wait for a server that is not up yet', async () => {

@@ -126,7 +126,7 @@ describe.each(transportCases)('tRPC over $name', (tc) => {
     const abortedAt = Date.now();
     ac.abort();
     await expect(pending).rejects.toMatchObject({ data: { code: 'CLIENT_CLOSED_REQUEST' }, cause: { code: 'CANCELLED' } });
-    expect(Date.now() - abortedAt).toBeLessThan(2000);
+    expect(Date.now() - abortedAt).toBeLessThan(5000); // at the abort, not the query's 10 s
     await until(() => seen.aborted.includes('slow'));
     expect(seen.finished).not.toContain('slow');
   });
