@@ -31,5 +31,6 @@ export const GEN_USAGE = `interoffice gen <proto dir | file.proto> --out <dir> [
               encode/decode (@bufbuild/protobuf/wire), service definitions and clients
 interoffice gen <module.js> --out <dir> [--service <name>]... [--check]
     the zod services a (built) module exports, as .proto files for other languages
-    and OpenRPC documents (x.openrpc.json) for the JSON transports
+    OpenRPC documents (x.openrpc.json) for the JSON transports, and OpenAPI 3.1
+    documents (x.openapi.json) for HTTP
   --check   write nothing; exit 1 and name the files that differ from what would be generated`;
