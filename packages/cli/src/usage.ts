@@ -18,6 +18,11 @@ export const LIST_USAGE = `interoffice list <url> [--json] [connection options a
   other transports: the methods of the server's rpc.discover (OpenRPC) document
   --json   print the reflection summary or the OpenRPC document as JSON`;
 
+export const INSPECT_USAGE = `interoffice inspect <url> [--port <n>] [--timeout <ms>] [connection options as for call]
+  a web page on 127.0.0.1 (its address, with a random token, is printed) listing the server's
+  methods, with a form for each: call them, see results, errors with their codes, response
+  metadata, round-trip times and stream items as they arrive. Ctrl-C stops it.`;
+
 export const PUBLISH_USAGE = `interoffice publish <url> <channel> <payload> [connection options]`;
 
 export const SUBSCRIBE_USAGE = `interoffice subscribe <url> <channel> [--count <n>] [connection options]
