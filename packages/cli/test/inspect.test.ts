@@ -8,7 +8,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FormError, fieldOf, valueOf } from '../src/inspect/form.js';
+import { FormError, fieldOf, valueFrom } from '../src/inspect/form.js';
 import { fixtures, killChildren, repo, start, tmp } from './helpers.js';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -177,11 +177,11 @@ describe('schema → form', () => {
       ['inner', 'object', false],
     ]);
     expect(
-      valueOf(field, { a: '2.5', n: '', s: '', flag: true, color: 1, maybe: '', list: '[1, 2]', inner: { x: '3' } }),
+      valueFrom(field, { a: '2.5', n: '', s: '', flag: true, color: 1, maybe: '', list: '[1, 2]', inner: { x: '3' } }),
     ).toEqual({ a: 2.5, s: '', flag: true, color: 'green', list: [1, 2], inner: { x: 3 } });
-    expect(() => valueOf(field, { a: 'x' })).toThrow(new FormError('params.a: "x" is not a number'));
-    expect(() => valueOf(field, { a: '1', n: '1.5' })).toThrow(/params\.n: 1\.5 is not a whole number/);
-    expect(() => valueOf(field, { a: '1', list: '[1,' })).toThrow(/params\.list: not JSON \(a JSON array/);
+    expect(() => valueFrom(field, { a: 'x' })).toThrow(new FormError('params.a: "x" is not a number'));
+    expect(() => valueFrom(field, { a: '1', n: '1.5' })).toThrow(/params\.n: 1\.5 is not a whole number/);
+    expect(() => valueFrom(field, { a: '1', list: '[1,' })).toThrow(/params\.list: not JSON \(a JSON array/);
     expect(fieldOf({ oneOf: [{ const: 'a' }, { const: 'b' }] })).toEqual({ kind: 'enum', options: ['a', 'b'] });
     expect(fieldOf({ anyOf: [{ type: 'string' }, { type: 'number' }] }).kind).toBe('json');
     expect(fieldOf(undefined).kind).toBe('json');

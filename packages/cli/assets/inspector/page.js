@@ -2,7 +2,7 @@
 // JSON Schema (form.js, the same module the CLI's tests check), calls it through the CLI's
 // local server, and shows what came back. Plain browser JavaScript: no build step.
 const token = new URLSearchParams(location.search).get('token') ?? '';
-const { fieldOf, valueOf, FormError } = await import(`/form.js?token=${encodeURIComponent(token)}`);
+const { fieldOf, valueFrom, FormError } = await import(`/form.js?token=${encodeURIComponent(token)}`);
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => {
@@ -119,7 +119,7 @@ async function call(event) {
   try {
     const raw = $('raw-params').value.trim();
     // A method whose input is not an object takes it as its one positional param.
-    const typed = valueOf(current.field, current.read());
+    const typed = valueFrom(current.field, current.read());
     params = raw !== '' ? JSON.parse(raw) : current.field.kind === 'object' ? typed : typed === undefined ? [] : [typed];
     meta = metaOf($('meta').value);
   } catch (e) {

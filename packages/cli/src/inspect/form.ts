@@ -81,7 +81,7 @@ export function fieldOf(schema: Json | undefined, depth = 0): Field {
  * option of an enum, objects of their members (optional members left empty
  * are left out). Throws a FormError naming the field that does not hold.
  */
-export function valueOf(field: Field, typed: Typed | undefined, at = 'params'): unknown {
+export function valueFrom(field: Field, typed: Typed | undefined, at = 'params'): unknown {
   switch (field.kind) {
     case 'number': {
       const text = String(typed ?? '').trim();
@@ -110,7 +110,7 @@ export function valueOf(field: Field, typed: Typed | undefined, at = 'params'): 
       const members = (typeof typed === 'object' ? typed : {}) as { readonly [name: string]: Typed };
       const out: Record<string, unknown> = {};
       for (const m of field.members) {
-        const v = valueOf(m.field, members[m.name], `${at}.${m.name}`);
+        const v = valueFrom(m.field, members[m.name], `${at}.${m.name}`);
         // An optional string left empty is left out; a required one is sent as typed ('').
         if (v === undefined || (v === '' && !m.required)) continue;
         out[m.name] = v;
