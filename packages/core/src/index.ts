@@ -73,6 +73,7 @@ export { type Logger, stderrLogger } from './logger.js';
 export {
   type TransportOptions,
   type ResolvedTransportOptions,
+  type TlsOptions,
   DEFAULT_MAX_FRAME_BYTES,
   resolveTransportOptions,
 } from './options.js';

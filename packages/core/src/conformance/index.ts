@@ -48,3 +48,4 @@ export type { ConformanceTarget } from './target.js';
 export { Conformance, conformanceImpl, ServerState, Refused } from './service.js';
 export { Calculator, AliceBroke, calculator, type Seen } from './calculator.js';
 export { seededRandom, settledHeap, waitFor } from './testing.js';
+export { makeCertificates } from './certificates.js';
