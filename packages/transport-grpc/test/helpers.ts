@@ -1,8 +1,4 @@
-/** Test helpers: quiet servers, a conformance server, certificates made with openssl, a raw grpc-js client. */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import * as grpc from '@grpc/grpc-js';
 import { serve, type Server, type ServiceImplementation } from '@interoffice/core';
 import { conformanceImpl, ServerState } from '@interoffice/core/conformance';
