@@ -86,6 +86,7 @@ export {
   DEFAULT_TIMEOUT_MS,
 } from './client/client.js';
 export { connect, type ConnectOptions } from './client/connect.js';
+export type { KeepaliveOptions } from './client/keepalive.js';
 export { implement, type Handler, type Handlers, type ServiceImplementation } from './server/implement.js';
 export { serve, type Server, type ServeOptions } from './server/serve.js';
 export { memoryTransport, type MemoryTransportOptions } from './memory.js';

@@ -1,4 +1,3 @@
-
 import * as grpc from '@grpc/grpc-js';
 import { serve, type Server, type ServiceImplementation } from '@interoffice/core';
 import { conformanceImpl, ServerState } from '@interoffice/core/conformance';

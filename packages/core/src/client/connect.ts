@@ -2,6 +2,7 @@ import { parseAddress, transportFor } from '../address.js';
 import type { Channel } from '../call.js';
 import type { Transport } from '../call-transport.js';
 import { EnvelopeChannel } from './envelope-channel.js';
+import { checkKeepalive, type KeepaliveOptions } from './keepalive.js';
 
 /** Options of {@link connect}. */
 export interface ConnectOptions {
@@ -14,6 +15,14 @@ export interface ConnectOptions {
    * with UNAVAILABLE while nobody answers.
    */
   lazy?: boolean;
+  /**
+   * Notice a server that stopped answering while calls wait on it (a stopped
+   * process, a pulled cable): after `intervalMs` of silence a ping; after
+   * `timeoutMs` more with nothing, the connection is closed, its calls fail
+   * with UNAVAILABLE, and the next call connects again. Stream transports
+   * (sockets, pipes, shared memory) and gRPC; off unless given.
+   */
+  keepalive?: KeepaliveOptions;
 }
 
 /**
@@ -28,8 +37,10 @@ export interface ConnectOptions {
 export async function connect(address: string | URL, options: ConnectOptions): Promise<Channel> {
   const url = parseAddress(address);
   const transport = transportFor(url, options.transports);
-  if (transport.kind === 'calls') return transport.connect(url, { lazy: options.lazy ?? false });
-  const channel = new EnvelopeChannel(transport, url);
+  const keepalive = checkKeepalive(options.keepalive);
+  if (transport.kind === 'calls')
+    return transport.connect(url, { lazy: options.lazy ?? false, ...(keepalive ? { keepalive } : {}) });
+  const channel = new EnvelopeChannel(transport, url, keepalive);
   if (options.lazy !== true) await channel.open();
   return channel;
 }

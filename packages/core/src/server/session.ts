@@ -8,7 +8,7 @@
  * its calls when the connection goes. Whatever a peer sends, it keeps serving.
  */
 import { JsonRpcCode } from '../codes.js';
-import { callIdOf, CANCEL_METHOD, idFromHead, isId, type Id } from '../envelope.js';
+import { callIdOf, CANCEL_METHOD, idFromHead, isId, PING_METHOD, type Id } from '../envelope.js';
 import { RpcError } from '../error.js';
 import { CallTable } from '../call-table.js';
 import { parsePeerJson } from '../json-depth.js';
@@ -291,6 +291,7 @@ export class Session implements CallSink {
     }
     if (method === DISCOVER_METHOD)
       return hasId ? outlet.result(id, this.#engine.router.discovery, undefined, Infinity) : outlet.none();
+    if (method === PING_METHOD) return hasId ? outlet.result(id, 'pong', undefined, Infinity) : outlet.none();
     const route = this.#engine.router.resolve(method);
     if (route instanceof RpcError) {
       if (hasId) return outlet.error(id, route, undefined, Infinity);
