@@ -1,0 +1,102 @@
+// Two servers in their own processes behind one client (a unix socket and TCP), under load, one
+// killed with kill -9: no idempotent call fails and the survivor takes the load; the killed one,
+// restarted, comes back into the rotation. And hedging around a server that stopped (SIGSTOP).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Channel, connect, createClient } from '@interoffice/core';
+import { Calculator, loadWithKill, ServerProcess, waitFor } from '@interoffice/core/conformance';
+import { afterEach, describe, expect, it } from 'vitest';
+import { socketTransport } from '../src/index.js';
+
+const fixture = new URL('./fixtures/named-server.mjs', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'io-failover-'));
+const transports = [socketTransport()];
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+let n = 0;
+
+async function server(url: string, name: string): Promise<ServerProcess> {
+  const p = await ServerProcess.start(fixture, [url, name]);
+  cleanups.push(() => p.kill());
+  return p;
+}
+
+/** Who answers `count` calls made one after another. */
+async function whoAnswers(channel: Channel, count: number, timeout = 5000): Promise<string[]> {
+  const calc = createClient(Calculator, channel);
+  const by: string[] = [];
+  for (let i = 0; i < count; i++) await calc.add({ a: 1, b: 1 }, { timeout, onResponseMeta: (m) => by.push(m.server ?? '?') });
+  return by;
+}
+
+describe.each(['round-robin', 'pick-first'] as const)('kill -9 of one of two servers under load (%s)', (balance) => {
+  it('fails no idempotent call; the survivor takes the load; the restarted server comes back', async () => {
+    const unix = `unix://${dir}/a-${n++}.sock`;
+    const a = await server(unix, 'a');
+    const b = await server('tcp://127.0.0.1:0', 'b');
+    const channel = await connect([a.url, b.url], {
+      transports,
+      balance,
+      health: { intervalMs: 300, timeoutMs: 1000 },
+      retry: { maxAttempts: 5, initialBackoffMs: 20, maxBackoffMs: 500 },
+    });
+    cleanups.push(() => channel.close());
+    const report = await loadWithKill(createClient(Calculator, channel), { calls: 2000, concurrency: 16, kill: () => a.kill() });
+
+    expect(report.failures).toEqual([]);
+    expect(report.wrong).toBe(0);
+    expect(report.answered).toBe(2000);
+    if (balance === 'round-robin') expect(Object.keys(report.before).sort()).toEqual(['a', 'b']);
+    else expect(report.before.a).toBeGreaterThanOrEqual(500); // every call went to a until it died
+    const after = Object.values(report.after).reduce((x, y) => x + y, 0);
+    expect(after).toBeGreaterThan(0);
+    expect(report.after).toEqual({ b: after }); // the survivor took every call begun after the kill
+    expect(report.ms).toBeLessThan(30_000);
+
+    // a, restarted on its path, is checked healthy and takes calls again (round-robin) or stands by (pick-first).
+    await server(unix, 'a again');
+    if (balance === 'round-robin') {
+      await waitFor(async () => (await whoAnswers(channel, 2)).includes('a again'), { timeoutMs: 10_000, what: 'a back' });
+    } else {
+      await new Promise((r) => setTimeout(r, 700)); // two health intervals: a is healthy again by now
+      expect(new Set(await whoAnswers(channel, 10))).toEqual(new Set(['b'])); // pick-first stays on b while it serves
+    }
+  }, 60_000);
+});
+
+describe('hedging', () => {
+  it('answers every noSideEffects call from the live server while the other is stopped (SIGSTOP)', async () => {
+    const a = await server(`unix://${dir}/h-${n++}.sock`, 'a');
+    const b = await server('tcp://127.0.0.1:0', 'b');
+    // No health checks: only hedging can route around a server that takes calls and never answers.
+    const channel = await connect([a.url, b.url], {
+      transports,
+      balance: 'round-robin',
+      health: false,
+      hedging: { hedgingDelayMs: 100 },
+    });
+    cleanups.push(() => channel.close());
+    expect(new Set(await whoAnswers(channel, 4))).toEqual(new Set(['a', 'b']));
+    a.signal('SIGSTOP');
+    cleanups.push(async () => a.signal('SIGCONT'));
+    const start = Date.now();
+    expect(await whoAnswers(channel, 20, 3000)).toEqual(Array(20).fill('b'));
+    // Half the calls went first to the stopped a and were answered by their copy on b: about
+    // 100 ms each, far from the 3 s deadline they would otherwise have run into.
+    expect(Date.now() - start).toBeLessThan(15_000);
+  }, 60_000);
+
+  it('without hedging, a call sent to the stopped server waits for its deadline', async () => {
+    const a = await server(`unix://${dir}/h-${n++}.sock`, 'a');
+    const b = await server('tcp://127.0.0.1:0', 'b');
+    const channel = await connect([a.url, b.url], { transports, balance: 'round-robin', health: false, retry: {} });
+    cleanups.push(() => channel.close());
+    expect(new Set(await whoAnswers(channel, 4))).toEqual(new Set(['a', 'b']));
+    a.signal('SIGSTOP');
+    cleanups.push(async () => a.signal('SIGCONT'));
+    await expect(whoAnswers(channel, 4, 500)).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+  }, 30_000);
+});
