@@ -2,7 +2,7 @@
 // every server answers it, servers leaving the rotation when they stop serving and coming back.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  type BalancedChannel,
+  BalancedChannel,
   type Channel,
   type ChannelCall,
   checkHealth,
@@ -149,6 +149,32 @@ describe('balance', () => {
     closers.push(() => channel.close());
     await waitFor(() => (channel as BalancedChannel).endpoints.every((e) => e.state === 'ready'));
     expect(await whoAnswers(channel, 5)).toEqual(['a', 'a', 'a', 'a', 'a']);
+  });
+
+  it("'pick-first' waits for the first server's answer before taking the second, which answered sooner", async () => {
+    const served: string[] = [];
+    const fake = (name: string, delayMs: number): Channel => ({
+      unary: async () => served.push(name),
+      stream: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('unused')) }) }),
+      notify: async () => {},
+      close: async () => {},
+      health: () => new Promise((r) => setTimeout(() => r('SERVING'), delayMs)),
+    });
+    const endpoints = [
+      { url: new URL('memory://slow-first'), channel: fake('first', 200) },
+      { url: new URL('memory://quick-second'), channel: fake('second', 0) },
+    ];
+    for (const [policy, expected] of [
+      ['pick-first', 'first'],
+      ['round-robin', 'second'],
+    ] as const) {
+      const channel = new BalancedChannel(endpoints, policy, {});
+      closers.push(() => channel.close());
+      await channel.start(true);
+      served.length = 0;
+      await channel.unary({} as ChannelCall);
+      expect([policy, ...served]).toEqual([policy, expected]);
+    }
   });
 
   it('leaves a server that stops out of the rotation, and takes it back when it serves again', async () => {

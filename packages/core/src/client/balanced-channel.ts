@@ -43,6 +43,7 @@ export class BalancedChannel implements Channel {
   readonly #endpoints: Endpoint[];
   readonly #states: EndpointState[];
   readonly #picker: Picker;
+  readonly #policy: BalancePolicy;
   readonly #health: Required<HealthOptions> | false;
   /** Called on every change of state; each returns true when it is done listening. */
   readonly #listeners = new Set<() => boolean>();
@@ -56,6 +57,7 @@ export class BalancedChannel implements Channel {
   ) {
     if (endpoints.length === 0) throw new TypeError('connect: give at least one address');
     this.#picker = picker(policy);
+    this.#policy = policy;
     this.#health = health === false ? false : resolveHealth(health);
     this.#endpoints = endpoints.map((e, index) => ({
       url: e.url,
@@ -83,8 +85,9 @@ export class BalancedChannel implements Channel {
   }
 
   /**
-   * Begin checking every server. With `wait`, resolves once one serves and
-   * rejects (UNAVAILABLE, with each server's reason) when none does at its first check.
+   * Begin checking every server. With `wait`, resolves once one serves (with
+   * pick-first, the first in the list that does) and rejects (UNAVAILABLE,
+   * with each server's reason) when none does at its first check.
    */
   async start(wait: boolean): Promise<void> {
     if (this.#health === false) return;
@@ -92,7 +95,7 @@ export class BalancedChannel implements Channel {
     if (!wait) return;
     await new Promise<void>((resolve, reject) => {
       const settled = (): boolean => {
-        if (this.#states.includes('ready')) resolve();
+        if (this.#serving()) resolve();
         else if (this.#closed) reject(new RpcError('CANCELLED', 'the channel was closed'));
         else if (this.#endpoints.every((e) => e.checked)) reject(this.#noneServing('no server answered'));
         else return false;
@@ -100,6 +103,17 @@ export class BalancedChannel implements Channel {
       };
       if (!settled()) this.#listeners.add(settled);
     });
+  }
+
+  /**
+   * Whether the channel may take calls: a server serves — for pick-first,
+   * one that every server listed before it has failed its first check, so
+   * that the first that serves is the one picked.
+   */
+  #serving(): boolean {
+    const first = this.#states.indexOf('ready');
+    if (first === -1) return false;
+    return this.#policy === 'round-robin' || this.#endpoints.slice(0, first).every((e) => e.checked);
   }
 
   unary(call: ChannelCall): Promise<unknown> {
