@@ -138,8 +138,8 @@ export class RetryingChannel implements Channel {
     if (call.signal?.aborted) return Promise.reject(cancelled());
     return new Promise((resolve, reject) => {
       const tried = new Set<unknown>();
-      const copies: AbortController[] = [];
-      let running = 0;
+      const out = new Set<AbortController>(); // copies sent and not yet answered
+      let sent = 0;
       let done = false;
       let noMore = false; // the server asked for no more copies
       let last: { error: RpcError; meta: Metadata | undefined } | undefined;
@@ -149,7 +149,7 @@ export class RetryingChannel implements Channel {
         done = true;
         clearTimeout(timer);
         call.signal?.removeEventListener('abort', onAbort);
-        for (const c of copies) c.abort();
+        for (const c of out) c.abort(); // an abort costs an exception's stack: only for copies still out
         settle();
       };
       const fail = (): void => {
@@ -165,21 +165,20 @@ export class RetryingChannel implements Channel {
       const start = (): void => {
         if (done) return;
         clearTimeout(timer);
-        const first = copies.length === 0;
-        if (!first && (noMore || copies.length >= policy.maxAttempts || !this.budget.allows || Date.now() >= call.deadline)) {
-          if (running === 0) fail();
+        if (sent > 0 && (noMore || sent >= policy.maxAttempts || !this.budget.allows || Date.now() >= call.deadline)) {
+          if (out.size === 0) fail();
           return;
         }
         const control = new AbortController();
-        copies.push(control);
-        running++;
+        out.add(control);
+        sent++;
         let meta: Metadata | undefined;
         this.#send(
-          attemptOf(call, copies.length, control.signal, (m) => (meta = m)),
+          attemptOf(call, sent, control.signal, (m) => (meta = m)),
           tried,
         ).then(
           (value) => {
-            running--;
+            out.delete(control);
             this.budget.success();
             finish(() => {
               if (meta !== undefined) call.onResponseMeta?.(meta);
@@ -187,7 +186,7 @@ export class RetryingChannel implements Channel {
             });
           },
           (e: unknown) => {
-            running--;
+            out.delete(control);
             if (done) return;
             const error = RpcError.from(e);
             const hint = retryHint(error);
@@ -203,14 +202,14 @@ export class RetryingChannel implements Channel {
             last = { error, meta };
             if (hint === 'stop') {
               noMore = true;
-              if (running === 0) fail();
+              if (out.size === 0) fail();
             } else if (typeof hint === 'number') {
               clearTimeout(timer);
               timer = setTimeout(start, hint);
             } else start();
           },
         );
-        if (copies.length < policy.maxAttempts) timer = setTimeout(start, policy.hedgingDelayMs);
+        if (sent < policy.maxAttempts) timer = setTimeout(start, policy.hedgingDelayMs);
       };
       start();
     });
