@@ -1,9 +1,11 @@
 // Two servers in their own processes behind one client (a unix socket and TCP), under load, one
 // killed with kill -9: no idempotent call fails and the survivor takes the load; the killed one,
 // restarted, comes back into the rotation. And hedging around a server that stopped (SIGSTOP).
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { type BalancedChannel, type Channel, connect, createClient, retrying } from '@interoffice/core';
 import { Calculator, loadWithKill, ServerProcess, waitFor } from '@interoffice/core/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,4 +99,32 @@ describe('hedging', () => {
     cleanups.push(async () => a.signal('SIGCONT'));
     await expect(whoAnswers(channel, 4, 500)).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
   }, 30_000);
+});
+
+describe('rpc.health from another language', () => {
+  it('a Python client asks a server it has only a socket to, as docs/protocol.md shows', async () => {
+    const a = await server(`unix://${dir}/py-${n++}.sock`, 'a');
+    const script = [
+      'import json, socket, sys',
+      's = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rwb")',
+      'for i, params in enumerate([None, {"service": "Calculator"}, {"service": "Nope"}]):',
+      '    msg = {"jsonrpc": "2.0", "id": i, "method": "rpc.health"}',
+      '    if params is not None: msg["params"] = params',
+      '    f.write(json.dumps(msg).encode() + b"\\n"); f.flush()',
+      '    print(f.readline().decode().strip())',
+    ].join('\n');
+    const { stdout } = await promisify(execFile)('/usr/bin/python3', ['-c', script, new URL(a.url).pathname], {
+      timeout: 10_000,
+    });
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toMatchObject([
+      { id: 0, result: { status: 'SERVING' } },
+      { id: 1, result: { status: 'SERVING' } },
+      { id: 2, error: { code: -32005, data: { code: 'NOT_FOUND' } } },
+    ]);
+  });
 });
