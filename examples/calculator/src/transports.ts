@@ -9,6 +9,7 @@ import { mqttAvailable, mqttTransport } from '@interoffice/transport-mqtt';
 import { natsAvailable, natsTransport } from '@interoffice/transport-nats';
 import { fileTransport } from '@interoffice/transport-file';
 import { grpcTransport } from '@interoffice/transport-grpc';
+import { httpTransport } from '@interoffice/transport-http';
 import { pipeTransport } from '@interoffice/transport-pipe';
 import { redisAvailable, redisTransport } from '@interoffice/transport-redis';
 import { shmTransport } from '@interoffice/transport-shm';
@@ -28,6 +29,7 @@ export const transports: Transport[] = [
   amqpTransport(),
   natsTransport(),
   mqttTransport(),
+  httpTransport(),
 ];
 
 /** The Redis the demo uses: REDIS_URL, else the usual local one. */
@@ -55,6 +57,8 @@ export const demoEndpoints: DemoEndpoint[] = [
   { url: 'unix://$DIR/calc.sock' },
   { url: 'tcp://127.0.0.1:0' },
   { url: 'grpc://127.0.0.1:0' },
+  // JSON-RPC over HTTP POST (also: POST /rpc/Calculator.add, GET for reads, /rpc/openapi.json).
+  { url: 'http://127.0.0.1:0/rpc/' },
   { url: 'fifo://$DIR/calc' },
   // The seed's shared JSON file and its lock file (examples/python/file_bob.py can call it too).
   { url: 'file://$DIR/calc/shared.json' },

@@ -6,7 +6,7 @@
 import { grpcStatus, RpcError } from '@interoffice/core';
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
-import { CALL_USAGE, GEN_USAGE, LIST_USAGE, PUBLISH_USAGE, SUBSCRIBE_USAGE } from './usage.js';
+import { CALL_USAGE, GEN_USAGE, INSPECT_USAGE, LIST_USAGE, PUBLISH_USAGE, SUBSCRIBE_USAGE } from './usage.js';
 
 type Run = (args: readonly string[], io: Io) => Promise<number>;
 
@@ -15,6 +15,7 @@ const commands: Record<string, { load: () => Promise<Run>; usage: string }> = {
   gen: { load: async () => (await import('./commands/gen.js')).gen, usage: GEN_USAGE },
   call: { load: async () => (await import('./commands/call.js')).call, usage: CALL_USAGE },
   list: { load: async () => (await import('./commands/list.js')).list, usage: LIST_USAGE },
+  inspect: { load: async () => (await import('./commands/inspect.js')).inspect, usage: INSPECT_USAGE },
   publish: { load: async () => (await import('./commands/events.js')).publish, usage: PUBLISH_USAGE },
   subscribe: { load: async () => (await import('./commands/events.js')).subscribe, usage: SUBSCRIBE_USAGE },
 };

@@ -18,6 +18,11 @@ export const LIST_USAGE = `interoffice list <url> [--json] [connection options a
   other transports: the methods of the server's rpc.discover (OpenRPC) document
   --json   print the reflection summary or the OpenRPC document as JSON`;
 
+export const INSPECT_USAGE = `interoffice inspect <url> [--port <n>] [--timeout <ms>] [connection options as for call]
+  a web page on 127.0.0.1 (its address, with a random token, is printed) listing the server's
+  methods, with a form for each: call them, see results, errors with their codes, response
+  metadata, round-trip times and stream items as they arrive. Ctrl-C stops it.`;
+
 export const PUBLISH_USAGE = `interoffice publish <url> <channel> <payload> [connection options]`;
 
 export const SUBSCRIBE_USAGE = `interoffice subscribe <url> <channel> [--count <n>] [connection options]
@@ -31,5 +36,6 @@ export const GEN_USAGE = `interoffice gen <proto dir | file.proto> --out <dir> [
               encode/decode (@bufbuild/protobuf/wire), service definitions and clients
 interoffice gen <module.js> --out <dir> [--service <name>]... [--check]
     the zod services a (built) module exports, as .proto files for other languages
-    and OpenRPC documents (x.openrpc.json) for the JSON transports
+    OpenRPC documents (x.openrpc.json) for the JSON transports, and OpenAPI 3.1
+    documents (x.openapi.json) for HTTP
   --check   write nothing; exit 1 and name the files that differ from what would be generated`;

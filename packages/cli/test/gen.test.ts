@@ -4,6 +4,7 @@
  * describes exactly what the gRPC transport serves; `--check` for stale
  * committed output.
  */
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -414,13 +415,21 @@ describe('gen: a zod service → .proto and OpenRPC', () => {
     ]);
     expect(r.status).toBe(0);
     expect(files(out)).toEqual([
+      'calc/calculator.openapi.json',
       'calc/calculator.openrpc.json',
       'calc/calculator.proto',
+      'kitchen/v1/sink.openapi.json',
       'kitchen/v1/sink.openrpc.json',
       'kitchen/v1/sink.proto',
     ]);
     const doc = JSON.parse(readFileSync(join(out, 'calc/calculator.openrpc.json'), 'utf8')) as { methods: { name: string }[] };
     expect(doc.methods.map((m) => m.name)).toContain('calc.Calculator.add');
+    // The OpenAPI document is valid OpenAPI 3.1, with a POST route per method.
+    const api = JSON.parse(readFileSync(join(out, 'calc/calculator.openapi.json'), 'utf8')) as { paths: Record<string, object> };
+    const validation = await new Validator().validate(api);
+    expect(validation.errors ?? []).toEqual([]);
+    expect(validation.valid).toBe(true);
+    expect(api.paths['/calc.Calculator.add']).toHaveProperty('post');
     // buf (from npm) compiles what was exported...
     const buf = createRequire(join(packageDir, 'package.json')).resolve('@bufbuild/buf/bin/buf');
     writeFileSync(join(out, 'buf.yaml'), 'version: v2\n');

@@ -10,6 +10,7 @@ import type { RpcError } from './error.js';
 import type { Metadata } from './metadata.js';
 import type { ServiceDescriptor } from './service.js';
 import type { FrameTransport, Listener, MessageTransport, Peer } from './transport.js';
+import type { KeepaliveOptions } from './client/keepalive.js';
 
 /**
  * What a call-level transport sets when the caller goes away or cancels. An
@@ -59,9 +60,10 @@ export interface CallTransport {
   readonly schemes: readonly string[];
   /**
    * A channel to the server at `url`; rejects with UNAVAILABLE when nobody
-   * answers, unless `lazy`: then it connects at the first call.
+   * answers, unless `lazy`: then it connects at the first call. `keepalive`:
+   * notice a silent server as `connect`'s option says.
    */
-  connect(url: URL, options?: { readonly lazy?: boolean }): Promise<Channel>;
+  connect(url: URL, options?: { readonly lazy?: boolean; readonly keepalive?: KeepaliveOptions }): Promise<Channel>;
   /**
    * Serve the engine's methods at `url`. The listener's `close` stops
    * accepting calls; calls in flight are ended by core.

@@ -57,6 +57,9 @@ export interface ResponseMessage {
 /** Extension notification a caller sends to stop a call: `params: { id }`. */
 export const CANCEL_METHOD = 'rpc.cancel';
 
+/** Extension request a caller sends to learn that the server is there (keepalive): answered `"pong"`. */
+export const PING_METHOD = 'rpc.ping';
+
 // The encoders below build the text by hand: about 3× faster than
 // JSON.stringify of a whole message object, on the hot path of every call.
 

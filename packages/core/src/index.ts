@@ -73,6 +73,7 @@ export { type Logger, stderrLogger } from './logger.js';
 export {
   type TransportOptions,
   type ResolvedTransportOptions,
+  type TlsOptions,
   DEFAULT_MAX_FRAME_BYTES,
   resolveTransportOptions,
 } from './options.js';
@@ -85,6 +86,7 @@ export {
   DEFAULT_TIMEOUT_MS,
 } from './client/client.js';
 export { connect, type ConnectOptions } from './client/connect.js';
+export type { KeepaliveOptions } from './client/keepalive.js';
 export type { BalancePolicy, EndpointState } from './client/balance.js';
 export { BalancedChannel, type HealthOptions } from './client/balanced-channel.js';
 export { checkHealth, type HealthCheck } from './client/health.js';

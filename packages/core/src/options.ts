@@ -20,6 +20,23 @@ export interface TransportOptions {
   logger?: Logger;
 }
 
+/** TLS for a transport's `…s://` URLs (`tls://`, `grpcs://`), both sides, PEM text or bytes. */
+export interface TlsOptions {
+  /**
+   * Certificates to trust: on a client, the server's CA (the system's roots
+   * when absent); on a server, the CA of client certificates (mutual TLS).
+   */
+  ca?: string | Uint8Array;
+  /** This side's certificate chain: always on a server; on a client, for mutual TLS. */
+  cert?: string | Uint8Array;
+  /** The private key of `cert`. */
+  key?: string | Uint8Array;
+  /** Server: refuse clients without a certificate signed by `ca` (mutual TLS). */
+  requireClientCert?: boolean;
+  /** Client: the name the server's certificate must carry (the URL's host by default). */
+  serverName?: string;
+}
+
 /** {@link TransportOptions} with their defaults applied. */
 export interface ResolvedTransportOptions {
   readonly maxFrameBytes: number;

@@ -217,6 +217,11 @@ export interface Delivery {
   readonly tooLarge?: number;
   /** Milliseconds the message waited in the medium before delivery: core takes them off its `timeout`. */
   readonly waitedMs: number;
+  /**
+   * The medium took the message in a way that must change nothing (an HTTP GET): core runs
+   * only methods marked `idempotency: 'noSideEffects'` and answers the others FAILED_PRECONDITION.
+   */
+  readonly readOnly?: boolean;
   /** A stream item for the caller. False: the medium is behind; core waits for {@link MessageServer.drain}. */
   item(answer: Answer): boolean;
   /** The message is done: its answer, or undefined when none is due (notifications, cancels, a caller who left). */

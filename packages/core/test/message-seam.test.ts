@@ -17,6 +17,7 @@ const Svc = defineService('Svc', {
   wait: unary({ input: z.object({ ms: z.number() }), output: z.string() }),
   deadline: unary({ input: z.object({}), output: z.number() }),
   tick: serverStream({ input: z.object({ n: z.number() }), output: z.number() }),
+  peek: unary({ input: z.object({}), output: z.string(), idempotency: 'noSideEffects' }),
 });
 
 /** The service, counting runs and remembering the signals of calls that ran. */
@@ -35,6 +36,7 @@ function service() {
       });
     },
     deadline: (_input, ctx) => ctx.deadline,
+    peek: () => 'seen',
     tick: async function* ({ n }) {
       for (let i = 0; i < n; i++) yield i;
     },
@@ -50,6 +52,7 @@ class Hand implements Delivery {
   endings = 0;
   abandoned = false;
   room = true;
+  readOnly = false;
   constructor(
     readonly caller: string,
     readonly body: string | RequestRecord,
@@ -189,6 +192,29 @@ describe('message seam: core owns', () => {
     const tooBig = new Hand('alice', { id: 'k4' }, 0, 5_000_000);
     server.deliver(tooBig);
     expect((tooBig.ended as Answer).fields).toMatchObject({ id: 'k4', error: { data: { code: 'RESOURCE_EXHAUSTED' } } });
+    server.close();
+  });
+
+  it('a read-only delivery (HTTP GET) runs only methods marked noSideEffects', () => {
+    const { server, state } = intake();
+    const read = (body: string | RequestRecord): Hand => {
+      const h = new Hand('reader', body);
+      h.readOnly = true;
+      server.deliver(h);
+      return h;
+    };
+    expect((read({ id: 1, method: 'peek', params: {} }).ended as Answer).fields).toMatchObject({ result: 'seen' });
+    expect((read(req(2, 'Svc.peek', {})).ended as Answer).fields).toMatchObject({ result: 'seen' });
+    const refused = (read({ id: 3, method: 'wait', params: { ms: 1 } }).ended as Answer).fields;
+    expect(refused).toMatchObject({ id: 3, error: { data: { code: 'FAILED_PRECONDITION' } } });
+    expect(refused?.error?.message).toMatch(/Svc\.wait is not marked idempotency: 'noSideEffects'.*call it by POST/);
+    expect((read(req(4, 'wait', { ms: 1 })).ended as Answer).fields).toMatchObject({
+      error: { data: { code: 'FAILED_PRECONDITION' } },
+    });
+    expect(state.runs).toBe(0);
+    expect((read({ id: 5, method: 'rpc.discover' }).ended as Answer).fields).toMatchObject({
+      result: { openrpc: expect.any(String) },
+    });
     server.close();
   });
 

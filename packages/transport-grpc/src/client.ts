@@ -5,7 +5,7 @@
  * metadata and status are gRPC's own.
  */
 import { Client, type Metadata as GrpcMetadata, type CallOptions, type StatusObject } from '@grpc/grpc-js';
-import { RpcError, type Channel, type ChannelCall, type HealthStatus, type Peer } from '@interoffice/core';
+import { RpcError, type Channel, type ChannelCall, type HealthStatus, type KeepaliveOptions, type Peer } from '@interoffice/core';
 import type { GrpcAddress } from './address.js';
 import { channelCredentials, channelOptions } from './credentials.js';
 import { checkHealth } from './health.js';
@@ -20,8 +20,16 @@ import { settle } from './status.js';
 import { StreamReader } from './stream-reader.js';
 
 /** A channel to the server at `url`, once it is ready; UNAVAILABLE, with the reason, when it is not. */
-export async function connectChannel(url: URL, address: GrpcAddress, o: GrpcOptions, lazy = false): Promise<GrpcChannel> {
-  const client = new Client(address.target, channelCredentials(address, o), channelOptions(o));
+export async function connectChannel(
+  url: URL,
+  address: GrpcAddress,
+  o: GrpcOptions,
+  lazy = false,
+  keepalive?: KeepaliveOptions,
+): Promise<GrpcChannel> {
+  // Keepalive is HTTP/2's own PING, sent only while calls are in flight (as core's is).
+  const pings = keepalive && { 'grpc.keepalive_time_ms': keepalive.intervalMs, 'grpc.keepalive_timeout_ms': keepalive.timeoutMs };
+  const client = new Client(address.target, channelCredentials(address, o), { ...channelOptions(o), ...pings });
   if (!lazy) await ready(client, url, o.connectTimeout);
   return new GrpcChannel(client, { transport: url.protocol.slice(0, -1), address: url.href });
 }

@@ -6,7 +6,7 @@ import { ChannelCredentials, ServerCredentials, type ChannelOptions } from '@grp
 import type { GrpcAddress } from './address.js';
 import type { GrpcOptions } from './options.js';
 
-const buf = (v: string | Buffer | undefined): Buffer | null => (v === undefined ? null : Buffer.from(v));
+const buf = (v: string | Uint8Array | undefined): Buffer | null => (v === undefined ? null : Buffer.from(v));
 
 export function serverCredentials(url: URL, address: GrpcAddress, o: GrpcOptions): ServerCredentials {
   if (!address.tls) return ServerCredentials.createInsecure();

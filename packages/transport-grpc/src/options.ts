@@ -1,23 +1,14 @@
 /** The gRPC transport's options, and their defaults. */
 import type { ChannelOptions } from '@grpc/grpc-js';
-import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from '@interoffice/core';
+import {
+  resolveTransportOptions,
+  type ResolvedTransportOptions,
+  type TlsOptions,
+  type TransportOptions,
+} from '@interoffice/core';
 
-/** TLS material, PEM-encoded. */
-export interface GrpcTlsOptions {
-  /**
-   * Certificates to trust: on a client, the server's CA (the system's roots
-   * when absent); on a server, the CA of client certificates (mutual TLS).
-   */
-  ca?: string | Buffer;
-  /** This side's certificate chain: always on a server; on a client, for mutual TLS. */
-  cert?: string | Buffer;
-  /** The private key of `cert`. */
-  key?: string | Buffer;
-  /** Server: refuse clients without a certificate signed by `ca` (mutual TLS). */
-  requireClientCert?: boolean;
-  /** Client: the name the server's certificate must carry (the URL's host by default). */
-  serverName?: string;
-}
+/** TLS for `grpcs://` URLs: core's {@link TlsOptions}, as every transport takes them. */
+export type GrpcTlsOptions = TlsOptions;
 
 /**
  * Options of {@link grpcTransport}. `maxFrameBytes` (16 MiB) is the largest

@@ -24,7 +24,7 @@ export function grpcTransport(options: GrpcTransportOptions = {}): CallTransport
   return {
     kind: 'calls',
     schemes: ['grpc', 'grpcs'],
-    connect: async (url, how) => connectChannel(url, grpcAddress(url), o, how?.lazy === true),
+    connect: async (url, how) => connectChannel(url, grpcAddress(url), o, how?.lazy === true, how?.keepalive),
     listen: async (url, dispatcher) => listenGrpc(url, grpcAddress(url), dispatcher, o),
   };
 }

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { connect, createClient } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisTransport } from '../src/index.js';
-import { inspect, Jobs, queueUrl, sleep, until, WorkerProcess } from './helpers.js';
+import { inspect, Jobs, queueUrl, until, WorkerProcess } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { redisTransport } from '../src/index.js';
-import { python, pythonExample, redisUrl, sleep, until } from './helpers.js';
+import { python, pythonExample, redisUrl, until } from './helpers.js';
 import { RedisServer } from './redis-server.js';
 
 const cleanups: (() => unknown)[] = [];

@@ -6,7 +6,7 @@
 import { connect, createClient, rawConnection, RpcError, serve, type Connection } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GROUP, redisTransport } from '../src/index.js';
-import { inspect, Jobs, jobs, queueUrl, sleep, until, WorkerProcess, type Seen } from './helpers.js';
+import { inspect, Jobs, jobs, queueUrl, until, WorkerProcess, type Seen } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -8,6 +8,7 @@ import { tcpName, type SocketAddress } from './address.js';
 import { REFUSED } from './auth.js';
 import { clientHandshake } from './handshake.js';
 import type { SocketOptions } from './options.js';
+import { dialTls } from './tls.js';
 
 const KEEPALIVE_MS = 15_000;
 /** Linux's O_PATH: open a file for its inode only (a socket cannot be opened otherwise). */
@@ -62,10 +63,11 @@ export async function connectSocket(
   handler: FrameHandler,
 ): Promise<Connection> {
   const pinned = address.kind === 'unix' ? await pin(address.path, url, o) : undefined;
-  const socket = await dial(address.kind === 'tcp' ? address : (pinned?.target ?? address.path), url).finally(() =>
-    pinned?.release(),
-  );
-  if (address.kind === 'tcp') socket.setNoDelay(true).setKeepAlive(true, KEEPALIVE_MS);
+  const socket =
+    address.kind === 'tls'
+      ? await dialTls(address.host, address.port, url, o)
+      : await dial(address.kind === 'tcp' ? address : (pinned?.target ?? address.path), url).finally(() => pinned?.release());
+  if (address.kind === 'tcp' || address.kind === 'tls') socket.setNoDelay(true).setKeepAlive(true, KEEPALIVE_MS);
   const peer = { transport: address.kind, address: url.href, authenticated: false };
   const options = { maxFrameBytes: o.maxFrameBytes, maxBufferedBytes: o.maxBufferedBytes, pauseReads: false, peer };
   const conn: StreamConnection = new StreamConnection(socket, socket, options, { line: () => {}, oversized: () => {} });
@@ -87,7 +89,9 @@ export async function connectSocket(
   if (o.key === undefined) conn.attach(guarded);
   else {
     const dialed =
-      address.kind === 'tcp' ? tcpName(socket.remoteAddress, socket.remotePort) : (pinned?.name ?? `npipe://${address.path}`);
+      address.kind === 'tcp' || address.kind === 'tls'
+        ? tcpName(socket.remoteAddress, socket.remotePort, address.kind)
+        : (pinned?.name ?? `npipe://${address.path}`);
     const timing = { timeoutMs: o.handshakeTimeoutMs, allowForwarding: o.allowForwarding };
     await clientHandshake(conn, o.key, dialed, timing, () => conn.attach(guarded));
     peer.authenticated = true;

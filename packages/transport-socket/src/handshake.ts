@@ -28,7 +28,7 @@ const HANDSHAKE_MAX_BYTES = 4096;
 /** Why a server refused a peer: one of a few causes (for rate-limited logs), and the detail. */
 export class Refusal extends Error {
   constructor(
-    readonly kind: 'malformed' | 'wrong key' | 'proof refused' | 'timeout' | 'closed' | 'oversized',
+    readonly kind: 'malformed' | 'wrong key' | 'proof refused' | 'timeout' | 'closed' | 'oversized' | 'tls',
     detail: string,
   ) {
     super(detail);

@@ -1,5 +1,10 @@
 /** The socket transport's options, and their defaults. */
-import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from '@interoffice/core';
+import {
+  resolveTransportOptions,
+  type ResolvedTransportOptions,
+  type TlsOptions,
+  type TransportOptions,
+} from '@interoffice/core';
 
 /** Options of {@link socketTransport}. */
 export interface SocketTransportOptions extends TransportOptions {
@@ -24,6 +29,8 @@ export interface SocketTransportOptions extends TransportOptions {
    * than the one dialed — a port forward or a proxy, but also a relay (false).
    */
   allowForwarding?: boolean;
+  /** TLS for `tls://` URLs: a server's `cert` and `key`; a client's `ca`; both, for mutual TLS. */
+  tls?: TlsOptions;
 }
 
 /** The options with their defaults applied. */
@@ -34,6 +41,7 @@ export interface SocketOptions extends ResolvedTransportOptions {
   /** undefined: no check (Windows, or `'any'`). */
   readonly expectOwner: number | undefined;
   readonly allowForwarding: boolean;
+  readonly tls: TlsOptions | undefined;
 }
 
 function positive(name: string, value: number): number {
@@ -56,5 +64,6 @@ export function resolveOptions(o: SocketTransportOptions): SocketOptions {
     handshakeTimeoutMs: positive('handshakeTimeoutMs', o.handshakeTimeoutMs ?? 5000),
     expectOwner: owner === 'any' ? undefined : owner,
     allowForwarding: o.allowForwarding ?? false,
+    tls: o.tls,
   };
 }

@@ -1,15 +1,17 @@
 /** The server side: bind privately, accept, authenticate, and clean up. */
 import { realpathSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Connection, FrameHandler, Listener } from '@interoffice/core';
 import { StreamConnection } from '@interoffice/core/ndjson';
-import { tcpName, type SocketAddress } from './address.js';
-import { serverHandshake, type Refusal } from './handshake.js';
+import { isLoopback, tcpName, type SocketAddress } from './address.js';
+import { Refusal, serverHandshake } from './handshake.js';
 import type { SocketOptions } from './options.js';
 import { RefusalLog } from './refusals.js';
 import { removeStaleSocket } from './stale.js';
+import { tlsServer } from './tls.js';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -20,7 +22,7 @@ function listenOnce(server: Server, address: SocketAddress): Promise<void> {
       server.off('error', reject);
       done();
     };
-    if (address.kind === 'tcp') {
+    if (address.kind === 'tcp' || address.kind === 'tls') {
       server.listen({ host: address.host, port: address.port }, listening);
       return;
     }
@@ -69,10 +71,14 @@ export async function listenSocket(
   o: SocketOptions,
   accept: (c: Connection) => FrameHandler,
 ): Promise<Listener> {
-  const server = createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: KEEPALIVE_MS });
+  const net = address.kind === 'tcp' || address.kind === 'tls';
+  const server =
+    address.kind === 'tls'
+      ? tlsServer(url, o)
+      : createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: KEEPALIVE_MS });
   const refusals = new RefusalLog(url.href, o.logger);
   // The handshake names the address a peer reached: for a unix socket, its canonical path.
-  const path = address.kind === 'tcp' ? '' : resolve(address.path);
+  const path = 'path' in address ? resolve(address.path) : '';
   let named = address.kind === 'unix' ? `unix://${path}` : `npipe://${path}`;
   try {
     if (address.kind === 'unix') named = `unix://${join(realpathSync(dirname(path)), basename(path))}`;
@@ -80,22 +86,40 @@ export async function listenSocket(
     // no such folder: bind will say so
   }
   let accepted = 0;
-  server.on('connection', (socket) => {
-    const from = address.kind === 'tcp' ? `${socket.remoteAddress}:${socket.remotePort}` : `${address.path}#${++accepted}`;
-    const peer = { transport: address.kind, address: from, authenticated: false };
+  server.on(address.kind === 'tls' ? 'secureConnection' : 'connection', (socket: Socket) => {
+    if (address.kind === 'tls') socket.setNoDelay(true).setKeepAlive(true, KEEPALIVE_MS);
+    const from = 'path' in address ? `${address.path}#${++accepted}` : `${socket.remoteAddress}:${socket.remotePort}`;
+    // A client certificate the server required and verified authenticates the peer.
+    const peer = { transport: address.kind, address: from, authenticated: (socket as TLSSocket).authorized === true };
     const options = { maxFrameBytes: o.maxFrameBytes, maxBufferedBytes: o.maxBufferedBytes, pauseReads: true, peer };
     const conn = new StreamConnection(socket, socket, options, { line: () => {}, oversized: () => {} });
     if (o.key === undefined) return conn.attach(accept(conn));
-    const at = address.kind === 'tcp' ? tcpName(socket.localAddress, socket.localPort) : named;
+    const at = net ? tcpName(socket.localAddress, socket.localPort, address.kind === 'tls' ? 'tls' : 'tcp') : named;
     serverHandshake(conn, o.key, at, o.handshakeTimeoutMs, () => {
       peer.authenticated = true;
       conn.attach(accept(conn));
-    }).catch((why: Refusal) => refusals.refused(address.kind === 'tcp' ? (socket.remoteAddress ?? '') : '', from, why));
+    }).catch((why: Refusal) => refusals.refused(net ? (socket.remoteAddress ?? '') : '', from, why));
   });
+  // A client whose TLS handshake fails (no certificate, an untrusted one) never becomes a connection.
+  server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: TLSSocket) =>
+    refusals.refused(
+      socket.remoteAddress ?? '',
+      `${socket.remoteAddress}:${socket.remotePort}`,
+      new Refusal('tls', e.code ?? e.message),
+    ),
+  );
   await bind(server, address, url);
+  if (address.kind === 'tcp' && o.key === undefined && !isLoopback(address.host)) {
+    o.logger.warn(
+      `${url.href}: serving beyond this machine unencrypted and unauthenticated: anyone who reaches the port can call; use tls:// (tls option) and/or a shared key (authKey)`,
+    );
+  }
   const bound = server.address();
   return {
-    url: typeof bound === 'object' && bound !== null ? new URL(tcpName(bound.address, bound.port)) : url,
+    url:
+      typeof bound === 'object' && bound !== null
+        ? new URL(tcpName(bound.address, bound.port, address.kind === 'tls' ? 'tls' : 'tcp'))
+        : url,
     async close() {
       server.close(); // libuv unlinks the socket file's path as it closes
       refusals.flush();

@@ -17,7 +17,7 @@ function supported(url: URL): SocketAddress {
 }
 
 /**
- * The socket transport, for `unix:`, `tcp:` and `npipe:` URLs.
+ * The socket transport, for `unix:`, `tcp:`, `tls:` (TCP with TLS) and `npipe:` URLs.
  *
  * @example
  * const transports = [socketTransport({ authKey: process.env.CALC_KEY })];
@@ -26,7 +26,7 @@ function supported(url: URL): SocketAddress {
 export function socketTransport(options: SocketTransportOptions = {}): FrameTransport {
   const o = resolveOptions(options);
   return {
-    schemes: ['unix', 'tcp', 'npipe'],
+    schemes: ['unix', 'tcp', 'tls', 'npipe'],
     connect: async (url, handler) => connectSocket(url, supported(url), o, handler),
     listen: async (url, accept) => listenSocket(url, supported(url), o, accept),
   };

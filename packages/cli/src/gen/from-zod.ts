@@ -1,12 +1,15 @@
 /**
  * `interoffice gen <module.js>`: the zod-defined services a module exports,
  * as the .proto file other languages build gRPC stubs from, and as the
- * OpenRPC document (JSON Schema) the JSON transports answer `rpc.discover` with.
+ * OpenRPC document (JSON Schema) the JSON transports answer `rpc.discover` with,
+ * and the OpenAPI 3.1 document an `http://` endpoint serves at `openapi.json`
+ * (here with the endpoint at `/`: its routes are `/<method>`).
  */
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openRpcDocument, type ServiceDescriptor } from '@interoffice/core';
 import { protoFileOf } from '@interoffice/transport-grpc';
+import { openApiFromDiscovery } from '@interoffice/transport-http';
 import type { GeneratedFile } from './from-proto.js';
 
 /** True for what `defineService` returns. */
@@ -27,7 +30,7 @@ export async function servicesIn(module: string, only: readonly string[] = []): 
 }
 
 /**
- * The .proto and OpenRPC files of the services `module` exports. Throws a
+ * The .proto, OpenRPC and OpenAPI files of the services `module` exports. Throws a
  * ProtoMappingError naming the first zod type with no protobuf mapping.
  */
 export async function generateFromZod(module: string, only?: readonly string[]): Promise<GeneratedFile[]> {
@@ -38,6 +41,8 @@ export async function generateFromZod(module: string, only?: readonly string[]):
     out.push({ name: proto.name, content: proto.text });
     const doc = openRpcDocument([service]);
     out.push({ name: proto.name.replace(/\.proto$/, '.openrpc.json'), content: `${JSON.stringify(doc, null, 2)}\n` });
+    const api = openApiFromDiscovery(doc, '/');
+    out.push({ name: proto.name.replace(/\.proto$/, '.openapi.json'), content: `${JSON.stringify(api, null, 2)}\n` });
   }
   return out;
 }

@@ -4,6 +4,7 @@ import type { Transport } from '../call-transport.js';
 import type { BalancePolicy } from './balance.js';
 import { BalancedChannel, type HealthOptions } from './balanced-channel.js';
 import { EnvelopeChannel } from './envelope-channel.js';
+import { checkKeepalive, type KeepaliveOptions } from './keepalive.js';
 import { RetryBudget } from './retry-budget.js';
 import { resolveHedgingPolicy, resolveRetryPolicy } from './retry-policy.js';
 import { RetryingChannel, type RetryOptions } from './retrying-channel.js';
@@ -19,6 +20,14 @@ export interface ConnectOptions extends RetryOptions {
    * with UNAVAILABLE while nobody answers.
    */
   lazy?: boolean;
+  /**
+   * Notice a server that stopped answering while calls wait on it (a stopped
+   * process, a pulled cable): after `intervalMs` of silence a ping; after
+   * `timeoutMs` more with nothing, the connection is closed, its calls fail
+   * with UNAVAILABLE, and the next call connects again. Stream transports
+   * (sockets, pipes, shared memory) and gRPC; off unless given.
+   */
+  keepalive?: KeepaliveOptions;
   /** With several addresses: how calls are spread over them (`'pick-first'`, as gRPC's default). */
   balance?: BalancePolicy;
   /**
@@ -52,25 +61,35 @@ export interface ConnectOptions extends RetryOptions {
 export async function connect(address: string | URL | readonly (string | URL)[], options: ConnectOptions): Promise<Channel> {
   const retries = options.retry !== undefined || options.hedging !== undefined;
   if (retries) checkRetryOptions(options);
+  const keepalive = checkKeepalive(options.keepalive);
   const channel =
     typeof address === 'string' || address instanceof URL
-      ? await connectOne(parseAddress(address), options.transports, options.lazy ?? false)
-      : await connectMany(address, options);
+      ? await connectOne(parseAddress(address), options.transports, options.lazy ?? false, keepalive)
+      : await connectMany(address, options, keepalive);
   return retries ? new RetryingChannel(channel, options) : channel;
 }
 
-async function connectOne(url: URL, transports: readonly Transport[], lazy: boolean): Promise<Channel> {
+async function connectOne(
+  url: URL,
+  transports: readonly Transport[],
+  lazy: boolean,
+  keepalive: KeepaliveOptions | undefined,
+): Promise<Channel> {
   const transport = transportFor(url, transports);
-  if (transport.kind === 'calls') return transport.connect(url, { lazy });
-  const channel = new EnvelopeChannel(transport, url);
+  if (transport.kind === 'calls') return transport.connect(url, { lazy, ...(keepalive ? { keepalive } : {}) });
+  const channel = new EnvelopeChannel(transport, url, keepalive);
   if (!lazy) await channel.open();
   return channel;
 }
 
-async function connectMany(addresses: readonly (string | URL)[], options: ConnectOptions): Promise<Channel> {
+async function connectMany(
+  addresses: readonly (string | URL)[],
+  options: ConnectOptions,
+  keepalive: KeepaliveOptions | undefined,
+): Promise<Channel> {
   const urls = addresses.map(parseAddress);
   for (const url of urls) transportFor(url, options.transports); // an unknown scheme fails before anything opens
-  const channels = await Promise.all(urls.map((url) => connectOne(url, options.transports, true)));
+  const channels = await Promise.all(urls.map((url) => connectOne(url, options.transports, true, keepalive)));
   let balanced: BalancedChannel;
   try {
     balanced = new BalancedChannel(

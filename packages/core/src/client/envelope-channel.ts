@@ -4,7 +4,7 @@
  * once for all of them.
  */
 import type { Channel, ChannelCall } from '../call.js';
-import { encodeRequest, errorFromWire, idFromHead, type Id, type ResponseMessage } from '../envelope.js';
+import { encodeRequest, errorFromWire, idFromHead, PING_METHOD, type Id, type ResponseMessage } from '../envelope.js';
 import { RpcError } from '../error.js';
 import { checkMetadataSize, metadataFromWire } from '../metadata.js';
 import type { FrameHandler, FrameTransport, MessageHandler, MessageTransport, Peer, ResponseFields } from '../transport.js';
@@ -13,6 +13,7 @@ import { DeadlineTimer } from '../deadline-timer.js';
 import { frameTooLarge } from '../frame-size.js';
 import { parsePeerJson } from '../json-depth.js';
 import { parseSimpleResult } from '../simple-frames.js';
+import { Keepalive, type KeepaliveOptions } from './keepalive.js';
 import { FrameLink, MessageLink, type Link } from './links.js';
 import { StreamQueue } from './stream-queue.js';
 
@@ -52,10 +53,12 @@ export class EnvelopeChannel implements Channel {
   );
 
   readonly peer: Peer;
+  readonly #keepalive: KeepaliveOptions | undefined;
 
-  constructor(transport: FrameTransport | MessageTransport, url: URL) {
+  constructor(transport: FrameTransport | MessageTransport, url: URL, keepalive?: KeepaliveOptions) {
     this.#transport = transport;
     this.#url = url;
+    this.#keepalive = keepalive;
     // Without credentials: middleware may log or export it (redis://user:password@host).
     const address = new URL(url.href);
     address.username = '';
@@ -234,13 +237,40 @@ export class EnvelopeChannel implements Channel {
       };
       return (mine = new MessageLink(await this.#transport.connect(this.#url, handler)));
     }
+    let alive: Keepalive | undefined;
     const handler: FrameHandler = {
-      frame: (frame) => this.#onText(frame, mine),
-      oversized: (head, bytes) => this.#onOversized(idFromHead(head), bytes),
+      frame: (frame) => {
+        alive?.heard();
+        this.#onText(frame, mine);
+      },
+      oversized: (head, bytes) => {
+        alive?.heard();
+        this.#onOversized(idFromHead(head), bytes);
+      },
       drain: noop,
-      closed: (error) => this.#onClosed(mine, error),
+      closed: (error) => {
+        alive?.stop();
+        this.#onClosed(mine, error);
+      },
     };
-    return (mine = new FrameLink(await this.#transport.connect(this.#url, handler)));
+    const link = new FrameLink(await this.#transport.connect(this.#url, handler));
+    if (this.#keepalive !== undefined) alive = this.#watch(link, this.#keepalive);
+    return (mine = link);
+  }
+
+  /** Keepalive on a frame connection: pings while calls wait on it; a silent one is closed as lost. */
+  #watch(link: FrameLink, options: KeepaliveOptions): Keepalive {
+    const busy = (): boolean => {
+      for (const p of this.#pending.values()) if (p.conn === link) return true;
+      return false;
+    };
+    const ping = (): void => link.request(encodeRequest(this.#nextId++, PING_METHOD, undefined, undefined, options.timeoutMs));
+    const dead = (silentMs: number): void => {
+      const why = `no answer from the server for ${silentMs} ms, a keepalive ping included (it may be stopped, or the network down)`;
+      this.#lost(link, new RpcError('UNAVAILABLE', `connection to ${this.#url.href} lost: ${why}`));
+      link.close();
+    };
+    return new Keepalive(options, busy, ping, dead);
   }
 
   /** Connection `conn` is gone: fail its calls, forget it so the next call reconnects. */

@@ -50,3 +50,4 @@ export { Calculator, AliceBroke, calculator, type Seen } from './calculator.js';
 export { seededRandom, settledHeap, waitFor } from './testing.js';
 export { answeredBy, loadWithKill, type FailoverLoad, type FailoverReport } from './failover.js';
 export { ServerProcess } from './server-process.js';
+export { makeCertificates } from './certificates.js';

@@ -35,7 +35,16 @@ const DEADLINE_SLACK_MS = 20;
 
 /** Why a call its caller cancelled stops: the deadline, when it is (nearly) upon us. */
 export function cancelReason(deadline: number): RpcError {
-  return Date.now() + DEADLINE_SLACK_MS >= deadline ? deadlinePassed() : new RpcError('CANCELLED', 'cancelled by the caller');
+  return goneReason(deadline, new RpcError('CANCELLED', 'cancelled by the caller'));
+}
+
+/**
+ * Why a call stops when its caller cancels or goes away: `reason`, or the deadline when it is
+ * (nearly) upon us — a client that gives up at its deadline may close its connection (an
+ * aborted HTTP request) as its way to say so.
+ */
+export function goneReason(deadline: number, reason: RpcError): RpcError {
+  return Date.now() + DEADLINE_SLACK_MS >= deadline ? deadlinePassed() : reason;
 }
 
 export class Engine implements CallServer {

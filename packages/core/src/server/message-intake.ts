@@ -49,9 +49,9 @@ export class MessageIntake implements MessageServer {
         const head = typeof body === 'string' ? body : { id: isId(body.id) ? body.id : null };
         caller.session.oversized(head, delivery.tooLarge, this.#maxFrameBytes, outlet);
       } else if (typeof body === 'string') {
-        caller.session.text(body, outlet, delivery.waitedMs);
+        caller.session.text(body, outlet, delivery.waitedMs, delivery.readOnly === true);
       } else {
-        caller.session.record(body, outlet, delivery.waitedMs);
+        caller.session.record(body, outlet, delivery.waitedMs, delivery.readOnly === true);
       }
     } catch (e) {
       // Not expected: sessions answer whatever they are given. The message must still end.

@@ -8,7 +8,7 @@
  * its calls when the connection goes. Whatever a peer sends, it keeps serving.
  */
 import { JsonRpcCode } from '../codes.js';
-import { callIdOf, CANCEL_METHOD, idFromHead, isId, type Id } from '../envelope.js';
+import { callIdOf, CANCEL_METHOD, idFromHead, isId, PING_METHOD, type Id } from '../envelope.js';
 import { RpcError } from '../error.js';
 import { HEALTH_METHOD, healthAnswer } from '../health.js';
 import { CallTable } from '../call-table.js';
@@ -19,7 +19,7 @@ import { DISCOVER_METHOD } from '../openrpc.js';
 import { parseSimpleRequest } from '../simple-frames.js';
 import type { Peer, RequestId } from '../transport.js';
 import { BatchOutlet } from './batch-outlet.js';
-import { cancelReason, type Engine } from './engine.js';
+import { cancelReason, goneReason, type Engine } from './engine.js';
 import type { BatchParent, Outlet } from './outlet.js';
 import type { Route } from './router.js';
 import { publicError, ServerCall, type CallSink } from './server-call.js';
@@ -108,12 +108,15 @@ export class Session implements CallSink {
     return this.#closed;
   }
 
-  /** One message as text (a request, a notification or a batch) that waited `waitedMs` on its way. */
-  text(frame: string, outlet: BatchParent, waitedMs = 0): void {
+  /**
+   * One message as text (a request, a notification or a batch) that waited `waitedMs` on its
+   * way; `readOnly`: run only methods without side effects (it came by HTTP GET).
+   */
+  text(frame: string, outlet: BatchParent, waitedMs = 0, readOnly = false): void {
     this.touched = true;
     const simple = parseSimpleRequest(frame);
     if (simple !== undefined) {
-      return this.#request(true, simple.id, simple.method, simple.params, noMeta, simple.timeout, outlet, waitedMs);
+      return this.#request(true, simple.id, simple.method, simple.params, noMeta, simple.timeout, outlet, waitedMs, readOnly);
     }
     let msg: unknown;
     try {
@@ -122,14 +125,14 @@ export class Session implements CallSink {
       const error = new RpcError('INVALID_ARGUMENT', `parse error: ${(e as Error).message}`);
       return outlet.error(null, error, undefined, Infinity, JsonRpcCode.PARSE_ERROR);
     }
-    if (Array.isArray(msg)) this.#batch(msg, outlet, waitedMs);
-    else this.#message(msg, outlet, waitedMs, true);
+    if (Array.isArray(msg)) this.#batch(msg, outlet, waitedMs, readOnly);
+    else this.#message(msg, outlet, waitedMs, true, readOnly);
   }
 
   /** One request a message medium read from a record of its own (no `jsonrpc` member to check). */
-  record(record: object, outlet: Outlet, waitedMs: number): void {
+  record(record: object, outlet: Outlet, waitedMs: number, readOnly = false): void {
     this.touched = true;
-    this.#message(record, outlet, waitedMs, false);
+    this.#message(record, outlet, waitedMs, false, readOnly);
   }
 
   /**
@@ -191,8 +194,8 @@ export class Session implements CallSink {
     if (this.#closed) return;
     this.#closed = true;
     const reason = new RpcError('CANCELLED', 'the connection closed');
-    for (const call of this.#calls.values()) this.#engine.stop(call, reason);
-    for (const call of this.#notes) this.#engine.stop(call, reason);
+    for (const call of this.#calls.values()) this.#engine.stop(call, goneReason(call.deadline, reason));
+    for (const call of this.#notes) this.#engine.stop(call, goneReason(call.deadline, reason));
     this.#calls.clear();
     this.#notes.clear();
     this.drain();
@@ -234,15 +237,15 @@ export class Session implements CallSink {
 
   // ─── Reading messages ───
 
-  #batch(msgs: unknown[], outlet: BatchParent, waitedMs: number): void {
+  #batch(msgs: unknown[], outlet: BatchParent, waitedMs: number, readOnly: boolean): void {
     if (msgs.length === 0)
       return outlet.error(null, invalidRequest('empty batch'), undefined, Infinity, JsonRpcCode.INVALID_REQUEST);
     const batch = new BatchOutlet(outlet, msgs.length);
-    for (const msg of msgs) this.#message(msg, batch, waitedMs, true);
+    for (const msg of msgs) this.#message(msg, batch, waitedMs, true, readOnly);
   }
 
   /** A parsed message: check its envelope (`envelope`: it came as JSON-RPC text, so `jsonrpc` must be "2.0"). */
-  #message(msg: unknown, outlet: Outlet, waitedMs: number, envelope: boolean): void {
+  #message(msg: unknown, outlet: Outlet, waitedMs: number, envelope: boolean, readOnly: boolean): void {
     const invalid = (id: Id, why: string): void =>
       outlet.error(id, invalidRequest(why), undefined, Infinity, JsonRpcCode.INVALID_REQUEST);
     if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return invalid(null, 'a request must be an object');
@@ -259,7 +262,7 @@ export class Session implements CallSink {
     if (hasId && !isId(m.id)) return invalid(null, 'id must be a string, a number or null');
     const meta = metadataFromWire(m.meta);
     if (meta instanceof RpcError) return hasId ? outlet.error(id, meta, undefined, Infinity) : outlet.none();
-    this.#request(hasId, id, method, m.params, meta ?? noMeta, m.timeout, outlet, waitedMs);
+    this.#request(hasId, id, method, m.params, meta ?? noMeta, m.timeout, outlet, waitedMs, readOnly);
   }
 
   /** A request whose envelope is valid: check its params, then run it (or the extension it names). */
@@ -272,6 +275,7 @@ export class Session implements CallSink {
     timeout: unknown,
     outlet: Outlet,
     waitedMs: number,
+    readOnly = false,
   ): void {
     if (params !== undefined && (typeof params !== 'object' || params === null)) {
       return outlet.error(
@@ -288,6 +292,7 @@ export class Session implements CallSink {
     }
     if (method === DISCOVER_METHOD)
       return hasId ? outlet.result(id, this.#engine.router.discovery, undefined, Infinity) : outlet.none();
+    if (method === PING_METHOD) return hasId ? outlet.result(id, 'pong', undefined, Infinity) : outlet.none();
     if (method === HEALTH_METHOD) {
       if (!hasId) return outlet.none();
       const health = healthAnswer(this.#engine.router.services, this.#engine.closing, params);
@@ -300,6 +305,11 @@ export class Session implements CallSink {
       if (hasId) return outlet.error(id, route, undefined, Infinity);
       this.#opts.logger.warn(`notification for unknown method ${method} dropped`);
       return outlet.none();
+    }
+    if (readOnly && route.method.idempotency !== 'noSideEffects') {
+      if (!hasId) return outlet.none();
+      const why = `${route.method.fullName} is not marked idempotency: 'noSideEffects', so it is not run for a read (HTTP GET): call it by POST`;
+      return outlet.error(id, new RpcError('FAILED_PRECONDITION', why), undefined, Infinity);
     }
     // What is left of the caller's `timeout` after the time the message waited on its way.
     const stated = typeof timeout === 'number' && timeout >= 0 ? timeout - waitedMs : undefined;

@@ -1,0 +1,118 @@
+/**
+ * One HTTP request as core's {@link Delivery}: its caller is the request
+ * itself (its call ids are its own), and core's answers become the response
+ * — one JSON body, or, once a stream item comes, NDJSON lines (a browser
+ * reads them from `fetch`'s body as they arrive; EventSource cannot POST).
+ */
+import type { ServerResponse } from 'node:http';
+import {
+  codeFromJsonRpc,
+  isCode,
+  type Answer,
+  type Delivery,
+  type MessageServer,
+  type Peer,
+  type RequestRecord,
+} from '@interoffice/core';
+import { httpStatusOf } from './status.js';
+
+/** `envelope`: the JSON-RPC endpoint; `method`: a per-method route (plain params in, plain result out). */
+export type Mode = 'envelope' | 'method';
+
+const JSON_TYPE = 'application/json';
+const NDJSON_TYPE = 'application/x-ndjson';
+/** Response metadata keys that can be header names as they are. */
+const HEADER_KEY = /^[a-z0-9][a-z0-9_.-]*$/;
+const HEADER_VALUE = /^[\x20-\x7e]*$/;
+
+let callers = 0;
+
+export class HttpDelivery implements Delivery {
+  readonly caller = `http-${++callers}`;
+  readonly waitedMs = 0;
+  #streaming = false;
+  #done = false;
+
+  constructor(
+    readonly peer: Peer,
+    readonly body: string | RequestRecord,
+    readonly tooLarge: number | undefined,
+    readonly readOnly: boolean,
+    private readonly mode: Mode,
+    private readonly res: ServerResponse,
+    private readonly headers: Record<string, string>,
+    private readonly server: MessageServer,
+    /** The endpoint's deliveries not yet ended: this one leaves it when it ends. */
+    private readonly open: Set<HttpDelivery>,
+  ) {
+    open.add(this);
+    // A caller that goes away before its answer (an aborted fetch) cancels its calls.
+    res.once('close', () => {
+      if (!this.#done) this.#finish();
+    });
+    res.on('drain', () => server.drain(this.caller));
+  }
+
+  item(answer: Answer): boolean {
+    if (this.#done || this.res.destroyed) return true;
+    if (!this.#streaming) {
+      this.#streaming = true;
+      this.res.writeHead(200, { ...this.headers, 'content-type': NDJSON_TYPE, 'cache-control': 'no-store' });
+    }
+    const line = this.mode === 'envelope' ? answer.text : JSON.stringify({ item: answer.fields?.item ?? null });
+    return this.res.write(`${line}\n`);
+  }
+
+  end(answer: Answer | undefined): void {
+    if (this.#done) return;
+    this.#finish();
+    const res = this.res;
+    if (res.destroyed) return;
+    if (answer === undefined) {
+      if (!this.#streaming) res.writeHead(204, this.headers);
+      return void res.end();
+    }
+    if (this.mode === 'envelope') {
+      if (this.#streaming) return void res.end(`${answer.text}\n`);
+      res.writeHead(this.tooLarge !== undefined ? 413 : 200, { ...this.headers, 'content-type': JSON_TYPE });
+      return void res.end(answer.text);
+    }
+    const f = answer.fields;
+    const last = f?.error !== undefined ? { error: f.error } : { result: f?.result ?? null };
+    if (this.#streaming) return void res.end(`${JSON.stringify(last)}\n`);
+    const status = f?.error === undefined ? 200 : this.tooLarge !== undefined ? 413 : statusOf(f.error);
+    res.writeHead(status, { ...this.headers, ...metaHeaders(f?.meta), 'content-type': JSON_TYPE });
+    res.end(JSON.stringify(f?.error ?? f?.result ?? null));
+  }
+
+  abandon(): void {
+    if (this.#done) return;
+    this.#finish();
+    const res = this.res;
+    if (res.destroyed) return;
+    if (this.#streaming) return void res.destroy(); // cut off: the client sees the stream end unfinished
+    res.writeHead(503, { ...this.headers, 'content-type': 'text/plain', 'retry-after': '1', connection: 'close' });
+    res.end('the server is closing\n');
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.open.delete(this);
+    // Each request is a caller of its own: forget it (and stop what it still runs, if it left early).
+    this.server.left(this.caller);
+  }
+}
+
+function statusOf(error: { readonly code: number; readonly data?: unknown }): number {
+  const code = (error.data as { code?: unknown } | undefined)?.code;
+  return httpStatusOf(isCode(code) ? code : codeFromJsonRpc(error.code));
+}
+
+/** Response metadata as `interoffice-meta-<key>` headers, where a header can carry it. */
+function metaHeaders(meta: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(meta ?? {})) {
+    if (HEADER_KEY.test(k) && HEADER_VALUE.test(v)) out[`interoffice-meta-${k}`] = v;
+  }
+  return out;
+}
