@@ -3,6 +3,7 @@
  * the one middleware shape shared by clients and servers.
  */
 import type { ErrorClass } from './error.js';
+import type { HealthStatus } from './health.js';
 import type { Metadata } from './metadata.js';
 import type { MethodDescriptor, MethodKind } from './service.js';
 import type { Peer } from './transport.js';
@@ -99,6 +100,16 @@ export interface Channel {
   close(): Promise<void>;
   /** The server, as the client addresses it (`address`: its URL), for middleware (tracing). */
   readonly peer?: Peer;
+  /**
+   * Ask the server whether it serves `service` (`''`: at all), in the
+   * transport's own health protocol (gRPC's grpc.health.v1). Channels
+   * without it are asked core's `rpc.health` method.
+   */
+  health?(check: {
+    readonly service: string;
+    readonly deadline: number;
+    readonly signal?: AbortSignal | undefined;
+  }): Promise<HealthStatus>;
 }
 
 /** What a handler learns about its call, besides the input. */

@@ -87,6 +87,23 @@ export {
 } from './client/client.js';
 export { connect, type ConnectOptions } from './client/connect.js';
 export type { KeepaliveOptions } from './client/keepalive.js';
+export type { BalancePolicy, EndpointState } from './client/balance.js';
+export { BalancedChannel, type HealthOptions } from './client/balanced-channel.js';
+export { checkHealth, type HealthCheck } from './client/health.js';
+export { HEALTH_METHOD, type HealthStatus } from './health.js';
+export { RetryBudget } from './client/retry-budget.js';
+export {
+  type RetryPolicy,
+  type HedgingPolicy,
+  type RetryThrottling,
+  type RetryableCode,
+  type ResolvedRetryPolicy,
+  resolveRetryPolicy,
+  backoffDelay,
+  RETRY_AFTER_KEY,
+  PREVIOUS_ATTEMPTS_KEY,
+} from './client/retry-policy.js';
+export { retrying, RetryingChannel, type RetryOptions } from './client/retrying-channel.js';
 export { implement, type Handler, type Handlers, type ServiceImplementation } from './server/implement.js';
 export { serve, type Server, type ServeOptions } from './server/serve.js';
 export { memoryTransport, type MemoryTransportOptions } from './memory.js';

@@ -78,7 +78,8 @@ export function callAttributes(call: Call, system: RpcSystem): Attributes {
  * path (`unix:///tmp/calc.sock`, a shared file).
  */
 export function serverAttributes(peer: Peer | undefined): Attributes {
-  if (peer === undefined) return {};
+  // A balancing channel's peer lists its servers, space-separated: no one of them is the server.
+  if (peer === undefined || peer.address.includes(' ')) return {};
   let url: URL;
   try {
     url = new URL(peer.address);

@@ -5,9 +5,10 @@
  * metadata and status are gRPC's own.
  */
 import { Client, type Metadata as GrpcMetadata, type CallOptions, type StatusObject } from '@grpc/grpc-js';
-import { RpcError, type Channel, type ChannelCall, type KeepaliveOptions, type Peer } from '@interoffice/core';
+import { RpcError, type Channel, type ChannelCall, type HealthStatus, type KeepaliveOptions, type Peer } from '@interoffice/core';
 import type { GrpcAddress } from './address.js';
 import { channelCredentials, channelOptions } from './credentials.js';
+import { checkHealth } from './health.js';
 import { toGrpcMetadata } from './metadata.js';
 import type { GrpcOptions } from './options.js';
 import { requestJson } from './params.js';
@@ -191,6 +192,16 @@ export class GrpcChannel implements Channel {
     const route = await this.#route(call);
     // Fire and forget: nobody waits for the (empty) answer.
     this.#unary(call, route).catch(() => {});
+  }
+
+  /** grpc.health.v1.Health/Check, for core's balancer. */
+  health(check: {
+    readonly service: string;
+    readonly deadline: number;
+    readonly signal?: AbortSignal | undefined;
+  }): Promise<HealthStatus> {
+    if (this.#closed) return Promise.reject(new RpcError('CANCELLED', 'the channel was closed'));
+    return checkHealth(this.#client, check);
   }
 
   async close(): Promise<void> {

@@ -2,9 +2,12 @@
  * The standard health service, grpc.health.v1.Health (Check and Watch), so
  * load balancers, Kubernetes probes and grpc_health_probe see the server:
  * SERVING for '' (the whole server) and for every service it serves, until
- * the server begins to close; NOT_FOUND for any other name.
+ * the server begins to close; NOT_FOUND for any other name. And its client
+ * side, Check, which core's balancer asks through `Channel.health`.
  */
 import {
+  type Client,
+  Metadata as GrpcMetadata,
   status as Status,
   type sendUnaryData,
   type Server,
@@ -12,9 +15,11 @@ import {
   type ServerWritableStream,
 } from '@grpc/grpc-js';
 import type { FileDescriptorProto } from '@bufbuild/protobuf/wkt';
+import type { HealthStatus } from '@interoffice/core';
 import { messageCodec, type MessageCodec } from './proto/codec.js';
 import { message, toFileDescriptor, type FileModel } from './proto/model.js';
 import { registryOf } from './proto/registry.js';
+import { fromStatus } from './status.js';
 
 const pkg = 'grpc.health.v1';
 
@@ -110,4 +115,39 @@ export class Health {
     }
     this.#watchers.clear();
   }
+}
+
+/**
+ * Ask the server behind `client` grpc.health.v1.Health/Check about
+ * `service`: SERVING or NOT_SERVING (UNKNOWN and SERVICE_UNKNOWN count as
+ * not serving); rejects with the call's error (UNIMPLEMENTED from a server
+ * without the health service, UNAVAILABLE, DEADLINE_EXCEEDED, NOT_FOUND).
+ */
+export function checkHealth(
+  client: Client,
+  check: { readonly service: string; readonly deadline: number; readonly signal?: AbortSignal | undefined },
+): Promise<HealthStatus> {
+  const bytes = Buffer.from(request.encode({ service: check.service }));
+  return new Promise((resolve, reject) => {
+    const call = client.makeUnaryRequest(
+      `/${pkg}.Health/Check`,
+      identity,
+      identity,
+      bytes,
+      new GrpcMetadata(),
+      { deadline: check.deadline },
+      (error, value) => {
+        check.signal?.removeEventListener('abort', onAbort);
+        if (error) return reject(fromStatus(error, undefined, undefined));
+        try {
+          const { status } = response.decode(value ?? Buffer.alloc(0)) as { status?: unknown };
+          resolve(status === 'SERVING' ? 'SERVING' : 'NOT_SERVING');
+        } catch (e) {
+          reject(e);
+        }
+      },
+    );
+    const onAbort = (): void => call.cancel();
+    check.signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

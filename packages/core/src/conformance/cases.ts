@@ -4,6 +4,7 @@
  */
 import { expect } from 'vitest';
 import { rawCall } from '../client/client.js';
+import { checkHealth } from '../client/health.js';
 import { RpcError } from '../error.js';
 import type { Fixture } from './fixture.js';
 import { NotDeclared, Refused } from './service.js';
@@ -277,6 +278,17 @@ export const cases = [
       expect(doc.methods.find((m) => m.name === 'conformance.Conformance.countdown')).toMatchObject({
         'x-interoffice-kind': 'serverStream',
       });
+    },
+  },
+  {
+    // rpc.health on the JSON-RPC transports, the transport's own health protocol where the channel has one (gRPC).
+    name: 'health',
+    async run(fx) {
+      const check = (service: string) => checkHealth(fx.channel, { service, deadline: Date.now() + 5000 });
+      expect(await check('')).toEqual({ status: 'SERVING' });
+      expect(await check('conformance.Conformance')).toEqual({ status: 'SERVING' });
+      expect(await check('nope.Nope')).toMatchObject({ status: 'NOT_SERVING', why: { code: 'NOT_FOUND' } });
+      expect(await fx.client.add({ a: 1, b: 1 })).toBe(2);
     },
   },
   {

@@ -48,4 +48,6 @@ export type { ConformanceTarget } from './target.js';
 export { Conformance, conformanceImpl, ServerState, Refused } from './service.js';
 export { Calculator, AliceBroke, calculator, type Seen } from './calculator.js';
 export { seededRandom, settledHeap, waitFor } from './testing.js';
+export { answeredBy, loadWithKill, type FailoverLoad, type FailoverReport } from './failover.js';
+export { ServerProcess } from './server-process.js';
 export { makeCertificates } from './certificates.js';

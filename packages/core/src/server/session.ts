@@ -10,6 +10,7 @@
 import { JsonRpcCode } from '../codes.js';
 import { callIdOf, CANCEL_METHOD, idFromHead, isId, PING_METHOD, type Id } from '../envelope.js';
 import { RpcError } from '../error.js';
+import { HEALTH_METHOD, healthAnswer } from '../health.js';
 import { CallTable } from '../call-table.js';
 import { parsePeerJson } from '../json-depth.js';
 import type { Logger } from '../logger.js';
@@ -292,6 +293,13 @@ export class Session implements CallSink {
     if (method === DISCOVER_METHOD)
       return hasId ? outlet.result(id, this.#engine.router.discovery, undefined, Infinity) : outlet.none();
     if (method === PING_METHOD) return hasId ? outlet.result(id, 'pong', undefined, Infinity) : outlet.none();
+    if (method === HEALTH_METHOD) {
+      if (!hasId) return outlet.none();
+      const health = healthAnswer(this.#engine.router.services, this.#engine.closing, params);
+      return health instanceof RpcError
+        ? outlet.error(id, health, undefined, Infinity)
+        : outlet.result(id, health, undefined, Infinity);
+    }
     const route = this.#engine.router.resolve(method);
     if (route instanceof RpcError) {
       if (hasId) return outlet.error(id, route, undefined, Infinity);
