@@ -1,5 +1,6 @@
 /** The foundation's rows: raw NDJSON echo, the socket transport, the json-rpc-2.0 package. */
 import { connect, createClient, serve } from '@interoffice/core';
+import { telemetry } from '@interoffice/otel';
 import { socketTransport } from '@interoffice/transport-socket';
 import type { Server } from 'node:net';
 import type { Caller } from '../measure.js';
@@ -9,9 +10,9 @@ import { jsonRpc2Client, jsonRpc2Server } from './jsonrpc2.js';
 import { rawClient, rawEchoServer } from './raw.js';
 import type { Row, StartServer } from './row.js';
 
-async function interoffice(url: URL): Promise<Caller> {
+async function interoffice(url: URL, traced = false): Promise<Caller> {
   const channel = await connect(url, { transports: [socketTransport()] });
-  const calc = createClient(Bench, channel);
+  const calc = createClient(Bench, channel, { middleware: traced ? [telemetry()] : [] });
   let i = 0;
   return { call: () => calc.add({ a: ++i, b: 1 }), close: () => channel.close() };
 }
@@ -32,6 +33,11 @@ export const servers: Record<string, StartServer> = {
     const server = await serve(benchImpl, { listen: [url], transports: [socketTransport()] });
     return server.urls[0] as URL;
   },
+  // The same with OpenTelemetry's middleware on both sides and no SDK installed (issue #17: its cost should be noise).
+  'interoffice-socket-otel': async (url) => {
+    const server = await serve(benchImpl, { listen: [url], transports: [socketTransport()], middleware: [telemetry()] });
+    return server.urls[0] as URL;
+  },
 };
 
 export const RAW_UNIX = 'raw NDJSON echo, unix';
@@ -45,6 +51,13 @@ export const rows: Row[] = [
     server: 'interoffice-socket',
     address: 'unix://$DIR/$N.sock',
     client: interoffice,
+  },
+  {
+    name: 'interoffice socket, unix, telemetry() without an SDK',
+    baseline: 'interoffice socket, unix',
+    server: 'interoffice-socket-otel',
+    address: 'unix://$DIR/$N.sock',
+    client: (u) => interoffice(u, true),
   },
   {
     name: 'json-rpc-2.0 package, unix',
