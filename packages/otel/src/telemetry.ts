@@ -14,6 +14,7 @@ import {
   isSpanContextValid,
   type MeterProvider,
   metrics,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -110,11 +111,34 @@ export function telemetry(options: TelemetryOptions = {}): Middleware {
     return out;
   };
 
+  // Nothing installed and no trace on the call: the middleware is a bare `next()` before it
+  // looks anything up (its cost with no SDK is then core's middleware path alone).
+  const fields = propagator.fields();
+  const carried = (meta: Readonly<Record<string, string>>): boolean => fields.some((f) => meta[f] !== undefined);
+  const idle = (call: Call): boolean => {
+    if (options.tracerProvider !== undefined || !noTracerSdk() || !durations().idle) return false;
+    if (call.side === 'server') return !carried(call.meta);
+    const parent = call.parent;
+    if (parent === null) return true;
+    if (parent === undefined) return trace.getSpan(context.active()) === undefined;
+    return !callContexts.has(parent) && !carried(parent.meta);
+  };
+
   return (call, next) => {
+    if (idle(call)) return next();
     if (call.side === 'server')
       return run(call, next, propagator.extract(ROOT_CONTEXT, call.meta, defaultTextMapGetter), SpanKind.SERVER);
     return run(call, next, clientParent(call, propagator), SpanKind.CLIENT);
   };
+}
+
+// What the global tracer provider hands out while no SDK registered one.
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/** No SDK registered a tracer provider (the global one still delegates to the API's no-op one). */
+function noTracerSdk(): boolean {
+  const p = trace.getTracerProvider();
+  return p instanceof ProxyTracerProvider && p.getDelegate() === NOOP_TRACER_PROVIDER;
 }
 
 /** The context a client call continues: its parent's, none when it opted out, else the active one. */
