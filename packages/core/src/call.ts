@@ -66,8 +66,10 @@ export interface ChannelCall {
   readonly kind: MethodKind;
   /** The method, when the call came through a typed client (gRPC needs it). */
   readonly descriptor: MethodDescriptor | undefined;
-  /** Encoded params: an object, an array, or `undefined` for none. */
+  /** Encoded params: an object, an array, or `undefined` for none (and for the kinds that take a stream). */
   readonly params: unknown;
+  /** For `clientStream` and `bidiStream`: the inputs, each in its wire form, read as the server grants credit. */
+  readonly inputs?: AsyncIterable<unknown>;
   readonly meta: Metadata | undefined;
   /** Epoch milliseconds; `Infinity` for none. */
   readonly deadline: number;

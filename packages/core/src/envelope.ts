@@ -50,6 +50,8 @@ export interface ResponseMessage {
   error?: ErrorObject;
   /** Extension: one item of a server stream; the stream ends with a `result` (null) or an `error`. */
   item?: unknown;
+  /** Extension: the server takes `credit` more inputs of a call that takes a stream. */
+  credit?: number;
   /** Extension: response metadata. */
   meta?: Metadata;
 }
@@ -59,6 +61,33 @@ export const CANCEL_METHOD = 'rpc.cancel';
 
 /** Extension request a caller sends to learn that the server is there (keepalive): answered `"pong"`. */
 export const PING_METHOD = 'rpc.ping';
+
+/** Extension notification: one input of a call that takes a stream, `params: { id, item }`. */
+export const INPUT_METHOD = 'rpc.input';
+/** Extension notification: the caller has sent all the inputs of call `id` (half-close), `params: { id }`. */
+export const END_METHOD = 'rpc.end';
+/** Extension notification: the caller can take `n` more stream items of call `id`, `params: { id, n }`. */
+export const CREDIT_METHOD = 'rpc.credit';
+
+/** One input of a call that takes a stream. */
+export function encodeInput(id: Id, item: unknown): string {
+  return `{"jsonrpc":"2.0","method":"${INPUT_METHOD}","params":{"id":${idText(id)},"item":${item === undefined ? 'null' : JSON.stringify(item)}}}`;
+}
+
+/** The end of a call's inputs. */
+export function encodeEnd(id: Id): string {
+  return `{"jsonrpc":"2.0","method":"${END_METHOD}","params":{"id":${idText(id)}}}`;
+}
+
+/** The client grants `n` more output items of call `id`. */
+export function encodeCredit(id: Id, n: number): string {
+  return `{"jsonrpc":"2.0","method":"${CREDIT_METHOD}","params":{"id":${idText(id)},"n":${n}}}`;
+}
+
+/** The server grants `n` more inputs of call `id` (a response-shaped frame with only `credit`). */
+export function encodeGrant(id: Id, n: number): string {
+  return `{"jsonrpc":"2.0","id":${idText(id)},"credit":${n}}`;
+}
 
 // The encoders below build the text by hand: about 3× faster than
 // JSON.stringify of a whole message object, on the hot path of every call.
@@ -86,12 +115,14 @@ export function encodeRequest(
   params: unknown,
   meta: Metadata | undefined,
   timeout: number,
+  credit?: number,
 ): string {
   let out = id === undefined ? '{"jsonrpc":"2.0","method":' : `{"jsonrpc":"2.0","id":${idText(id)},"method":`;
   out += methodText(method);
   if (params !== undefined) out += `,"params":${JSON.stringify(params)}`;
   if (hasMetadata(meta)) out += `,"meta":${JSON.stringify(meta)}`;
   if (Number.isFinite(timeout)) out += `,"timeout":${Math.max(0, Math.ceil(timeout))}`;
+  if (credit !== undefined) out += `,"credit":${credit}`;
   return `${out}}`;
 }
 

@@ -15,7 +15,11 @@ export {
   defineService,
   unary,
   serverStream,
+  clientStream,
+  bidiStream,
   notification,
+  takesStream,
+  givesStream,
 } from './service.js';
 export {
   type Id,

@@ -3,10 +3,22 @@ import type { ErrorClass } from './error.js';
 import { fromZod, type Schema } from './schema.js';
 
 /**
- * How a method answers: once (`unary`), with a stream of items
- * (`serverStream`), or not at all (`notification`, fire-and-forget).
+ * How a method is called and answers: one input, one output (`unary`); one
+ * input, a stream of outputs (`serverStream`); a stream of inputs, one
+ * output (`clientStream`); streams both ways (`bidiStream`); or one input
+ * and no answer (`notification`, fire-and-forget).
  */
-export type MethodKind = 'unary' | 'serverStream' | 'notification';
+export type MethodKind = 'unary' | 'serverStream' | 'clientStream' | 'bidiStream' | 'notification';
+
+/** The kinds whose caller sends a stream of inputs. */
+export function takesStream(kind: MethodKind): boolean {
+  return kind === 'clientStream' || kind === 'bidiStream';
+}
+
+/** The kinds that answer with a stream of outputs. */
+export function givesStream(kind: MethodKind): boolean {
+  return kind === 'serverStream' || kind === 'bidiStream';
+}
 
 /**
  * What running a method twice does, as protobuf's `idempotency_level` says it:
@@ -19,9 +31,9 @@ export type Idempotency = 'noSideEffects' | 'idempotent';
 /** A method before it has a name: its kind and its two schemas. */
 export interface MethodSpec<K extends MethodKind = MethodKind, I = unknown, O = unknown> {
   readonly kind: K;
-  /** The input: what the caller sends and the handler receives. */
+  /** The input (each one, for the kinds that take a stream): what the caller sends and the handler receives. */
   readonly input: Schema<I>;
-  /** The output of `unary`, each item of `serverStream`; unused for `notification`. */
+  /** The output (each item, for the kinds that give a stream); unused for `notification`. */
   readonly output: Schema<O>;
   /** One line for people and tools (OpenRPC, `interoffice list`). */
   readonly description?: string | undefined;
@@ -103,6 +115,32 @@ export function serverStream<I extends SchemaLike, O extends SchemaLike>(spec: {
     description: spec.description,
     ...(spec.idempotency ? { idempotency: checked(spec.idempotency) } : {}),
   };
+}
+
+/**
+ * A method whose caller sends a stream of inputs (an `AsyncIterable` or an
+ * array) and gets one output; the handler gets an `AsyncIterable` of the
+ * inputs, each validated, and returns the output.
+ */
+export function clientStream<I extends SchemaLike, O extends SchemaLike>(spec: {
+  input: I;
+  output: O;
+  description?: string;
+}): MethodSpec<'clientStream', ValueOf<I>, ValueOf<O>> {
+  return { kind: 'clientStream', input: toSchema(spec.input), output: toSchema(spec.output), description: spec.description };
+}
+
+/**
+ * A method with streams both ways: the caller sends an `AsyncIterable` of
+ * inputs and reads an `AsyncIterable` of outputs; the handler gets the
+ * inputs as an `AsyncIterable` and yields outputs (an async generator).
+ */
+export function bidiStream<I extends SchemaLike, O extends SchemaLike>(spec: {
+  input: I;
+  output: O;
+  description?: string;
+}): MethodSpec<'bidiStream', ValueOf<I>, ValueOf<O>> {
+  return { kind: 'bidiStream', input: toSchema(spec.input), output: toSchema(spec.output), description: spec.description };
 }
 
 const voidSchema = fromZod(z.void());

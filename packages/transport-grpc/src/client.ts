@@ -16,7 +16,7 @@ import { bindMethod, type MethodBinding } from './proto/binding.js';
 import type { MessageCodec } from './proto/codec.js';
 import { ready } from './ready.js';
 import { reflect, resolveMethod, type Reflection } from './reflection/client.js';
-import { settle } from './status.js';
+import { notYet, settle } from './status.js';
 import { StreamReader } from './stream-reader.js';
 
 /** A channel to the server at `url`, once it is ready; UNAVAILABLE, with the reason, when it is not. */
@@ -125,6 +125,7 @@ export class GrpcChannel implements Channel {
   }
 
   #unary(call: ChannelCall, route: Route): Promise<unknown> {
+    if (call.inputs !== undefined) return Promise.reject(new RpcError('UNIMPLEMENTED', notYet(call.method)));
     if (route.kind === 'serverStream')
       return Promise.reject(new RpcError('UNIMPLEMENTED', `${call.method} is a server stream: iterate it`));
     const { bytes, metadata, options } = this.#prepare(call, route);
@@ -166,6 +167,7 @@ export class GrpcChannel implements Channel {
   async *#stream(call: ChannelCall): AsyncGenerator<unknown> {
     if (call.signal?.aborted) throw cancelled();
     const route = await this.#route(call);
+    if (call.inputs !== undefined) throw new RpcError('UNIMPLEMENTED', notYet(call.method));
     if (route.kind !== 'serverStream') throw new RpcError('UNIMPLEMENTED', `${call.method} is not a server stream`);
     const { bytes, metadata, options } = this.#prepare(call, route);
     const c = this.#client.makeServerStreamRequest(route.path, identity, identity, bytes, metadata, options);

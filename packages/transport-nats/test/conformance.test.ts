@@ -1,4 +1,4 @@
-import { runConformance } from '@interoffice/core/conformance';
+import { messageMediumStreamSkip, runConformance } from '@interoffice/core/conformance';
 import { afterAll } from 'vitest';
 import { natsTransport } from '../src/index.js';
 import { dropStreams, subjectUrl } from './helpers.js';
@@ -14,6 +14,7 @@ runConformance({
   transports: [natsTransport({ maxFrameBytes })],
   maxFrameBytes,
   address: () => subjectUrl(),
+  skip: [messageMediumStreamSkip],
 });
 
 runConformance({
@@ -22,6 +23,7 @@ runConformance({
   maxFrameBytes,
   address: () => subjectUrl(undefined, '?mode=durable'),
   skip: [
+    messageMediumStreamSkip,
     {
       cases: ['server-restart'],
       reason:

@@ -14,7 +14,7 @@ import {
 import { RpcError } from '../error.js';
 import type { Metadata } from '../metadata.js';
 import { describeIssues, type Issue } from '../schema.js';
-import type { MethodDescriptor, MethodSpec, ServiceDescriptor } from '../service.js';
+import { takesStream, type MethodDescriptor, type MethodSpec, type ServiceDescriptor } from '../service.js';
 
 /** The deadline a call gets when neither the call nor the client sets one. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -29,15 +29,22 @@ export interface ClientOptions {
 
 type Args<I> = undefined extends I ? [input?: I, options?: CallOptions] : [input: I, options?: CallOptions];
 
+/** What a caller sends to a method that takes a stream: any iterable, sync or async (an async generator, an array). */
+export type Inputs<I> = AsyncIterable<I> | Iterable<I>;
+
 /** The client function for one method. */
 export type ClientMethod<D> =
   D extends MethodSpec<'unary', infer I, infer O>
     ? (...args: Args<I>) => Promise<O>
     : D extends MethodSpec<'serverStream', infer I, infer O>
       ? (...args: Args<I>) => AsyncIterable<O>
-      : D extends MethodSpec<'notification', infer I, unknown>
-        ? (...args: Args<I>) => Promise<void>
-        : never;
+      : D extends MethodSpec<'clientStream', infer I, infer O>
+        ? (inputs: Inputs<I>, options?: CallOptions) => Promise<O>
+        : D extends MethodSpec<'bidiStream', infer I, infer O>
+          ? (inputs: Inputs<I>, options?: CallOptions) => AsyncIterable<O>
+          : D extends MethodSpec<'notification', infer I, unknown>
+            ? (...args: Args<I>) => Promise<void>
+            : never;
 
 /** A typed client for service `S`: `await calc.add({ a: 2, b: 5 })`. */
 export type Client<S extends ServiceDescriptor> = {
@@ -136,13 +143,15 @@ function methodFunction(
     signal: AbortSignal | undefined,
     meta: Metadata | undefined,
   ): ChannelCall => {
-    const encoded = method.input.encode(input);
-    if (!encoded.success) throw invalid(encoded.issues);
+    const streamed = takesStream(method.kind);
+    const encoded = streamed ? undefined : method.input.encode(input);
+    if (encoded !== undefined && !encoded.success) throw invalid(encoded.issues);
     return {
       method: method.fullName,
       kind: method.kind,
       descriptor: method,
-      params: toParams(encoded.data),
+      params: encoded === undefined ? undefined : toParams(encoded.data),
+      ...(streamed ? { inputs: encodedInputs(method, input as Inputs<unknown>) } : {}),
       meta,
       deadline,
       signal,
@@ -201,17 +210,61 @@ function methodFunction(
         const call = middlewareCall(input, opts, deadline, signal);
         await runMiddleware(defaults.middleware, call, () => channel.notify(send(call.input, opts, deadline, signal, call.meta)));
       };
+    case 'clientStream':
+      return (inputs, opts) => {
+        let deadline: number;
+        let signal: AbortSignal | undefined;
+        try {
+          deadline = callDeadline(opts, defaults.timeout);
+          signal = callSignal(opts);
+          checkInputs(method, inputs);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+        const call = middlewareCall(inputs, opts, deadline, signal);
+        return runMiddleware(defaults.middleware, call, () =>
+          channel.unary(send(call.input, withResponseMeta(opts, call), deadline, signal, call.meta)),
+        );
+      };
     case 'serverStream':
+    case 'bidiStream':
       return (input, opts) => ({
         [Symbol.asyncIterator]: () => {
           const deadline = callDeadline(opts, defaults.timeout);
           const signal = callSignal(opts);
+          if (method.kind === 'bidiStream') checkInputs(method, input);
           const call = middlewareCall(input, opts, deadline, signal);
           const start = async (): Promise<AsyncIterable<unknown>> =>
             channel.stream(send(call.input, withResponseMeta(opts, call), deadline, signal, call.meta));
           return lazyStream(() => runMiddleware(defaults.middleware, call, start) as Promise<AsyncIterable<unknown>>);
         },
       });
+  }
+}
+
+function checkInputs(method: MethodDescriptor, inputs: unknown): void {
+  const i = inputs as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null | undefined;
+  if (typeof i?.[Symbol.asyncIterator] !== 'function' && typeof i?.[Symbol.iterator] !== 'function') {
+    throw new RpcError('INVALID_ARGUMENT', `${method.fullName} takes a stream of inputs: an async iterable or an array`);
+  }
+}
+
+/**
+ * The caller's inputs, each encoded as it is taken (so a generator is read
+ * only as fast as the server grants credit); one that does not fit its
+ * schema ends the call with INVALID_ARGUMENT naming which it was.
+ */
+async function* encodedInputs(method: MethodDescriptor, inputs: Inputs<unknown>): AsyncGenerator<unknown> {
+  let n = 0;
+  for await (const input of inputs) {
+    const encoded = method.input.encode(input);
+    if (!encoded.success) {
+      throw new RpcError('INVALID_ARGUMENT', `input ${n} of ${method.fullName}: ${describeIssues(encoded.issues)}`, {
+        details: { index: n, issues: encoded.issues },
+      });
+    }
+    n++;
+    yield encoded.data;
   }
 }
 

@@ -4,7 +4,17 @@
  * once for all of them.
  */
 import type { Channel, ChannelCall } from '../call.js';
-import { encodeRequest, errorFromWire, idFromHead, PING_METHOD, type Id, type ResponseMessage } from '../envelope.js';
+import {
+  encodeCredit,
+  encodeEnd,
+  encodeInput,
+  encodeRequest,
+  errorFromWire,
+  idFromHead,
+  PING_METHOD,
+  type Id,
+  type ResponseMessage,
+} from '../envelope.js';
 import { RpcError } from '../error.js';
 import { checkMetadataSize, metadataFromWire } from '../metadata.js';
 import type { FrameHandler, FrameTransport, MessageHandler, MessageTransport, Peer, ResponseFields } from '../transport.js';
@@ -20,6 +30,10 @@ import { StreamQueue } from './stream-queue.js';
 interface Pending {
   readonly conn: Link;
   readonly call: ChannelCall;
+  /** Inputs the server still takes (a call that takes a stream); the pump waits at none. */
+  credit: number;
+  /** The input pump, waiting for credit. */
+  wake: (() => void) | undefined;
   /** Set for server streams; unary calls use resolve/reject. */
   readonly queue: StreamQueue<unknown> | undefined;
   readonly resolve: (value: unknown) => void;
@@ -32,6 +46,9 @@ const noop = (): void => {};
 function deadlineError(why: string | undefined): RpcError {
   return new RpcError('DEADLINE_EXCEEDED', `deadline exceeded waiting for the response${why === undefined ? '' : `: ${why}`}`);
 }
+
+/** Stream items a client lets a server send ahead of what its caller has taken. */
+const OUTPUT_WINDOW = 64;
 
 /** Delay between reconnection attempts of `waitForReady` calls: 50 ms doubling to 2 s. */
 function backoff(attempt: number): number {
@@ -120,10 +137,17 @@ export class EnvelopeChannel implements Channel {
     if (call.signal?.aborted) return Promise.reject(new RpcError('CANCELLED', 'the call was cancelled'));
     const remaining = call.deadline - Date.now();
     if (remaining <= 0) return Promise.reject(new RpcError('DEADLINE_EXCEEDED', 'the deadline passed before sending'));
-    const frame = encode(id, call, remaining, conn.maxFrameBytes, 'request');
+    const framed = conn instanceof FrameLink;
+    if (call.inputs !== undefined && !framed) {
+      const why = `${call.method} takes a stream of inputs, which ${this.#url.protocol}// cannot carry to the server running the call (use a socket, pipe, shared memory, WebSocket or gRPC)`;
+      return Promise.reject(new RpcError('UNIMPLEMENTED', why));
+    }
+    // Over a connection, a stream's items come only as fast as the caller takes them (credit).
+    const credit = framed && queue !== undefined ? OUTPUT_WINDOW : undefined;
+    const frame = encode(id, call, remaining, conn.maxFrameBytes, 'request', credit);
     if (frame instanceof RpcError) return Promise.reject(frame);
     return new Promise((resolve, reject) => {
-      const p: Pending = { conn, call, queue, resolve, reject, onAbort: undefined };
+      const p: Pending = { conn, call, queue, resolve, reject, onAbort: undefined, credit: 0, wake: undefined };
       this.#pending.set(id, p);
       if (call.deadline !== Infinity) this.#deadlines.track(call.deadline);
       if (call.signal !== undefined) {
@@ -131,7 +155,46 @@ export class EnvelopeChannel implements Channel {
         call.signal.addEventListener('abort', p.onAbort, { once: true });
       }
       conn.request(frame, id, call, Number.isFinite(remaining) ? Math.max(0, Math.ceil(remaining)) : undefined);
+      if (credit !== undefined && queue !== undefined) this.#grantAsTaken(id, queue, conn as FrameLink);
+      if (call.inputs !== undefined) void this.#sendInputs(id, p, call.inputs, conn as FrameLink);
     });
+  }
+
+  /** Tell the server, each half window, how many items the caller took: it sends no more than that ahead. */
+  #grantAsTaken(id: number, queue: StreamQueue<unknown>, conn: FrameLink): void {
+    let taken = 0;
+    queue.onTaken = () => {
+      if (++taken < OUTPUT_WINDOW >> 1) return;
+      if (this.#pending.get(id)?.conn === conn) conn.request(encodeCredit(id, taken));
+      taken = 0;
+    };
+  }
+
+  /**
+   * Send a call's inputs as the server grants credit, then the end of them. An input that does
+   * not fit its schema, or an iterable that throws, fails the call (the server is told); a call
+   * that ends first stops the caller's iterable.
+   */
+  async #sendInputs(id: number, p: Pending, inputs: AsyncIterable<unknown>, conn: FrameLink): Promise<void> {
+    const it = inputs[Symbol.asyncIterator]();
+    const live = (): boolean => this.#pending.get(id) === p;
+    try {
+      for (;;) {
+        while (p.credit <= 0 && live()) await new Promise<void>((resolve) => (p.wake = resolve));
+        if (!live()) break;
+        const r = await it.next();
+        if (!live()) break;
+        if (r.done === true) return conn.request(encodeEnd(id));
+        p.credit--;
+        const frame = encodeInput(id, r.value);
+        const tooLarge = frameTooLarge(frame, conn.maxFrameBytes, 'input');
+        if (tooLarge !== undefined) throw tooLarge;
+        conn.request(frame);
+      }
+    } catch (e) {
+      return this.#cancel(id, RpcError.from(e, 'CANCELLED'));
+    }
+    await it.return?.();
   }
 
   /** Stop call `id` here and tell the server; `error` is what the caller sees (none after `break`). */
@@ -148,6 +211,7 @@ export class EnvelopeChannel implements Channel {
     const p = this.#pending.get(id);
     if (p === undefined) return undefined;
     this.#pending.delete(id);
+    p.wake?.();
     if (p.onAbort !== undefined) p.call.signal?.removeEventListener('abort', p.onAbort);
     return p;
   }
@@ -156,7 +220,14 @@ export class EnvelopeChannel implements Channel {
     if (typeof msg !== 'object' || msg === null) return;
     const m = msg as ResponseMessage | ResponseFields;
     if (typeof m.id !== 'number') return; // we only send numeric ids
-    if ('result' in m) {
+    if ('credit' in m) {
+      const p = this.#pending.get(m.id);
+      if (p === undefined || typeof m.credit !== 'number' || !(m.credit >= 1)) return;
+      p.credit += Math.floor(m.credit);
+      const wake = p.wake;
+      p.wake = undefined;
+      wake?.();
+    } else if ('result' in m) {
       this.#onResult(m.id, m.result, m.meta);
     } else if ('error' in m) {
       const p = this.#settle(m.id);
@@ -331,12 +402,19 @@ export class EnvelopeChannel implements Channel {
 }
 
 /** A request's envelope, or the error that stops it being sent (not JSON, too large, too much metadata). */
-function encode(id: number | undefined, call: ChannelCall, timeout: number, max: number, what: string): string | RpcError {
+function encode(
+  id: number | undefined,
+  call: ChannelCall,
+  timeout: number,
+  max: number,
+  what: string,
+  credit?: number,
+): string | RpcError {
   const tooMuch = checkMetadataSize(call.meta, 'request metadata');
   if (tooMuch !== undefined) return tooMuch;
   let frame: string;
   try {
-    frame = encodeRequest(id, call.method, call.params, call.meta, timeout);
+    frame = encodeRequest(id, call.method, call.params, call.meta, timeout, credit);
   } catch (e) {
     return new RpcError('INVALID_ARGUMENT', `params cannot be encoded as JSON: ${(e as Error).message}`);
   }

@@ -10,6 +10,8 @@ export class StreamQueue<T> implements AsyncIterableIterator<T> {
   #error: unknown = undefined;
   #failed = false;
   readonly #onReturn: () => void;
+  /** Called as each item reaches the consumer (the channel grants the server credit from it). */
+  onTaken: (() => void) | undefined = undefined;
 
   constructor(onReturn: () => void) {
     this.#onReturn = onReturn;
@@ -25,6 +27,7 @@ export class StreamQueue<T> implements AsyncIterableIterator<T> {
     const w = this.#waiter;
     if (w !== undefined) {
       this.#waiter = undefined;
+      this.onTaken?.();
       w.resolve({ value: item, done: false });
     } else {
       this.#items.push(item);
@@ -52,7 +55,10 @@ export class StreamQueue<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.#items.length > 0) return Promise.resolve({ value: this.#items.shift() as T, done: false });
+    if (this.#items.length > 0) {
+      this.onTaken?.();
+      return Promise.resolve({ value: this.#items.shift() as T, done: false });
+    }
     if (this.#failed && this.#error !== undefined) {
       const e = this.#error;
       this.#error = undefined;

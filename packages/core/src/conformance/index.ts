@@ -43,7 +43,7 @@ export function runConformance(target: ConformanceTarget): void {
   });
 }
 
-export { cases, type CaseName } from './cases.js';
+export { cases, messageMediumStreamSkip, type CaseName } from './cases.js';
 export type { ConformanceTarget } from './target.js';
 export { Conformance, conformanceImpl, ServerState, Refused } from './service.js';
 export { Calculator, AliceBroke, calculator, type Seen } from './calculator.js';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CallContext } from '../call.js';
 import { RpcError } from '../error.js';
 import { bytes } from '../schema.js';
-import { defineService, notification, serverStream, unary } from '../service.js';
+import { bidiStream, clientStream, defineService, notification, serverStream, unary } from '../service.js';
 import { implement, type ServiceImplementation } from '../server/implement.js';
 
 /** A declared domain error: clients rebuild it as this class, with its own field. */
@@ -48,6 +48,12 @@ export const Conformance = defineService(
       output: z.number(),
     }),
     record: notification({ input: z.object({ note: z.string() }) }),
+    /** The total of the numbers sent; a negative one fails the call with Refused. */
+    sum: clientStream({ input: z.number(), output: z.number() }),
+    /** Each number in, the total so far out. */
+    runningTotal: bidiStream({ input: z.number(), output: z.number() }),
+    /** How many inputs came, read only once the server state's gate opens (flow control). */
+    held: clientStream({ input: z.number(), output: z.number() }),
   },
   { errors: [Refused] },
 );
@@ -62,6 +68,18 @@ export class ServerState {
   calls = 0;
   /** `sleep` handlers that have started: a cancel after this reaches a running handler. */
   sleeps = 0;
+  /** Items the `countdown` generators have yielded (flow control bounds how far they run ahead). */
+  yielded = 0;
+  /** Inputs the stream handlers have taken. */
+  inputsTaken = 0;
+  /** `held` handlers wait for this before reading their inputs. */
+  gate: Promise<void> = Promise.resolve();
+  /** Close the gate; the function returned opens it. */
+  closeGate(): () => void {
+    let open = (): void => {};
+    this.gate = new Promise((resolve) => (open = resolve));
+    return open;
+  }
   readonly #waiters: (() => void)[] = [];
 
   changed(): void {
@@ -141,6 +159,7 @@ export function conformanceImpl(state: ServerState): ServiceImplementation {
         for (let i = from; i >= 0; i--) {
           if (i === failAt) throw new Refused(`failed at ${i}`);
           if (delayMs !== undefined) await waitOrAbort(delayMs, ctx, state);
+          state.yielded++;
           yield i;
         }
       } finally {
@@ -151,6 +170,37 @@ export function conformanceImpl(state: ServerState): ServiceImplementation {
     record: ({ note }) => {
       state.notes.push(note);
       state.changed();
+    },
+    sum: async (inputs, ctx) => {
+      let total = 0;
+      try {
+        for await (const n of inputs) {
+          state.inputsTaken++;
+          if (n < 0) throw new Refused(`${n} is negative`);
+          total += n;
+        }
+      } catch (e) {
+        if (ctx.signal.aborted) {
+          state.abortReasons.push(ctx.signal.reason);
+          state.changed();
+        }
+        throw e;
+      }
+      return total;
+    },
+    runningTotal: async function* (inputs) {
+      let total = 0;
+      for await (const n of inputs) {
+        state.inputsTaken++;
+        total += n;
+        yield total;
+      }
+    },
+    held: async (inputs) => {
+      await state.gate;
+      let n = 0;
+      for await (const _ of inputs) n++;
+      return n;
     },
   });
 }

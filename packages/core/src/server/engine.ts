@@ -13,7 +13,7 @@ import { DeadlineTimer } from '../deadline-timer.js';
 import { RpcError } from '../error.js';
 import type { Logger } from '../logger.js';
 import type { Metadata } from '../metadata.js';
-import type { ServiceDescriptor } from '../service.js';
+import { givesStream, type ServiceDescriptor } from '../service.js';
 import type { Route, Router } from './router.js';
 import { encodeOutput, invoke, isThenable, publicError, pumpItems, ServerCall, type CallSink } from './server-call.js';
 
@@ -89,7 +89,7 @@ export class Engine implements CallServer {
       call.ended = true;
       return sink.error(call, publicError(e, route.method, this.#logger));
     }
-    if (route.method.kind === 'serverStream') {
+    if (givesStream(route.method.kind)) {
       this.#track(call, sink);
       void this.#pump(call, out);
     } else if (isThenable(out)) {

@@ -7,9 +7,16 @@ export type Handler<D> =
     ? (input: I, ctx: CallContext) => O | Promise<O>
     : D extends MethodSpec<'serverStream', infer I, infer O>
       ? (input: I, ctx: CallContext) => AsyncIterable<O> | Iterable<O> | Promise<AsyncIterable<O> | Iterable<O>>
-      : D extends MethodSpec<'notification', infer I, unknown>
-        ? (input: I, ctx: CallContext) => void | Promise<void>
-        : never;
+      : D extends MethodSpec<'clientStream', infer I, infer O>
+        ? (inputs: AsyncIterable<I>, ctx: CallContext) => O | Promise<O>
+        : D extends MethodSpec<'bidiStream', infer I, infer O>
+          ? (
+              inputs: AsyncIterable<I>,
+              ctx: CallContext,
+            ) => AsyncIterable<O> | Iterable<O> | Promise<AsyncIterable<O> | Iterable<O>>
+          : D extends MethodSpec<'notification', infer I, unknown>
+            ? (input: I, ctx: CallContext) => void | Promise<void>
+            : never;
 
 /** One handler per method of service `S`. */
 export type Handlers<S extends ServiceDescriptor> = {

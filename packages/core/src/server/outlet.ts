@@ -4,7 +4,7 @@
  * connection it came on (frames), one delivery of a message medium, or a
  * batch gathering its answers into one.
  */
-import { encodeError, encodeItem, encodeResult, type Id } from '../envelope.js';
+import { encodeError, encodeGrant, encodeItem, encodeResult, type Id } from '../envelope.js';
 import type { RpcError } from '../error.js';
 import { frameTooLarge } from '../frame-size.js';
 import type { Metadata } from '../metadata.js';
@@ -22,6 +22,12 @@ export interface Outlet {
   error(id: Id, error: RpcError, meta: Metadata | undefined, deadline: number, jsonRpcCode?: number): void;
   /** One request of the message needs no answer (a notification, a cancel). */
   none(): void;
+  /**
+   * Grant the caller `n` more inputs of call `id` (a call that takes a stream). Absent where
+   * such calls cannot run: a message medium hands each message to any server, and a caller's
+   * inputs must reach the one running its call.
+   */
+  credit?(id: Id, n: number): void;
 }
 
 /** An outlet that can also take a batch's gathered answers. */
@@ -72,6 +78,10 @@ export class FrameOutlet implements BatchParent {
   }
 
   none(): void {}
+
+  credit(id: Id, n: number): void {
+    this.#conn.send(encodeGrant(id, n));
+  }
 
   batch(answers: readonly string[]): void {
     this.#conn.send(`[${answers.join(',')}]`);

@@ -3,7 +3,7 @@ import { RpcError } from '../error.js';
 import type { Logger } from '../logger.js';
 import type { Metadata } from '../metadata.js';
 import { describeIssues } from '../schema.js';
-import type { MethodDescriptor } from '../service.js';
+import { takesStream, type MethodDescriptor } from '../service.js';
 import type { Peer } from '../transport.js';
 import type { Route } from './router.js';
 
@@ -107,9 +107,12 @@ export function decodeParams(method: MethodDescriptor, params: unknown): unknown
   return r.data;
 }
 
-/** Decode the params and run the handler inside the middleware. May throw, or return a promise. */
+/**
+ * Decode the params and run the handler inside the middleware. May throw, or return a promise.
+ * For the kinds that take a stream, `params` is the stream of inputs (each validated as it comes).
+ */
 export function invoke(route: Route, call: ServerCall, params: unknown, middleware: readonly Middleware[]): unknown {
-  call.input = decodeParams(route.method, params);
+  call.input = takesStream(route.method.kind) ? params : decodeParams(route.method, params);
   if (middleware.length === 0) return route.handler(call.input, call);
   return runMiddleware(middleware, call, async () => route.handler(call.input, call));
 }

@@ -8,13 +8,26 @@
  * its calls when the connection goes. Whatever a peer sends, it keeps serving.
  */
 import { JsonRpcCode } from '../codes.js';
-import { callIdOf, CANCEL_METHOD, idFromHead, isId, PING_METHOD, type Id } from '../envelope.js';
+import {
+  callIdOf,
+  CANCEL_METHOD,
+  CREDIT_METHOD,
+  END_METHOD,
+  idFromHead,
+  INPUT_METHOD,
+  isId,
+  PING_METHOD,
+  type Id,
+} from '../envelope.js';
+import { givesStream, takesStream } from '../service.js';
+import { beyondCredit, InputQueue } from './input-queue.js';
 import { RpcError } from '../error.js';
 import { HEALTH_METHOD, healthAnswer } from '../health.js';
 import { CallTable } from '../call-table.js';
 import { parsePeerJson } from '../json-depth.js';
 import type { Logger } from '../logger.js';
 import { metadataFromWire, type Metadata } from '../metadata.js';
+import { describeIssues } from '../schema.js';
 import { DISCOVER_METHOD } from '../openrpc.js';
 import { parseSimpleRequest } from '../simple-frames.js';
 import type { Peer, RequestId } from '../transport.js';
@@ -49,7 +62,17 @@ class SessionCall extends ServerCall {
   ) {
     super(route.method, meta, deadline, peer);
   }
+  /** A call that takes a stream: its inputs, and how many have come. */
+  inputs: InputQueue | undefined = undefined;
+  inputCount = 0;
+  /** Stream items the caller can still take (flow control it asked for with `credit`); undefined: no limit. */
+  outCredit: number | undefined = undefined;
+  /** The stream waiting for credit. */
+  creditWaiter: (() => void) | undefined = undefined;
 }
+
+/** Inputs a caller may send ahead of the handler (the credit a call that takes a stream starts with). */
+const INPUT_WINDOW = 16;
 
 const noMeta: Metadata = Object.freeze({}) as Metadata;
 /** A request reusing the id of a call in flight (answered -32600). */
@@ -206,7 +229,12 @@ export class Session implements CallSink {
   item(call: ServerCall, wire: unknown): void | Promise<void> {
     const c = call as SessionCall;
     if (this.#closed || c.id === undefined) return;
-    if (c.outlet.item(c.id, wire, c.expires) || this.#closed) return;
+    const room = c.outlet.item(c.id, wire, c.expires);
+    // The caller's credit (when it asked for flow control): at none left, the stream waits for more.
+    if (c.outCredit !== undefined && --c.outCredit <= 0 && !c.ended) {
+      return new Promise<void>((resolve) => (c.creditWaiter = resolve));
+    }
+    if (room || this.#closed) return;
     return new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
   }
 
@@ -224,15 +252,21 @@ export class Session implements CallSink {
 
   error(call: ServerCall, error: RpcError): void {
     const c = call as SessionCall;
-    this.#take(c);
+    this.#take(c, error);
     if (this.#closed) return;
     if (c.id !== undefined) c.outlet.error(c.id, error, c.responseMetaIfSet, c.expires);
     else if (error.code !== 'CANCELLED') this.#opts.logger.error(`notification ${c.method.fullName} failed`, error);
   }
 
-  #take(call: SessionCall): void {
+  #take(call: SessionCall, error?: RpcError): void {
     if (call.id === undefined) this.#notes.delete(call);
     else if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
+    // A handler still reading inputs, or a stream waiting for credit, must not wait on a call that has ended.
+    if (error !== undefined) call.inputs?.fail(error);
+    else call.inputs?.end();
+    const wake = call.creditWaiter;
+    call.creditWaiter = undefined;
+    wake?.();
   }
 
   // ─── Reading messages ───
@@ -262,7 +296,7 @@ export class Session implements CallSink {
     if (hasId && !isId(m.id)) return invalid(null, 'id must be a string, a number or null');
     const meta = metadataFromWire(m.meta);
     if (meta instanceof RpcError) return hasId ? outlet.error(id, meta, undefined, Infinity) : outlet.none();
-    this.#request(hasId, id, method, m.params, meta ?? noMeta, m.timeout, outlet, waitedMs, readOnly);
+    this.#request(hasId, id, method, m.params, meta ?? noMeta, m.timeout, outlet, waitedMs, readOnly, m.credit);
   }
 
   /** A request whose envelope is valid: check its params, then run it (or the extension it names). */
@@ -276,6 +310,7 @@ export class Session implements CallSink {
     outlet: Outlet,
     waitedMs: number,
     readOnly = false,
+    credit: unknown = undefined,
   ): void {
     if (params !== undefined && (typeof params !== 'object' || params === null)) {
       return outlet.error(
@@ -288,6 +323,10 @@ export class Session implements CallSink {
     }
     if (method === CANCEL_METHOD) {
       this.cancel((params as { id?: unknown } | undefined)?.id);
+      return outlet.none();
+    }
+    if (method === INPUT_METHOD || method === END_METHOD || method === CREDIT_METHOD) {
+      this.#streamControl(method, params as { id?: unknown; item?: unknown; n?: unknown } | undefined);
       return outlet.none();
     }
     if (method === DISCOVER_METHOD)
@@ -316,14 +355,57 @@ export class Session implements CallSink {
     const now = Date.now();
     const expires = stated === undefined ? Infinity : now + stated;
     const left = stated ?? this.#opts.defaultTimeout;
+    if (!hasId && takesStream(route.method.kind)) {
+      this.#opts.logger.warn(`${route.method.fullName} takes a stream of inputs: a notification of it was dropped`);
+      return outlet.none();
+    }
     if (!hasId) return this.#notification(route, params, meta, left, now, outlet);
     const refusal = this.#refusal(id, left);
     if (refusal !== undefined) {
       return outlet.error(id, refusal, undefined, expires, refusal === DUPLICATE_ID ? JsonRpcCode.INVALID_REQUEST : undefined);
     }
     const call = new SessionCall(route, meta, left === Infinity ? Infinity : now + left, this.peer, id, outlet, expires);
+    const kind = route.method.kind;
+    if (givesStream(kind) && typeof credit === 'number' && credit >= 1) call.outCredit = Math.floor(credit);
+    if (takesStream(kind)) {
+      const grant = outlet.credit;
+      if (grant === undefined) {
+        const why = `${route.method.fullName} takes a stream of inputs, which this transport cannot carry to the server running the call (use a socket, pipe, shared memory, WebSocket or gRPC)`;
+        return outlet.error(id, new RpcError('UNIMPLEMENTED', why), undefined, expires);
+      }
+      call.inputs = new InputQueue(INPUT_WINDOW, (n) => grant.call(outlet, id, n));
+      params = call.inputs;
+    }
     this.#engine.run(route, call, params, this);
-    if (!call.ended) this.#calls.set(id, call);
+    if (call.ended) return;
+    this.#calls.set(id, call);
+    if (call.inputs !== undefined) outlet.credit?.(id, INPUT_WINDOW);
+  }
+
+  /** `rpc.input`, `rpc.end` and `rpc.credit`: inputs of a call that takes a stream, their end, and credit for a stream's items. */
+  #streamControl(method: string, params: { id?: unknown; item?: unknown; n?: unknown } | undefined): void {
+    const id = params?.id;
+    if (!isId(id)) return;
+    const call = this.#calls.get(id);
+    if (call === undefined) return; // ended already (or never was): nothing to do
+    if (method === CREDIT_METHOD) {
+      const n = params?.n;
+      if (call.outCredit === undefined || typeof n !== 'number' || !(n >= 1)) return;
+      call.outCredit += Math.floor(n);
+      const wake = call.creditWaiter;
+      call.creditWaiter = undefined;
+      return wake?.();
+    }
+    const inputs = call.inputs;
+    if (inputs === undefined) return;
+    if (method === END_METHOD) return inputs.end();
+    const index = call.inputCount++;
+    const r = call.method.input.decode(params?.item);
+    if (!r.success) {
+      const why = `invalid input ${index} of ${call.method.fullName}: ${describeIssues(r.issues)}`;
+      return this.#engine.stop(call, new RpcError('INVALID_ARGUMENT', why, { details: { index, issues: r.issues } }));
+    }
+    if (!inputs.push(r.data)) this.#engine.stop(call, beyondCredit());
   }
 
   /** Why a call with this id, and `left` milliseconds to go, must not start; undefined when it may. */

@@ -71,6 +71,7 @@ export interface MethodModel {
   readonly input: string;
   readonly output: string;
   readonly serverStreaming: boolean;
+  readonly clientStreaming?: boolean;
   readonly description?: string;
 }
 
@@ -170,6 +171,7 @@ export function toFileDescriptor(file: FileModel): FileDescriptorProto {
           inputType: dot(m.input),
           outputType: dot(m.output),
           ...(m.serverStreaming ? { serverStreaming: true } : {}),
+          ...(m.clientStreaming ? { clientStreaming: true } : {}),
         })),
       },
     ],

@@ -64,7 +64,8 @@ export function printFile(file: FileModel, header: readonly string[] = []): stri
   out.push(...comment(file.service.description, ''), `service ${file.service.name} {`);
   for (const m of file.service.methods) {
     const ret = m.serverStreaming ? `stream ${typeRef(m.output, pkg)}` : typeRef(m.output, pkg);
-    out.push(...comment(m.description, '  '), `  rpc ${m.name}(${typeRef(m.input, pkg)}) returns (${ret});`);
+    const arg = m.clientStreaming ? `stream ${typeRef(m.input, pkg)}` : typeRef(m.input, pkg);
+    out.push(...comment(m.description, '  '), `  rpc ${m.name}(${arg}) returns (${ret});`);
   }
   out.push('}');
   for (const m of file.messages) out.push('', ...messageLines(m, pkg, ''));

@@ -112,7 +112,8 @@ export function mapService(service: Pick<ServiceDescriptor, 'name' | 'methods'>,
       name: rpc,
       input: input.typeName,
       output: output.typeName,
-      serverStreaming: method.kind === 'serverStream',
+      serverStreaming: method.kind === 'serverStream' || method.kind === 'bidiStream',
+      clientStreaming: method.kind === 'clientStream' || method.kind === 'bidiStream',
       ...(method.description ? { description: method.description } : {}),
     });
   }
