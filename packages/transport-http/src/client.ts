@@ -11,7 +11,7 @@ import {
   type OutgoingRequest,
   type Peer,
   type RequestId,
-} from '@interoffice/core';
+} from '@interoffice/core/client';
 
 interface InFlight {
   readonly abort: AbortController;
@@ -70,8 +70,12 @@ export class HttpClient implements MessageConnection {
       const type = res.headers.get('content-type') ?? '';
       if (!/json/i.test(type)) {
         const text = (await res.text()).slice(0, 200).trim();
-        const code = res.status === 503 ? 'UNAVAILABLE' : res.status === 403 ? 'PERMISSION_DENIED' : 'UNKNOWN';
-        return this.#handler.refused(entry.request, new RpcError(code, `HTTP ${res.status} from ${this.#endpoint}: ${text}`));
+        const code =
+          res.status === 503 || res.status === 404 ? 'UNAVAILABLE' : res.status === 403 ? 'PERMISSION_DENIED' : 'UNKNOWN';
+        const error = new RpcError(code, `HTTP ${res.status} from ${this.#endpoint}: ${text}`);
+        // Nothing serves the path (now): as when a socket's server is gone, the next call connects again.
+        if (code === 'UNAVAILABLE') return this.#lost(entry.request, error);
+        return this.#handler.refused(entry.request, error);
       }
       if (/ndjson/i.test(type)) await this.#lines(res);
       else await this.#whole(res);
@@ -146,6 +150,8 @@ export async function probe(endpoint: URL, init: RequestInit): Promise<void> {
   try {
     const res = await fetch(endpoint, { ...init, method: 'OPTIONS' });
     await res.body?.cancel();
+    // A server there, but nothing serving the path (a mounted endpoint not running): not yet.
+    if (res.status === 503 || res.status === 404) throw new Error(`HTTP ${res.status}: nothing serves this path now`);
   } catch (e) {
     throw unreachable(endpoint.href, e);
   }

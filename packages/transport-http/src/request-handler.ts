@@ -37,9 +37,9 @@ export function requestHandler(
     }
     const cors: Record<string, string> = origin === undefined ? {} : { 'access-control-allow-origin': origin, vary: 'origin' };
     if (origin !== undefined) cors['access-control-expose-headers'] = 'interoffice-meta-*, content-type';
-    if (req.method === 'OPTIONS') return preflight(req, res, cors);
     const target = server();
-    if (target === undefined) return plain(res, 503, cors, 'the server is not serving yet\n');
+    if (target === undefined) return plain(res, 503, cors, 'the server is not serving\n');
+    if (req.method === 'OPTIONS') return preflight(req, res, cors);
     const rest = decodeURIComponent(here.slice(path.length));
     const peer: Peer = { transport: secure ? 'https' : 'http', address: `${req.socket.remoteAddress}:${req.socket.remotePort}` };
     if (rest === 'openapi.json' && req.method === 'GET') return void openApi(target, path, peer, res, cors);
