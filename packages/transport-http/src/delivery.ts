@@ -30,6 +30,8 @@ let callers = 0;
 export class HttpDelivery implements Delivery {
   readonly caller = `http-${++callers}`;
   readonly waitedMs = 0;
+  readonly meta: Record<string, string> | undefined;
+  readonly timeout: number | undefined;
   #streaming = false;
   #done = false;
 
@@ -44,7 +46,11 @@ export class HttpDelivery implements Delivery {
     private readonly server: MessageServer,
     /** The endpoint's deliveries not yet ended: this one leaves it when it ends. */
     private readonly open: Set<HttpDelivery>,
+    /** Metadata and a timeout from the request's headers, for the calls of a JSON-RPC body (core applies them). */
+    beside: { readonly meta?: Record<string, string>; readonly timeout?: number } = {},
   ) {
+    this.meta = beside.meta;
+    this.timeout = beside.timeout;
     open.add(this);
     // A caller that goes away before its answer (an aborted fetch) cancels its calls.
     res.once('close', () => {

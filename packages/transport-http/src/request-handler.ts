@@ -61,7 +61,10 @@ export function requestHandler(
         else delivered = { id: 1, method: rest, params: paramsOfBody(body.text), ...headerMembers(req) };
         const tooLarge = 'tooLarge' in body ? body.tooLarge : undefined;
         if (tooLarge !== undefined) res.setHeader('connection', 'close'); // the rest of the body is not read
-        target.deliver(new HttpDelivery(peer, delivered, tooLarge, false, mode, res, cors, target, open));
+        // A JSON-RPC body: the headers' deadline and metadata go beside it, for core to apply to each call in it.
+        const { timeout, meta } = mode === 'envelope' ? headerMembers(req) : {};
+        const beside = { ...(typeof timeout === 'number' ? { timeout } : {}), ...(meta !== undefined ? { meta } : {}) };
+        target.deliver(new HttpDelivery(peer, delivered, tooLarge, false, mode, res, cors, target, open, beside));
       },
       () => res.destroy(),
     );
