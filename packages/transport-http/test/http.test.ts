@@ -193,7 +193,11 @@ describe('http: mounted in Express, with WebSocket on the same path', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     servers.push(rpcEndpoint.server, {
-      close: () => new Promise((r) => (server.closeAllConnections(), server.close(r))),
+      close: () =>
+        new Promise((r) => {
+          server.close(r);
+          server.closeAllConnections();
+        }),
     });
     const port = (server.address() as AddressInfo).port;
     expect(await (await fetch(`http://127.0.0.1:${port}/hello`)).text()).toBe('hello');
