@@ -8,7 +8,7 @@ import { createServer, type Server as NetServer } from 'node:net';
 import { connect, createClient, RpcError, serve, type Server } from '@interoffice/core';
 import { Calculator, calculator, type Seen, waitFor } from '@interoffice/core/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { type ClientOptions, WebSocket } from 'ws';
 import { httpTransport, wsTransport } from '../src/index.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -28,7 +28,7 @@ async function start(url: string, transport: ReturnType<typeof wsTransport> | Re
 }
 
 /** A raw `ws` client, to be what our client never is (another origin, deaf to pings, oversized). */
-function raw(url: string, options: ConstructorParameters<typeof WebSocket>[1] = {}): Promise<WebSocket> {
+function raw(url: string, options: ClientOptions = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, options);
     ws.once('open', () => resolve(ws));
