@@ -7,7 +7,8 @@
 import { RpcError, type FrameTransport, type MessageTransport } from '@interoffice/core/client';
 import { webAddress } from './address.js';
 import { Backoff } from './backoff.js';
-import { HttpClient, probe } from './client.js';
+import { HttpClient } from './client.js';
+import { fetchExchange } from './fetch-exchange.js';
 import { resolveWebOptions, resolveWsOptions, type WebTransportOptions, type WsTransportOptions } from './options.js';
 import { connectWs, type BrowserSocket } from './ws-client.js';
 
@@ -17,14 +18,14 @@ const noListening = (): Promise<never> =>
 /** `http://` and `https://` with `fetch`: each call one POST, server streams read from the body as they come. */
 export function httpTransport(options: WebTransportOptions = {}): MessageTransport {
   const o = resolveWebOptions('httpTransport', options);
+  const exchange = fetchExchange();
   return {
     kind: 'messages',
     schemes: ['http', 'https'],
     maxFrameBytes: o.maxFrameBytes,
     async connect(url, handler) {
       webAddress(url);
-      await probe(url, {});
-      return new HttpClient(url, handler, o.maxFrameBytes, {});
+      return HttpClient.open(url, exchange, { maxFrameBytes: o.maxFrameBytes, connectTimeoutMs: 5000 }, handler);
     },
     listen: noListening,
   };
