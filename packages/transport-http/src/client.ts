@@ -47,7 +47,7 @@ export class HttpClient implements MessageConnection {
   }
 
   /**
-   * Connect only while something serves the endpoint (any answer to an OPTIONS but 404 or 503),
+   * Connect only while something serves the endpoint (any answer to a GET of it but 404 or 503),
    * as a socket connects only while its server listens: a client made before its server then
    * waits for it (`waitForReady`) instead of failing each call.
    */
@@ -60,7 +60,8 @@ export class HttpClient implements MessageConnection {
     const endpoint = new URL(url.href.endsWith('/') ? url.href : `${url.href}/`);
     const signal = AbortSignal.timeout(o.connectTimeoutMs);
     try {
-      const res = await exchange({ method: 'OPTIONS', url: endpoint, headers: {}, signal });
+      // A GET: a browser sends it across origins without a preflight (an OPTIONS would need one of its own).
+      const res = await exchange({ method: 'GET', url: endpoint, headers: { accept: 'application/json' }, signal });
       for await (const _ of res.body); // read to its end: the connection goes back to the pool
       if (res.status === 503 || res.status === 404) throw new Error(`HTTP ${res.status}: nothing serves this path now`);
     } catch (e) {

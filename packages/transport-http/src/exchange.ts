@@ -6,7 +6,7 @@
 import type { Code } from '@interoffice/core/client';
 
 export interface ExchangeRequest {
-  readonly method: 'GET' | 'POST' | 'OPTIONS';
+  readonly method: 'GET' | 'POST';
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;

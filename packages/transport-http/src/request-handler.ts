@@ -43,6 +43,13 @@ export function requestHandler(
     const rest = decodeURIComponent(here.slice(path.length));
     const peer: Peer = { transport: secure ? 'https' : 'http', address: `${req.socket.remoteAddress}:${req.socket.remotePort}` };
     if (rest === 'openapi.json' && req.method === 'GET') return void openApi(target, path, peer, res, cors);
+    if (req.method === 'GET' && rest === '') {
+      // What answers here, for people who open the URL and for clients checking that a server is up
+      // (a GET needs no CORS preflight, so a browser client learns it in one round trip).
+      const about = JSON.stringify({ interoffice: 'JSON-RPC 2.0 over HTTP', post: path, openapi: `${path}openapi.json` });
+      res.writeHead(200, { ...cors, 'content-type': 'application/json' });
+      return void res.end(about);
+    }
     if (req.method === 'GET' && rest !== '') {
       const record = { id: 1, method: rest, params: paramsOfQuery(url.searchParams), ...headerMembers(req) };
       return target.deliver(new HttpDelivery(peer, record, undefined, true, 'method', res, cors, target, open));

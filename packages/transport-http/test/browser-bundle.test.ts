@@ -122,9 +122,10 @@ describe('the bundle runs with web APIs alone', () => {
       btoa,
       console,
       queueMicrotask,
-      setTimeout,
+      // Timers as browsers have them: numbers, with no unref (Node's clearTimeout takes the number).
+      setTimeout: (f: () => void, ms?: number) => Number(setTimeout(f, ms)),
       clearTimeout,
-      setInterval,
+      setInterval: (f: () => void, ms?: number) => Number(setInterval(f, ms)),
       clearInterval,
     };
     page.globalThis = page;
