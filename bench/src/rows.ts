@@ -13,12 +13,14 @@ import * as file from './rows/file.js';
 import * as grpc from './rows/grpc.js';
 import * as socket from './rows/socket.js';
 import * as trpc from './rows/trpc.js';
+import * as web from './rows/web.js';
 
 const modules: { rows: Row[]; servers: Record<string, StartServer> }[] = [
   socket,
   pipe,
   shm,
   trpc,
+  web,
   redis,
   nats,
   amqp,

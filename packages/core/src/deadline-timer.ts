@@ -35,7 +35,9 @@ export class DeadlineTimer<K, E> {
     this.#at = at;
     // Unref'd: a pending call does not keep the process alive; its connection does.
     // setTimeout takes at most 2^31 - 1 ms (about 24.8 days); past that it fires at once.
-    this.#timer = setTimeout(this.#fire, Math.min(MAX_DELAY_MS, Math.max(1, at - Date.now()))).unref();
+    // unref where there is one (Node): browsers' timers are numbers, and keep no process alive anyway.
+    this.#timer = setTimeout(this.#fire, Math.min(MAX_DELAY_MS, Math.max(1, at - Date.now())));
+    (this.#timer as { unref?: () => void }).unref?.();
   }
 
   readonly #fire = (): void => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fromBase64, toBase64 } from './utf8.js';
 
 /** One problem found by a schema, as sent to callers in INVALID_ARGUMENT details. */
 export interface Issue {
@@ -103,8 +104,8 @@ export function fromZod<Z extends z.ZodType>(type: Z): Schema<z.output<Z>> {
  */
 export function bytes() {
   return z.codec(z.base64(), z.instanceof(Uint8Array), {
-    decode: (s) => new Uint8Array(Buffer.from(s, 'base64')),
-    encode: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'),
+    decode: (s) => fromBase64(s),
+    encode: (b) => toBase64(b),
   });
 }
 

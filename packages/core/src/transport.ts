@@ -222,6 +222,16 @@ export interface Delivery {
    * only methods marked `idempotency: 'noSideEffects'` and answers the others FAILED_PRECONDITION.
    */
   readonly readOnly?: boolean;
+  /**
+   * Metadata the medium carried beside the message (HTTP headers), for every request in it:
+   * under each request's own `meta`, whose keys win.
+   */
+  readonly meta?: Readonly<Record<string, string>>;
+  /**
+   * Milliseconds the medium gave the message beside it (an HTTP header), counted from its
+   * arrival: each request of it gets the earlier of this and its own `timeout`.
+   */
+  readonly timeout?: number;
   /** A stream item for the caller. False: the medium is behind; core waits for {@link MessageServer.drain}. */
   item(answer: Answer): boolean;
   /** The message is done: its answer, or undefined when none is due (notifications, cancels, a caller who left). */

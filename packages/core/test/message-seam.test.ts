@@ -18,6 +18,7 @@ const Svc = defineService('Svc', {
   deadline: unary({ input: z.object({}), output: z.number() }),
   tick: serverStream({ input: z.object({ n: z.number() }), output: z.number() }),
   peek: unary({ input: z.object({}), output: z.string(), idempotency: 'noSideEffects' }),
+  meta: unary({ input: z.object({}), output: z.record(z.string(), z.string()) }),
 });
 
 /** The service, counting runs and remembering the signals of calls that ran. */
@@ -37,6 +38,7 @@ function service() {
     },
     deadline: (_input, ctx) => ctx.deadline,
     peek: () => 'seen',
+    meta: (_input, ctx) => ({ ...ctx.meta }),
     tick: async function* ({ n }) {
       for (let i = 0; i < n; i++) yield i;
     },
@@ -53,6 +55,8 @@ class Hand implements Delivery {
   abandoned = false;
   room = true;
   readOnly = false;
+  meta: Record<string, string> | undefined;
+  timeout: number | undefined;
   constructor(
     readonly caller: string,
     readonly body: string | RequestRecord,
@@ -192,6 +196,35 @@ describe('message seam: core owns', () => {
     const tooBig = new Hand('alice', { id: 'k4' }, 0, 5_000_000);
     server.deliver(tooBig);
     expect((tooBig.ended as Answer).fields).toMatchObject({ id: 'k4', error: { data: { code: 'RESOURCE_EXHAUSTED' } } });
+    server.close();
+  });
+
+  it('metadata and a timeout carried beside the message (HTTP headers) apply to each request in it', () => {
+    const { server } = intake();
+    const beside = (body: string | RequestRecord, meta?: Record<string, string>, timeout?: number): Hand => {
+      const h = new Hand('headers', body);
+      h.meta = meta;
+      h.timeout = timeout;
+      server.deliver(h);
+      return h;
+    };
+    // The request's own keys win; the medium's fill in.
+    const meta = beside(req(1, 'meta', {}, { meta: { 'x-a': 'own' } }), { 'x-a': 'header', 'x-b': 'header' });
+    expect((meta.ended as Answer).fields?.result).toEqual({ 'x-a': 'own', 'x-b': 'header' });
+    const plain = beside(req(2, 'meta', {}), { 'x-b': 'header' }); // the fast path (no meta member) too
+    expect((plain.ended as Answer).fields?.result).toEqual({ 'x-b': 'header' });
+    // The earlier of the two timeouts holds.
+    const now = Date.now();
+    const header = (beside(req(3, 'deadline', {}, { timeout: 60_000 }), undefined, 1000).ended as Answer).fields?.result;
+    expect(header as number).toBeLessThanOrEqual(now + 1000 + 50);
+    const own = (beside(req(4, 'deadline', {}, { timeout: 500 }), undefined, 60_000).ended as Answer).fields?.result;
+    expect(own as number).toBeLessThanOrEqual(now + 500 + 50);
+    const only = (beside({ id: 5, method: 'deadline', params: {} }, undefined, 2000).ended as Answer).fields?.result;
+    expect(only as number).toBeGreaterThan(now + 1000);
+    expect(only as number).toBeLessThanOrEqual(now + 2000 + 50);
+    // More metadata than allowed is refused, call by call, and nothing runs.
+    const big = beside(req(6, 'meta', {}), { 'x-big': 'y'.repeat(9000) });
+    expect((big.ended as Answer).fields).toMatchObject({ id: 6, error: { data: { code: 'RESOURCE_EXHAUSTED' } } });
     server.close();
   });
 

@@ -3,7 +3,7 @@
  * port, and the path the endpoint answers at (always ending in `/`:
  * `http://127.0.0.1:8080/rpc` serves `/rpc/`).
  */
-import { RpcError } from '@interoffice/core';
+import { RpcError } from '@interoffice/core/client';
 
 export interface WebAddress {
   readonly secure: boolean;

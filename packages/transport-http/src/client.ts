@@ -1,8 +1,10 @@
 /**
- * The HTTP client side: each request core hands over is one `fetch` POST to
- * the endpoint; its answer (one JSON body, or NDJSON lines for a stream)
- * goes back to core as it arrives. Cancelling a call aborts its fetch, and
- * the server stops it. Uses only `fetch`, so it runs in browsers as in Node.
+ * The HTTP client side, as one core {@link MessageConnection}: each request
+ * core hands over is one POST of its envelope to the endpoint; its answer
+ * comes back as the response — one JSON body, or NDJSON lines for a server
+ * stream, each to core as it arrives. Cancelling a call aborts its exchange
+ * (its connection closes), and the server stops it. The same code runs over
+ * node:http (Node: keep-alive sockets, TLS options) and `fetch` (browsers).
  */
 import {
   RpcError,
@@ -11,148 +13,150 @@ import {
   type OutgoingRequest,
   type Peer,
   type RequestId,
-} from '@interoffice/core';
+} from '@interoffice/core/client';
+import { formatOf, readFrames } from './body-frames.js';
+import { codeOfStatus, ExchangeFailed, type Exchange, type ExchangeResponse } from './exchange.js';
 
-interface InFlight {
-  readonly abort: AbortController;
+/** One request on its way, and the means to stop it. */
+interface Sent {
   readonly request: OutgoingRequest;
+  readonly abort: AbortController;
+  cancelled: boolean;
 }
 
-/** How many bytes of an oversized answer core gets, to read its id from. */
-const HEAD_BYTES = 256;
+const ACCEPT = 'application/json, application/x-ndjson';
+/** The deadline beside the envelope's own `timeout`, for proxies and servers that read headers. */
+const TIMEOUT_HEADER = 'interoffice-timeout-ms';
 
 export class HttpClient implements MessageConnection {
+  readonly maxFrameBytes: number;
   readonly peer: Peer;
-  readonly #endpoint: string;
+  readonly #endpoint: URL;
+  readonly #exchange: Exchange;
   readonly #handler: MessageHandler;
-  readonly #inflight = new Map<RequestId, InFlight>();
-  readonly #all = new Set<InFlight>();
+  readonly #byId = new Map<RequestId, Sent>();
+  readonly #all = new Set<Sent>();
   #closed = false;
 
-  constructor(
-    url: URL,
-    handler: MessageHandler,
-    readonly maxFrameBytes: number,
-    private readonly init: RequestInit,
-  ) {
-    this.#endpoint = url.href.endsWith('/') ? url.href : `${url.href}/`;
+  private constructor(endpoint: URL, exchange: Exchange, maxFrameBytes: number, handler: MessageHandler) {
+    this.#endpoint = endpoint;
+    this.#exchange = exchange;
+    this.maxFrameBytes = maxFrameBytes;
     this.#handler = handler;
-    this.peer = { transport: url.protocol.slice(0, -1), address: this.#endpoint };
+    this.peer = { transport: endpoint.protocol.slice(0, -1), address: endpoint.href };
+  }
+
+  /**
+   * Connect only while something serves the endpoint (any answer to a GET of it but 404 or 503),
+   * as a socket connects only while its server listens: a client made before its server then
+   * waits for it (`waitForReady`) instead of failing each call.
+   */
+  static async open(
+    url: URL,
+    exchange: Exchange,
+    o: { readonly maxFrameBytes: number; readonly connectTimeoutMs: number },
+    handler: MessageHandler,
+  ): Promise<HttpClient> {
+    const endpoint = new URL(url.href.endsWith('/') ? url.href : `${url.href}/`);
+    const signal = AbortSignal.timeout(o.connectTimeoutMs);
+    try {
+      // A GET: a browser sends it across origins without a preflight (an OPTIONS would need one of its own).
+      const res = await exchange({ method: 'GET', url: endpoint, headers: { accept: 'application/json' }, signal });
+      for await (const _ of res.body); // read to its end: the connection goes back to the pool
+      if (res.status === 503 || res.status === 404) throw new Error(`HTTP ${res.status}: nothing serves this path now`);
+    } catch (e) {
+      const why = signal.aborted ? `no answer within ${o.connectTimeoutMs} ms` : (e as Error).message;
+      throw new RpcError('UNAVAILABLE', `cannot reach ${endpoint.href}: ${why}`, { cause: e });
+    }
+    return new HttpClient(endpoint, exchange, o.maxFrameBytes, handler);
   }
 
   send(request: OutgoingRequest): void {
     if (this.#closed) return this.#handler.refused(request, new RpcError('UNAVAILABLE', 'the connection is closed'));
-    const entry: InFlight = { abort: new AbortController(), request };
-    this.#all.add(entry);
-    for (const id of request.ids) this.#inflight.set(id, entry);
-    void this.#post(entry).finally(() => {
-      this.#all.delete(entry);
-      for (const id of request.ids) if (this.#inflight.get(id) === entry) this.#inflight.delete(id);
-    });
-  }
-
-  async #post(entry: InFlight): Promise<void> {
-    let res: Response;
-    try {
-      res = await fetch(this.#endpoint, {
-        ...this.init,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: entry.request.text,
-        signal: entry.abort.signal,
-      });
-    } catch (e) {
-      if (!entry.abort.signal.aborted) this.#lost(entry.request, unreachable(this.#endpoint, e));
-      return;
-    }
-    try {
-      if (res.status === 204) return void (await res.body?.cancel());
-      const type = res.headers.get('content-type') ?? '';
-      if (!/json/i.test(type)) {
-        const text = (await res.text()).slice(0, 200).trim();
-        const code = res.status === 503 ? 'UNAVAILABLE' : res.status === 403 ? 'PERMISSION_DENIED' : 'UNKNOWN';
-        return this.#handler.refused(entry.request, new RpcError(code, `HTTP ${res.status} from ${this.#endpoint}: ${text}`));
-      }
-      if (/ndjson/i.test(type)) await this.#lines(res);
-      else await this.#whole(res);
-    } catch (e) {
-      if (!entry.abort.signal.aborted) this.#handler.refused(entry.request, unreachable(this.#endpoint, e));
-    }
-  }
-
-  /** One JSON answer (a response, or a batch's). */
-  async #whole(res: Response): Promise<void> {
-    const length = Number(res.headers.get('content-length'));
-    if (length > this.maxFrameBytes) {
-      await res.body?.cancel();
-      return this.#handler.oversized(length, '');
-    }
-    const text = await res.text();
-    if (text.length * 3 > this.maxFrameBytes && new TextEncoder().encode(text).length > this.maxFrameBytes) {
-      return this.#handler.oversized(new TextEncoder().encode(text).length, text.slice(0, HEAD_BYTES));
-    }
-    this.#handler.response(text);
-  }
-
-  /** NDJSON: each line to core as it arrives. */
-  async #lines(res: Response): Promise<void> {
-    if (res.body === null) return;
-    const decoder = new TextDecoder();
-    let pending = '';
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      pending += decoder.decode(value, { stream: true });
-      let nl = pending.indexOf('\n');
-      while (nl !== -1) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line !== '') this.#handler.response(line);
-        nl = pending.indexOf('\n');
-      }
-      if (pending.length > this.maxFrameBytes) {
-        await reader.cancel();
-        return this.#handler.oversized(pending.length, pending.slice(0, HEAD_BYTES));
-      }
-    }
-    if (pending.trim() !== '') this.#handler.response(pending);
-  }
-
-  /** Nobody answers: fail the request, and end this connection so that the next call connects again (and waits for the server, with `waitForReady`). */
-  #lost(request: OutgoingRequest, error: RpcError): void {
-    this.#handler.refused(request, error);
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#handler.closed(error);
+    const sent: Sent = { request, abort: new AbortController(), cancelled: false };
+    this.#all.add(sent);
+    for (const id of request.ids) this.#byId.set(id, sent);
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: ACCEPT };
+    if (request.deadline !== Infinity) headers[TIMEOUT_HEADER] = String(Math.max(0, Math.ceil(request.deadline - Date.now())));
+    this.#exchange({ method: 'POST', url: this.#endpoint, headers, body: request.text, signal: sent.abort.signal })
+      .then((res) => this.#read(sent, res))
+      .catch((e: unknown) => this.#failed(sent, e))
+      .finally(() => this.#forget(sent));
   }
 
   cancel(id: RequestId): void {
-    const entry = this.#inflight.get(id);
+    const sent = this.#byId.get(id);
     // A batch's request carries other calls too: those still want their answers.
-    if (entry !== undefined && entry.request.ids.length === 1) entry.abort.abort();
+    if (sent === undefined || sent.request.ids.length !== 1) return;
+    sent.cancelled = true;
+    sent.abort.abort();
   }
 
   close(): void {
+    this.#shutdown(undefined);
+  }
+
+  #shutdown(error: RpcError | undefined): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const entry of this.#all) entry.abort.abort();
-    this.#handler.closed();
+    for (const sent of this.#all) sent.abort.abort();
+    this.#all.clear();
+    this.#byId.clear();
+    this.#handler.closed(error);
   }
-}
 
-/** Whether anything answers HTTP at `endpoint` (any status will do): a connection's first step. */
-export async function probe(endpoint: URL, init: RequestInit): Promise<void> {
-  try {
-    const res = await fetch(endpoint, { ...init, method: 'OPTIONS' });
-    await res.body?.cancel();
-  } catch (e) {
-    throw unreachable(endpoint.href, e);
+  async #read(sent: Sent, res: ExchangeResponse): Promise<void> {
+    if (res.status === 204) {
+      for await (const _ of res.body); // notifications: nothing to read
+      return;
+    }
+    const format = formatOf(res.header('content-type'));
+    if (format === undefined) {
+      let text = '';
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body) if (text.length < 200) text += decoder.decode(chunk, { stream: true });
+      const error = new RpcError(
+        codeOfStatus(res.status),
+        `HTTP ${res.status} from ${this.#endpoint.href}: ${text.slice(0, 200).trim()}`,
+      );
+      this.#refuse(sent, error);
+      // Nothing serves the path (now): as when a socket's server is gone, the next call connects again.
+      if (error.code === 'UNAVAILABLE') this.#shutdown(error);
+      return;
+    }
+    await readFrames(res.body, format, this.maxFrameBytes, {
+      frame: (text) => this.#deliver(sent, () => this.#handler.response(text)),
+      oversized: (bytes, head) => this.#deliver(sent, () => this.#handler.oversized(bytes, head)),
+    });
   }
-}
 
-function unreachable(endpoint: string, e: unknown): RpcError {
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  const why = cause?.code ?? cause?.message ?? (e as Error).message;
-  return new RpcError('UNAVAILABLE', `cannot reach ${endpoint}: ${why}`, { cause: e });
+  #deliver(sent: Sent, f: () => void): void {
+    if (sent.cancelled || this.#closed) return;
+    try {
+      f();
+    } catch {
+      // core handles every answer it is given; one that throws must not stop the others
+    }
+  }
+
+  #failed(sent: Sent, e: unknown): void {
+    if (this.#closed || sent.cancelled) return;
+    const why = e instanceof Error ? e.message : String(e);
+    if (e instanceof ExchangeFailed && e.unreachable) {
+      // Nobody there: like a socket whose server went, the connection closes and the next call connects again.
+      this.#refuse(sent, new RpcError('UNAVAILABLE', `cannot reach ${this.#endpoint.href}: ${why}`));
+      return this.#shutdown(new RpcError('UNAVAILABLE', `${this.#endpoint.href} does not answer: ${why}`));
+    }
+    this.#refuse(sent, new RpcError('UNAVAILABLE', `the exchange with ${this.#endpoint.href} failed: ${why}`));
+  }
+
+  #refuse(sent: Sent, error: RpcError): void {
+    if (sent.request.ids.length === 0 || this.#closed) return; // notifications: nobody waits for them
+    this.#handler.refused(sent.request, error);
+  }
+
+  #forget(sent: Sent): void {
+    this.#all.delete(sent);
+    for (const id of sent.request.ids) if (this.#byId.get(id) === sent) this.#byId.delete(id);
+  }
 }

@@ -1,10 +1,11 @@
 /**
- * One HTTP request as core's {@link Delivery}: its caller is the request
- * itself (its call ids are its own), and core's answers become the response
+ * One HTTP request as core's {@link Delivery}: its caller is its connection
+ * (the call ids of one connection's requests are its own), and core's answers become the response
  * — one JSON body, or, once a stream item comes, NDJSON lines (a browser
  * reads them from `fetch`'s body as they arrive; EventSource cannot POST).
  */
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import {
   codeFromJsonRpc,
   isCode,
@@ -26,10 +27,34 @@ const HEADER_KEY = /^[a-z0-9][a-z0-9_.-]*$/;
 const HEADER_VALUE = /^[\x20-\x7e]*$/;
 
 let callers = 0;
+/** Each TCP connection's caller name, for every server it reached. */
+const socketCallers = new WeakMap<Socket, { readonly name: string; readonly servers: Set<MessageServer> }>();
+
+/**
+ * The caller a request belongs to: its connection. HTTP/1.1 carries one
+ * request at a time on a connection, so a connection is one logical caller
+ * (one session in core, kept while it is open); when it closes — a client
+ * that aborted its request, say — core stops what it still runs.
+ */
+function callerOf(socket: Socket, server: MessageServer): string {
+  let c = socketCallers.get(socket);
+  if (c === undefined) {
+    const caller = { name: `http-${++callers}`, servers: new Set<MessageServer>() };
+    socket.once('close', () => {
+      for (const s of caller.servers) s.left(caller.name);
+    });
+    socketCallers.set(socket, caller);
+    c = caller;
+  }
+  c.servers.add(server);
+  return c.name;
+}
 
 export class HttpDelivery implements Delivery {
-  readonly caller = `http-${++callers}`;
+  readonly caller: string;
   readonly waitedMs = 0;
+  readonly meta: Record<string, string> | undefined;
+  readonly timeout: number | undefined;
   #streaming = false;
   #done = false;
 
@@ -41,12 +66,17 @@ export class HttpDelivery implements Delivery {
     private readonly mode: Mode,
     private readonly res: ServerResponse,
     private readonly headers: Record<string, string>,
-    private readonly server: MessageServer,
+    server: MessageServer,
     /** The endpoint's deliveries not yet ended: this one leaves it when it ends. */
     private readonly open: Set<HttpDelivery>,
+    /** Metadata and a timeout from the request's headers, for the calls of a JSON-RPC body (core applies them). */
+    beside: { readonly meta?: Record<string, string>; readonly timeout?: number } = {},
   ) {
+    this.meta = beside.meta;
+    this.timeout = beside.timeout;
+    this.caller = callerOf(res.socket as Socket, server);
     open.add(this);
-    // A caller that goes away before its answer (an aborted fetch) cancels its calls.
+    // A caller that goes away before its answer (an aborted fetch) cancels its calls: its connection closes (callerOf).
     res.once('close', () => {
       if (!this.#done) this.#finish();
     });
@@ -98,8 +128,6 @@ export class HttpDelivery implements Delivery {
   #finish(): void {
     this.#done = true;
     this.open.delete(this);
-    // Each request is a caller of its own: forget it (and stop what it still runs, if it left early).
-    this.server.left(this.caller);
   }
 }
 

@@ -1,5 +1,5 @@
 /** Options of the HTTP and WebSocket transports, on core's shared base. */
-import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from '@interoffice/core';
+import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from '@interoffice/core/client';
 
 /** Certificates for `https://` and `wss://` (PEM). */
 export interface WebTlsOptions {
@@ -37,4 +37,50 @@ export function resolveWebOptions(name: string, o: WebTransportOptions): Resolve
     );
   }
   return { ...base, allowOrigins: new Set(origins.map((x) => x.toLowerCase())), tls: o.tls };
+}
+
+/** How a WebSocket client comes back after failing to reach its server. */
+export interface ReconnectOptions {
+  /** Milliseconds before another attempt after the first failure (100). */
+  initialDelayMs?: number;
+  /** The longest wait between attempts (5,000); each failure doubles it, with ±20% jitter. */
+  maxDelayMs?: number;
+}
+
+/** Options of {@link wsTransport}. */
+export interface WsTransportOptions extends WebTransportOptions {
+  /** Bytes queued for a peer before sends report backpressure and a server stops reading it (4 MiB). */
+  maxBufferedBytes?: number;
+  /** Milliseconds between pings (Node, both sides); a peer that misses one is dropped (30,000; 0: none). */
+  heartbeatMs?: number;
+  /** Milliseconds a client waits for the handshake (5,000). */
+  connectTimeoutMs?: number;
+  /** Backoff between attempts to reach a server that is down. */
+  reconnect?: ReconnectOptions;
+}
+
+export interface ResolvedWsOptions extends ResolvedWebOptions {
+  readonly maxBufferedBytes: number;
+  readonly heartbeatMs: number;
+  readonly connectTimeoutMs: number;
+  readonly reconnect: Required<ReconnectOptions>;
+}
+
+function atLeast(name: string, what: string, value: number, min: number): number {
+  if (!Number.isFinite(value) || value < min) throw new TypeError(`${name}: ${what} must be a number ≥ ${min} (got ${value})`);
+  return value;
+}
+
+export function resolveWsOptions(name: string, o: WsTransportOptions): ResolvedWsOptions {
+  const initialDelayMs = atLeast(name, 'reconnect.initialDelayMs', o.reconnect?.initialDelayMs ?? 100, 1);
+  return {
+    ...resolveWebOptions(name, o),
+    maxBufferedBytes: atLeast(name, 'maxBufferedBytes', o.maxBufferedBytes ?? 4 * 1024 * 1024, 1),
+    heartbeatMs: o.heartbeatMs === 0 ? 0 : atLeast(name, 'heartbeatMs', o.heartbeatMs ?? 30_000, 10),
+    connectTimeoutMs: atLeast(name, 'connectTimeoutMs', o.connectTimeoutMs ?? 5000, 1),
+    reconnect: {
+      initialDelayMs,
+      maxDelayMs: atLeast(name, 'reconnect.maxDelayMs', o.reconnect?.maxDelayMs ?? 5000, initialDelayMs),
+    },
+  };
 }

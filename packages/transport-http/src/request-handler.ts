@@ -37,12 +37,19 @@ export function requestHandler(
     }
     const cors: Record<string, string> = origin === undefined ? {} : { 'access-control-allow-origin': origin, vary: 'origin' };
     if (origin !== undefined) cors['access-control-expose-headers'] = 'interoffice-meta-*, content-type';
-    if (req.method === 'OPTIONS') return preflight(req, res, cors);
     const target = server();
-    if (target === undefined) return plain(res, 503, cors, 'the server is not serving yet\n');
+    if (target === undefined) return plain(res, 503, cors, 'the server is not serving\n');
+    if (req.method === 'OPTIONS') return preflight(req, res, cors);
     const rest = decodeURIComponent(here.slice(path.length));
     const peer: Peer = { transport: secure ? 'https' : 'http', address: `${req.socket.remoteAddress}:${req.socket.remotePort}` };
     if (rest === 'openapi.json' && req.method === 'GET') return void openApi(target, path, peer, res, cors);
+    if (req.method === 'GET' && rest === '') {
+      // What answers here, for people who open the URL and for clients checking that a server is up
+      // (a GET needs no CORS preflight, so a browser client learns it in one round trip).
+      const about = JSON.stringify({ interoffice: 'JSON-RPC 2.0 over HTTP', post: path, openapi: `${path}openapi.json` });
+      res.writeHead(200, { ...cors, 'content-type': 'application/json' });
+      return void res.end(about);
+    }
     if (req.method === 'GET' && rest !== '') {
       const record = { id: 1, method: rest, params: paramsOfQuery(url.searchParams), ...headerMembers(req) };
       return target.deliver(new HttpDelivery(peer, record, undefined, true, 'method', res, cors, target, open));
@@ -61,7 +68,10 @@ export function requestHandler(
         else delivered = { id: 1, method: rest, params: paramsOfBody(body.text), ...headerMembers(req) };
         const tooLarge = 'tooLarge' in body ? body.tooLarge : undefined;
         if (tooLarge !== undefined) res.setHeader('connection', 'close'); // the rest of the body is not read
-        target.deliver(new HttpDelivery(peer, delivered, tooLarge, false, mode, res, cors, target, open));
+        // A JSON-RPC body: the headers' deadline and metadata go beside it, for core to apply to each call in it.
+        const { timeout, meta } = mode === 'envelope' ? headerMembers(req) : {};
+        const beside = { ...(typeof timeout === 'number' ? { timeout } : {}), ...(meta !== undefined ? { meta } : {}) };
+        target.deliver(new HttpDelivery(peer, delivered, tooLarge, false, mode, res, cors, target, open, beside));
       },
       () => res.destroy(),
     );

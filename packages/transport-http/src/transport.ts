@@ -1,7 +1,8 @@
 /** The `http://` / `https://` transport: a message medium where each request is one HTTP exchange. */
 import type { MessageTransport } from '@interoffice/core';
 import { webAddress } from './address.js';
-import { HttpClient, probe } from './client.js';
+import { HttpClient } from './client.js';
+import { nodeExchange } from './node-exchange.js';
 import { resolveWebOptions, type WebTransportOptions } from './options.js';
 import { listenHttp } from './server.js';
 
@@ -17,14 +18,14 @@ import { listenHttp } from './server.js';
  */
 export function httpTransport(options: WebTransportOptions = {}): MessageTransport {
   const o = resolveWebOptions('httpTransport', options);
+  const { exchange } = nodeExchange(o.tls, 256);
   return {
     kind: 'messages',
     schemes: ['http', 'https'],
     maxFrameBytes: o.maxFrameBytes,
     async connect(url, handler) {
       webAddress(url); // the URL's checks, now rather than at the first call
-      await probe(url, {});
-      return new HttpClient(url, handler, o.maxFrameBytes, {});
+      return HttpClient.open(url, exchange, { maxFrameBytes: o.maxFrameBytes, connectTimeoutMs: 5000 }, handler);
     },
     listen: (url, server) => listenHttp(url, server, o),
   };

@@ -1,5 +1,7 @@
 import { messageMediumStreamSkip, runConformance } from '@interoffice/core/conformance';
-import { httpTransport } from '../src/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { httpTransport, wsTransport } from '../src/index.js';
+import { type Host, mountedHttp, mountedWs, startHost } from './mounting.js';
 
 const maxFrameBytes = 1024 * 1024;
 
@@ -10,3 +12,37 @@ runConformance({
   address: () => 'http://127.0.0.1:0/rpc/',
   skip: [messageMediumStreamSkip],
 });
+
+runConformance({
+  name: 'ws',
+  transports: [wsTransport({ maxFrameBytes })],
+  maxFrameBytes,
+  address: () => 'ws://127.0.0.1:0/rpc/',
+});
+
+// Mounted in a server of the test's own: each test's endpoint at a path of its own.
+for (const kind of ['node:http', 'Express'] as const) {
+  const hosts: Host[] = [];
+  beforeAll(async () => void hosts.push(await startHost(kind)));
+  afterAll(() => Promise.all(hosts.map((h) => h.close())));
+  let n = 0;
+  const host = (): Host => hosts[0] as Host;
+  // The host starts in beforeAll, after the suites are declared: its transports are made at first use.
+  const lazy = <T extends object>(make: () => T): T => {
+    let made: T | undefined;
+    return new Proxy({} as T, { get: (_t, key) => Reflect.get((made ??= make()), key) });
+  };
+  runConformance({
+    name: `http (mounted in ${kind})`,
+    transports: [lazy(() => mountedHttp(host(), maxFrameBytes))],
+    maxFrameBytes,
+    address: () => `http://127.0.0.1:${host().port}/api/calc-${++n}/`,
+    skip: [messageMediumStreamSkip],
+  });
+  runConformance({
+    name: `ws (mounted in ${kind})`,
+    transports: [lazy(() => mountedWs(host(), maxFrameBytes))],
+    maxFrameBytes,
+    address: () => `ws://127.0.0.1:${host().port}/socket/calc-${++n}/`,
+  });
+}

@@ -41,7 +41,8 @@ export class Keepalive {
     private readonly ping: () => void,
     private readonly dead: (silentMs: number) => void,
   ) {
-    this.#timer = setInterval(() => this.#tick(), Math.max(5, Math.min(options.intervalMs, options.timeoutMs) / 4)).unref();
+    this.#timer = setInterval(() => this.#tick(), Math.max(5, Math.min(options.intervalMs, options.timeoutMs) / 4));
+    (this.#timer as { unref?: () => void }).unref?.(); // Node's; a browser's timer is a number
   }
 
   /** Something arrived from the server. */

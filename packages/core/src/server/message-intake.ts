@@ -11,7 +11,21 @@ import { RpcError } from '../error.js';
 import type { Delivery, MessageServer, RequestId } from '../transport.js';
 import { DeliveryOutlet } from './delivery-outlet.js';
 import { RecentCallers } from './recent-callers.js';
-import { Session, type SessionOptions } from './session.js';
+import { metadataFromWire } from '../metadata.js';
+import { type MediumTerms, Session, type SessionOptions } from './session.js';
+
+/** How the medium took the message, checked: metadata from headers is a peer's, and may be too much. */
+function terms(d: Delivery): MediumTerms | RpcError {
+  const meta = d.meta === undefined ? undefined : metadataFromWire(d.meta);
+  if (meta instanceof RpcError) return meta; // too much of it: every call of the message is refused
+  const timeout = typeof d.timeout === 'number' && d.timeout >= 0 ? d.timeout : undefined;
+  if (d.readOnly !== true && meta === undefined && timeout === undefined) return {};
+  return {
+    readOnly: d.readOnly === true,
+    ...(meta !== undefined ? { meta } : {}),
+    ...(timeout !== undefined ? { timeout } : {}),
+  };
+}
 
 /** A caller with no call and no message here for this long is forgotten. */
 export const CALLER_IDLE_MS = 60_000;
@@ -41,6 +55,8 @@ export class MessageIntake implements MessageServer {
     // Closing: another server may take it (the medium decides).
     if (this.#closed || this.#opts.engine.closing) return delivery.abandon();
     if (this.#recent.hasLeft(delivery.caller)) return delivery.end(undefined);
+    const taken = terms(delivery);
+    if (taken instanceof RpcError) return this.refuse(delivery, taken);
     const caller = this.#caller(delivery);
     const outlet = new DeliveryOutlet(delivery, this.#maxFrameBytes, caller.open, this.#opts.logger);
     const body = delivery.body;
@@ -49,9 +65,9 @@ export class MessageIntake implements MessageServer {
         const head = typeof body === 'string' ? body : { id: isId(body.id) ? body.id : null };
         caller.session.oversized(head, delivery.tooLarge, this.#maxFrameBytes, outlet);
       } else if (typeof body === 'string') {
-        caller.session.text(body, outlet, delivery.waitedMs, delivery.readOnly === true);
+        caller.session.text(body, outlet, delivery.waitedMs, taken);
       } else {
-        caller.session.record(body, outlet, delivery.waitedMs, delivery.readOnly === true);
+        caller.session.record(body, outlet, delivery.waitedMs, taken);
       }
     } catch (e) {
       // Not expected: sessions answer whatever they are given. The message must still end.

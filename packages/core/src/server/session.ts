@@ -75,6 +75,20 @@ class SessionCall extends ServerCall {
 const INPUT_WINDOW = 16;
 
 const noMeta: Metadata = Object.freeze({}) as Metadata;
+
+/**
+ * How a medium took a message (a message medium's {@link Delivery}: `readOnly`, and
+ * the metadata and timeout it carried beside the message, as HTTP headers).
+ */
+export interface MediumTerms {
+  /** Run only methods marked `idempotency: 'noSideEffects'` (it came by HTTP GET). */
+  readonly readOnly?: boolean;
+  /** Metadata for every request of the message, under each request's own (whose keys win). */
+  readonly meta?: Metadata;
+  /** Milliseconds for every request of the message: the earlier of it and a request's own `timeout` holds. */
+  readonly timeout?: number;
+}
+const noTerms: MediumTerms = Object.freeze({});
 /** A request reusing the id of a call in flight (answered -32600). */
 const DUPLICATE_ID = invalidRequest('id is already used by a call in flight');
 
@@ -133,13 +147,14 @@ export class Session implements CallSink {
 
   /**
    * One message as text (a request, a notification or a batch) that waited `waitedMs` on its
-   * way; `readOnly`: run only methods without side effects (it came by HTTP GET).
+   * way, taken on the medium's `terms` (read-only: it came by HTTP GET; metadata and a timeout
+   * carried beside it, in HTTP headers).
    */
-  text(frame: string, outlet: BatchParent, waitedMs = 0, readOnly = false): void {
+  text(frame: string, outlet: BatchParent, waitedMs = 0, terms: MediumTerms = noTerms): void {
     this.touched = true;
     const simple = parseSimpleRequest(frame);
     if (simple !== undefined) {
-      return this.#request(true, simple.id, simple.method, simple.params, noMeta, simple.timeout, outlet, waitedMs, readOnly);
+      return this.#request(true, simple.id, simple.method, simple.params, noMeta, simple.timeout, outlet, waitedMs, terms);
     }
     let msg: unknown;
     try {
@@ -148,14 +163,14 @@ export class Session implements CallSink {
       const error = new RpcError('INVALID_ARGUMENT', `parse error: ${(e as Error).message}`);
       return outlet.error(null, error, undefined, Infinity, JsonRpcCode.PARSE_ERROR);
     }
-    if (Array.isArray(msg)) this.#batch(msg, outlet, waitedMs, readOnly);
-    else this.#message(msg, outlet, waitedMs, true, readOnly);
+    if (Array.isArray(msg)) this.#batch(msg, outlet, waitedMs, terms);
+    else this.#message(msg, outlet, waitedMs, true, terms);
   }
 
   /** One request a message medium read from a record of its own (no `jsonrpc` member to check). */
-  record(record: object, outlet: Outlet, waitedMs: number, readOnly = false): void {
+  record(record: object, outlet: Outlet, waitedMs: number, terms: MediumTerms = noTerms): void {
     this.touched = true;
-    this.#message(record, outlet, waitedMs, false, readOnly);
+    this.#message(record, outlet, waitedMs, false, terms);
   }
 
   /**
@@ -271,15 +286,15 @@ export class Session implements CallSink {
 
   // ─── Reading messages ───
 
-  #batch(msgs: unknown[], outlet: BatchParent, waitedMs: number, readOnly: boolean): void {
+  #batch(msgs: unknown[], outlet: BatchParent, waitedMs: number, terms: MediumTerms): void {
     if (msgs.length === 0)
       return outlet.error(null, invalidRequest('empty batch'), undefined, Infinity, JsonRpcCode.INVALID_REQUEST);
     const batch = new BatchOutlet(outlet, msgs.length);
-    for (const msg of msgs) this.#message(msg, batch, waitedMs, true, readOnly);
+    for (const msg of msgs) this.#message(msg, batch, waitedMs, true, terms);
   }
 
   /** A parsed message: check its envelope (`envelope`: it came as JSON-RPC text, so `jsonrpc` must be "2.0"). */
-  #message(msg: unknown, outlet: Outlet, waitedMs: number, envelope: boolean, readOnly: boolean): void {
+  #message(msg: unknown, outlet: Outlet, waitedMs: number, envelope: boolean, terms: MediumTerms): void {
     const invalid = (id: Id, why: string): void =>
       outlet.error(id, invalidRequest(why), undefined, Infinity, JsonRpcCode.INVALID_REQUEST);
     if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return invalid(null, 'a request must be an object');
@@ -296,7 +311,7 @@ export class Session implements CallSink {
     if (hasId && !isId(m.id)) return invalid(null, 'id must be a string, a number or null');
     const meta = metadataFromWire(m.meta);
     if (meta instanceof RpcError) return hasId ? outlet.error(id, meta, undefined, Infinity) : outlet.none();
-    this.#request(hasId, id, method, m.params, meta ?? noMeta, m.timeout, outlet, waitedMs, readOnly, m.credit);
+    this.#request(hasId, id, method, m.params, meta ?? noMeta, m.timeout, outlet, waitedMs, terms, m.credit);
   }
 
   /** A request whose envelope is valid: check its params, then run it (or the extension it names). */
@@ -309,7 +324,7 @@ export class Session implements CallSink {
     timeout: unknown,
     outlet: Outlet,
     waitedMs: number,
-    readOnly = false,
+    terms: MediumTerms = noTerms,
     credit: unknown = undefined,
   ): void {
     if (params !== undefined && (typeof params !== 'object' || params === null)) {
@@ -345,13 +360,16 @@ export class Session implements CallSink {
       this.#opts.logger.warn(`notification for unknown method ${method} dropped`);
       return outlet.none();
     }
-    if (readOnly && route.method.idempotency !== 'noSideEffects') {
+    if (terms.readOnly === true && route.method.idempotency !== 'noSideEffects') {
       if (!hasId) return outlet.none();
       const why = `${route.method.fullName} is not marked idempotency: 'noSideEffects', so it is not run for a read (HTTP GET): call it by POST`;
       return outlet.error(id, new RpcError('FAILED_PRECONDITION', why), undefined, Infinity);
     }
-    // What is left of the caller's `timeout` after the time the message waited on its way.
-    const stated = typeof timeout === 'number' && timeout >= 0 ? timeout - waitedMs : undefined;
+    if (terms.meta !== undefined) meta = { ...terms.meta, ...meta };
+    // What is left of the caller's `timeout` (or the medium's, when earlier) after the time the message waited on its way.
+    const own = typeof timeout === 'number' && timeout >= 0 ? timeout : undefined;
+    const limit = terms.timeout === undefined ? own : Math.min(own ?? Infinity, terms.timeout);
+    const stated = limit === undefined ? undefined : limit - waitedMs;
     const now = Date.now();
     const expires = stated === undefined ? Infinity : now + stated;
     const left = stated ?? this.#opts.defaultTimeout;

@@ -1,0 +1,121 @@
+/**
+ * HTTP exchanges on Node: node:http and node:https with a keep-alive agent
+ * per transport (fetch cannot take a CA or a client certificate, and costs
+ * more per call).
+ */
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { ExchangeFailed, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.js';
+import type { WebTlsOptions } from './options.js';
+
+/**
+ * Idle sockets are dropped after this long: sooner than servers drop them
+ * (Node's default keepAliveTimeout is 5 s), so a request rarely goes out on
+ * a socket the server is closing.
+ */
+const FREE_SOCKET_MS = 4000;
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOENT']);
+
+/** An exchange over its own agents; `close` lets their sockets go. */
+export function nodeExchange(tls: WebTlsOptions | undefined, maxSockets: number): { exchange: Exchange; close(): void } {
+  const options = { keepAlive: true, timeout: FREE_SOCKET_MS, maxSockets, scheduling: 'lifo' as const };
+  const http = new HttpAgent(options);
+  const https = new HttpsAgent({ ...options, ...(tls?.ca === undefined ? {} : { ca: tls.ca }) });
+  const once = (r: ExchangeRequest): Promise<{ res: IncomingMessage } | { error: NodeJS.ErrnoException; reused: boolean }> =>
+    new Promise((resolve) => {
+      const secure = r.url.protocol === 'https:';
+      const send = secure ? httpsRequest : httpRequest;
+      const req: ClientRequest = send(r.url, { method: r.method, headers: r.headers, agent: secure ? https : http });
+      let res: IncomingMessage | undefined;
+      // An abort closes the connection, unless the response is already whole (its socket is then back in the pool).
+      const abort = (): void => {
+        if (res?.complete !== true) req.destroy(Object.assign(new Error('aborted'), { code: 'ABORTED' }));
+      };
+      r.signal?.addEventListener('abort', abort, { once: true });
+      req.once('response', (response) => {
+        res = response;
+        response.once('close', () => r.signal?.removeEventListener('abort', abort));
+        resolve({ res: response });
+      });
+      req.on('error', (error) => {
+        r.signal?.removeEventListener('abort', abort);
+        resolve({ error, reused: req.reusedSocket }); // errors after the response: its reader sees them
+      });
+      if (r.signal?.aborted === true) abort();
+      req.end(r.body);
+    });
+  const exchange: Exchange = async (r) => {
+    let out = await once(r);
+    // A kept-alive socket the server closed as we sent: it read nothing, so sending again is safe (Node's advice).
+    if ('error' in out && out.reused && out.error.code === 'ECONNRESET' && r.signal?.aborted !== true) out = await once(r);
+    if ('error' in out) {
+      const code = out.error.code ?? '';
+      throw new ExchangeFailed(`${code || out.error.message}`, UNREACHABLE.has(code), { cause: out.error });
+    }
+    return response(out.res);
+  };
+  return {
+    exchange,
+    close() {
+      http.destroy();
+      https.destroy();
+    },
+  };
+}
+
+function response(res: IncomingMessage): ExchangeResponse {
+  return {
+    status: res.statusCode ?? 0,
+    header: (name) => {
+      const v = res.headers[name];
+      return Array.isArray(v) ? v.join(', ') : v;
+    },
+    body: chunks(res),
+  };
+}
+
+/**
+ * The body's chunks as they come. Not the stream's own async iterator, which
+ * costs more per response than a small answer is worth; the reader takes
+ * each chunk at once, so nothing piles up.
+ */
+function chunks(res: IncomingMessage): AsyncIterable<Uint8Array> {
+  const queue: Buffer[] = [];
+  let ended = false;
+  let failed: Error | undefined;
+  let wake: (() => void) | undefined;
+  const poke = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  res.on('data', (chunk: Buffer) => {
+    queue.push(chunk);
+    poke();
+  });
+  res.once('end', () => {
+    ended = true;
+    poke();
+  });
+  res.once('close', () => {
+    if (!ended) failed ??= new Error('the response was cut off');
+    poke();
+  });
+  res.on('error', (e) => {
+    failed ??= e;
+    poke();
+  });
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next(): Promise<IteratorResult<Uint8Array>> {
+        for (;;) {
+          const chunk = queue.shift();
+          if (chunk !== undefined) return { value: chunk, done: false };
+          if (ended) return { value: undefined, done: true };
+          if (failed !== undefined) throw failed;
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      },
+    }),
+  };
+}
