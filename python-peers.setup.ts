@@ -14,6 +14,7 @@ const MODULES: Record<string, string> = {
   filelock: 'python3-filelock',
   pika: 'python3-pika',
   'paho.mqtt': 'python3-paho-mqtt',
+  websockets: 'python3-websockets',
   'google.protobuf': 'python3-protobuf',
 };
 

@@ -9,7 +9,7 @@ import { mqttAvailable, mqttTransport } from '@interoffice/transport-mqtt';
 import { natsAvailable, natsTransport } from '@interoffice/transport-nats';
 import { fileTransport } from '@interoffice/transport-file';
 import { grpcTransport } from '@interoffice/transport-grpc';
-import { httpTransport } from '@interoffice/transport-http';
+import { httpTransport, wsTransport } from '@interoffice/transport-http';
 import { pipeTransport } from '@interoffice/transport-pipe';
 import { redisAvailable, redisTransport } from '@interoffice/transport-redis';
 import { shmTransport } from '@interoffice/transport-shm';
@@ -30,6 +30,7 @@ export const transports: Transport[] = [
   natsTransport(),
   mqttTransport(),
   httpTransport(),
+  wsTransport(),
 ];
 
 /** The Redis the demo uses: REDIS_URL, else the usual local one. */
@@ -59,6 +60,8 @@ export const demoEndpoints: DemoEndpoint[] = [
   { url: 'grpc://127.0.0.1:0' },
   // JSON-RPC over HTTP POST (also: POST /rpc/Calculator.add, GET for reads, /rpc/openapi.json).
   { url: 'http://127.0.0.1:0/rpc/' },
+  // JSON-RPC over one WebSocket (what a browser uses).
+  { url: 'ws://127.0.0.1:0/rpc/' },
   { url: 'fifo://$DIR/calc' },
   // The seed's shared JSON file and its lock file (examples/python/file_bob.py can call it too).
   { url: 'file://$DIR/calc/shared.json' },

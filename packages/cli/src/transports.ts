@@ -1,7 +1,7 @@
 /**
  * The transports the CLI speaks: socket, gRPC and memory always; every other
  * Interoffice transport package that can be imported from here (Redis,
- * pipes, file, shared memory, NATS, AMQP, MQTT, HTTP), found at run time; and any module named with
+ * pipes, file, shared memory, NATS, AMQP, MQTT, HTTP, WebSocket), found at run time; and any module named with
  * `--transport`.
  */
 import { readFile } from 'node:fs/promises';
@@ -24,6 +24,7 @@ const optional = [
   ['@interoffice/transport-nats', 'natsTransport'],
   ['@interoffice/transport-mqtt', 'mqttTransport'],
   ['@interoffice/transport-http', 'httpTransport'],
+  ['@interoffice/transport-http', 'wsTransport'],
 ] as const;
 
 /** Options every command that connects takes. */
