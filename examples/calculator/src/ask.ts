@@ -1,6 +1,7 @@
 /**
  * Bob's questions, as in the seed: two sums, a call with bad data, and a
- * division by zero. Returns one line per question.
+ * division by zero; and, where the transport carries streams of inputs, a
+ * sum of a stream and a running total. Returns one line per question.
  */
 import { createClient, rawCall, RpcError, type Channel } from '@interoffice/core';
 import { Calculator } from './service.js';
@@ -19,8 +20,18 @@ async function ask(question: string, call: () => Promise<unknown>): Promise<Answ
   }
 }
 
-export async function askAlice(channel: Channel): Promise<Answer[]> {
+export async function askAlice(channel: Channel, streams = false): Promise<Answer[]> {
   const calc = createClient(Calculator, channel);
+  const streamed = streams
+    ? [
+        await ask('sum(1, 2, 3, 4)', () => calc.sum([1, 2, 3, 4])),
+        await ask('runningTotal(1, 2, 3)', async () => {
+          const totals: number[] = [];
+          for await (const t of calc.runningTotal([1, 2, 3])) totals.push(t);
+          return totals.join(', ');
+        }),
+      ]
+    : [];
   return [
     await ask('add(2, 5)', () => calc.add({ a: 2, b: 5 })),
     await ask('multiply(8, 5)', () => calc.multiply({ a: 8, b: 5 })),
@@ -28,5 +39,6 @@ export async function askAlice(channel: Channel): Promise<Answer[]> {
     // over gRPC Alice also serves the proto calculator.v1.Calculator, whose Add a short name would match too.)
     await ask("add('bad', 'data')", () => rawCall(channel, 'Calculator.add', ['bad', 'data'])),
     await ask('divide(1, 0)', () => calc.divide({ a: 1, b: 0 })),
+    ...streamed,
   ];
 }

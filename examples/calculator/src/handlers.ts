@@ -13,6 +13,15 @@ export function calculatorHandlers(onNote: (text: string) => void = () => {}) {
     countdown: async function* ({ from }, ctx) {
       for (let i = from; i >= 0 && !ctx.signal.aborted; i--) yield i;
     },
+    sum: async (numbers) => {
+      let total = 0;
+      for await (const n of numbers) total += n;
+      return total;
+    },
+    runningTotal: async function* (numbers) {
+      let total = 0;
+      for await (const n of numbers) yield (total += n);
+    },
     note: ({ text }) => onNote(text),
   });
 }

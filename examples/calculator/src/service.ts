@@ -2,7 +2,7 @@
  * The Calculator, defined once with zod. Alice serves it, Bob calls it, over
  * any transport. `AliceBroke` is the service's own error, as in the seed.
  */
-import { defineService, notification, RpcError, serverStream, unary } from '@interoffice/core';
+import { bidiStream, clientStream, defineService, notification, RpcError, serverStream, unary } from '@interoffice/core';
 import { z } from 'zod';
 
 /** Alice's own error: reaches Bob with its code, message and class. */
@@ -25,6 +25,8 @@ export const Calculator = defineService(
       output: z.number().int(),
       description: 'from, from − 1, …, 0',
     }),
+    sum: clientStream({ input: z.number(), output: z.number(), description: 'the total of the numbers sent' }),
+    runningTotal: bidiStream({ input: z.number(), output: z.number(), description: 'each number in, the total so far out' }),
     note: notification({ input: z.object({ text: z.string() }), description: 'Alice prints the text' }),
   },
   { errors: [AliceBroke] },

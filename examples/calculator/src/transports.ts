@@ -45,6 +45,14 @@ const nats = (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').replace(/^(nats?s
 /** The MQTT broker the demo uses: MQTT_URL, else the usual local one. */
 const mqtt = (process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883').replace(/^(mqtts?:\/\/[^/?]+).*$/, '$1');
 
+/**
+ * Whether `url`'s transport carries streams of inputs (`sum`, `runningTotal`): those with a
+ * connection per client. A queue or broker may hand a caller's later messages to another worker.
+ */
+export function carriesStreams(url: string): boolean {
+  return ['unix:', 'tcp:', 'tls:', 'ws:', 'wss:', 'fifo:', 'shm:', 'stdio:'].includes(new URL(url).protocol);
+}
+
 /** Where the demo has Alice listen: one URL per transport (`$DIR` is a fresh temp folder). */
 export interface DemoEndpoint {
   url: string;
