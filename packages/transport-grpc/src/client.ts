@@ -4,7 +4,14 @@
  * CLI) learn them from the server by reflection. Deadlines, cancellation,
  * metadata and status are gRPC's own.
  */
-import { Client, type Metadata as GrpcMetadata, type CallOptions, type StatusObject } from '@grpc/grpc-js';
+import {
+  Client,
+  type CallOptions,
+  type ClientDuplexStream,
+  type ClientWritableStream,
+  type Metadata as GrpcMetadata,
+  type StatusObject,
+} from '@grpc/grpc-js';
 import { RpcError, type Channel, type ChannelCall, type HealthStatus, type KeepaliveOptions, type Peer } from '@interoffice/core';
 import type { GrpcAddress } from './address.js';
 import { channelCredentials, channelOptions } from './credentials.js';
@@ -16,7 +23,7 @@ import { bindMethod, type MethodBinding } from './proto/binding.js';
 import type { MessageCodec } from './proto/codec.js';
 import { ready } from './ready.js';
 import { reflect, resolveMethod, type Reflection } from './reflection/client.js';
-import { notYet, settle } from './status.js';
+import { settle } from './status.js';
 import { StreamReader } from './stream-reader.js';
 
 /** A channel to the server at `url`, once it is ready; UNAVAILABLE, with the reason, when it is not. */
@@ -35,6 +42,48 @@ export async function connectChannel(
 }
 
 const identity = (b: Buffer): Buffer => b;
+
+function kindMismatch(call: ChannelCall, route: Route): RpcError {
+  return new RpcError('UNIMPLEMENTED', `${call.method} is a ${route.kind ?? 'streaming'} method on the server; this call is not`);
+}
+
+/**
+ * Write a call's inputs as gRPC's flow control lets them go (a write that fills the buffer
+ * waits for `drain`), then half-close. An input that cannot be sent cancels the call; the
+ * error returned is then the call's.
+ */
+async function writeInputs(
+  c: ClientWritableStream<Buffer> | ClientDuplexStream<Buffer, Buffer>,
+  inputs: AsyncIterable<unknown>,
+  route: Route,
+): Promise<RpcError | undefined> {
+  let over = false;
+  const stop = (): void => void (over = true);
+  c.once('status', stop);
+  const it = inputs[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const r = await it.next();
+      if (over) break;
+      if (r.done === true) {
+        c.end();
+        return undefined;
+      }
+      if (!c.write(toBuffer(route.request.encode(r.value)))) {
+        await new Promise<void>((resolve) => {
+          c.once('drain', resolve);
+          c.once('status', resolve);
+        });
+      }
+    }
+  } catch (e) {
+    const error = RpcError.from(e, 'CANCELLED');
+    c.cancel();
+    return error;
+  }
+  await it.return?.();
+  return undefined;
+}
 const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 const cancelled = (): RpcError => new RpcError('CANCELLED', 'the call was cancelled');
 
@@ -125,22 +174,23 @@ export class GrpcChannel implements Channel {
   }
 
   #unary(call: ChannelCall, route: Route): Promise<unknown> {
-    if (call.inputs !== undefined) return Promise.reject(new RpcError('UNIMPLEMENTED', notYet(call.method)));
     if (route.kind === 'serverStream')
       return Promise.reject(new RpcError('UNIMPLEMENTED', `${call.method} is a server stream: iterate it`));
+    const inputs = call.inputs;
+    if ((inputs !== undefined) !== (route.kind === 'clientStream')) return Promise.reject(kindMismatch(call, route));
     const { bytes, metadata, options } = this.#prepare(call, route);
     return new Promise((resolve, reject) => {
       let reply: Buffer | undefined;
       let headers: GrpcMetadata | undefined; // converted only if someone looks
-      const c = this.#client.makeUnaryRequest(
-        route.path,
-        identity,
-        identity,
-        bytes,
-        metadata,
-        options,
-        (_err, value) => (reply = value),
-      );
+      let inputError: RpcError | undefined;
+      const answer = (_err: unknown, value: Buffer | undefined): void => void (reply = value);
+      const c =
+        inputs === undefined
+          ? this.#client.makeUnaryRequest(route.path, identity, identity, bytes, metadata, options, answer)
+          : this.#client.makeClientStreamRequest(route.path, identity, identity, metadata, options, answer);
+      if (inputs !== undefined) {
+        void writeInputs(c as ClientWritableStream<Buffer>, inputs, route).then((e) => (inputError = e));
+      }
       const onAbort = (): void => c.cancel();
       call.signal?.addEventListener('abort', onAbort, { once: true });
       this.#calls.add(c);
@@ -149,7 +199,7 @@ export class GrpcChannel implements Channel {
       c.on('status', (s: StatusObject) => {
         this.#calls.delete(c);
         call.signal?.removeEventListener('abort', onAbort);
-        const outcome = settle(call, s, headers);
+        const outcome = inputError ?? settle(call, s, headers);
         if (outcome !== undefined) return reject(outcome);
         try {
           resolve(call.decode(route.response.decode(reply ?? Buffer.alloc(0))));
@@ -167,17 +217,26 @@ export class GrpcChannel implements Channel {
   async *#stream(call: ChannelCall): AsyncGenerator<unknown> {
     if (call.signal?.aborted) throw cancelled();
     const route = await this.#route(call);
-    if (call.inputs !== undefined) throw new RpcError('UNIMPLEMENTED', notYet(call.method));
-    if (route.kind !== 'serverStream') throw new RpcError('UNIMPLEMENTED', `${call.method} is not a server stream`);
+    const inputs = call.inputs;
+    if (route.kind !== 'serverStream' && route.kind !== 'bidiStream')
+      throw new RpcError('UNIMPLEMENTED', `${call.method} is not a server stream`);
+    if ((inputs !== undefined) !== (route.kind === 'bidiStream')) throw kindMismatch(call, route);
     const { bytes, metadata, options } = this.#prepare(call, route);
-    const c = this.#client.makeServerStreamRequest(route.path, identity, identity, bytes, metadata, options);
+    const c =
+      inputs === undefined
+        ? this.#client.makeServerStreamRequest(route.path, identity, identity, bytes, metadata, options)
+        : this.#client.makeBidiStreamRequest(route.path, identity, identity, metadata, options);
     let headers: GrpcMetadata | undefined;
+    let inputError: RpcError | undefined;
     c.on('metadata', (m: GrpcMetadata) => (headers = m));
     const reader = new StreamReader(
       c,
       (item) => call.decode(route.response.decode(item)),
-      (s) => settle(call, s, headers),
+      (s) => inputError ?? settle(call, s, headers),
     );
+    if (inputs !== undefined) {
+      void writeInputs(c as ClientDuplexStream<Buffer, Buffer>, inputs, route).then((e) => (inputError = e));
+    }
     const onAbort = (): void => c.cancel();
     call.signal?.addEventListener('abort', onAbort, { once: true });
     this.#calls.add(c);

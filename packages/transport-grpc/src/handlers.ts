@@ -4,13 +4,19 @@
  * deadline, error mapping), and answers with a message or a status.
  */
 import type {
+  handleBidiStreamingCall,
+  handleClientStreamingCall,
   handleServerStreamingCall,
   handleUnaryCall,
   Metadata as GrpcMetadata,
+  sendUnaryData,
+  ServerDuplexStream,
+  ServerReadableStream,
   ServerUnaryCall,
   ServerWritableStream,
 } from '@grpc/grpc-js';
 import { RpcError, type CallServer, type IncomingCall, type Logger, type Metadata, type Peer } from '@interoffice/core';
+import type { Readable } from 'node:stream';
 import { Departure } from './departure.js';
 import type { InFlight } from './in-flight.js';
 import { fromGrpcMetadata, toGrpcMetadata } from './metadata.js';
@@ -30,7 +36,56 @@ export interface ServerContext {
 const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 /** What unary and streaming calls have in common. */
-type SurfaceCall = Pick<ServerUnaryCall<Buffer, Buffer>, 'getAuthContext' | 'getPeer' | 'getDeadline' | 'request' | 'metadata'>;
+type SurfaceCall = Pick<ServerUnaryCall<Buffer, Buffer>, 'getAuthContext' | 'getPeer' | 'getDeadline' | 'metadata'> & {
+  readonly request?: Buffer;
+};
+
+/**
+ * The inputs of a call that takes a stream, each message decoded to its JSON as the handler
+ * takes it (core validates each): a handler that reads slowly leaves them in grpc-js's
+ * buffer, and HTTP/2's flow control holds the caller back.
+ */
+async function* inputsOf(call: Readable, b: MethodBinding, gone: Departure): AsyncGenerator<unknown> {
+  const waiting: Buffer[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const poke = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  call.on('data', (bytes: Buffer) => {
+    waiting.push(bytes);
+    if (waiting.length >= INPUTS_HIGH) call.pause(); // HTTP/2's window then holds the caller back
+    poke();
+  });
+  // A caller that cancels ends the stream too: the end is decided a turn later, once grpc-js has
+  // said 'cancelled' (its order varies), so that a cancel never reads as the inputs' end.
+  call.on('end', () =>
+    setImmediate(() => {
+      ended = true;
+      poke();
+    }),
+  );
+  call.on('error', () => {}); // the call's status says it
+  gone.addEventListener('abort', poke); // grpc-js does not end the stream when the caller leaves
+  for (;;) {
+    const bytes = waiting.shift();
+    if (bytes !== undefined) {
+      if (waiting.length < INPUTS_HIGH >> 1) call.resume();
+      yield b.request.decode(bytes);
+      continue;
+    }
+    if (gone.aborted || (call as { cancelled?: boolean }).cancelled === true) {
+      throw new RpcError('CANCELLED', 'the caller cancelled');
+    }
+    if (ended) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+}
+
+/** Inputs a handler may leave unread before the stream is paused. */
+const INPUTS_HIGH = 16;
 
 /**
  * The caller, read from grpc-js only if the handler asks (most never do).
@@ -55,11 +110,17 @@ class GrpcPeer implements Peer {
   }
 }
 
-function incoming(call: SurfaceCall, b: MethodBinding, method: string, signal: Departure): IncomingCall {
+function incoming(
+  call: SurfaceCall,
+  b: MethodBinding,
+  method: string,
+  signal: Departure,
+  inputs?: AsyncIterable<unknown>,
+): IncomingCall {
   const d = call.getDeadline();
   return {
     method,
-    params: paramsOf(b.request, b.request.decode(call.request)),
+    params: inputs ?? paramsOf(b.request, b.request.decode(call.request ?? Buffer.alloc(0))),
     meta: fromGrpcMetadata(call.metadata),
     deadline: d instanceof Date ? d.getTime() : d,
     peer: new GrpcPeer(call),
@@ -88,14 +149,25 @@ function encode(b: MethodBinding, method: string, value: unknown, logger: Logger
   }
 }
 
-export function unaryHandler(b: MethodBinding, method: string, ctx: ServerContext): handleUnaryCall<Buffer, Buffer> {
-  return (call, callback) => {
+export function unaryHandler(
+  b: MethodBinding,
+  method: string,
+  ctx: ServerContext,
+): handleUnaryCall<Buffer, Buffer> & handleClientStreamingCall<Buffer, Buffer> {
+  const streamed = b.kind === 'clientStream';
+  return (call: ServerUnaryCall<Buffer, Buffer> | ServerReadableStream<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
     const done = ctx.inFlight.enter();
     if (done instanceof RpcError) return callback(toStatus(done, undefined));
     const gone = new Departure();
     let input: IncomingCall;
     try {
-      input = incoming(call, b, method, gone);
+      input = incoming(
+        call,
+        b,
+        method,
+        gone,
+        streamed ? inputsOf(call as ServerReadableStream<Buffer, Buffer>, b, gone) : undefined,
+      );
     } catch (e) {
       done();
       return callback(toStatus(RpcError.from(e, 'INVALID_ARGUMENT'), undefined));
@@ -122,14 +194,25 @@ export function unaryHandler(b: MethodBinding, method: string, ctx: ServerContex
   };
 }
 
-export function streamHandler(b: MethodBinding, method: string, ctx: ServerContext): handleServerStreamingCall<Buffer, Buffer> {
-  return (call: ServerWritableStream<Buffer, Buffer>) => {
+export function streamHandler(
+  b: MethodBinding,
+  method: string,
+  ctx: ServerContext,
+): handleServerStreamingCall<Buffer, Buffer> & handleBidiStreamingCall<Buffer, Buffer> {
+  const streamed = b.kind === 'bidiStream';
+  return (call: ServerWritableStream<Buffer, Buffer> | ServerDuplexStream<Buffer, Buffer>) => {
     const done = ctx.inFlight.enter();
     if (done instanceof RpcError) return void call.emit('error', toStatus(done, undefined));
     const gone = new Departure();
     let input: IncomingCall;
     try {
-      input = incoming(call, b, method, gone);
+      input = incoming(
+        call,
+        b,
+        method,
+        gone,
+        streamed ? inputsOf(call as ServerDuplexStream<Buffer, Buffer>, b, gone) : undefined,
+      );
     } catch (e) {
       done();
       call.emit('error', toStatus(RpcError.from(e, 'INVALID_ARGUMENT'), undefined));

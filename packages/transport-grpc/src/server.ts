@@ -3,7 +3,7 @@
  * method of every service the dispatcher serves, the health service and
  * (unless turned off) server reflection.
  */
-import { Metadata, Server, status as Status, type ServerCredentials } from '@grpc/grpc-js';
+import { Server, type ServerCredentials } from '@grpc/grpc-js';
 import { RpcError, type CallServer, type Listener } from '@interoffice/core';
 import type { GrpcAddress } from './address.js';
 import { serverCredentials } from './credentials.js';
@@ -13,7 +13,6 @@ import { InFlight } from './in-flight.js';
 import type { GrpcOptions } from './options.js';
 import { bindService } from './proto/binding.js';
 import { addReflection } from './reflection/server.js';
-import { notYet } from './status.js';
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -42,15 +41,10 @@ export async function listenGrpc(url: URL, address: GrpcAddress, dispatcher: Cal
   for (const b of bindings) {
     for (const [name, m] of b.methods) {
       const fullName = `${b.name}.${name}`;
-      if (m.kind === 'clientStream' || m.kind === 'bidiStream') {
-        // Declared with its real shape (the exported .proto says `stream`), answered UNIMPLEMENTED for now.
-        const refuse = (call: { emit(e: string, v: unknown): void }, callback?: (e: unknown) => void): void => {
-          const status = { code: Status.UNIMPLEMENTED, details: notYet(fullName), metadata: new Metadata() };
-          if (callback) callback(status);
-          else call.emit('error', status);
-        };
-        server.register(m.path, refuse as never, identity, identity, m.kind === 'clientStream' ? 'clientStream' : 'bidi');
-      } else if (m.kind === 'serverStream')
+      if (m.kind === 'bidiStream') server.register(m.path, streamHandler(m, fullName, ctx), identity, identity, 'bidi');
+      else if (m.kind === 'clientStream')
+        server.register(m.path, unaryHandler(m, fullName, ctx), identity, identity, 'clientStream');
+      else if (m.kind === 'serverStream')
         server.register(m.path, streamHandler(m, fullName, ctx), identity, identity, 'serverStream');
       else server.register(m.path, unaryHandler(m, fullName, ctx), identity, identity, 'unary');
     }

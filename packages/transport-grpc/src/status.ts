@@ -82,8 +82,3 @@ export function settle(call: ChannelCall, s: StatusObject, headers: GrpcMetadata
   if (!isEmpty(meta)) call.onResponseMeta(meta);
   return undefined;
 }
-
-/** What a caller of a method that takes a stream hears over gRPC today. */
-export function notYet(method: string): string {
-  return `${method} takes a stream of inputs: over gRPC that is not built yet (issue #14); use a socket, pipe, shared memory or WebSocket`;
-}

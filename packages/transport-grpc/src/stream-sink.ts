@@ -6,7 +6,7 @@
  * more than {@link HIGH_BYTES} of large items are written but not yet handed
  * to HTTP/2: at most about that much, or one item, is held per stream.
  */
-import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { ServerDuplexStream, ServerWritableStream } from '@grpc/grpc-js';
 import type { Departure } from './departure.js';
 
 /** Bytes a stream may hold waiting for HTTP/2's flow-control window before its handler waits. */
@@ -15,7 +15,10 @@ export const HIGH_BYTES = 16 * 1024;
 const LARGE = HIGH_BYTES / 16;
 
 /** A function that writes one encoded item, returning a promise when the handler should wait. */
-export function streamSink(call: ServerWritableStream<Buffer, Buffer>, gone: Departure): (bytes: Buffer) => void | Promise<void> {
+export function streamSink(
+  call: ServerWritableStream<Buffer, Buffer> | ServerDuplexStream<Buffer, Buffer>,
+  gone: Departure,
+): (bytes: Buffer) => void | Promise<void> {
   let pending = 0; // bytes of large items not yet handed to HTTP/2
   let resume: (() => void) | undefined;
   const wake = (): void => {

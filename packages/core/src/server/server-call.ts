@@ -112,9 +112,30 @@ export function decodeParams(method: MethodDescriptor, params: unknown): unknown
  * For the kinds that take a stream, `params` is the stream of inputs (each validated as it comes).
  */
 export function invoke(route: Route, call: ServerCall, params: unknown, middleware: readonly Middleware[]): unknown {
-  call.input = takesStream(route.method.kind) ? params : decodeParams(route.method, params);
+  call.input = takesStream(route.method.kind)
+    ? validatedInputs(route.method, params as AsyncIterable<unknown>)
+    : decodeParams(route.method, params);
   if (middleware.length === 0) return route.handler(call.input, call);
   return runMiddleware(middleware, call, async () => route.handler(call.input, call));
+}
+
+/**
+ * A stream of wire inputs as the handler sees it: each decoded and validated as it is taken;
+ * one that does not fit ends the handler's loop (and so the call) with INVALID_ARGUMENT,
+ * naming which input it was.
+ */
+async function* validatedInputs(method: MethodDescriptor, wire: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+  let index = 0;
+  for await (const item of wire) {
+    const r = method.input.decode(item);
+    if (!r.success) {
+      throw new RpcError('INVALID_ARGUMENT', `invalid input ${index} of ${method.fullName}: ${describeIssues(r.issues)}`, {
+        details: { index, issues: r.issues },
+      });
+    }
+    index++;
+    yield r.data;
+  }
 }
 
 /** Check and encode a handler's output (`what`: result or item); INTERNAL, logged, when it does not fit. */

@@ -27,7 +27,6 @@ import { CallTable } from '../call-table.js';
 import { parsePeerJson } from '../json-depth.js';
 import type { Logger } from '../logger.js';
 import { metadataFromWire, type Metadata } from '../metadata.js';
-import { describeIssues } from '../schema.js';
 import { DISCOVER_METHOD } from '../openrpc.js';
 import { parseSimpleRequest } from '../simple-frames.js';
 import type { Peer, RequestId } from '../transport.js';
@@ -62,9 +61,8 @@ class SessionCall extends ServerCall {
   ) {
     super(route.method, meta, deadline, peer);
   }
-  /** A call that takes a stream: its inputs, and how many have come. */
+  /** A call that takes a stream: its inputs. */
   inputs: InputQueue | undefined = undefined;
-  inputCount = 0;
   /** Stream items the caller can still take (flow control it asked for with `credit`); undefined: no limit. */
   outCredit: number | undefined = undefined;
   /** The stream waiting for credit. */
@@ -417,13 +415,8 @@ export class Session implements CallSink {
     const inputs = call.inputs;
     if (inputs === undefined) return;
     if (method === END_METHOD) return inputs.end();
-    const index = call.inputCount++;
-    const r = call.method.input.decode(params?.item);
-    if (!r.success) {
-      const why = `invalid input ${index} of ${call.method.fullName}: ${describeIssues(r.issues)}`;
-      return this.#engine.stop(call, new RpcError('INVALID_ARGUMENT', why, { details: { index, issues: r.issues } }));
-    }
-    if (!inputs.push(r.data)) this.#engine.stop(call, beyondCredit());
+    // Validated as the handler takes it (core's engine does, for every transport).
+    if (!inputs.push(params?.item)) this.#engine.stop(call, beyondCredit());
   }
 
   /** Why a call with this id, and `left` milliseconds to go, must not start; undefined when it may. */
