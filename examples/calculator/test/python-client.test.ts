@@ -38,6 +38,23 @@ describe('examples/python/socket_client.py (standard library only)', () => {
     });
   }
 
+  it('streams with socket_streams.py: sum and runningTotal, with credit both ways', async () => {
+    const path = join(dir, 'streams.sock');
+    const server = await serve(calculatorHandlers(), { listen: [`unix://${path}`], transports: [socketTransport()] });
+    try {
+      const streams = new URL('../../python/socket_streams.py', import.meta.url).pathname;
+      const { stdout } = await run(python, [streams, path]);
+      expect(stdout.split('\n')).toEqual([
+        'sum(1, 2, 3, 4) = 10',
+        'runningTotal(1, 2, 3) = 1, 3, 6',
+        'runningTotal(1..200) ends at 20100 after 200 items',
+        '',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses a socket another user owns, before connecting (issue #20, finding 12)', async () => {
     const user = `io-py-${process.pid}`;
     execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user]);
