@@ -2,6 +2,8 @@
 
 export const CALL_USAGE = `interoffice call <url> <method> ['<json params>'] [options]
   params: a JSON object (by name) or array (positional); none for none
+  a method that takes a stream (client or bidi) reads its inputs from stdin, one JSON value
+  per line, until end of input: printf '1\n2\n3\n' | interoffice call <url> sum
   --timeout <ms>        deadline (30000)
   -H, --header k:v      request metadata, repeatable
   --stream              read the method as a server stream (found by itself when the server says)

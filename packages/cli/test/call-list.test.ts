@@ -4,7 +4,21 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, killChildren, server } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { bin, cli, killChildren, repo, server } from './helpers.js';
+
+/** Run `interoffice args…` with `input` on its stdin. */
+function cliWithStdin(args: readonly string[], input: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: repo });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
 
 let urls: Record<'unix' | 'tcp' | 'grpc', string>;
 let output: () => string;
@@ -40,6 +54,18 @@ describe('interoffice call', () => {
       expect([missing.status, missing.stderr]).toEqual([64 + 12, expect.stringMatching(/^UNIMPLEMENTED: .*subtract/)]);
       const late = await cli(['call', urls[scheme], 'sleep', '{"ms": 5000}', '--timeout', '200']);
       expect([late.status, late.stderr]).toEqual([64 + 4, expect.stringMatching(/^DEADLINE_EXCEEDED: /)]);
+    });
+  }
+
+  for (const scheme of ['unix', 'tcp', 'grpc'] as const) {
+    it(`streams stdin's JSON lines to a method that takes a stream, over ${scheme}`, async () => {
+      const total = await cliWithStdin(['call', urls[scheme], 'total'], '1\n2\n\n3\n4\n');
+      expect(total).toMatchObject({ status: 0, stdout: '10\n' });
+      const totals = await cliWithStdin(['call', urls[scheme], 'totals'], '1\n2\n3\n');
+      expect(totals).toMatchObject({ status: 0, stdout: '1\n3\n6\n' });
+      const bad = await cliWithStdin(['call', urls[scheme], 'total'], '1\nnot json\n');
+      expect(bad.status).not.toBe(0);
+      expect(bad.stderr).toMatch(/stdin line 2 is not JSON/);
     });
   }
 
@@ -120,6 +146,8 @@ describe('interoffice list', () => {
           'calc.Calculator.add(a: number, b: number) → number    a + b',
           'calc.Calculator.countdown(from: integer) → stream integer',
           'calc.Calculator.note(text: string) → notification',
+          'calc.Calculator.total(stream number) → number    the sum of a stream',
+          'calc.Calculator.totals(stream number) → stream number    the running sum',
         ]),
       );
       const doc = JSON.parse((await cli(['list', urls[scheme], '--json'])).stdout) as { openrpc: string };

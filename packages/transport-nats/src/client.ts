@@ -25,8 +25,6 @@ import type { ResolvedOptions } from './options.js';
 
 /** How many bytes of an oversized answer core gets, to read its id from. */
 const HEAD_BYTES = 256;
-/** Durable mode: publishes tried before a request is refused (50 ms doubling to 1 s between them: about 8 s). */
-const ENQUEUE_ATTEMPTS = 10;
 
 /** A request sent and not yet fully answered. */
 interface Pending {
@@ -112,7 +110,7 @@ export class NatsClientConnection implements MessageConnection {
     js.publish(this.#s.queue as string, request.text, { headers: h, msgID: `${this.id}.${seq}` }).catch((e: unknown) => {
       if (!this.#pending.has(seq) || this.#closed) return;
       const wait = Math.min(1000, 50 * 2 ** attempt);
-      if (attempt < ENQUEUE_ATTEMPTS && Date.now() + wait < request.deadline) {
+      if (Date.now() + wait < request.deadline) {
         setTimeout(() => this.#enqueue(js, seq, request, h, attempt + 1), wait);
       } else {
         this.#pending.delete(seq);

@@ -218,7 +218,8 @@ describe('#20.8: a peer that opens connections without end', () => {
     const refused = open.filter((p) => p.ended);
     expect(refused.length).toBe(open.length - 225); // three quarters of 300 held, the rest told and closed
     expect(JSON.parse(refused[0]?.lines[0] ?? '{}')).toMatchObject({ error: { data: { code: 'RESOURCE_EXHAUSTED' } } });
-    expect(readdirSync(`/proc/${pid}/fd`).length).toBeLessThan(300); // descriptors to spare
+    // Descriptors to spare, once the refused connections' closes are done (on a loaded machine they lag).
+    await until(() => readdirSync(`/proc/${pid}/fd`).length < 300, 10_000);
     for (const p of open) p.socket.destroy();
     const channel = await connect(url, { transports: [socketTransport()] });
     cleanups.push(() => channel.close());

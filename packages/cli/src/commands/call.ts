@@ -3,7 +3,16 @@
  * any transport, like grpcurl. The result is printed as JSON; a server
  * stream prints one JSON line per item.
  */
-import { connect, DEFAULT_TIMEOUT_MS, rawCall, type Channel, type ChannelCall, type Metadata } from '@interoffice/core';
+import { createInterface } from 'node:readline';
+import {
+  connect,
+  DEFAULT_TIMEOUT_MS,
+  rawCall,
+  type Channel,
+  type ChannelCall,
+  type Metadata,
+  type MethodKind,
+} from '@interoffice/core';
 import { GrpcChannel, resolveMethod } from '@interoffice/transport-grpc';
 import { numberOption, parseArgs, UsageError, type Parsed } from '../args.js';
 import type { Io } from '../io.js';
@@ -29,28 +38,43 @@ function parseParams(text: string | undefined): unknown {
   }
 }
 
-/** How long the stream-or-unary question may take, at most: a server that cannot say is called as unary. */
+/** How long the question of a method's kind may take, at most: a server that cannot say is called as unary. */
 const DISCOVER_MS = 5000;
 
 /**
- * Whether the server says `method` is a server stream (gRPC reflection, or
- * rpc.discover elsewhere), asked within the call's own deadline.
+ * The kind of `method` as the server tells it (gRPC reflection, or rpc.discover elsewhere),
+ * asked within the call's own deadline; `unary` when it cannot say.
  */
-async function isStream(channel: Channel, method: string, deadline: number): Promise<boolean> {
+async function kindOf(channel: Channel, method: string, deadline: number): Promise<MethodKind> {
   try {
     if (channel instanceof GrpcChannel) {
       // The name as a call resolves it: `countdown` is a zod service's RPC `Countdown`.
       const found = resolveMethod(await channel.reflection(), method);
-      return 'kind' in found && found.kind === 'serverStream';
+      return 'kind' in found ? found.kind : 'unary';
     }
     const timeout = Math.min(DISCOVER_MS, deadline - Date.now());
     const doc = (await rawCall(channel, 'rpc.discover', [], { timeout })) as {
-      methods?: { name?: string; 'x-interoffice-kind'?: string }[];
+      methods?: { name?: string; 'x-interoffice-kind'?: MethodKind }[];
     };
     const found = doc.methods?.find((m) => m.name === method || m.name?.endsWith(`.${method}`));
-    return found?.['x-interoffice-kind'] === 'serverStream';
+    return found?.['x-interoffice-kind'] ?? 'unary';
   } catch {
-    return false; // a server that cannot say is called as unary
+    return 'unary'; // a server that cannot say is called as unary
+  }
+}
+
+/** A method that takes a stream reads its inputs from stdin: one JSON value per line. */
+async function* stdinInputs(): AsyncGenerator<unknown> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (line.trim() === '') continue;
+    try {
+      yield JSON.parse(line) as unknown;
+    } catch {
+      throw new UsageError(`stdin line ${n} is not JSON: ${JSON.stringify(line.slice(0, 80))}`);
+    }
   }
 }
 
@@ -72,21 +96,25 @@ export async function call(args: readonly string[], io: Io): Promise<number> {
     : undefined;
   const channel = await connect(url, { transports: await loadTransports(p) });
   try {
-    if (p.flags.has('--stream') || (await isStream(channel, method, deadline))) {
-      const streamCall: ChannelCall = {
-        method,
-        kind: 'serverStream',
-        descriptor: undefined,
-        params,
-        meta,
-        deadline,
-        signal: undefined,
-        waitForReady: false,
-        onResponseMeta,
-        errors: undefined,
-        decode: (wire) => wire,
-      };
-      for await (const item of channel.stream(streamCall)) io.out(JSON.stringify(item));
+    const kind = p.flags.has('--stream') ? 'serverStream' : await kindOf(channel, method, deadline);
+    const streamCall = (k: MethodKind): ChannelCall => ({
+      method,
+      kind: k,
+      descriptor: undefined,
+      params: k === 'clientStream' || k === 'bidiStream' ? undefined : params,
+      ...(k === 'clientStream' || k === 'bidiStream' ? { inputs: stdinInputs() } : {}),
+      meta,
+      deadline,
+      signal: undefined,
+      waitForReady: false,
+      onResponseMeta,
+      errors: undefined,
+      decode: (wire) => wire,
+    });
+    if (kind === 'serverStream' || kind === 'bidiStream') {
+      for await (const item of channel.stream(streamCall(kind))) io.out(JSON.stringify(item));
+    } else if (kind === 'clientStream') {
+      io.out(JSON.stringify((await channel.unary(streamCall(kind))) ?? null, null, 2));
     } else {
       const result = await rawCall(channel, method, params, {
         timeout: Math.max(0, deadline - Date.now()),

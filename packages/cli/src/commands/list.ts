@@ -59,15 +59,18 @@ function printReflection(r: Reflection, io: Io): void {
 
 function printOpenRpc(doc: Json, io: Io): void {
   for (const m of (doc.methods ?? []) as Json[]) {
-    const params = ((m.params ?? []) as Json[]).map(
-      (p) => `${String(p.name)}${p.required ? '' : '?'}: ${typeText(p.schema as Json | undefined)}`,
-    );
     const kind = m['x-interoffice-kind'];
+    const streamed = kind === 'clientStream' || kind === 'bidiStream';
+    const params = ((m.params ?? []) as Json[]).map((p) =>
+      streamed
+        ? `stream ${typeText(p.schema as Json | undefined)}`
+        : `${String(p.name)}${p.required ? '' : '?'}: ${typeText(p.schema as Json | undefined)}`,
+    );
     const result = m.result as Json | undefined;
     const returns =
       kind === 'notification'
         ? 'notification'
-        : `${kind === 'serverStream' ? 'stream ' : ''}${typeText(result?.schema as Json | undefined)}`;
+        : `${kind === 'serverStream' || kind === 'bidiStream' ? 'stream ' : ''}${typeText(result?.schema as Json | undefined)}`;
     io.out(`${String(m.name)}(${params.join(', ')}) → ${returns}${m.description ? `    ${String(m.description)}` : ''}`);
   }
 }

@@ -20,8 +20,7 @@ export interface ReflectedMethod {
   readonly fullName: string;
   /** `/calculator.v1.Calculator/Add` */
   readonly path: string;
-  /** Client- and bidi-streaming methods have no Interoffice call kind: `undefined`. */
-  readonly kind: MethodKind | undefined;
+  readonly kind: MethodKind;
   readonly request: MessageCodec;
   readonly response: MessageCodec;
   readonly desc: DescMethod;
@@ -80,9 +79,17 @@ async function ask(session: Session, request: ReflectionRequest): Promise<Reflec
   return r;
 }
 
-function kindOf(m: DescMethod): MethodKind | undefined {
-  if (m.methodKind === 'unary') return 'unary';
-  return m.methodKind === 'server_streaming' ? 'serverStream' : undefined;
+function kindOf(m: DescMethod): MethodKind {
+  switch (m.methodKind) {
+    case 'server_streaming':
+      return 'serverStream';
+    case 'client_streaming':
+      return 'clientStream';
+    case 'bidi_streaming':
+      return 'bidiStream';
+    default:
+      return 'unary';
+  }
 }
 
 /**
