@@ -75,15 +75,20 @@ function toSchema<S extends SchemaLike>(s: S): Schema<ValueOf<S>> {
   return (s instanceof z.ZodType ? fromZod(s) : s) as Schema<ValueOf<S>>;
 }
 
-/** A request/response method. */
-export function unary<I extends SchemaLike, O extends SchemaLike>(spec: {
+/** What each method-making function takes: its schemas, a line for people, and (for one input) whether a second run is safe. */
+interface Spec<I extends SchemaLike, O extends SchemaLike> {
   input: I;
   output: O;
   description?: string;
   idempotency?: Idempotency;
-}): MethodSpec<'unary', ValueOf<I>, ValueOf<O>> {
+}
+
+function method<K extends MethodKind, I extends SchemaLike, O extends SchemaLike>(
+  kind: K,
+  spec: Spec<I, O>,
+): MethodSpec<K, ValueOf<I>, ValueOf<O>> {
   return {
-    kind: 'unary',
+    kind,
     input: toSchema(spec.input),
     output: toSchema(spec.output),
     description: spec.description,
@@ -98,23 +103,19 @@ function checked(idempotency: Idempotency): Idempotency {
   return idempotency;
 }
 
+/** A request/response method. */
+export function unary<I extends SchemaLike, O extends SchemaLike>(spec: Spec<I, O>): MethodSpec<'unary', ValueOf<I>, ValueOf<O>> {
+  return method('unary', spec);
+}
+
 /**
  * A method whose handler yields many items (an async generator); the client
  * gets an `AsyncIterable`, and leaving its loop early tells the server.
  */
-export function serverStream<I extends SchemaLike, O extends SchemaLike>(spec: {
-  input: I;
-  output: O;
-  description?: string;
-  idempotency?: Idempotency;
-}): MethodSpec<'serverStream', ValueOf<I>, ValueOf<O>> {
-  return {
-    kind: 'serverStream',
-    input: toSchema(spec.input),
-    output: toSchema(spec.output),
-    description: spec.description,
-    ...(spec.idempotency ? { idempotency: checked(spec.idempotency) } : {}),
-  };
+export function serverStream<I extends SchemaLike, O extends SchemaLike>(
+  spec: Spec<I, O>,
+): MethodSpec<'serverStream', ValueOf<I>, ValueOf<O>> {
+  return method('serverStream', spec);
 }
 
 /**
@@ -122,12 +123,10 @@ export function serverStream<I extends SchemaLike, O extends SchemaLike>(spec: {
  * array) and gets one output; the handler gets an `AsyncIterable` of the
  * inputs, each validated, and returns the output.
  */
-export function clientStream<I extends SchemaLike, O extends SchemaLike>(spec: {
-  input: I;
-  output: O;
-  description?: string;
-}): MethodSpec<'clientStream', ValueOf<I>, ValueOf<O>> {
-  return { kind: 'clientStream', input: toSchema(spec.input), output: toSchema(spec.output), description: spec.description };
+export function clientStream<I extends SchemaLike, O extends SchemaLike>(
+  spec: Omit<Spec<I, O>, 'idempotency'>,
+): MethodSpec<'clientStream', ValueOf<I>, ValueOf<O>> {
+  return method('clientStream', spec);
 }
 
 /**
@@ -135,12 +134,10 @@ export function clientStream<I extends SchemaLike, O extends SchemaLike>(spec: {
  * inputs and reads an `AsyncIterable` of outputs; the handler gets the
  * inputs as an `AsyncIterable` and yields outputs (an async generator).
  */
-export function bidiStream<I extends SchemaLike, O extends SchemaLike>(spec: {
-  input: I;
-  output: O;
-  description?: string;
-}): MethodSpec<'bidiStream', ValueOf<I>, ValueOf<O>> {
-  return { kind: 'bidiStream', input: toSchema(spec.input), output: toSchema(spec.output), description: spec.description };
+export function bidiStream<I extends SchemaLike, O extends SchemaLike>(
+  spec: Omit<Spec<I, O>, 'idempotency'>,
+): MethodSpec<'bidiStream', ValueOf<I>, ValueOf<O>> {
+  return method('bidiStream', spec);
 }
 
 const voidSchema = fromZod(z.void());
