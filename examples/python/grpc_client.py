@@ -30,3 +30,6 @@ with grpc.insecure_channel(sys.argv[1]) as channel:
         print("Countdown(10000) finished within 20 ms")
     except grpc.RpcError as e:
         print("Countdown(10000) with a 20 ms deadline:", e.code().name)
+    # A client stream and a bidi stream: any iterator of messages goes up.
+    print("Sum(1, 2, 3, 4) =", calc.Sum(pb.Operand(value=v) for v in [1, 2, 3, 4]).value)
+    print("RunningTotal(1, 2, 3) =", [r.value for r in calc.RunningTotal(pb.Operand(value=v) for v in [1, 2, 3])])

@@ -37,6 +37,15 @@ class Calculator(pb_grpc.CalculatorServicer):
             time.sleep(0.001)  # slow enough for a deadline to pass mid-stream
             yield pb.Tick(value=value)
 
+    def Sum(self, request_iterator, context):
+        return pb.Result(value=sum(operand.value for operand in request_iterator))
+
+    def RunningTotal(self, request_iterator, context):
+        total = 0.0
+        for operand in request_iterator:
+            total += operand.value
+            yield pb.Result(value=total)
+
 
 server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
 pb_grpc.add_CalculatorServicer_to_server(Calculator(), server)

@@ -35,6 +35,16 @@ const bareImpl: CalculatorServer = {
     for (let i = call.request.from; i >= 0; i--) call.write({ value: i });
     call.end();
   },
+  sum: (call, callback) => {
+    let value = 0;
+    call.on('data', (o: { value: number }) => (value += o.value));
+    call.on('end', () => callback(null, { value }));
+  },
+  runningTotal: (call) => {
+    let value = 0;
+    call.on('data', (o: { value: number }) => call.write({ value: (value += o.value) }));
+    call.on('end', () => call.end());
+  },
 };
 
 async function bareServer(url: URL): Promise<URL> {
@@ -86,6 +96,15 @@ const protoImpl = implement(Calculator, {
   Multiply: ({ a, b }) => ({ value: a * b }),
   Divide: ({ a, b }) => ({ value: a / b }),
   Countdown: async function* () {},
+  Sum: async (operands) => {
+    let value = 0;
+    for await (const o of operands) value += o.value;
+    return { value };
+  },
+  RunningTotal: async function* (operands) {
+    let value = 0;
+    for await (const o of operands) yield { value: (value += o.value) };
+  },
 });
 
 export const servers: Record<string, StartServer> = {

@@ -20,5 +20,14 @@ export function protoCalculatorHandlers() {
       if (from < 0 || from > 10_000) throw new RpcError('INVALID_ARGUMENT', 'from must be between 0 and 10000');
       for (let i = from; i >= 0 && !ctx.signal.aborted; i--) yield { value: i };
     },
+    Sum: async (operands) => {
+      let value = 0;
+      for await (const o of operands) value += o.value;
+      return { value };
+    },
+    RunningTotal: async function* (operands) {
+      let value = 0;
+      for await (const o of operands) yield { value: (value += o.value) };
+    },
   });
 }

@@ -9,7 +9,7 @@ import { Calculator as ProtoCalculator } from '../src/gen/calculator/v1/calculat
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoEndpoints, transports } from '../src/transports.js';
+import { carriesStreams, demoEndpoints, transports } from '../src/transports.js';
 import { alice } from './helpers.js';
 
 // Real processes (Alice, Python) on a shared, noisy machine: generous time.
@@ -46,6 +46,15 @@ describe('the proto Calculator on every transport Alice listens on', () => {
         const ticks: number[] = [];
         for await (const t of calc.Countdown({ from: 2 })) ticks.push(t.value);
         expect(ticks).toEqual([2, 1, 0]);
+        // Streams of inputs, where the transport carries them (a connection per client, or gRPC).
+        if (carriesStreams(url) || scheme === 'grpc') {
+          expect(await calc.Sum([1, 2, 3, 4].map((value) => ({ value })))).toEqual({ value: 10 });
+          const totals: number[] = [];
+          for await (const r of calc.RunningTotal([1, 2, 3].map((value) => ({ value })))) totals.push(r.value);
+          expect(totals).toEqual([1, 3, 6]);
+        } else {
+          await expect(calc.Sum([{ value: 1 }])).rejects.toMatchObject({ code: 'UNIMPLEMENTED' });
+        }
         // A JSON caller: qualified proto name, proto3 JSON params and result.
         expect(await rawCall(channel, 'calculator.v1.Calculator.Add', { a: 1.5, b: '2' })).toEqual({ value: 3.5 });
       } finally {

@@ -68,6 +68,8 @@ describe('a Python grpcio client calling the TypeScript server', () => {
       'Divide(1, 0) failed: INVALID_ARGUMENT division by zero',
       'Countdown(3) = [3, 2, 1, 0]',
       'Countdown(10000) with a 20 ms deadline: DEADLINE_EXCEEDED',
+      'Sum(1, 2, 3, 4) = 10.0',
+      'RunningTotal(1, 2, 3) = [1.0, 3.0, 6.0]',
       '',
     ]);
   });
@@ -109,6 +111,11 @@ describe('a TypeScript client calling a Python grpcio server', () => {
         for await (const _ of calc.Countdown({ from: 10_000 }, { timeout: 50 }));
       })().catch((x: RpcError) => x);
       expect(late).toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+      // A client stream and a bidi stream to a Python server.
+      expect(await calc.Sum([1, 2, 3, 4].map((value) => ({ value })))).toEqual({ value: 10 });
+      const totals: number[] = [];
+      for await (const r of calc.RunningTotal([1, 2, 3].map((value) => ({ value })))) totals.push(r.value);
+      expect(totals).toEqual([1, 3, 6]);
     } finally {
       await channel.close();
     }

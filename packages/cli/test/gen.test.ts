@@ -59,7 +59,7 @@ describe('gen: .proto → TypeScript', () => {
     const text = readFileSync(join(out, 'rich/v1/rich.interoffice.ts'), 'utf8');
     expect(text).toContain('Echo: unary({ input: ThingSchema, output: ThingSchema, description: "Echo a thing back." }),');
     expect(text).toContain('List: serverStream({ input: EmptySchema, output: ThingSchema');
-    expect(text).toContain('// Upload: client streaming has no Interoffice call kind');
+    expect(text).toContain('Upload: clientStream({ input: ThingSchema, output: EmptySchema');
     expect(text).not.toMatch(/\bany\b/); // ts-proto's files have `any`; ours do not
   });
 
@@ -107,6 +107,10 @@ describe('gen: .proto → TypeScript', () => {
       },
       Clear: () => {
         kept.length = 0;
+        return {};
+      },
+      Upload: async (things: AsyncIterable<unknown>) => {
+        for await (const t of things) kept.push(t);
         return {};
       },
     } as never);
@@ -312,7 +316,12 @@ describe('gen --grpc-js: ts-proto’s binary stubs for bare @grpc/grpc-js', () =
     // The same bytes on the wire as the gRPC transport's: a bare client and an Interoffice server understand each other.
     const { Rich } = (await import(join(out, 'rich/v1/rich.interoffice.ts'))) as { Rich: ServiceDescriptor };
     const server = await serve(
-      implement(Rich, { Echo: (t: unknown) => t, List: async function* () {}, Clear: () => ({}) } as never),
+      implement(Rich, {
+        Echo: (t: unknown) => t,
+        List: async function* () {},
+        Clear: () => ({}),
+        Upload: async () => ({}),
+      } as never),
       {
         listen: ['grpc://127.0.0.1:0'],
         transports: [grpcTransport()],

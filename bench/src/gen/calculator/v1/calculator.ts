@@ -22,6 +22,11 @@ export interface Operands {
   b: number;
 }
 
+/** One number of a stream. */
+export interface Operand {
+  value: number;
+}
+
 /** What an arithmetic call answers. */
 export interface Result {
   value: number;
@@ -52,6 +57,20 @@ export const Operands: MessageFns<Operands> = {
     }
     if (message.b !== 0) {
       obj.b = floatToJson(message.b);
+    }
+    return obj;
+  },
+};
+
+export const Operand: MessageFns<Operand> = {
+  fromJSON(object: any): Operand {
+    return { value: isSet(object.value) ? globalThis.Number(object.value) : 0 };
+  },
+
+  toJSON(message: Operand): unknown {
+    const obj: any = {};
+    if (message.value !== 0) {
+      obj.value = floatToJson(message.value);
     }
     return obj;
   },

@@ -10,9 +10,13 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
   type ClientReadableStream,
   type ClientUnaryCall,
+  type ClientWritableStream,
+  type handleBidiStreamingCall,
+  type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
@@ -35,6 +39,11 @@ export const protobufFileName = "calculator/v1/calculator.proto";
 export interface Operands {
   a: number;
   b: number;
+}
+
+/** One number of a stream. */
+export interface Operand {
+  value: number;
 }
 
 /** What an arithmetic call answers. */
@@ -133,6 +142,73 @@ export const Operands: MessageFns<Operands> = {
     const message = createBaseOperands();
     message.a = object.a ?? 0;
     message.b = object.b ?? 0;
+    return message;
+  },
+};
+
+function createBaseOperand(): Operand {
+  return { value: 0 };
+}
+
+export const Operand: MessageFns<Operand> = {
+  encode(message: Operand, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.value !== 0) {
+      writer.uint32(9).double(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Operand {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOperand();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.value = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Operand {
+    return { value: isSet(object.value) ? globalThis.Number(object.value) : 0 };
+  },
+
+  toJSON(message: Operand): unknown {
+    const obj: any = {};
+    if (message.value !== 0) {
+      obj.value = floatToJson(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Operand>, I>>(base?: I): Operand {
+    return Operand.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Operand>, I>>(object: I): Operand {
+    const message = createBaseOperand();
+    message.value = object.value ?? 0;
     return message;
   },
 };
@@ -381,6 +457,26 @@ export const CalculatorService = {
     responseSerialize: (value: Tick): Buffer => Buffer.from(Tick.encode(value).finish()),
     responseDeserialize: (value: Buffer): Tick => Tick.decode(value),
   },
+  /** the total of the numbers sent */
+  sum: {
+    path: "/calculator.v1.Calculator/Sum" as const,
+    requestStream: true as const,
+    responseStream: false as const,
+    requestSerialize: (value: Operand): Buffer => Buffer.from(Operand.encode(value).finish()),
+    requestDeserialize: (value: Buffer): Operand => Operand.decode(value),
+    responseSerialize: (value: Result): Buffer => Buffer.from(Result.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Result => Result.decode(value),
+  },
+  /** each number in, the total so far out */
+  runningTotal: {
+    path: "/calculator.v1.Calculator/RunningTotal" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: Operand): Buffer => Buffer.from(Operand.encode(value).finish()),
+    requestDeserialize: (value: Buffer): Operand => Operand.decode(value),
+    responseSerialize: (value: Result): Buffer => Buffer.from(Result.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Result => Result.decode(value),
+  },
 } as const;
 
 export interface CalculatorServer extends UntypedServiceImplementation {
@@ -392,6 +488,10 @@ export interface CalculatorServer extends UntypedServiceImplementation {
   divide: handleUnaryCall<Operands, Result>;
   /** from, from − 1, …, 0 */
   countdown: handleServerStreamingCall<CountdownRequest, Tick>;
+  /** the total of the numbers sent */
+  sum: handleClientStreamingCall<Operand, Result>;
+  /** each number in, the total so far out */
+  runningTotal: handleBidiStreamingCall<Operand, Result>;
 }
 
 export interface CalculatorClient extends Client {
@@ -437,6 +537,25 @@ export interface CalculatorClient extends Client {
   /** from, from − 1, …, 0 */
   countdown(request: CountdownRequest, options?: Partial<CallOptions>): ClientReadableStream<Tick>;
   countdown(request: CountdownRequest, metadata?: Metadata, options?: Partial<CallOptions>): ClientReadableStream<Tick>;
+  /** the total of the numbers sent */
+  sum(callback: (error: ServiceError | null, response: Result) => void): ClientWritableStream<Operand>;
+  sum(
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Result) => void,
+  ): ClientWritableStream<Operand>;
+  sum(
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Result) => void,
+  ): ClientWritableStream<Operand>;
+  sum(
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Result) => void,
+  ): ClientWritableStream<Operand>;
+  /** each number in, the total so far out */
+  runningTotal(): ClientDuplexStream<Operand, Result>;
+  runningTotal(options: Partial<CallOptions>): ClientDuplexStream<Operand, Result>;
+  runningTotal(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<Operand, Result>;
 }
 
 export const CalculatorClient = makeGenericClientConstructor(
