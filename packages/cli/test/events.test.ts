@@ -4,10 +4,12 @@
  * Redis when its transport is built and a server answers, and refused where
  * a transport carries no events.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RedisServer } from '../../transport-redis/test/redis-server.js';
 import { bin, cli, fixtures, killChildren, repo, server, start } from './helpers.js';
 
 /** A broker for line-bus.mjs: every published payload goes to the subscribers of its channel. */
@@ -64,17 +66,18 @@ describe('publish and subscribe', () => {
     expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/exports no transport/)]);
   });
 
-  it('go through real Redis with the Redis transport', async ({ skip }) => {
+  it('go through real Redis with the Redis transport', async ({ skip, onTestFinished }) => {
     const redisDist = join(repo, 'packages/transport-redis/dist/index.js');
     if (!existsSync(redisDist)) return skip('packages/transport-redis is not built');
-    const { redisAvailable } = (await import(redisDist)) as { redisAvailable?: (url?: string) => Promise<boolean> };
-    if (redisAvailable !== undefined && !(await redisAvailable('redis://127.0.0.1:6379')))
-      return skip('no Redis answers on 127.0.0.1:6379');
-    const url = `redis://127.0.0.1:6379/io-cli-${process.pid}`;
+    // A throwaway redis-server on a free port, and names no other run uses: nothing shared with 6379.
+    const redisServer = await RedisServer.start();
+    onTestFinished(() => redisServer.stop());
+    const url = `${redisServer.url}/io-cli-${randomUUID()}`;
+    const channel = `news-${randomUUID()}`;
     const redis = ['--transport', redisDist];
-    const sub = await start([bin, 'subscribe', url, 'news', '--count', '1', ...redis], /(subscribed)/, 1, 'stderr');
+    const sub = await start([bin, 'subscribe', url, channel, '--count', '1', ...redis], /(subscribed)/, 1, 'stderr');
     const exited = new Promise<number | null>((resolve) => sub.child.once('exit', resolve));
-    expect(await cli(['publish', url, 'news', 'through redis', ...redis])).toMatchObject({ status: 0 });
+    expect(await cli(['publish', url, channel, 'through redis', ...redis])).toMatchObject({ status: 0 });
     expect(await exited).toBe(0);
     expect(sub.output()).toBe('subscribed\nthrough redis\n');
   });

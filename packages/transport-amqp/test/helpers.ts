@@ -1,5 +1,5 @@
 /** Test helpers: fresh queue URLs on the shared broker, the Jobs service, worker processes. */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   createServer as createNetServer,
   connect as netConnect,
@@ -7,9 +7,17 @@ import {
   type Server as NetServer,
   type Socket,
 } from 'node:net';
-import { defineService, implement, serverStream, unary, type CallContext } from '@interoffice/core';
 import { inject } from 'vitest';
-import { z } from 'zod';
+import { WorkerProcess as SharedWorker } from '../../core/test/shared/message-peers.js';
+
+export { Jobs, jobs, sleep, until, type Seen } from '../../core/test/shared/message-peers.js';
+
+/** A worker process serving Jobs over the built AMQP transport (core's shared message-worker.mjs). */
+export const WorkerProcess = {
+  start: (url: string, label: string, options: object = {}): Promise<SharedWorker> =>
+    SharedWorker.jobs(new URL('../dist/index.js', import.meta.url).pathname, 'amqpTransport', url, label, options),
+};
+export type WorkerProcess = SharedWorker;
 
 /** The broker every test uses: AMQP_URL, else RabbitMQ on 127.0.0.1:5672 as guest. */
 export const amqpUrl: string = process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672';
@@ -19,96 +27,6 @@ let n = 0;
 /** A URL naming a queue no other test (nor engineer sharing the broker) uses. */
 export function queueUrl(base: string = amqpUrl, query = ''): string {
   return `${base}/io-${runId}-${process.pid}-${n++}${query}`;
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Resolve once `predicate` holds, checking every 20 ms; fail after `ms`. */
-export async function until(predicate: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${ms} ms`);
-    await sleep(20);
-  }
-}
-
-export const Jobs = defineService('Jobs', {
-  add: unary({ input: z.object({ a: z.number(), b: z.number() }), output: z.number() }),
-  work: unary({
-    input: z.object({ tag: z.string(), ms: z.number() }),
-    output: z.object({ tag: z.string(), worker: z.string() }),
-  }),
-  countdown: serverStream({ input: z.object({ from: z.number().int(), delayMs: z.number() }), output: z.number() }),
-});
-
-/** What an in-process Jobs server saw. */
-export interface Seen {
-  runs: string[];
-  aborted: { tag: string; code: unknown }[];
-}
-
-/** Jobs handlers for an in-process server, recording into `seen`; `label` names the worker. */
-export function jobs(seen: Seen, label = 'in-process') {
-  return implement(Jobs, {
-    add: ({ a, b }) => {
-      seen.runs.push(`add ${a} ${b}`);
-      return a + b;
-    },
-    work: ({ tag, ms }, ctx: CallContext) =>
-      new Promise((resolve, reject) => {
-        seen.runs.push(tag);
-        const t = setTimeout(() => resolve({ tag, worker: label }), ms);
-        ctx.signal.addEventListener('abort', () => {
-          clearTimeout(t);
-          seen.aborted.push({ tag, code: (ctx.signal.reason as { code?: unknown } | undefined)?.code });
-          reject(ctx.signal.reason);
-        });
-      }),
-    countdown: async function* ({ from, delayMs }) {
-      for (let i = from; i >= 0; i--) {
-        yield i;
-        await sleep(delayMs);
-      }
-    },
-  });
-}
-
-/** A worker process (test/fixtures/worker.mjs) and the lines it printed. */
-export class WorkerProcess {
-  readonly lines: string[] = [];
-  exited = false;
-  private constructor(readonly child: ChildProcess) {}
-
-  static async start(url: string, label: string, options: object = {}): Promise<WorkerProcess> {
-    const child = spawn(
-      process.execPath,
-      [new URL('./fixtures/worker.mjs', import.meta.url).pathname, url, label, JSON.stringify(options)],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const w = new WorkerProcess(child);
-    let rest = '';
-    child.stdout?.setEncoding('utf8').on('data', (text: string) => {
-      const parts = (rest + text).split('\n');
-      rest = parts.pop() ?? '';
-      w.lines.push(...parts);
-    });
-    child.once('exit', () => (w.exited = true));
-    await until(() => w.lines.includes('ready') || w.exited, 15_000, `worker ${label} ready`);
-    if (w.exited) throw new Error(`worker ${label} exited before it was ready`);
-    return w;
-  }
-
-  /** Lines that start with `prefix`. */
-  saw(prefix: string): string[] {
-    return this.lines.filter((l) => l.startsWith(prefix));
-  }
-
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (this.exited) return;
-    const gone = new Promise((r) => this.child.once('exit', r));
-    this.child.kill(signal);
-    await gone;
-  }
 }
 
 // The seed's calculator, as the Python peers know it: the one every transport's tests share.

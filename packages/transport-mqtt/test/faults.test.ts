@@ -88,7 +88,9 @@ describe('deadlines in the broker', () => {
     await sleep(1500); // past every request's expiry (whole seconds)
     w.child.kill('SIGCONT');
     expect(await jobs.work({ tag: 'fresh', ms: 1 }, { timeout: 5000 })).toBe('w');
-    await sleep(200);
+    // The broker hands the worker messages in order and it prints in order: once it has printed
+    // that it started the fresh call, any late one it started is printed too.
+    await until(() => w.lines.includes('start fresh'), 5000, 'the worker to print the fresh start');
     expect(w.lines.filter((l) => l.startsWith('start late'))).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { conformanceImpl, ServerState } from '@interoffice/core/conformance';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mqttTransport } from '../src/index.js';
-import { BROKER, serviceUrl } from './helpers.js';
+import { BROKER, serviceUrl, until } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -42,11 +42,7 @@ beforeEach(async () => {
 async function call(payload: string | Buffer, properties: IPublishPacket['properties'] = {}): Promise<unknown> {
   const before = answers.length;
   await raw.publishAsync(service, payload, { qos: 1, properties: { responseTopic: replies, ...properties } });
-  const until = Date.now() + 5000;
-  while (answers.length === before) {
-    if (Date.now() > until) throw new Error('no answer');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(() => answers.length > before, 5000, 'an answer');
   return answers[before];
 }
 

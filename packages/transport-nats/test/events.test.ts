@@ -8,7 +8,7 @@ import { connect as natsConnect } from '@nats-io/transport-node';
 import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import { natsTransport } from '../src/index.js';
-import { natsUrl, sleep, subjectUrl, until } from './helpers.js';
+import { natsUrl, subjectUrl, until } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -39,10 +39,15 @@ it('what we publish reaches a plain NATS subscriber, and what it publishes reach
   await until(() => plainGot.length === 2 && ours.length === 2, 5000, 'both payloads both ways');
   expect(plainGot).toEqual(['from interoffice', 'from a plain client ✓']);
   expect(ours).toEqual(['from interoffice', 'from a plain client ✓']);
+  // The moment has passed when a later message from the same publisher reaches the same connection:
+  // NATS keeps one publisher's order to one subscriber connection.
+  const later = fresh();
+  const laterGot: string[] = [];
+  await b.subscribe(later, (p) => laterGot.push(p));
   await stop();
   nc.publish(subject, 'after unsubscribing');
-  await nc.flush();
-  await sleep(200);
+  nc.publish(later, 'later');
+  await until(() => laterGot.length === 1, 5000, 'the later message on another subject');
   expect(ours).toHaveLength(2);
 });
 

@@ -4,7 +4,7 @@ import { Svcm } from '@nats-io/services';
 import { createInbox, connect as natsConnect } from '@nats-io/transport-node';
 import { afterEach, expect, it } from 'vitest';
 import { natsTransport } from '../src/index.js';
-import { calculator, natsUrl, subjectUrl } from './helpers.js';
+import { calculator, natsUrl, subjectUrl, until } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -29,11 +29,12 @@ it('$SRV.PING finds the worker; $SRV.INFO names its subject; $SRV.STATS counts i
   });
   nc.publish(`$SRV.PING.${name}`, '', { reply: sub.getSubject() });
   await nc.flush();
-  await new Promise((r) => setTimeout(r, 300));
-  expect(pings.map((p) => p.name)).toEqual([name]);
+  await until(() => pings.length > 0, 5000, 'an answer to the ping');
   const client = new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).client();
   const infos = [];
   for await (const i of await client.info(name)) infos.push(i);
+  // The info round (which collects answers until its own wait is over) came later: any second ping answer came before it.
+  expect(pings.map((p) => p.name)).toEqual([name]);
   expect(infos).toHaveLength(1);
   expect(infos[0]?.endpoints).toMatchObject([{ name: 'rpc', subject, queue_group: 'interoffice' }]);
   expect(infos[0]?.metadata).toMatchObject({ interoffice: 'core', subject });

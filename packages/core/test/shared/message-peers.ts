@@ -1,0 +1,108 @@
+/**
+ * Test helpers the message transports' tests share (Redis, NATS, AMQP, MQTT,
+ * file): waiting for a condition, the Jobs service their workers serve, its
+ * in-process handlers, and worker processes (message-worker.mjs, or a
+ * package's own script) watched through the lines they print.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { defineService, implement, serverStream, unary, type CallContext } from '@interoffice/core';
+import { waitFor } from '@interoffice/core/conformance';
+import { z } from 'zod';
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Resolve once `predicate` holds, checking every 20 ms; fail after `ms` (core's waitFor, in these tests' old shape). */
+export function until(predicate: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
+  return waitFor(predicate, { timeoutMs: ms, everyMs: 20, what });
+}
+
+/** The service message-worker.mjs serves (it defines the same one: a script cannot import TypeScript). */
+export const Jobs = defineService('Jobs', {
+  add: unary({ input: z.object({ a: z.number(), b: z.number() }), output: z.number() }),
+  work: unary({
+    input: z.object({ tag: z.string(), ms: z.number() }),
+    output: z.object({ tag: z.string(), worker: z.string() }),
+  }),
+  countdown: serverStream({ input: z.object({ from: z.number().int(), delayMs: z.number() }), output: z.number() }),
+});
+
+/** What an in-process Jobs server saw. */
+export interface Seen {
+  runs: string[];
+  aborted: { tag: string; code: unknown }[];
+}
+
+/** Jobs handlers for an in-process server, recording into `seen`; `label` names the worker. */
+export function jobs(seen: Seen, label = 'in-process') {
+  return implement(Jobs, {
+    add: ({ a, b }) => {
+      seen.runs.push(`add ${a} ${b}`);
+      return a + b;
+    },
+    work: ({ tag, ms }, ctx: CallContext) =>
+      new Promise((resolve, reject) => {
+        seen.runs.push(tag);
+        const t = setTimeout(() => resolve({ tag, worker: label }), ms);
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          seen.aborted.push({ tag, code: (ctx.signal.reason as { code?: unknown } | undefined)?.code });
+          reject(ctx.signal.reason);
+        });
+      }),
+    countdown: async function* ({ from, delayMs }) {
+      for (let i = from; i >= 0; i--) {
+        yield i;
+        await sleep(delayMs);
+      }
+    },
+  });
+}
+
+/** The shared worker script: `node message-worker.mjs <transport module> <factory> <url> <label> [options JSON]`. */
+export const messageWorker = new URL('./message-worker.mjs', import.meta.url).pathname;
+
+/** A worker process and the lines it printed ("ready", then one line per event). */
+export class WorkerProcess {
+  readonly lines: string[] = [];
+  exited = false;
+  private constructor(readonly child: ChildProcess) {}
+
+  /** Run `node script ...args` and resolve once it prints "ready"; `label` names it in errors. */
+  static async spawn(script: string, args: readonly string[], label: string): Promise<WorkerProcess> {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const w = new WorkerProcess(child);
+    let rest = '';
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+      const parts = (rest + text).split('\n');
+      rest = parts.pop() ?? '';
+      w.lines.push(...parts);
+    });
+    child.once('exit', () => (w.exited = true));
+    await until(() => w.lines.includes('ready') || w.exited, 15_000, `worker ${label} ready`);
+    if (w.exited) throw new Error(`worker ${label} exited before it was ready`);
+    return w;
+  }
+
+  /** message-worker.mjs serving Jobs at `url` over the transport `factory(options)` exported by `transportModule`. */
+  static jobs(
+    transportModule: string,
+    factory: string,
+    url: string,
+    label: string,
+    options: object = {},
+  ): Promise<WorkerProcess> {
+    return WorkerProcess.spawn(messageWorker, [transportModule, factory, url, label, JSON.stringify(options)], label);
+  }
+
+  /** Lines that start with `prefix`. */
+  saw(prefix: string): string[] {
+    return this.lines.filter((l) => l.startsWith(prefix));
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise((r) => this.child.once('exit', r));
+    this.child.kill(signal);
+    await gone;
+  }
+}
