@@ -15,12 +15,14 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+// Loaded at start: resolving vega's modules late in a long run failed once (its links not followed).
+import { drawCharts } from './charts.js';
 import { descendants } from './cpu.js';
-import { type CurvePlan, type CurvePoint, loadPoint, PLANS, payload, payloadPoint, syncPoint } from './curves.js';
+import { curveSteps, runCurves } from './curve-run.js';
+import { type CurvePlan, type CurvePoint, PLANS } from './curves.js';
 import { type Active, activate } from './fleet.js';
-import { FLOOR, floorEcho } from './floor.js';
 import { judge } from './goals.js';
-import { Tally, type Caller } from './measure.js';
+import { Tally } from './measure.js';
 import { perfCount, perfWorks, PERF_EVENT } from './perf.js';
 import { type Placement, pin, placements } from './placement.js';
 import { Progress } from './progress.js';
@@ -96,6 +98,13 @@ const active: Active[] = [];
 const tallies = new Map<string, Tally>(); // `${placement}\t${row}`
 const instructions = new Map<string, { count: number; calls: number }>();
 const curvePoints: CurvePoint[] = [];
+// Stopped early (Ctrl-C): the servers go too, not left running without their parent.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const c of children) c.kill();
+    process.exit(130);
+  });
+}
 const progress = new Progress(1);
 let bar = progress;
 try {
@@ -107,17 +116,14 @@ try {
     }
     bar.stage(`starting ${row.name}`);
     const a = await activate(row, row.address.replace('$DIR', dir).replace('$N', String(i)), children);
+    // Warm up both sides' JITs: 2,000 calls, or fewer when they take longer than 2 s (at least 10).
     const warmUp = Math.min(2000, row.calls ?? 2000);
-    for (let w = 0; w < warmUp; w++) await a.caller.call(); // warm up both sides' JITs
+    const until = performance.now() + 2000;
+    for (let w = 0; w < warmUp && (w < 10 || performance.now() < until); w++) await a.caller.call();
     active.push(a);
   }
   const curveRows = options.curves ? active.filter((a) => a.row.curve !== false) : [];
-  const echoRows = curveRows.filter((a) => a.caller.echo !== undefined);
-  const curveSteps =
-    plan.payload.length * (echoRows.length + 1) +
-    plan.inFlight.length * curveRows.length +
-    plan.connections.length * curveRows.length;
-  bar = new Progress(placementList.length * turns * active.length * 2 + (options.curves ? curveSteps : 0));
+  bar = new Progress(placementList.length * turns * active.length * 2 + curveSteps(curveRows, plan));
 
   for (const p of placementList) {
     place(p);
@@ -150,96 +156,8 @@ try {
     }
   }
 
-  if (options.curves) {
-    const add = (a: Active | undefined, curve: CurvePoint['curve'], placement: Placement, x: number, f: () => Promise<object>) =>
-      f().then(
-        (figures) =>
-          curvePoints.push({
-            curve,
-            name: a?.row.name ?? FLOOR,
-            ...(a?.row.baseline ? { baseline: a.row.baseline } : {}),
-            placement: placement.name,
-            x,
-            ...(figures as { p50Us: number; p99Us: number; callsPerSec: number }),
-          }),
-        (e: Error) => {
-          curvePoints.push({
-            curve,
-            name: a?.row.name ?? FLOOR,
-            ...(a?.row.baseline ? { baseline: a.row.baseline } : {}),
-            placement: placement.name,
-            x,
-            p50Us: Number.NaN,
-            p99Us: Number.NaN,
-            callsPerSec: Number.NaN,
-            error: e.message,
-          });
-        },
-      );
-    const failed = new Set<string>();
-    const failedAt = (curve: string, a: Active): boolean => failed.has(`${curve}\t${a.row.name}`);
-    const noteFailure = (curve: string, a: Active): void => {
-      const last = curvePoints.at(-1);
-      if (last?.error !== undefined && last.name === a.row.name) failed.add(`${curve}\t${a.row.name}`);
-    };
-
-    // Payload: on one CPU, as the goals; the floor in this process.
-    place(samePlacement);
-    for (const size of plan.payload) {
-      const s = payload(size);
-      bar.stage(`payload curve: ${size} bytes`);
-      let id = 0;
-      await add(undefined, 'payload', samePlacement, size, async () => syncPoint(() => void floorEcho(s, ++id), plan.ms));
-      bar.tick();
-      for (const a of echoRows) {
-        if (!failedAt('payload', a)) {
-          const echo = a.caller.echo?.bind(a.caller) as (s: string) => PromiseLike<unknown>;
-          await add(a, 'payload', samePlacement, size, () => payloadPoint(echo, s, plan.ms));
-          noteFailure('payload', a);
-        }
-        bar.tick();
-      }
-    }
-    // Calls in flight and connections: on two CPUs, as deployed.
-    place(crossPlacement);
-    for (const n of plan.inFlight) {
-      bar.stage(`in-flight curve: ${n} calls`);
-      for (const a of curveRows) {
-        if (!failedAt('inFlight', a)) {
-          await add(a, 'inFlight', crossPlacement, n, () => loadPoint([a.caller], n, plan.ms));
-          noteFailure('inFlight', a);
-        }
-        bar.tick();
-      }
-    }
-    for (const a of curveRows) {
-      const callers: Caller[] = [a.caller];
-      try {
-        for (const n of plan.connections) {
-          bar.stage(`connections curve: ${a.row.name}, ${n}`);
-          if (!failedAt('connections', a) && n <= (a.row.maxConnections ?? Number.POSITIVE_INFINITY)) {
-            await add(a, 'connections', crossPlacement, n, async () => {
-              // Connections that cost more (a process each, say) are opened fewer at a time.
-              const atOnce = Math.max(1, Math.min(25, Math.floor((a.row.maxConnections ?? 1000) / 16)));
-              while (callers.length < n) {
-                const batch = await Promise.all(
-                  Array.from({ length: Math.min(atOnce, n - callers.length) }, () => a.row.client(a.url)),
-                );
-                callers.push(...batch);
-                await Promise.all(batch.map((c) => c.call()));
-              }
-              place(crossPlacement); // processes the new clients spawned
-              return loadPoint(callers, 1, plan.ms);
-            });
-            noteFailure('connections', a);
-          }
-          bar.tick();
-        }
-      } finally {
-        await Promise.all(callers.slice(1).map((c) => c.close().catch(() => {})));
-      }
-    }
-  }
+  if (options.curves)
+    curvePoints.push(...(await runCurves({ rows: curveRows, plan, bar, place, same: samePlacement, cross: crossPlacement })));
   unplace();
   bar.stage('closing');
   for (const a of active) await a.caller.close();
@@ -320,6 +238,5 @@ if (options.json !== undefined) {
   out(`\nfigures written to ${options.json}`);
 }
 if (options.charts !== undefined && curvePoints.length > 0) {
-  const { drawCharts } = await import('./charts.js');
   for (const file of await drawCharts(results, options.charts)) out(`chart: ${file}`);
 }
