@@ -5,11 +5,11 @@
  * baseline, and the Interoffice AMQP transport. Both use the broker at
  * AMQP_URL (default amqp://127.0.0.1:5672) and are left out when none answers.
  */
-import { connect, createClient, serve } from '@interoffice/core';
+import { connect, serve } from '@interoffice/core';
 import { amqpAvailable, amqpTransport } from '@interoffice/transport-amqp';
 import { connect as amqpConnect } from 'amqplib';
 import type { Caller } from '../measure.js';
-import { Bench, benchImpl } from '../service.js';
+import { benchCaller, benchImpl } from '../service.js';
 import type { Row, StartServer } from './row.js';
 
 const base = (process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672').replace(/^(amqps?:\/\/[^/?]+).*$/, '$1');
@@ -26,8 +26,8 @@ async function rawServer(url: URL): Promise<URL> {
   await ch.prefetch(64);
   await ch.consume(queue, (m) => {
     if (m === null) return;
-    const { a, b } = JSON.parse(m.content.toString()) as { a: number; b: number };
-    ch.publish('', m.properties.replyTo as string, Buffer.from(JSON.stringify(a + b)), {
+    const { a, b, s } = JSON.parse(m.content.toString()) as { a: number; b: number; s?: string };
+    ch.publish('', m.properties.replyTo as string, Buffer.from(JSON.stringify(s ?? a + b)), {
       correlationId: m.properties.correlationId as string,
     });
     ch.ack(m);
@@ -52,22 +52,22 @@ async function rawClient(url: URL): Promise<Caller> {
     { noAck: true },
   );
   let i = 0;
+  const ask = (body: (n: number) => object): Promise<unknown> =>
+    new Promise((resolve) => {
+      const id = String(++i);
+      waiting.set(id, resolve);
+      ch.publish('', queue, Buffer.from(JSON.stringify(body(i))), { replyTo: REPLY_TO, correlationId: id });
+    });
   return {
-    call: () =>
-      new Promise((resolve) => {
-        const id = String(++i);
-        waiting.set(id, resolve);
-        ch.publish('', queue, Buffer.from(JSON.stringify({ a: i, b: 1 })), { replyTo: REPLY_TO, correlationId: id });
-      }),
+    call: () => ask((n) => ({ a: n, b: 1 })),
+    echo: (s) => ask(() => ({ s })),
     close: () => model.close(),
   };
 }
 
 async function interoffice(url: URL): Promise<Caller> {
   const channel = await connect(url, { transports: [amqpTransport()] });
-  const calc = createClient(Bench, channel);
-  let i = 0;
-  return { call: () => calc.add({ a: ++i, b: 1 }), close: () => channel.close() };
+  return benchCaller(channel);
 }
 
 export const servers: Record<string, StartServer> = {

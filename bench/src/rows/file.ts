@@ -11,10 +11,10 @@
  */
 import { mkdirSync, readFileSync, renameSync, watch, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { connect, createClient, serve } from '@interoffice/core';
+import { connect, serve } from '@interoffice/core';
 import { fileTransport, LockFile } from '@interoffice/transport-file';
 import type { Caller } from '../measure.js';
-import { Bench, benchImpl } from '../service.js';
+import { benchCaller, benchImpl } from '../service.js';
 import type { Row, StartServer } from './row.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -56,14 +56,17 @@ async function pollingServer(url: URL): Promise<URL> {
   return url;
 }
 
+let clients = 0;
+
 /** The seed's Bob: add the command under the lock, then look for the answer every 0.2 s (and remove it, so the file stays small). */
 async function pollingClient(url: URL): Promise<Caller> {
   const path = url.pathname;
   const lock = new LockFile(`${path}.lock`);
+  const me = ++clients; // several clients in one process (the connections curve) keep apart
   let n = 0;
   return {
     async call() {
-      const key = `${process.pid}-${++n}`;
+      const key = `${process.pid}-${me}-${++n}`;
       await locked(lock, () => {
         const doc = JSON.parse(readFileSync(path, 'utf8')) as Doc;
         doc.commands[key] = { command: 'add', args: [n, 1] };
@@ -141,9 +144,7 @@ async function pingPongClient(url: URL): Promise<Caller> {
 function interoffice(options: Parameters<typeof fileTransport>[0]) {
   return async (url: URL): Promise<Caller> => {
     const channel = await connect(url, { transports: [fileTransport(options)] });
-    const calc = createClient(Bench, channel);
-    let i = 0;
-    return { call: () => calc.add({ a: ++i, b: 1 }), close: () => channel.close() };
+    return benchCaller(channel);
   };
 }
 
@@ -166,14 +167,24 @@ const PING_PONG = 'file: fs.watch + rename ping-pong, no lock';
 const address = 'file://$DIR/$N/shared.json';
 
 export const rows: Row[] = [
-  { name: POLLING, server: 'file-polling', address, calls: 30, client: pollingClient },
-  { name: PING_PONG, server: 'file-pingpong', address, client: pingPongClient },
-  { name: 'interoffice file', baseline: POLLING, server: 'interoffice-file', address, client: interoffice({}) },
+  // Lock contention at 200 ms a call: the connections curve stops at 10.
+  { name: POLLING, server: 'file-polling', address, calls: 30, maxConnections: 10, client: pollingClient },
+  // One request file and one answer file: one client at a time.
+  { name: PING_PONG, server: 'file-pingpong', address, maxConnections: 1, client: pingPongClient },
+  {
+    name: 'interoffice file',
+    baseline: POLLING,
+    server: 'interoffice-file',
+    address,
+    maxConnections: 100,
+    client: interoffice({}),
+  },
   {
     name: 'interoffice file, in-place writes',
     baseline: POLLING,
     server: 'interoffice-file-in-place',
     address,
     client: interoffice({ write: 'in-place' }),
+    curve: false,
   },
 ];

@@ -11,6 +11,7 @@
  * costs. A last row divides the gRPC transport by the socket transport on TCP.
  */
 import * as grpc from '@grpc/grpc-js';
+import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { connect, createClient, implement, serve } from '@interoffice/core';
 import { grpcTransport } from '@interoffice/transport-grpc';
 import { Calculator } from '../gen/calculator/v1/calculator.interoffice.js';
@@ -21,7 +22,7 @@ import {
   type Result,
 } from '../gen/grpc-js/calculator/v1/calculator.js';
 import type { Caller } from '../measure.js';
-import { Bench, benchImpl } from '../service.js';
+import { benchCaller, benchImpl } from '../service.js';
 import type { Row, StartServer } from './row.js';
 
 const bareImpl: CalculatorServer = {
@@ -47,9 +48,44 @@ const bareImpl: CalculatorServer = {
   },
 };
 
+/**
+ * The bare payload curve: an `Echo` RPC taking and returning a message of
+ * one string field (`message Text { string s = 1; }`), encoded as ts-proto
+ * encodes it. Both sides allow messages as large as Interoffice's 16 MiB frames.
+ */
+const text = {
+  serialize: (s: string): Buffer => Buffer.from(new BinaryWriter().uint32(10).string(s).finish()),
+  deserialize(bytes: Buffer): string {
+    const reader = new BinaryReader(bytes);
+    let s = '';
+    while (reader.pos < reader.len) {
+      const [field, wireType] = reader.tag();
+      if (field === 1) s = reader.string();
+      else reader.skip(wireType);
+    }
+    return s;
+  },
+};
+const echoService = {
+  echo: {
+    path: '/bench.Bare/Echo',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: text.serialize,
+    requestDeserialize: text.deserialize,
+    responseSerialize: text.serialize,
+    responseDeserialize: text.deserialize,
+  },
+} satisfies grpc.ServiceDefinition;
+const sizeOptions = { 'grpc.max_receive_message_length': 16 * 1024 * 1024, 'grpc.max_send_message_length': 16 * 1024 * 1024 };
+const EchoClient = grpc.makeGenericClientConstructor(echoService, 'Bare');
+
 async function bareServer(url: URL): Promise<URL> {
-  const server = new grpc.Server();
+  const server = new grpc.Server(sizeOptions);
   server.addService(CalculatorService, bareImpl);
+  server.addService(echoService, {
+    echo: (call: grpc.ServerUnaryCall<string, string>, callback: grpc.sendUnaryData<string>) => callback(null, call.request),
+  });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(url.host, grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
   );
@@ -59,13 +95,27 @@ async function bareServer(url: URL): Promise<URL> {
 /** `deadlineMs`: a deadline on each call, as Interoffice sets by default (none unless given). */
 function bareClient(deadlineMs?: number) {
   return async (url: URL): Promise<Caller> => {
-    const client = new CalculatorClient(url.host, grpc.credentials.createInsecure());
+    const client = new CalculatorClient(url.host, grpc.credentials.createInsecure(), sizeOptions);
+    // The echo client shares the calculator client's channel (one HTTP/2 connection).
+    const echo = new EchoClient(url.host, grpc.credentials.createInsecure(), { channelOverride: client.getChannel() });
     const options = (): Partial<grpc.CallOptions> => (deadlineMs === undefined ? {} : { deadline: Date.now() + deadlineMs });
     let i = 0;
     return {
       call: () =>
         new Promise<Result>((resolve, reject) =>
           client.add({ a: ++i, b: 1 }, new grpc.Metadata(), options(), (e, r) => (e ? reject(e) : resolve(r))),
+        ),
+      echo: (s) =>
+        new Promise<string>((resolve, reject) =>
+          echo.makeUnaryRequest(
+            echoService.echo.path,
+            text.serialize,
+            text.deserialize,
+            s,
+            new grpc.Metadata(),
+            options(),
+            (e: grpc.ServiceError | null, r?: string) => (e ? reject(e) : resolve(r as string)),
+          ),
         ),
       close: async () => client.close(),
     };
@@ -86,9 +136,7 @@ function protoClient(timeout?: number) {
 
 async function zodClient(url: URL): Promise<Caller> {
   const channel = await connect(url, { transports });
-  const calc = createClient(Bench, channel);
-  let i = 0;
-  return { call: () => calc.add({ a: ++i, b: 1 }), close: () => channel.close() };
+  return benchCaller(channel);
 }
 
 const protoImpl = implement(Calculator, {
@@ -124,6 +172,7 @@ export const rows: Row[] = [
     server: 'grpc-bare',
     address: 'grpc://127.0.0.1:0',
     client: bareClient(30_000),
+    curve: false,
   },
   {
     name: 'interoffice grpc, proto Calculator.Add',
@@ -139,6 +188,7 @@ export const rows: Row[] = [
     server: 'interoffice-grpc-proto',
     address: 'grpc://127.0.0.1:0',
     client: protoClient(Infinity),
+    curve: false,
   },
   {
     name: 'interoffice grpc, zod bench.Bench.add',
@@ -154,5 +204,6 @@ export const rows: Row[] = [
     server: 'interoffice-grpc-zod',
     address: 'grpc://127.0.0.1:0',
     client: zodClient,
+    curve: false,
   },
 ];

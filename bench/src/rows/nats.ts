@@ -4,12 +4,12 @@
  * and durable mode (JetStream work queue, against BullMQ). All use the NATS at
  * NATS_URL (default 127.0.0.1:4222) and are left out when none answers.
  */
-import { connect, createClient, serve } from '@interoffice/core';
+import { connect, serve } from '@interoffice/core';
 import { natsAvailable, natsTransport } from '@interoffice/transport-nats';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import type { Caller } from '../measure.js';
-import { Bench, benchImpl } from '../service.js';
+import { benchCaller, benchImpl } from '../service.js';
 import type { Row, StartServer } from './row.js';
 
 const base = (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').replace(/^(nats:\/\/[^/?]+).*$/, '$1');
@@ -22,8 +22,8 @@ async function rawServer(url: URL): Promise<URL> {
   nc.subscribe(subjectOf(url), {
     queue: 'raw',
     callback: (_e, m) => {
-      const { a, b } = m.json<{ a: number; b: number }>();
-      m.respond(JSON.stringify(a + b));
+      const { a, b, s } = m.json<{ a: number; b: number; s?: string }>();
+      m.respond(JSON.stringify(s ?? a + b));
     },
   });
   await nc.flush();
@@ -35,17 +35,18 @@ async function rawClient(url: URL): Promise<Caller> {
   const nc = await natsConnect({ servers: url.host });
   const subject = subjectOf(url);
   let i = 0;
+  const ask = async (body: object): Promise<unknown> =>
+    (await nc.request(subject, JSON.stringify(body), { timeout: 30_000 })).json();
   return {
-    call: async () => (await nc.request(subject, JSON.stringify({ a: ++i, b: 1 }), { timeout: 30_000 })).json(),
+    call: () => ask({ a: ++i, b: 1 }),
+    echo: (s) => ask({ s }),
     close: () => nc.close(),
   };
 }
 
 async function interoffice(url: URL): Promise<Caller> {
   const channel = await connect(url, { transports: [natsTransport()] });
-  const calc = createClient(Bench, channel);
-  let i = 0;
-  return { call: () => calc.add({ a: ++i, b: 1 }), close: () => channel.close() };
+  return benchCaller(channel);
 }
 
 /** The durable row's client; closing it deletes the row's two streams (the shared NATS outlives the bench). */
@@ -54,6 +55,7 @@ async function durable(url: URL): Promise<Caller> {
   const token = subjectOf(url).replace(/[^A-Za-z0-9_-]/g, '_');
   return {
     call: caller.call,
+    echo: caller.echo,
     close: async () => {
       await caller.close();
       const nc = await natsConnect({ servers: url.host });
@@ -84,6 +86,7 @@ export const rows: Row[] = [
     server: 'interoffice-nats',
     address: `${subject}?mode=durable`,
     available,
+    curve: false,
     client: durable,
   },
 ];

@@ -6,52 +6,47 @@
  * those rows' harness-started server process only idles.
  */
 import { spawn } from 'node:child_process';
-import { connect, createClient, serve, type Transport } from '@interoffice/core';
+import { connect, serve, type Transport } from '@interoffice/core';
 import { pipeTransport } from '@interoffice/transport-pipe';
 import type { Caller } from '../measure.js';
-import { Bench, benchImpl } from '../service.js';
+import { benchCaller, benchImpl } from '../service.js';
 import type { Row, StartServer } from './row.js';
+import { inOrderCaller, textLines } from './raw.js';
 import { RAW_UNIX } from './socket.js';
 
 const serverJs = new URL('../server.js', import.meta.url).pathname;
 
 async function interoffice(url: URL, transports: Transport[]): Promise<Caller> {
   const channel = await connect(url, { transports });
-  const calc = createClient(Bench, channel);
-  let i = 0;
-  return { call: () => calc.add({ a: ++i, b: 1 }), close: () => channel.close() };
+  return benchCaller(channel);
 }
 
-/** The stdio baseline: a child that writes back each chunk's complete lines, as the raw socket echo does. */
-const ECHO = `let rest = '';
-process.stdin.setEncoding('utf8').on('data', (chunk) => {
-  const text = rest + chunk;
-  const last = text.lastIndexOf('\\n');
-  if (last === -1) { rest = text; return; }
-  process.stdout.write(text.slice(0, last + 1));
-  rest = text.slice(last + 1);
+/**
+ * The stdio baseline: a child that writes back each chunk's complete lines, as the raw socket
+ * echo does (looking for a newline only in the chunk just read, so that long lines cost linear time).
+ */
+const ECHO = `let parts = [];
+process.stdin.on('data', (chunk) => {
+  const last = chunk.lastIndexOf(10);
+  if (last === -1) { parts.push(chunk); return; }
+  parts.push(chunk.subarray(0, last + 1));
+  process.stdout.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+  parts = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
 });`;
 
 /** A client that matches replies to requests in order (the echo keeps order), as rawClient does. */
 async function rawStdioClient(): Promise<Caller> {
   const child = spawn(process.execPath, ['-e', ECHO], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject));
-  const waiting: ((value: unknown) => void)[] = [];
-  let rest = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) waiting.shift()?.(JSON.parse(line));
-  });
-  let id = 0;
-  return {
-    call: () =>
-      new Promise((resolve) => {
-        waiting.push(resolve);
-        child.stdin.write(`{"jsonrpc":"2.0","id":${++id},"method":"add","params":{"a":${id},"b":1}}\n`);
-      }),
-    close: async () => void child.stdin.end(),
-  };
+  const caller = inOrderCaller(
+    (line) => child.stdin.write(`${line}\n`),
+    async () => void child.stdin.end(),
+  );
+  child.stdout.setEncoding('utf8').on(
+    'data',
+    textLines((line) => caller.receive(line)),
+  );
+  return caller;
 }
 
 export const servers: Record<string, StartServer> = {
@@ -77,12 +72,14 @@ export const rows: Row[] = [
     address: 'fifo://$DIR/$N',
     client: (u) => interoffice(u, [pipeTransport()]),
   },
-  { name: RAW_STDIO, server: 'spawned-by-client', address: 'stdio:', client: rawStdioClient },
+  // Each stdio connection is a process of its own: the connections curve stops at 16.
+  { name: RAW_STDIO, server: 'spawned-by-client', address: 'stdio:', maxConnections: 16, client: rawStdioClient },
   {
     name: 'interoffice stdio',
     baseline: RAW_STDIO,
     server: 'spawned-by-client',
     address: 'stdio:',
+    maxConnections: 16,
     client: (u) =>
       interoffice(u, [pipeTransport({ command: [process.execPath, serverJs, 'interoffice-stdio', 'stdio:'], stderr: 'ignore' })]),
   },

@@ -5,12 +5,12 @@
  * 127.0.0.1:6379) and are left out when none answers.
  */
 import { randomBytes } from 'node:crypto';
-import { connect, createClient, serve } from '@interoffice/core';
+import { connect, serve } from '@interoffice/core';
 import { redisAvailable, redisTransport } from '@interoffice/transport-redis';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Caller } from '../measure.js';
-import { Bench, benchImpl } from '../service.js';
+import { benchCaller, benchImpl } from '../service.js';
 import type { Row, StartServer } from './row.js';
 
 const base = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/^(rediss?:\/\/[^/?]+).*$/, '$1');
@@ -21,7 +21,7 @@ function target(url: URL): { host: string; port: number; name: string } {
   return { host: url.hostname, port: Number(url.port || 6379), name: decodeURIComponent(url.pathname.slice(1)) };
 }
 
-/** The baseline server: pop a request, push the sum to the reply list the request names. */
+/** The baseline server: pop a request, push the sum (or the echoed string) to the reply list the request names. */
 async function pingPongServer(url: URL): Promise<URL> {
   const { host, port, name } = target(url);
   const pop = new Redis({ host, port, maxRetriesPerRequest: null });
@@ -30,8 +30,8 @@ async function pingPongServer(url: URL): Promise<URL> {
     for (;;) {
       const popped = await pop.brpop(`${name}:requests`, 0);
       if (popped === null) continue;
-      const m = JSON.parse(popped[1]) as { r: string; a: number; b: number };
-      void push.lpush(m.r, JSON.stringify(m.a + m.b));
+      const m = JSON.parse(popped[1]) as { r: string; a: number; b: number; s?: string };
+      void push.lpush(m.r, JSON.stringify(m.s ?? m.a + m.b));
     }
   })();
   return url;
@@ -52,12 +52,14 @@ async function pingPongClient(url: URL): Promise<Caller> {
     }
   })();
   let i = 0;
+  const ask = (request: object): Promise<unknown> =>
+    new Promise((resolve) => {
+      waiting.push(resolve);
+      void cmd.lpush(`${name}:requests`, JSON.stringify(request));
+    });
   return {
-    call: () =>
-      new Promise((resolve) => {
-        waiting.push(resolve);
-        void cmd.lpush(`${name}:requests`, JSON.stringify({ r: replies, a: ++i, b: 1 }));
-      }),
+    call: () => ask({ r: replies, a: ++i, b: 1 }),
+    echo: (s) => ask({ r: replies, s }),
     close: async () => {
       open = false;
       reader.disconnect();
@@ -100,9 +102,7 @@ async function bullmqClient(url: URL): Promise<Caller> {
 
 async function interoffice(url: URL): Promise<Caller> {
   const channel = await connect(url, { transports: [redisTransport()] });
-  const calc = createClient(Bench, channel);
-  let i = 0;
-  return { call: () => calc.add({ a: ++i, b: 1 }), close: () => channel.close() };
+  return benchCaller(channel);
 }
 
 export const servers: Record<string, StartServer> = {
@@ -127,6 +127,7 @@ export const rows: Row[] = [
     baseline: OURS,
     server: 'bullmq',
     address: queue,
+    curve: false,
     available,
     client: bullmqClient,
   },

@@ -11,6 +11,13 @@ export interface Row {
   address: string;
   /** At most this many sequential (and warm-up) calls: for rows that take long per call. */
   calls?: number;
+  /**
+   * `false`: left out of the curves (payload size, calls in flight,
+   * connections) — for variants of a row that is in them.
+   */
+  curve?: false;
+  /** At most this many connections in the connections curve (each costs a process, say). */
+  maxConnections?: number;
   /** Whether this machine can run the row now (a Redis answering, say); it is left out otherwise. */
   available?(): Promise<boolean>;
   client(url: URL): Promise<Caller>;

@@ -7,6 +7,7 @@
 import type { Connection, FrameHandler, FrameTransport } from '@interoffice/core';
 import { shmTransport } from '@interoffice/transport-shm';
 import type { Caller } from '../measure.js';
+import { inOrderCaller } from './raw.js';
 
 const transport = (): FrameTransport => shmTransport() as FrameTransport;
 
@@ -26,29 +27,16 @@ export async function rawShmEchoServer(url: URL): Promise<URL> {
 
 /** A client that matches replies to requests in order, parsing each. */
 export async function rawShmClient(url: URL): Promise<Caller> {
-  const waiting: ((value: unknown) => void)[] = [];
-  let head = 0;
+  let caller: ReturnType<typeof inOrderCaller> | undefined;
   const conn = await transport().connect(url, {
-    frame(f) {
-      const resolve = waiting[head];
-      waiting[head++] = undefined as never;
-      resolve?.(JSON.parse(f));
-      if (head > 4096) {
-        waiting.splice(0, head);
-        head = 0;
-      }
-    },
+    frame: (f) => caller?.receive(f),
     oversized: () => {},
     drain: () => {},
     closed: () => {},
   });
-  let id = 0;
-  return {
-    call: () =>
-      new Promise((resolve) => {
-        waiting.push(resolve);
-        conn.send(`{"jsonrpc":"2.0","id":${++id},"method":"add","params":{"a":${id},"b":1}}`);
-      }),
-    close: async () => conn.close(),
-  };
+  caller = inOrderCaller(
+    (line) => void conn.send(line),
+    async () => conn.close(),
+  );
+  return caller;
 }

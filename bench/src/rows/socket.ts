@@ -1,10 +1,10 @@
 /** The foundation's rows: raw NDJSON echo, the socket transport, the json-rpc-2.0 package. */
-import { connect, createClient, serve } from '@interoffice/core';
+import { connect, serve } from '@interoffice/core';
 import { telemetry } from '@interoffice/otel';
 import { socketTransport } from '@interoffice/transport-socket';
 import type { Server } from 'node:net';
 import type { Caller } from '../measure.js';
-import { Bench, benchImpl } from '../service.js';
+import { benchCaller, benchImpl } from '../service.js';
 import { netTarget } from '../target.js';
 import { jsonRpc2Client, jsonRpc2Server } from './jsonrpc2.js';
 import { rawClient, rawEchoServer } from './raw.js';
@@ -12,9 +12,7 @@ import type { Row, StartServer } from './row.js';
 
 async function interoffice(url: URL, traced = false): Promise<Caller> {
   const channel = await connect(url, { transports: [socketTransport()] });
-  const calc = createClient(Bench, channel, { middleware: traced ? [telemetry()] : [] });
-  let i = 0;
-  return { call: () => calc.add({ a: ++i, b: 1 }), close: () => channel.close() };
+  return benchCaller(channel, { middleware: traced ? [telemetry()] : [] });
 }
 
 function listenNet(server: Server, url: URL): Promise<URL> {
@@ -57,6 +55,7 @@ export const rows: Row[] = [
     baseline: 'interoffice socket, unix',
     server: 'interoffice-socket-otel',
     address: 'unix://$DIR/$N.sock',
+    curve: false,
     client: (u) => interoffice(u, true),
   },
   {
@@ -64,6 +63,7 @@ export const rows: Row[] = [
     baseline: RAW_UNIX,
     server: 'jsonrpc2',
     address: 'unix://$DIR/$N.sock',
+    curve: false,
     client: (u) => jsonRpc2Client(netTarget(u)),
   },
   { name: RAW_TCP, server: 'raw', address: 'tcp://127.0.0.1:0', client: (u) => rawClient(netTarget(u)) },

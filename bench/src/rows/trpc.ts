@@ -19,12 +19,14 @@ import type { Row, StartServer } from './row.js';
 const t = initTRPC.create();
 const benchRouter = t.router({
   add: t.procedure.input(z.object({ a: z.number(), b: z.number() })).query(({ input }) => input.a + input.b),
+  // A mutation, so that httpLink POSTs the payload instead of putting it in the URL.
+  echo: t.procedure.input(z.object({ s: z.string() })).mutation(({ input }) => input.s),
 });
 type BenchRouter = typeof benchRouter;
 
 function caller(trpc: TRPCClient<BenchRouter>, close: () => Promise<void>): Caller {
   let i = 0;
-  return { call: () => trpc.add.query({ a: ++i, b: 1 }), close };
+  return { call: () => trpc.add.query({ a: ++i, b: 1 }), echo: (s) => trpc.echo.mutate({ s }), close };
 }
 
 async function viaLink(url: URL): Promise<Caller> {

@@ -5,7 +5,7 @@
  * httpLink to its standalone server (the goal: throughput ≥ 3× httpLink).
  */
 import type { AddressInfo } from 'node:net';
-import { connect, createClient, serve } from '@interoffice/core';
+import { connect, serve } from '@interoffice/core';
 import { httpTransport, wsTransport } from '@interoffice/transport-http';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { initTRPC } from '@trpc/server';
@@ -13,13 +13,14 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import type { Caller } from '../measure.js';
-import { Bench, benchImpl } from '../service.js';
+import { benchCaller, benchImpl } from '../service.js';
 import type { Row, StartServer } from './row.js';
 import { TRPC_HTTP } from './trpc.js';
 
 const t = initTRPC.create();
 const router = t.router({
   add: t.procedure.input(z.object({ a: z.number(), b: z.number() })).query(({ input }) => input.a + input.b),
+  echo: t.procedure.input(z.object({ s: z.string() })).mutation(({ input }) => input.s),
 });
 
 function wsServer(url: URL): Promise<{ wss: WebSocketServer; url: URL }> {
@@ -37,34 +38,38 @@ async function rawWsClient(url: URL): Promise<Caller> {
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const pending = new Map<number, (v: unknown) => void>();
   ws.on('message', (data) => {
-    const m = JSON.parse(String(data)) as { id: number; params: { a: number; b: number } };
-    pending.get(m.id)?.(m.params.a + m.params.b);
+    const m = JSON.parse(String(data)) as { id: number; params: { a: number; b: number; s?: string } };
+    pending.get(m.id)?.(m.params.s ?? m.params.a + m.params.b);
     pending.delete(m.id);
   });
   let i = 0;
+  const ask = (method: string, params: (id: number) => object): Promise<unknown> =>
+    new Promise((resolve) => {
+      const id = ++i;
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params: params(id) }));
+    });
   return {
-    call: () =>
-      new Promise((resolve) => {
-        const id = ++i;
-        pending.set(id, resolve);
-        ws.send(JSON.stringify({ jsonrpc: '2.0', id, method: 'add', params: { a: id, b: 1 } }));
-      }),
+    call: () => ask('add', (id) => ({ a: id, b: 1 })),
+    echo: (s) => ask('echo', () => ({ s })),
     close: async () => ws.close(),
   };
 }
 
 async function interoffice(url: URL, transport: typeof httpTransport | typeof wsTransport): Promise<Caller> {
   const channel = await connect(url, { transports: [transport()] });
-  const calc = createClient(Bench, channel);
-  let i = 0;
-  return { call: () => calc.add({ a: ++i, b: 1 }), close: () => channel.close() };
+  return benchCaller(channel);
 }
 
 async function trpcWs(url: URL): Promise<Caller> {
   const client = createWSClient({ url: url.href, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
   const trpc = createTRPCClient<typeof router>({ links: [wsLink({ client })] });
   let i = 0;
-  return { call: () => trpc.add.query({ a: ++i, b: 1 }), close: async () => client.close() };
+  return {
+    call: () => trpc.add.query({ a: ++i, b: 1 }),
+    echo: (s) => trpc.echo.mutate({ s }),
+    close: async () => client.close(),
+  };
 }
 
 export const servers: Record<string, StartServer> = {

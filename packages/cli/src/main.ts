@@ -6,7 +6,7 @@
 import { grpcStatus, RpcError } from '@interoffice/core';
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
-import { CALL_USAGE, GEN_USAGE, INSPECT_USAGE, LIST_USAGE, PUBLISH_USAGE, SUBSCRIBE_USAGE } from './usage.js';
+import { BENCH_USAGE, CALL_USAGE, GEN_USAGE, INSPECT_USAGE, LIST_USAGE, PUBLISH_USAGE, SUBSCRIBE_USAGE } from './usage.js';
 
 type Run = (args: readonly string[], io: Io) => Promise<number>;
 
@@ -18,6 +18,7 @@ const commands: Record<string, { load: () => Promise<Run>; usage: string }> = {
   inspect: { load: async () => (await import('./commands/inspect.js')).inspect, usage: INSPECT_USAGE },
   publish: { load: async () => (await import('./commands/events.js')).publish, usage: PUBLISH_USAGE },
   subscribe: { load: async () => (await import('./commands/events.js')).subscribe, usage: SUBSCRIBE_USAGE },
+  bench: { load: async () => (await import('./commands/bench.js')).bench, usage: BENCH_USAGE },
 };
 
 export const USAGE = `interoffice <command> ...

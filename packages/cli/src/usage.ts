@@ -41,3 +41,16 @@ interoffice gen <module.js> --out <dir> [--service <name>]... [--check]
     OpenRPC documents (x.openrpc.json) for the JSON transports, and OpenAPI 3.1
     documents (x.openapi.json) for HTTP
   --check   write nothing; exit 1 and name the files that differ from what would be generated`;
+
+export const BENCH_USAGE = `interoffice bench <url> <method> ['<json params>'] [options]
+    how fast a running server answers a unary method, through the ordinary client, on any URL
+    call reaches: sequential calls (p50, p99), then calls kept in flight (calls/s)
+  -n, --calls <n>       sequential calls (1000), after the warm-up
+  --seconds <s>         or sequential calls for this long (and at most --calls, if given)
+  -c, --concurrency <n> calls in flight in the throughput phase (64; 0 skips it)
+  --duration <ms>       length of the throughput phase (3000; 0 skips it)
+  --warmup <n>          calls before measuring (100)
+  --timeout <ms>        deadline of each call (30000)
+  -H, --header k:v      request metadata, repeatable
+  --json <file>         write every figure as JSON (- for stdout)
+  connection options as for call; progress goes to stderr`;

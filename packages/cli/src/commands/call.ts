@@ -29,7 +29,8 @@ export function headers(p: Parsed): Metadata {
   return meta;
 }
 
-function parseParams(text: string | undefined): unknown {
+/** The params argument: JSON, or none. */
+export function parseParams(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as unknown;
