@@ -160,8 +160,12 @@ export class AmqpWorker implements Listener, DeliveryOwner {
       await this.#ch.deleteQueue(this.#queue, { ifUnused: true, ifEmpty: true }).catch(() => {});
     }
     const model = this.#model;
+    const last = this.#ch;
     this.#model = undefined;
     this.#ch = undefined;
+    // The channel first: its close waits for the broker to take the last answers and acks, which
+    // a connection close can overtake (the answer is lost and the message redelivered).
+    await last?.close().catch(() => {});
     await model?.close().catch(() => {});
   }
 }
