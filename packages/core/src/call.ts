@@ -78,12 +78,15 @@ export interface ChannelCall {
   readonly onResponseMeta: ((meta: Metadata) => void) | undefined;
   /** The service's error classes, so errors arrive as their own class. */
   readonly errors: ReadonlyMap<string, ErrorClass> | undefined;
+  /** A resumable stream resumed: the id of the last item the caller got (sent as `resumeAfter`). */
+  readonly resumeAfter?: string | undefined;
   /**
-   * Turns the wire result (or each stream item) into the typed value; throws
-   * an RpcError when it does not fit. The channel settles the call with its
-   * return value, so a call costs one promise, not two.
+   * Turns the wire result (or each stream item, with the item's id when the
+   * server sent one) into the typed value; throws an RpcError when it does
+   * not fit. The channel settles the call with its return value, so a call
+   * costs one promise, not two.
    */
-  readonly decode: (wire: unknown) => unknown;
+  readonly decode: (wire: unknown, itemId?: string) => unknown;
 }
 
 /**
@@ -127,6 +130,12 @@ export interface CallContext {
   readonly responseMeta: Metadata;
   /** The caller, as the transport knows it. */
   readonly peer: Peer;
+  /**
+   * A resumable stream resumed after a dropped connection: the id of the
+   * last item the caller got. The handler yields what follows it; unset on
+   * a stream's first call.
+   */
+  readonly resumeAfter?: string | undefined;
 }
 
 /** A call as middleware sees it, on either side. */

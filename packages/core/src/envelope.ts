@@ -23,6 +23,10 @@ export interface RequestMessage {
   meta?: Metadata;
   /** Extension: milliseconds the caller will wait, counted from sending. */
   timeout?: number;
+  /** Extension: stream items the caller takes ahead (flow control), renewed with `rpc.credit`. */
+  credit?: number;
+  /** Extension: a resumable stream resumed after a dropped connection: the id of the last item the caller got. */
+  resumeAfter?: string;
 }
 
 /** The `error` member of an error response. */
@@ -50,6 +54,8 @@ export interface ResponseMessage {
   error?: ErrorObject;
   /** Extension: one item of a server stream; the stream ends with a `result` (null) or an `error`. */
   item?: unknown;
+  /** Extension: the id of a resumable stream's item, which the caller sends back as `resumeAfter`. */
+  itemId?: string;
   /** Extension: the server takes `credit` more inputs of a call that takes a stream. */
   credit?: number;
   /** Extension: response metadata. */
@@ -116,6 +122,7 @@ export function encodeRequest(
   meta: Metadata | undefined,
   timeout: number,
   credit?: number,
+  resumeAfter?: string,
 ): string {
   let out = id === undefined ? '{"jsonrpc":"2.0","method":' : `{"jsonrpc":"2.0","id":${idText(id)},"method":`;
   out += methodText(method);
@@ -123,6 +130,7 @@ export function encodeRequest(
   if (hasMetadata(meta)) out += `,"meta":${JSON.stringify(meta)}`;
   if (Number.isFinite(timeout)) out += `,"timeout":${Math.max(0, Math.ceil(timeout))}`;
   if (credit !== undefined) out += `,"credit":${credit}`;
+  if (resumeAfter !== undefined) out += `,"resumeAfter":${JSON.stringify(resumeAfter)}`;
   return `${out}}`;
 }
 
@@ -133,9 +141,11 @@ export function encodeResult(id: Id, result: unknown, meta?: Metadata): string {
   return `{"jsonrpc":"2.0","id":${idText(id)},"result":${value}${tail}`;
 }
 
-/** Encode one server-stream item. */
-export function encodeItem(id: Id, item: unknown): string {
-  return `{"jsonrpc":"2.0","id":${idText(id)},"item":${item === undefined ? 'null' : JSON.stringify(item)}}`;
+/** Encode one server-stream item (with its id, for a resumable stream). */
+export function encodeItem(id: Id, item: unknown, itemId?: string): string {
+  const value = item === undefined ? 'null' : JSON.stringify(item);
+  const tail = itemId === undefined ? '}' : `,"itemId":${JSON.stringify(itemId)}}`;
+  return `{"jsonrpc":"2.0","id":${idText(id)},"item":${value}${tail}`;
 }
 
 /** The wire form of an error: code mapped to JSON-RPC, canonical code and class name in `data`. */

@@ -20,6 +20,9 @@ export {
   notification,
   takesStream,
   givesStream,
+  type ResumableStream,
+  Tracked,
+  tracked,
 } from './service.js';
 export {
   type Id,

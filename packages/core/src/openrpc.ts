@@ -32,6 +32,7 @@ function methodOf(method: MethodDescriptor): Json {
   const out: Json = { name: method.fullName, ...paramsOf(method), 'x-interoffice-kind': method.kind };
   if (method.description !== undefined) out.description = method.description;
   if (method.idempotency !== undefined) out['x-interoffice-idempotency'] = method.idempotency;
+  if (method.resumable === true) out['x-interoffice-resumable'] = true;
   if (method.kind !== 'notification') {
     out.result = { name: method.kind === 'serverStream' ? 'item' : 'result', schema: schemaOf(method.output) };
   }

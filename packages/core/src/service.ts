@@ -39,6 +39,11 @@ export interface MethodSpec<K extends MethodKind = MethodKind, I = unknown, O = 
   readonly description?: string | undefined;
   /** Whether a second run is safe; unset: it may not be. */
   readonly idempotency?: Idempotency | undefined;
+  /**
+   * For `serverStream`: its items carry ids ({@link tracked}), and a caller
+   * whose connection drops reconnects and resumes after the last id it got.
+   */
+  readonly resumable?: boolean | undefined;
 }
 
 /** A method of a service: its spec, its short name and its qualified name. */
@@ -108,14 +113,57 @@ export function unary<I extends SchemaLike, O extends SchemaLike>(spec: Spec<I, 
   return method('unary', spec);
 }
 
+/** A server stream whose items carry ids, so a caller can resume it after a dropped connection. */
+export type ResumableStream<I, O> = MethodSpec<'serverStream', I, O> & { readonly resumable: true };
+
 /**
  * A method whose handler yields many items (an async generator); the client
  * gets an `AsyncIterable`, and leaving its loop early tells the server.
+ *
+ * With `resumable: true` the handler yields each item as `tracked(id, item)`
+ * and resumes after `ctx.resumeAfter` when it is set: a caller whose
+ * connection drops mid-stream reconnects and asks for what follows the last
+ * id it got, so its loop sees every item once (docs/guides/streams.md).
  */
 export function serverStream<I extends SchemaLike, O extends SchemaLike>(
-  spec: Spec<I, O>,
+  spec: Spec<I, O> & { resumable: true },
+): ResumableStream<ValueOf<I>, ValueOf<O>>;
+export function serverStream<I extends SchemaLike, O extends SchemaLike>(
+  spec: Spec<I, O> & { resumable?: false },
+): MethodSpec<'serverStream', ValueOf<I>, ValueOf<O>>;
+export function serverStream<I extends SchemaLike, O extends SchemaLike>(
+  spec: Spec<I, O> & { resumable?: boolean },
 ): MethodSpec<'serverStream', ValueOf<I>, ValueOf<O>> {
-  return method('serverStream', spec);
+  const m = method('serverStream', spec);
+  if (spec.resumable === undefined || spec.resumable === false) return m;
+  if (spec.resumable !== true) throw new TypeError(`resumable must be true or false, not ${JSON.stringify(spec.resumable)}`);
+  return { ...m, resumable: true };
+}
+
+/** An item of a resumable stream together with its id ({@link tracked}). */
+export class Tracked<T> {
+  constructor(
+    /** Names the item to the caller, which sends the last one it got when it resumes. */
+    readonly id: string,
+    readonly value: T,
+  ) {}
+}
+
+/** The longest item id: it travels with every item. */
+export const MAX_ITEM_ID_LENGTH = 256;
+
+/**
+ * An item of a resumable stream with its id: `yield tracked(String(seq), item)`.
+ * The id is any non-empty string of at most 256 characters that the handler
+ * can resume after (a sequence number, a log offset, a cursor).
+ */
+export function tracked<T>(id: string, value: T): Tracked<T> {
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ITEM_ID_LENGTH) {
+    throw new TypeError(
+      `a tracked item's id must be a string of 1 to ${MAX_ITEM_ID_LENGTH} characters, not ${JSON.stringify(id)}`,
+    );
+  }
+  return new Tracked(id, value);
 }
 
 /**

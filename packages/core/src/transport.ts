@@ -108,6 +108,8 @@ export interface RequestFields {
   readonly meta?: Readonly<Record<string, string>>;
   /** Milliseconds the caller will wait, counted from sending; absent for no limit. */
   readonly timeout?: number;
+  /** A resumable stream resumed: the id of the last item the caller got. */
+  readonly resumeAfter?: string;
 }
 
 /**
@@ -122,6 +124,7 @@ export interface RequestRecord {
   readonly params?: unknown;
   readonly meta?: unknown;
   readonly timeout?: unknown;
+  readonly resumeAfter?: unknown;
 }
 
 /** One response member by member: exactly one of `result`, `error` or `item`. */
@@ -131,6 +134,8 @@ export interface ResponseFields {
   readonly error?: { readonly code: number; readonly message: string; readonly data?: unknown };
   /** One server-stream item; the stream ends with a `result` (null) or an `error`. */
   readonly item?: unknown;
+  /** A resumable stream's item id, beside its `item`. */
+  readonly itemId?: string;
   readonly meta?: Readonly<Record<string, string>>;
 }
 

@@ -57,3 +57,26 @@ describe('the typed client and server', () => {
     void never;
   });
 });
+
+describe('resumable streams', () => {
+  it('their handlers yield tracked items, and their clients read plain ones', async () => {
+    const { z } = await import('zod');
+    const { defineService, serverStream, tracked } = await import('../src/index.js');
+    const Feed = defineService('Feed', {
+      ticks: serverStream({ input: z.object({ count: z.number() }), output: z.number(), resumable: true }),
+    });
+    implement(Feed, {
+      ticks: async function* ({ count }, ctx) {
+        expectTypeOf(ctx.resumeAfter).toEqualTypeOf<string | undefined>();
+        for (let i = 0; i < count; i++) yield tracked(String(i), i);
+      },
+    });
+    implement(Feed, {
+      // @ts-expect-error: a resumable stream's items need ids (tracked(id, item))
+      ticks: async function* () {
+        yield 1;
+      },
+    });
+    expectTypeOf(createClient(Feed, channel).ticks).returns.toEqualTypeOf<AsyncIterable<number>>();
+  });
+});

@@ -14,6 +14,7 @@ import {
 import { RpcError } from '../error.js';
 import type { Metadata } from '../metadata.js';
 import { describeIssues, type Issue } from '../schema.js';
+import { resumingStream } from './resume.js';
 import { takesStream, type MethodDescriptor, type MethodSpec, type ServiceDescriptor } from '../service.js';
 
 /** The deadline a call gets when neither the call nor the client sets one. */
@@ -234,8 +235,10 @@ function methodFunction(
           const signal = callSignal(opts);
           if (method.kind === 'bidiStream') checkInputs(method, input);
           const call = middlewareCall(input, opts, deadline, signal);
-          const start = async (): Promise<AsyncIterable<unknown>> =>
-            channel.stream(send(call.input, withResponseMeta(opts, call), deadline, signal, call.meta));
+          const start = async (): Promise<AsyncIterable<unknown>> => {
+            const sent = send(call.input, withResponseMeta(opts, call), deadline, signal, call.meta);
+            return method.resumable === true ? resumingStream(sent, (c) => channel.stream(c)) : channel.stream(sent);
+          };
           return lazyStream(() => runMiddleware(defaults.middleware, call, start) as Promise<AsyncIterable<unknown>>);
         },
       });

@@ -236,7 +236,7 @@ export class EnvelopeChannel implements Channel {
       const p = this.#pending.get(m.id);
       if (p?.queue === undefined) return;
       try {
-        p.queue.push(p.call.decode(m.item));
+        p.queue.push(p.call.decode(m.item, typeof m.itemId === 'string' ? m.itemId : undefined));
       } catch (e) {
         this.#cancel(m.id, RpcError.from(e, 'INTERNAL'));
       }
@@ -414,7 +414,7 @@ function encode(
   if (tooMuch !== undefined) return tooMuch;
   let frame: string;
   try {
-    frame = encodeRequest(id, call.method, call.params, call.meta, timeout, credit);
+    frame = encodeRequest(id, call.method, call.params, call.meta, timeout, credit, call.resumeAfter);
   } catch (e) {
     return new RpcError('INVALID_ARGUMENT', `params cannot be encoded as JSON: ${(e as Error).message}`);
   }

@@ -21,7 +21,12 @@ export {
   defineService,
   unary,
   serverStream,
+  clientStream,
+  bidiStream,
   notification,
+  type ResumableStream,
+  Tracked,
+  tracked,
 } from '../service.js';
 export type {
   FrameTransport,

@@ -69,6 +69,7 @@ export class MessageLink implements Link {
     if (call.params !== undefined) fields.params = call.params;
     if (hasMetadata(call.meta)) fields.meta = call.meta;
     if (timeout !== undefined) fields.timeout = timeout;
+    if (call.resumeAfter !== undefined) fields.resumeAfter = call.resumeAfter;
     this.#conn.send({ text, ids: id === undefined ? noIds : [id], deadline: call.deadline, fields });
   }
 

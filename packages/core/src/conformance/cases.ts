@@ -368,6 +368,27 @@ export const cases = [
     },
   },
   {
+    // A resumable stream whose server goes away mid-stream resumes, once a server is back, after
+    // the last item the caller got: the loop sees every item once, in order, and no error.
+    name: 'resumable-stream',
+    async run(fx) {
+      const got: number[] = [];
+      const it = fx.client.ticks({ count: 40, delayMs: 10 }, { timeout: 20_000 })[Symbol.asyncIterator]();
+      for (let i = 0; i < 5; i++) got.push((await it.next()).value as number);
+      await fx.server.close({ graceMs: 0 });
+      const rest = (async () => {
+        for (let r = await it.next(); r.done !== true; r = await it.next()) got.push(r.value);
+      })();
+      await fx.startServer(fx.url);
+      await rest;
+      expect(got).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      const [first, ...resumed] = fx.state.resumedAfter;
+      expect(first).toBeUndefined();
+      expect(resumed.length).toBeGreaterThanOrEqual(1);
+      for (const after of resumed) expect(Number(after)).toBeGreaterThanOrEqual(4);
+    },
+  },
+  {
     name: 'discover',
     async run(fx) {
       const doc = (await rawCall(fx.channel, 'rpc.discover', [])) as { openrpc: string; methods: Record<string, unknown>[] };

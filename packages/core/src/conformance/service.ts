@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CallContext } from '../call.js';
 import { RpcError } from '../error.js';
 import { bytes } from '../schema.js';
-import { bidiStream, clientStream, defineService, notification, serverStream, unary } from '../service.js';
+import { bidiStream, clientStream, defineService, notification, serverStream, tracked, unary } from '../service.js';
 import { implement, type ServiceImplementation } from '../server/implement.js';
 
 /** A declared domain error: clients rebuild it as this class, with its own field. */
@@ -47,6 +47,12 @@ export const Conformance = defineService(
       input: z.object({ from: z.number().int(), failAt: z.number().int().optional(), delayMs: z.number().optional() }),
       output: z.number(),
     }),
+    /** Items 0 to count − 1, each tracked by its number: a caller whose connection drops resumes after the last it got. */
+    ticks: serverStream({
+      input: z.object({ count: z.number().int(), delayMs: z.number().optional() }),
+      output: z.number(),
+      resumable: true,
+    }),
     record: notification({ input: z.object({ note: z.string() }) }),
     /** The total of the numbers sent; a negative one fails the call with Refused. */
     sum: clientStream({ input: z.number(), output: z.number() }),
@@ -72,6 +78,8 @@ export class ServerState {
   yielded = 0;
   /** Inputs the stream handlers have taken. */
   inputsTaken = 0;
+  /** Each `ticks` call's `ctx.resumeAfter`, in order (undefined for a stream's first call). */
+  readonly resumedAfter: (string | undefined)[] = [];
   /** `held` handlers wait for this before reading their inputs. */
   gate: Promise<void> = Promise.resolve();
   /** Close the gate; the function returned opens it. */
@@ -165,6 +173,14 @@ export function conformanceImpl(state: ServerState): ServiceImplementation {
       } finally {
         state.streamsClosed++;
         state.changed();
+      }
+    },
+    ticks: async function* ({ count, delayMs }, ctx) {
+      state.resumedAfter.push(ctx.resumeAfter);
+      state.changed();
+      for (let i = ctx.resumeAfter === undefined ? 0 : Number(ctx.resumeAfter) + 1; i < count; i++) {
+        if (delayMs !== undefined) await waitOrAbort(delayMs, ctx, state);
+        yield tracked(String(i), i);
       }
     },
     record: ({ note }) => {

@@ -30,8 +30,8 @@ export class BatchOutlet implements Outlet {
     this.#max = parent.maxFrameBytes;
   }
 
-  item(id: Id, wire: unknown, deadline: number): boolean {
-    return this.#parent.item(id, wire, deadline);
+  item(id: Id, wire: unknown, deadline: number, itemId?: string): boolean {
+    return this.#parent.item(id, wire, deadline, itemId);
   }
 
   result(id: Id, wire: unknown, meta: Metadata | undefined, deadline: number): void {

@@ -3,10 +3,11 @@
  * the medium as an {@link Answer} — the envelope text, and, for a single
  * response, its members (for media with a record format of their own) —
  * with the deadline of the calls it answers. It ends its delivery exactly
- * once: with the answer, with none, or abandoned when the server closes.
+ * once: with the answer, with none, or abandoned when the server closes
+ * (unless a stream has sent items: a second run would send them again).
  */
 import { encodeError, errorToWire, type Id } from '../envelope.js';
-import type { RpcError } from '../error.js';
+import { RpcError } from '../error.js';
 import type { Logger } from '../logger.js';
 import { hasMetadata, type Metadata } from '../metadata.js';
 import type { Answer, Delivery, ResponseFields } from '../transport.js';
@@ -19,6 +20,8 @@ export class DeliveryOutlet implements BatchParent {
   readonly #open: Set<DeliveryOutlet>;
   readonly #logger: Logger;
   #done = false;
+  /** The stream call this message opened, once it has sent an item. */
+  #streamed: { readonly id: Id; readonly deadline: number } | undefined;
 
   constructor(delivery: Delivery, maxFrameBytes: number, open: Set<DeliveryOutlet>, logger: Logger) {
     this.#delivery = delivery;
@@ -28,11 +31,13 @@ export class DeliveryOutlet implements BatchParent {
     open.add(this);
   }
 
-  item(id: Id, wire: unknown, deadline: number): boolean {
+  item(id: Id, wire: unknown, deadline: number, itemId?: string): boolean {
     if (this.#done) return true;
-    const text = itemText(id, wire, this.maxFrameBytes);
+    this.#streamed ??= { id, deadline };
+    const text = itemText(id, wire, this.maxFrameBytes, itemId);
     try {
-      return this.#delivery.item({ text, fields: { id, item: wire }, deadline });
+      const fields: ResponseFields = itemId === undefined ? { id, item: wire } : { id, item: wire, itemId };
+      return this.#delivery.item({ text, fields, deadline });
     } catch (e) {
       this.#logger.error(`the medium failed to take a stream item for ${this.#delivery.caller}`, e);
       return true;
@@ -61,8 +66,15 @@ export class DeliveryOutlet implements BatchParent {
     this.#end({ text: `[${answers.join(',')}]`, fields: undefined, deadline });
   }
 
-  /** The server is closing before this message was answered. */
+  /**
+   * The server is closing before this message was answered: another server may take it, unless
+   * it opened a stream that has sent items, which a second run would send again. That caller is
+   * told UNAVAILABLE (a resumable stream resumes after its last item).
+   */
   abandon(): void {
+    const s = this.#streamed;
+    if (s !== undefined)
+      return this.error(s.id, new RpcError('UNAVAILABLE', 'the server shut down mid-stream'), undefined, s.deadline);
     if (this.#finish()) this.#call(() => this.#delivery.abandon());
   }
 

@@ -1,12 +1,17 @@
 import type { CallContext } from '../call.js';
-import type { MethodSpec, ServiceDescriptor } from '../service.js';
+import type { MethodSpec, ServiceDescriptor, Tracked } from '../service.js';
 
 /** The handler for one method: input and context in, output (or items) out. */
 export type Handler<D> =
   D extends MethodSpec<'unary', infer I, infer O>
     ? (input: I, ctx: CallContext) => O | Promise<O>
     : D extends MethodSpec<'serverStream', infer I, infer O>
-      ? (input: I, ctx: CallContext) => AsyncIterable<O> | Iterable<O> | Promise<AsyncIterable<O> | Iterable<O>>
+      ? D extends { readonly resumable: true }
+        ? (
+            input: I,
+            ctx: CallContext,
+          ) => AsyncIterable<Tracked<O>> | Iterable<Tracked<O>> | Promise<AsyncIterable<Tracked<O>> | Iterable<Tracked<O>>>
+        : (input: I, ctx: CallContext) => AsyncIterable<O> | Iterable<O> | Promise<AsyncIterable<O> | Iterable<O>>
       : D extends MethodSpec<'clientStream', infer I, infer O>
         ? (inputs: AsyncIterable<I>, ctx: CallContext) => O | Promise<O>
         : D extends MethodSpec<'bidiStream', infer I, infer O>

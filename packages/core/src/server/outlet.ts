@@ -15,7 +15,7 @@ export interface Outlet {
    * One stream item of call `id`. False when the peer is behind (wait for
    * drain); throws RESOURCE_EXHAUSTED when it is over the frame limit.
    */
-  item(id: Id, wire: unknown, deadline: number): boolean;
+  item(id: Id, wire: unknown, deadline: number, itemId?: string): boolean;
   /** The answer to one request of the message: a result. */
   result(id: Id, wire: unknown, meta: Metadata | undefined, deadline: number): void;
   /** The answer to one request of the message: an error (`jsonRpcCode` overrides the mapping). */
@@ -45,8 +45,8 @@ export function resultText(id: Id, wire: unknown, meta: Metadata | undefined, ma
 }
 
 /** An item's text; throws RESOURCE_EXHAUSTED when it is over the frame limit (the stream fails with it). */
-export function itemText(id: Id, wire: unknown, max: number): string {
-  const frame = encodeItem(id, wire);
+export function itemText(id: Id, wire: unknown, max: number, itemId?: string): string {
+  const frame = encodeItem(id, wire, itemId);
   const tooLarge = frameTooLarge(frame, max, 'stream item');
   if (tooLarge !== undefined) throw tooLarge;
   return frame;
@@ -64,8 +64,8 @@ export class FrameOutlet implements BatchParent {
     return this.#conn.maxFrameBytes;
   }
 
-  item(id: Id, wire: unknown): boolean {
-    return this.#conn.send(itemText(id, wire, this.#conn.maxFrameBytes));
+  item(id: Id, wire: unknown, _deadline: number, itemId?: string): boolean {
+    return this.#conn.send(itemText(id, wire, this.#conn.maxFrameBytes, itemId));
   }
 
   result(id: Id, wire: unknown, meta: Metadata | undefined): void {

@@ -3,7 +3,7 @@ import { RpcError } from '../error.js';
 import type { Logger } from '../logger.js';
 import type { Metadata } from '../metadata.js';
 import { describeIssues } from '../schema.js';
-import { takesStream, type MethodDescriptor } from '../service.js';
+import { takesStream, Tracked, type MethodDescriptor } from '../service.js';
 import type { Peer } from '../transport.js';
 import type { Route } from './router.js';
 
@@ -22,6 +22,8 @@ export class ServerCall implements CallContext, Call {
   ended = false;
   /** Stops a running stream's iterator, once it has one. */
   stop: (() => void) | undefined = undefined;
+  /** A resumable stream resumed: the last item id the caller got (the session sets it from the request). */
+  resumeAfter: string | undefined = undefined;
   // Both made on first use: most handlers of short calls touch neither.
   #controller: AbortController | undefined;
   #responseMeta: Metadata | undefined;
@@ -63,7 +65,7 @@ export interface CallSink {
    * One checked, encoded stream item. May return a promise (the handler waits:
    * backpressure), or throw an RpcError (the call fails with it).
    */
-  item(call: ServerCall, wire: unknown): void | Promise<void>;
+  item(call: ServerCall, wire: unknown, itemId?: string): void | Promise<void>;
   /** The handler's checked, encoded output (`null` at a stream's end). */
   result(call: ServerCall, wire: unknown): void;
   /** The error the caller may see. */
@@ -180,10 +182,23 @@ export async function pumpItems(call: ServerCall, out: unknown, sink: CallSink, 
     if (isThenable(r)) r.then(undefined, () => {}); // its error has nobody left to hear it
   };
   if (call.signal.aborted) call.stop();
+  const resumable = call.method.resumable === true;
   for (;;) {
     const r = await it.next();
     if (call.signal.aborted || r.done) return;
-    const pending = sink.item(call, encodeOutput(call.method, r.value, logger, 'item'));
+    let pending: void | Promise<void>;
+    if (r.value instanceof Tracked) {
+      pending = sink.item(call, encodeOutput(call.method, r.value.value, logger, 'item'), r.value.id);
+    } else if (resumable) {
+      // An item without an id could not be resumed after: the caller would see it twice.
+      logger.error(`${call.method.fullName} is resumable: yield tracked(id, item), not a bare item`);
+      throw new RpcError(
+        'INTERNAL',
+        `${call.method.fullName} yielded an item without an id (resumable streams yield tracked(id, item))`,
+      );
+    } else {
+      pending = sink.item(call, encodeOutput(call.method, r.value, logger, 'item'));
+    }
     if (pending !== undefined) await pending;
   }
 }

@@ -19,7 +19,7 @@ import {
   PING_METHOD,
   type Id,
 } from '../envelope.js';
-import { givesStream, takesStream } from '../service.js';
+import { givesStream, MAX_ITEM_ID_LENGTH, takesStream, type MethodDescriptor } from '../service.js';
 import { beyondCredit, InputQueue } from './input-queue.js';
 import { RpcError } from '../error.js';
 import { HEALTH_METHOD, healthAnswer } from '../health.js';
@@ -92,6 +92,17 @@ const DUPLICATE_ID = invalidRequest('id is already used by a call in flight');
 
 function invalidRequest(why: string): RpcError {
   return new RpcError('INVALID_ARGUMENT', `invalid request: ${why}`);
+}
+
+/** Why a request's `resumeAfter` cannot be taken, if it cannot: only a resumable stream resumes, after an item id. */
+function resumeRefusal(method: MethodDescriptor, resumeAfter: unknown): RpcError | undefined {
+  if (method.resumable !== true) {
+    return new RpcError('INVALID_ARGUMENT', `${method.fullName} is not a resumable stream: it cannot resume after an item`);
+  }
+  if (typeof resumeAfter !== 'string' || resumeAfter.length === 0 || resumeAfter.length > MAX_ITEM_ID_LENGTH) {
+    return invalidRequest(`resumeAfter must be an item id: a string of 1 to ${MAX_ITEM_ID_LENGTH} characters`);
+  }
+  return undefined;
 }
 
 export class Session implements CallSink {
@@ -239,10 +250,10 @@ export class Session implements CallSink {
 
   // ─── The engine tells how each call went (CallSink) ───
 
-  item(call: ServerCall, wire: unknown): void | Promise<void> {
+  item(call: ServerCall, wire: unknown, itemId?: string): void | Promise<void> {
     const c = call as SessionCall;
     if (this.#closed || c.id === undefined) return;
-    const room = c.outlet.item(c.id, wire, c.expires);
+    const room = c.outlet.item(c.id, wire, c.expires, itemId);
     // The caller's credit (when it asked for flow control): at none left, the stream waits for more.
     if (c.outCredit !== undefined && --c.outCredit <= 0 && !c.ended) {
       return new Promise<void>((resolve) => (c.creditWaiter = resolve));
@@ -309,7 +320,7 @@ export class Session implements CallSink {
     if (hasId && !isId(m.id)) return invalid(null, 'id must be a string, a number or null');
     const meta = metadataFromWire(m.meta);
     if (meta instanceof RpcError) return hasId ? outlet.error(id, meta, undefined, Infinity) : outlet.none();
-    this.#request(hasId, id, method, m.params, meta ?? noMeta, m.timeout, outlet, waitedMs, terms, m.credit);
+    this.#request(hasId, id, method, m.params, meta ?? noMeta, m.timeout, outlet, waitedMs, terms, m.credit, m.resumeAfter);
   }
 
   /** A request whose envelope is valid: check its params, then run it (or the extension it names). */
@@ -324,6 +335,7 @@ export class Session implements CallSink {
     waitedMs: number,
     terms: MediumTerms = noTerms,
     credit: unknown = undefined,
+    resumeAfter: unknown = undefined,
   ): void {
     if (params !== undefined && (typeof params !== 'object' || params === null)) {
       return outlet.error(
@@ -380,7 +392,12 @@ export class Session implements CallSink {
     if (refusal !== undefined) {
       return outlet.error(id, refusal, undefined, expires, refusal === DUPLICATE_ID ? JsonRpcCode.INVALID_REQUEST : undefined);
     }
+    if (resumeAfter !== undefined) {
+      const wrong = resumeRefusal(route.method, resumeAfter);
+      if (wrong !== undefined) return outlet.error(id, wrong, undefined, expires);
+    }
     const call = new SessionCall(route, meta, left === Infinity ? Infinity : now + left, this.peer, id, outlet, expires);
+    if (resumeAfter !== undefined) call.resumeAfter = resumeAfter as string;
     const kind = route.method.kind;
     if (givesStream(kind) && typeof credit === 'number' && credit >= 1) call.outCredit = Math.floor(credit);
     if (takesStream(kind)) {
