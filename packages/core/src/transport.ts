@@ -179,6 +179,14 @@ export interface MessageConnection {
   send(request: OutgoingRequest): void;
   /** The caller gave up on call `id` (deadline, abort, a stream left early): tell whoever runs it. */
   cancel(id: RequestId): void;
+  /**
+   * Optional: the caller took `n` more items of server stream `id`, so whoever runs it may send
+   * `n` more ({@link MessageServer.credit} on its side). Carried as `cancel` is, not as a request:
+   * it must reach the server running the call. Only a medium that has it gets credit asked for
+   * (the request's `credit`, in its `text`: not among its `fields`); elsewhere a stream's items
+   * are held back by the medium's backpressure alone.
+   */
+  credit?(id: RequestId, n: number): void;
   /** Close: the medium tells servers this caller left. The handler's `closed` is called. */
   close(): void;
   /**
@@ -257,6 +265,12 @@ export interface MessageServer {
    * overtake its request on some media): core remembers it for a minute.
    */
   cancel(caller: string, id: RequestId): void;
+  /**
+   * `caller` took `n` more items of its server stream `id` ({@link MessageConnection.credit}):
+   * the call may send `n` more. Ignored when call `id` does not run here (every server of a
+   * medium may hear it) or asked for no credit.
+   */
+  credit(caller: string, id: RequestId, n: number): void;
   /** `caller` left: its calls are aborted, their deliveries ended unanswered, and its later messages dropped. */
   left(caller: string): void;
   /**

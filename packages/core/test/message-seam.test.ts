@@ -2,14 +2,27 @@
  * Core's side of the message seam, with deliveries made by hand: what core
  * owns for every message medium — per-caller sessions, cancels that
  * overtake their request, callers that leave, queue-time aging,
- * backpressure, and one ending per delivery.
+ * backpressure, credit for stream items, and one ending per delivery.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { Engine } from '../src/server/engine.js';
 import { MessageIntake } from '../src/server/message-intake.js';
 import { Router } from '../src/server/router.js';
-import { defineService, implement, serverStream, unary, type Answer, type Delivery, type RequestRecord } from '../src/index.js';
+import {
+  defineService,
+  implement,
+  serverStream,
+  unary,
+  type Answer,
+  type Delivery,
+  type MessageConnection,
+  type MessageHandler,
+  type MessageTransport,
+  type OutgoingRequest,
+  type RequestId,
+  type RequestRecord,
+} from '../src/index.js';
 import { createClient, connect, serve } from '../src/index.js';
 import { queueTransport } from './examples/message-transport.js';
 
@@ -340,5 +353,72 @@ describe('message seam: what core forgets', () => {
     server.deliver(late); // remembered no longer: it runs
     expect(state.runs).toBe(1);
     server.close();
+  });
+});
+
+/** A client connection made by hand: what core sent, and how it asked to pass on credit (when it may). */
+function handMedium(withCredit: boolean) {
+  const sent: OutgoingRequest[] = [];
+  const grants: [RequestId, number][] = [];
+  let handler: MessageHandler | undefined;
+  const transport: MessageTransport = {
+    kind: 'messages',
+    schemes: ['hand'],
+    maxFrameBytes: 1 << 20,
+    async connect(_url, h) {
+      handler = h;
+      const conn: MessageConnection = {
+        send: (r) => void sent.push(r),
+        cancel() {},
+        close() {},
+        maxFrameBytes: 1 << 20,
+        peer: { transport: 'hand', address: 'hand' },
+      };
+      return withCredit ? { ...conn, credit: (id, n) => void grants.push([id, n]) } : conn;
+    },
+    listen: () => Promise.reject(new Error('a client only')),
+  };
+  const answer = (text: string): void => handler?.response(text);
+  return { transport, sent, grants, answer };
+}
+
+describe('message seam: credit for stream items', () => {
+  it('a stream that asked for credit sends that many items ahead, and goes on as the medium passes on more', async () => {
+    const { server } = intake();
+    const d = new Hand('alice', req(1, 'tick', { n: 10 }, { credit: 3 }));
+    server.deliver(d);
+    await until(() => d.items.length === 3);
+    await turns(3); // a stream that ignored credit would have sent all ten by now
+    expect(d.items).toHaveLength(3);
+    server.credit('bob', 1, 5); // another caller's call 1: not this one
+    server.credit('alice', 2, 5); // no such call
+    await turns(3);
+    expect(d.items).toHaveLength(3);
+    server.credit('alice', 1, 5);
+    await until(() => d.items.length === 8);
+    await turns(3);
+    expect(d.items).toHaveLength(8);
+    server.credit('alice', 1, 100);
+    await until(() => d.endings === 1);
+    expect(d.items.map((a) => a.fields?.item)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    server.close();
+  });
+
+  it('the client asks for credit only where the medium can pass it on, and grants as its caller takes items', async () => {
+    for (const withCredit of [true, false]) {
+      const medium = handMedium(withCredit);
+      const svc = createClient(Svc, await connect('hand://x', { transports: [medium.transport] }));
+      const it = svc.tick({ n: 100 })[Symbol.asyncIterator]();
+      const first = it.next();
+      await until(() => medium.sent.length === 1);
+      const request = medium.sent[0] as OutgoingRequest;
+      const id = request.ids[0];
+      expect(JSON.parse(request.text).credit).toBe(withCredit ? 64 : undefined);
+      for (let i = 0; i < 64; i++) medium.answer(JSON.stringify({ jsonrpc: '2.0', id, item: i }));
+      await first;
+      for (let i = 1; i < 40; i++) await it.next();
+      expect(medium.grants).toEqual(withCredit ? [[id, 32]] : []);
+      await it.return?.();
+    }
   });
 });

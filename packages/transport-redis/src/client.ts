@@ -2,8 +2,8 @@
  * A client's side of the Redis transport, as one core
  * {@link MessageConnection}: each request is added to the service's request
  * stream, tagged with this connection's client id; answers come back on the
- * client's own reply list; cancels and the goodbye go out on the control
- * channel.
+ * client's own reply list; cancels, credit for stream items and the goodbye
+ * go out on the control channel.
  *
  * A Redis restart does not close the connection: calls already queued
  * keep waiting and complete if Redis kept them (persistence). If it lost
@@ -130,6 +130,11 @@ export class RedisClientConnection implements MessageConnection {
 
   cancel(id: RequestId): void {
     if (!this.#closed) void this.#control({ client: this.id, cancel: id });
+  }
+
+  /** Credit for a stream's items travels as its cancel would: every worker hears it, the one running the call applies it. */
+  credit(id: RequestId, n: number): void {
+    if (!this.#closed) void this.#control({ client: this.id, credit: id, n });
   }
 
   close(): void {

@@ -1,8 +1,8 @@
 /**
  * The server side: a worker consuming a service's request stream in the
  * consumer group, one of any number competing for it. Each entry goes to
- * core as a delivery (intake.ts); the control channel's cancels and
- * goodbyes go to core too, which keeps one logical session per client.
+ * core as a delivery (intake.ts); the control channel's cancels, credit
+ * and goodbyes go to core too, which keeps one logical session per client.
  *
  * Three connections: one blocks reading new entries; one runs the worker's
  * commands (commits, heartbeats, claims), waiting for Redis when it is away;
@@ -154,6 +154,7 @@ export class RedisWorker implements Listener {
     const message = parseControl(text);
     if (message === undefined) return;
     if ('closed' in message) this.#server.left(message.client);
+    else if ('credit' in message) this.#server.credit(message.client, message.credit, message.n);
     else this.#server.cancel(message.client, message.cancel);
   }
 

@@ -5,7 +5,6 @@
  */
 import type { Channel, ChannelCall } from '../call.js';
 import {
-  encodeCredit,
   encodeEnd,
   encodeInput,
   encodeRequest,
@@ -142,8 +141,8 @@ export class EnvelopeChannel implements Channel {
       const why = `${call.method} takes a stream of inputs, which ${this.#url.protocol}// cannot carry to the server running the call (use a socket, pipe, shared memory, WebSocket or gRPC)`;
       return Promise.reject(new RpcError('UNIMPLEMENTED', why));
     }
-    // Over a connection, a stream's items come only as fast as the caller takes them (credit).
-    const credit = framed && queue !== undefined ? OUTPUT_WINDOW : undefined;
+    // A stream's items come only as fast as the caller takes them (credit), where renewals reach the server.
+    const credit = conn.grants && queue !== undefined ? OUTPUT_WINDOW : undefined;
     const frame = encode(id, call, remaining, conn.maxFrameBytes, 'request', credit);
     if (frame instanceof RpcError) return Promise.reject(frame);
     return new Promise((resolve, reject) => {
@@ -155,17 +154,17 @@ export class EnvelopeChannel implements Channel {
         call.signal.addEventListener('abort', p.onAbort, { once: true });
       }
       conn.request(frame, id, call, Number.isFinite(remaining) ? Math.max(0, Math.ceil(remaining)) : undefined);
-      if (credit !== undefined && queue !== undefined) this.#grantAsTaken(id, queue, conn as FrameLink);
+      if (credit !== undefined && queue !== undefined) this.#grantAsTaken(id, queue, conn);
       if (call.inputs !== undefined) void this.#sendInputs(id, p, call.inputs, conn as FrameLink);
     });
   }
 
   /** Tell the server, each half window, how many items the caller took: it sends no more than that ahead. */
-  #grantAsTaken(id: number, queue: StreamQueue<unknown>, conn: FrameLink): void {
+  #grantAsTaken(id: number, queue: StreamQueue<unknown>, conn: Link): void {
     let taken = 0;
     queue.onTaken = () => {
       if (++taken < OUTPUT_WINDOW >> 1) return;
-      if (this.#pending.get(id)?.conn === conn) conn.request(encodeCredit(id, taken));
+      if (this.#pending.get(id)?.conn === conn) conn.grant(id, taken);
       taken = 0;
     };
   }

@@ -1,10 +1,11 @@
 /**
  * What a channel needs of one connection, whatever the transport's shape:
- * a frame connection carries the envelope as text, cancels included; a
- * message medium is told what each request is and is asked to cancel.
+ * a frame connection carries the envelope as text, cancels and credit
+ * included; a message medium is told what each request is and is asked to
+ * cancel (and, when it can, to grant credit).
  */
 import type { ChannelCall } from '../call.js';
-import { encodeCancel } from '../envelope.js';
+import { encodeCancel, encodeCredit } from '../envelope.js';
 import { hasMetadata } from '../metadata.js';
 import type { Connection, MessageConnection, RequestFields } from '../transport.js';
 
@@ -17,6 +18,10 @@ export interface Link {
   request(text: string, id: number | undefined, call: ChannelCall, timeout: number | undefined): void;
   /** Stop call `id` on the server. */
   cancel(id: number): void;
+  /** Whether {@link grant} reaches the server running a call: only then does a stream ask for credit. */
+  readonly grants: boolean;
+  /** Let server stream `id` send `n` more items (the caller took them). */
+  grant(id: number, n: number): void;
   /** What the medium knows of why a call got no answer, for its deadline error. */
   whyUnanswered(): string | undefined;
   close(): void;
@@ -39,6 +44,12 @@ export class FrameLink implements Link {
 
   cancel(id: number): void {
     this.#conn.send(encodeCancel(id));
+  }
+
+  readonly grants = true;
+
+  grant(id: number, n: number): void {
+    this.#conn.send(encodeCredit(id, n));
   }
 
   whyUnanswered(): undefined {
@@ -75,6 +86,15 @@ export class MessageLink implements Link {
 
   cancel(id: number): void {
     this.#conn.cancel(id);
+  }
+
+  /** A medium carries credit only when it says how (`MessageConnection.credit`), as it carries cancels. */
+  get grants(): boolean {
+    return this.#conn.credit !== undefined;
+  }
+
+  grant(id: number, n: number): void {
+    this.#conn.credit?.(id, n);
   }
 
   whyUnanswered(): string | undefined {

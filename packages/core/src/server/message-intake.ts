@@ -86,6 +86,10 @@ export class MessageIntake implements MessageServer {
     this.#callers.get(caller)?.session.cancel(id);
   }
 
+  credit(caller: string, id: RequestId, n: number): void {
+    this.#callers.get(caller)?.session.credit(id, n);
+  }
+
   left(caller: string): void {
     this.#recent.left(caller);
     const c = this.#callers.get(caller);

@@ -229,6 +229,16 @@ export class Session implements CallSink {
     if (call !== undefined) this.#engine.stop(call, cancelReason(call.deadline));
   }
 
+  /** Call `id` may send `n` more stream items (`rpc.credit`, or a message medium's own): a stream waiting at none goes on. */
+  credit(id: unknown, n: unknown): void {
+    const call = isId(id) ? this.#calls.get(id) : undefined;
+    if (call?.outCredit === undefined || typeof n !== 'number' || !(n >= 1)) return;
+    call.outCredit += Math.floor(n);
+    const wake = call.creditWaiter;
+    call.creditWaiter = undefined;
+    wake?.();
+  }
+
   /** The connection can take answers again. */
   drain(): void {
     const waiters = this.#drainWaiters;
@@ -421,14 +431,7 @@ export class Session implements CallSink {
     if (!isId(id)) return;
     const call = this.#calls.get(id);
     if (call === undefined) return; // ended already (or never was): nothing to do
-    if (method === CREDIT_METHOD) {
-      const n = params?.n;
-      if (call.outCredit === undefined || typeof n !== 'number' || !(n >= 1)) return;
-      call.outCredit += Math.floor(n);
-      const wake = call.creditWaiter;
-      call.creditWaiter = undefined;
-      return wake?.();
-    }
+    if (method === CREDIT_METHOD) return this.credit(id, params?.n);
     const inputs = call.inputs;
     if (inputs === undefined) return;
     if (method === END_METHOD) return inputs.end();
