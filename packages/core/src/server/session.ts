@@ -262,12 +262,15 @@ export class Session implements CallSink {
 
   item(call: ServerCall, wire: unknown, itemId?: string): void | Promise<void> {
     const c = call as SessionCall;
-    if (this.#closed || c.id === undefined) return;
-    const room = c.outlet.item(c.id, wire, c.expires, itemId);
-    // The caller's credit (when it asked for flow control): at none left, the stream waits for more.
-    if (c.outCredit !== undefined && --c.outCredit <= 0 && !c.ended) {
-      return new Promise<void>((resolve) => (c.creditWaiter = resolve));
+    if (this.#closed || c.id === undefined || c.ended) return;
+    // The caller's credit (when it asked for flow control): with none left, this item waits for
+    // more (and the handler with it). Waiting before sending, not after, lets a stream whose
+    // last item spent the last credit end without a grant it does not need.
+    if (c.outCredit !== undefined && c.outCredit <= 0) {
+      return new Promise<void>((resolve) => (c.creditWaiter = resolve)).then(() => this.item(call, wire, itemId));
     }
+    const room = c.outlet.item(c.id, wire, c.expires, itemId);
+    if (c.outCredit !== undefined) c.outCredit--;
     if (room || this.#closed) return;
     return new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
   }
