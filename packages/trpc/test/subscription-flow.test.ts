@@ -59,7 +59,10 @@ describe('a tRPC subscription consumed slowly, over a unix socket', () => {
             // first, for the slow window: Atomics.wait blocks the thread without spinning. Pacing,
             // not a wait for a condition.
             const now = performance.now() - t0;
-            if (now >= SLOW_MS) return void (taken === COUNT && (fastMs = Math.round(now - SLOW_MS)));
+            if (now >= SLOW_MS) {
+              if (taken === COUNT) fastMs = Math.round(now - SLOW_MS);
+              return;
+            }
             slowTaken = taken;
             if (taken > now) Atomics.wait(sink, 0, 0, taken - now);
           },
@@ -69,12 +72,13 @@ describe('a tRPC subscription consumed slowly, over a unix socket', () => {
       );
       later(() => sub.unsubscribe());
     });
-    done.catch(() => {}); // awaited below
+    let failure: unknown;
+    done.catch((e: unknown) => (failure = e)); // awaited below; a subscription that fails ends the sampling
 
     // Ask the server how far its generator has run, every 100 ms of the slow window.
     let maxAhead = 0;
     let samples = 0;
-    while (taken === 0 || performance.now() - t0 < SLOW_MS) {
+    while (failure === undefined && (taken === 0 || performance.now() - t0 < SLOW_MS)) {
       const { produced } = await trpc.stats.query();
       // The credit for what it had produced when it answered was granted before now.
       const ahead = produced - taken;
@@ -83,6 +87,7 @@ describe('a tRPC subscription consumed slowly, over a unix socket', () => {
       samples++;
       await new Promise((r) => setTimeout(r, 100)); // the sampling interval, not a wait for a condition
     }
+    if (failure !== undefined) throw failure;
     // The subscriber took about 1,000 a second, and the procedure filled the credit it had
     // (else the window tested nothing: a procedure slower than its subscriber is never held back).
     expect(slowTaken).toBeGreaterThanOrEqual(0.8 * SLOW_MS);
