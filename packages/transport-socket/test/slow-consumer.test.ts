@@ -41,11 +41,11 @@ describe('slow consumer over a unix socket, server in its own process', () => {
     console.info('socket server stream', await slowServerStream(client, 1_000_000, 5000));
   });
 
-  it('a bidi stream whose outputs are read at 1,000/s for 3 s', { timeout: 60_000 }, async () => {
+  it('a bidi stream of 100,000 whose outputs are read at 1,000/s for 3 s', { timeout: 60_000 }, async () => {
     console.info('socket bidi, slow consumer', await slowBidiConsumer(client, 100_000, 3000));
   });
 
-  it('a bidi stream whose handler reads inputs at 1,000/s for 3 s', { timeout: 60_000 }, async () => {
+  it('a bidi stream of 100,000 whose handler reads inputs at 1,000/s for 3 s', { timeout: 60_000 }, async () => {
     console.info('socket bidi, slow handler', await slowBidiReader(client, 100_000, 3000));
   });
 });

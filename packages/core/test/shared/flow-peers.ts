@@ -18,13 +18,16 @@ type Item = z.infer<typeof Item>;
 
 /** The service flow-server.mjs serves (it defines the same one: a script cannot import TypeScript). */
 export const Flow = defineService('Flow', {
-  /** Items 0 … count − 1, each carrying its sequence number. */
-  items: serverStream({ input: z.object({ count: z.number().int() }), output: Item }),
-  /** Each input out again; with metadata `x-slow-ms`, inputs are first read at 1,000 a second for that long. */
+  /** Items 0 … count − 1, each carrying its sequence number; counted under `run`. */
+  items: serverStream({ input: z.object({ count: z.number().int(), run: z.string() }), output: Item }),
+  /**
+   * Each input out again, counted under metadata `x-run`; with metadata `x-slow-ms`, inputs are
+   * first read at 1,000 a second for that long.
+   */
   relay: bidiStream({ input: Item, output: Item }),
-  /** Items the stream's generator yielded, inputs its handler took, and the server process's memory. */
+  /** Items a run's generator yielded, inputs its handler took, and the server process's memory. */
   stats: unary({
-    input: z.object({}),
+    input: z.object({ run: z.string() }),
     output: z.object({ produced: z.number(), taken: z.number(), rss: z.number(), heapUsed: z.number() }),
   }),
 });
@@ -65,6 +68,8 @@ export interface SlowReport {
 const NOTE = 'the quick brown fox jumps over it';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+let runs = 0;
+
 /** Memory and run-ahead seen over a slow window, one `sample` at a time, checked as they come. */
 class Watch {
   maxAhead = 0;
@@ -75,13 +80,16 @@ class Watch {
   readonly #heap0 = settledHeap();
   #heapMax = 0;
 
+  /** The run's name: a call a failed test left running counts apart. */
+  readonly run = `run-${++runs}`;
+
   constructor(readonly client: FlowClient) {}
 
   /** Ask the server where it stands: `read()` and `pulled()` are the caller's counts at the moment. */
   async sample(read: () => number, pulled: () => number): Promise<void> {
     // Inputs the caller had sent before it asked: the server had granted them before it answered.
     const pulledBefore = pulled();
-    const s = await this.client.stats({});
+    const s = await this.client.stats({ run: this.run });
     // Credit for what the server had produced when it answered was granted before now.
     const ahead = s.produced - read();
     expect(ahead, `the server's generator ran ${ahead} items ahead of the caller`).toBeLessThanOrEqual(OUTPUT_WINDOW);
@@ -167,7 +175,7 @@ async function readSlowlyThenFast(
     inOrder(r.value, read++);
     return true;
   };
-  await take(); // the call has started: the server's counts are this call's
+  await take(); // the call is running: the slow window starts now
   const slowRead = await paced(
     slowMs,
     1000,
@@ -189,10 +197,10 @@ async function readSlowlyThenFast(
 /** A server stream of `count` items, read at 1,000 a second for `slowMs`, then to its end. */
 export async function slowServerStream(client: FlowClient, count: number, slowMs: number): Promise<SlowReport> {
   const watch = new Watch(client);
-  const it = client.items({ count }, { timeout: STREAM_MS })[Symbol.asyncIterator]();
+  const it = client.items({ count, run: watch.run }, { timeout: STREAM_MS })[Symbol.asyncIterator]();
   try {
     const report = await readSlowlyThenFast(watch, it, count, slowMs, () => 0);
-    expect((await client.stats({})).produced).toBe(count);
+    expect((await client.stats({ run: watch.run })).produced).toBe(count);
     return report;
   } finally {
     await it.return?.(); // a failed run leaves no call running into the next
@@ -219,7 +227,7 @@ function counted(count: number): { inputs: AsyncGenerator<Item>; pulled: () => n
 export async function slowBidiConsumer(client: FlowClient, count: number, slowMs: number): Promise<SlowReport> {
   const watch = new Watch(client);
   const { inputs, pulled } = counted(count);
-  const it = client.relay(inputs, { timeout: STREAM_MS })[Symbol.asyncIterator]();
+  const it = client.relay(inputs, { timeout: STREAM_MS, meta: { 'x-run': watch.run } })[Symbol.asyncIterator]();
   try {
     const report = await readSlowlyThenFast(watch, it, count, slowMs, pulled);
     expect(pulled()).toBe(count);
@@ -240,12 +248,12 @@ export async function slowBidiReader(client: FlowClient, count: number, slowMs: 
   const ac = new AbortController();
   let read = 0;
   const reading = (async () => {
-    const options = { timeout: STREAM_MS, signal: ac.signal, meta: { 'x-slow-ms': String(slowMs) } };
+    const options = { timeout: STREAM_MS, signal: ac.signal, meta: { 'x-run': watch.run, 'x-slow-ms': String(slowMs) } };
     for await (const item of client.relay(inputs, options)) inOrder(item, read++);
   })();
   reading.catch(() => {}); // awaited below
   try {
-    await waitFor(() => read > 0, { what: 'the first output' }); // the server's counts are this call's
+    await waitFor(() => read > 0, { what: 'the first output' }); // the call is running: the slow window starts now
     const t0 = performance.now();
     await paced(
       slowMs,
