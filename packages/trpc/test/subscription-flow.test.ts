@@ -82,7 +82,8 @@ describe('a tRPC subscription consumed slowly, over a unix socket', () => {
       const { produced } = await trpc.stats.query();
       // The credit for what it had produced when it answered was granted before now.
       const ahead = produced - taken;
-      expect(ahead, `the procedure ran ${ahead} events ahead of onData`).toBeLessThanOrEqual(OUTPUT_WINDOW);
+      // + 1: the event the procedure has yielded that waits for credit
+      expect(ahead, `the procedure ran ${ahead} events ahead of onData`).toBeLessThanOrEqual(OUTPUT_WINDOW + 1);
       maxAhead = Math.max(maxAhead, ahead);
       samples++;
       await new Promise((r) => setTimeout(r, 100)); // the sampling interval, not a wait for a condition
