@@ -187,6 +187,13 @@ export interface MessageConnection {
    * are held back by the medium's backpressure alone.
    */
   credit?(id: RequestId, n: number): void;
+  /**
+   * Optional: prove the medium still answers (Redis: a PING on the connection's command link),
+   * resolving when it has. Keepalive (`connect(url, { keepalive })`) calls it while calls wait and
+   * nothing has arrived; one that does not resolve in time fails them UNAVAILABLE and drops the
+   * connection. Media without it are not watched.
+   */
+  ping?(): Promise<void>;
   /** Close: the medium tells servers this caller left. The handler's `closed` is called. */
   close(): void;
   /**

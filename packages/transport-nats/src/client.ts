@@ -123,6 +123,11 @@ export class NatsClientConnection implements MessageConnection {
     this.#control({ client: this.id, cancel: id });
   }
 
+  /** Keepalive: a round trip to the NATS server (its PING/PONG), which a stopped server does not make. */
+  ping(): Promise<void> {
+    return this.#s.shared.nc.flush();
+  }
+
   /**
    * Core mode: connect only while a worker runs (it answers the subject's
    * ping), as a socket connects only while its server listens.

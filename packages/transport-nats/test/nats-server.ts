@@ -84,6 +84,11 @@ export class NatsServer {
     await gone;
   }
 
+  /** Send `signal` to the running nats-server (SIGSTOP: it stops answering with its connections open; SIGCONT). */
+  signal(signal: NodeJS.Signals): void {
+    this.#child?.kill(signal);
+  }
+
   async stop(): Promise<void> {
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });

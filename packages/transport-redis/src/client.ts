@@ -128,6 +128,11 @@ export class RedisClientConnection implements MessageConnection {
     }, noop);
   }
 
+  /** Keepalive: Redis answers a PING on the command connection (a stopped Redis does not). */
+  ping(): Promise<void> {
+    return this.#cmd.call('PING').then(noop);
+  }
+
   cancel(id: RequestId): void {
     if (!this.#closed) void this.#control({ client: this.id, cancel: id });
   }

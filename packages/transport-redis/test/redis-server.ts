@@ -165,6 +165,11 @@ export class RedisServer {
     await gone;
   }
 
+  /** Send `signal` to the running redis-server (SIGSTOP: it stops answering with its connections open; SIGCONT). */
+  signal(signal: NodeJS.Signals): void {
+    this.#child?.kill(signal);
+  }
+
   async stop(): Promise<void> {
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });

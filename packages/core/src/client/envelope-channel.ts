@@ -295,19 +295,33 @@ export class EnvelopeChannel implements Channel {
   /** Open a link; its handler knows the link only once it is made (`mine`). */
   async #link(): Promise<Link> {
     let mine: Link | undefined;
+    let alive: Keepalive | undefined;
     if (this.#transport.kind === 'messages') {
       const handler: MessageHandler = {
-        response: (r) => (typeof r === 'string' ? this.#onText(r, mine) : this.#onMessage(r)),
+        response: (r) => {
+          alive?.heard();
+          if (typeof r === 'string') this.#onText(r, mine);
+          else this.#onMessage(r);
+        },
         oversized: (bytes, head) => this.#onOversized(typeof head === 'string' ? idFromHead(head) : head.id, bytes),
         refused: (request, error) => {
           const e = RpcError.from(error, 'UNAVAILABLE');
           for (const id of request.ids) if (typeof id === 'number') this.#settle(id)?.reject(e);
         },
-        closed: (error) => this.#onClosed(mine, error),
+        closed: (error) => {
+          alive?.stop();
+          this.#onClosed(mine, error);
+        },
       };
-      return (mine = new MessageLink(await this.#transport.connect(this.#url, handler)));
+      const conn = await this.#transport.connect(this.#url, handler);
+      const link = new MessageLink(conn);
+      if (this.#keepalive !== undefined && conn.ping !== undefined) {
+        const ping = conn.ping.bind(conn);
+        // A medium proves itself (Redis answers PING) even while every worker is busy with long calls.
+        alive = this.#watch(link, this.#keepalive, () => void ping().then(() => alive?.heard(), noop), 'the medium');
+      }
+      return (mine = link);
     }
-    let alive: Keepalive | undefined;
     const handler: FrameHandler = {
       frame: (frame) => {
         alive?.heard();
@@ -324,19 +338,22 @@ export class EnvelopeChannel implements Channel {
       },
     };
     const link = new FrameLink(await this.#transport.connect(this.#url, handler));
-    if (this.#keepalive !== undefined) alive = this.#watch(link, this.#keepalive);
+    if (this.#keepalive !== undefined) {
+      const options = this.#keepalive;
+      const ping = (): void => link.request(encodeRequest(this.#nextId++, PING_METHOD, undefined, undefined, options.timeoutMs));
+      alive = this.#watch(link, options, ping, 'the server');
+    }
     return (mine = link);
   }
 
-  /** Keepalive on a frame connection: pings while calls wait on it; a silent one is closed as lost. */
-  #watch(link: FrameLink, options: KeepaliveOptions): Keepalive {
+  /** Keepalive on a connection: `ping` while calls wait on it and nothing arrives; a silent one is closed as lost. */
+  #watch(link: Link, options: KeepaliveOptions, ping: () => void, who: string): Keepalive {
     const busy = (): boolean => {
       for (const p of this.#pending.values()) if (p.conn === link) return true;
       return false;
     };
-    const ping = (): void => link.request(encodeRequest(this.#nextId++, PING_METHOD, undefined, undefined, options.timeoutMs));
     const dead = (silentMs: number): void => {
-      const why = `no answer from the server for ${silentMs} ms, a keepalive ping included (it may be stopped, or the network down)`;
+      const why = `no answer from ${who} for ${silentMs} ms, a keepalive ping included (it may be stopped, or the network down)`;
       this.#lost(link, new RpcError('UNAVAILABLE', `connection to ${this.#url.href} lost: ${why}`));
       link.close();
     };
