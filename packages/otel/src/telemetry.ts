@@ -115,12 +115,16 @@ export function telemetry(options: TelemetryOptions = {}): Middleware {
   // looks anything up (its cost with no SDK is then core's middleware path alone).
   const fields = propagator.fields();
   const carried = (meta: Readonly<Record<string, string>>): boolean => fields.some((f) => meta[f] !== undefined);
+  const given = options.tracerProvider !== undefined || options.meterProvider !== undefined;
   const idle = (call: Call): boolean => {
-    if (options.tracerProvider !== undefined || !noTracerSdk() || !durations().idle) return false;
+    if (given) return false;
+    const bare = nothingRegistered();
+    if (!bare && (!noTracerSdk() || !durations().idle)) return false;
     if (call.side === 'server') return !carried(call.meta);
     const parent = call.parent;
     if (parent === null) return true;
-    if (parent === undefined) return trace.getSpan(context.active()) === undefined;
+    // With no context manager registered, the active context is always the root one: no span in it.
+    if (parent === undefined) return bare || trace.getSpan(context.active()) === undefined;
     return !callContexts.has(parent) && !carried(parent.meta);
   };
 
@@ -130,6 +134,18 @@ export function telemetry(options: TelemetryOptions = {}): Middleware {
       return run(call, next, propagator.extract(ROOT_CONTEXT, call.meta, defaultTextMapGetter), SpanKind.SERVER);
     return run(call, next, clientParent(call, propagator), SpanKind.CLIENT);
   };
+}
+
+// Where @opentelemetry/api keeps what was registered with it (api.1: this package depends on API 1.x).
+const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+
+/**
+ * Nothing at all was registered with the API (no tracer, meter, context manager or propagator):
+ * one property read, where asking the tracer, meter and context APIs in turn costs three global
+ * lookups per call.
+ */
+function nothingRegistered(): boolean {
+  return (globalThis as Record<symbol, unknown>)[API_GLOBALS] === undefined;
 }
 
 // What the global tracer provider hands out while no SDK registered one.
