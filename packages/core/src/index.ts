@@ -1,6 +1,6 @@
 export { type Code, grpcStatus, isCode, codeFromGrpcStatus, JsonRpcCode, jsonRpcCodeOf, codeFromJsonRpc } from './codes.js';
 export { RpcError, errorFields, rebuildError, type RpcErrorOptions, type ErrorClass } from './error.js';
-export type { Metadata } from './metadata.js';
+export { type Metadata, metadataFromHeaders } from './metadata.js';
 export { type Schema, type SchemaResult, type Issue, type Infer, fromZod, bytes, describeIssues } from './schema.js';
 export {
   type MethodKind,

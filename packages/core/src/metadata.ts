@@ -55,3 +55,24 @@ export function hasMetadata(meta: Metadata | undefined): meta is Metadata {
   for (const _ in meta) return true;
   return false;
 }
+
+/**
+ * Metadata a medium carried as message headers (AMQP headers, NATS headers), for
+ * `Delivery.meta`: every header with a string value, its name lower-cased, but those whose
+ * name starts with one of `reserved` (lower-case; the transport's own and the broker's).
+ * Core holds it to {@link MAX_METADATA_SIZE} as it does the envelope's `meta`, which wins
+ * where both name a key.
+ */
+export function metadataFromHeaders(
+  headers: Iterable<readonly [string, unknown]>,
+  reserved: readonly string[],
+): Metadata | undefined {
+  let out: Metadata | undefined;
+  for (const [name, value] of headers) {
+    if (typeof value !== 'string') continue;
+    const key = name.toLowerCase();
+    if (reserved.some((prefix) => key.startsWith(prefix))) continue;
+    (out ??= {})[key] = value;
+  }
+  return out;
+}

@@ -5,9 +5,9 @@
  * message is acknowledged once core ends it — or given back to the queue
  * (nack, requeue) when core abandons it, for another worker to take.
  */
-import type { Answer, Delivery, Peer } from '@interoffice/core';
+import { type Answer, type Delivery, metadataFromHeaders, type Peer } from '@interoffice/core';
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { CALLER, SENT_AT } from './wire.js';
+import { CALLER, OWN_HEADERS, SENT_AT } from './wire.js';
 
 /** How many bytes of an oversized request core gets, to read its id from. */
 const HEAD_BYTES = 256;
@@ -26,6 +26,8 @@ export class AmqpDelivery implements Delivery {
   readonly body: string;
   readonly tooLarge: number | undefined;
   readonly waitedMs: number;
+  /** The request's headers as metadata, for callers that send it there (a stock client); the body's `meta` wins. */
+  readonly meta: Record<string, string> | undefined;
 
   constructor(
     /** The message: a copy the broker delivered again replaces it when this worker lost the first one's channel. */
@@ -43,6 +45,7 @@ export class AmqpDelivery implements Delivery {
     this.body = message.content.subarray(0, this.tooLarge === undefined ? bytes : HEAD_BYTES).toString();
     const sentAt = headers?.[SENT_AT];
     this.waitedMs = typeof sentAt === 'number' ? Math.max(0, Date.now() - sentAt) : 0;
+    this.meta = headers === undefined ? undefined : metadataFromHeaders(Object.entries(headers), OWN_HEADERS);
   }
 
   /** Whose call, by the caller and the message's correlation id; undefined without one. */

@@ -13,6 +13,8 @@ export const CONTROL_EXCHANGE = 'interoffice.control';
 export const CALLER = 'interoffice-caller';
 /** When the caller sent the request (epoch ms, the caller's clock): the time spent in the queue is taken off its deadline. */
 export const SENT_AT = 'interoffice-sent-at';
+/** Headers that are not metadata: ours, and those RabbitMQ adds (dead-lettering, quorum delivery counts). */
+export const OWN_HEADERS = ['interoffice-', 'x-death', 'x-first-death-', 'x-last-death-', 'x-delivery-count'] as const;
 
 /** A control message: call `cancel` of `caller` is abandoned, or `caller` left. */
 export type ControlMessage = { caller: string; cancel: RequestId } | { caller: string; left: true };

@@ -20,7 +20,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { createInbox, headers, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { NatsEndpoint } from './address.js';
 import type { Shared } from './connector.js';
-import { CLIENT, controlSubject, DEADLINE, ITEM, pingSubject, REPLY, WORKER, workerSubject } from './headers.js';
+import { CLIENT, controlSubject, DEADLINE, ITEM, OWN_HEADERS, pingSubject, REPLY, WORKER, workerSubject } from './headers.js';
 import type { ResolvedOptions } from './options.js';
 
 /** How many bytes of an oversized answer core gets, to read its id from. */
@@ -43,6 +43,13 @@ export interface Setup {
 }
 
 const noWorker = (s: Setup): string => `no worker serves ${s.subject} at ${s.endpoint.server}`;
+
+// What a NATS header can carry (HTTP's token and field-value rules); other metadata travels in the body only.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\uffff]*$/;
+
+const headerMeta = (key: string, value: string): boolean =>
+  HEADER_NAME.test(key) && HEADER_VALUE.test(value) && !OWN_HEADERS.some((p) => key.toLowerCase().startsWith(p));
 
 export class NatsClientConnection implements MessageConnection {
   readonly maxFrameBytes: number;
@@ -87,6 +94,9 @@ export class NatsClientConnection implements MessageConnection {
     const h = headers();
     h.set(CLIENT, this.id);
     if (request.deadline !== Infinity) h.set(DEADLINE, String(Math.ceil(request.deadline)));
+    // Metadata as headers too, for consumers that read headers; the body's `meta` is what workers use.
+    const meta = request.fields?.meta;
+    if (meta !== undefined) for (const k in meta) if (headerMeta(k, meta[k] as string)) h.set(k, meta[k] as string);
     const reply = `${this.#inbox}.${seq}`;
     if (this.#js === undefined) {
       try {

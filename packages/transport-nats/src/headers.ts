@@ -15,6 +15,9 @@ export const ITEM = 'Interoffice-Item';
 /** Reply, bodiless: the request runs at this worker, which answers pings on `workerSubject(id)`. */
 export const WORKER = 'Interoffice-Worker';
 
+/** Headers that are not metadata: ours, and NATS's own (`Nats-Msg-Id`, `Nats-Expected-…`). */
+export const OWN_HEADERS = ['interoffice-', 'nats-'] as const;
+
 /** Where every worker of `subject` hears cancels and goodbyes. */
 export const controlSubject = (subject: string): string => `_INTEROFFICE.control.${subject}`;
 /** Where one worker answers the pings of callers whose requests it runs. */

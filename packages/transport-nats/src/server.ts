@@ -6,13 +6,32 @@
  * worker also hears the subject's control messages (cancels, goodbyes) and
  * answers pings on a subject of its own, by which callers learn it is alive.
  */
-import { RpcError, type Answer, type Delivery, type Listener, type MessageServer, type Peer } from '@interoffice/core';
+import {
+  metadataFromHeaders,
+  RpcError,
+  type Answer,
+  type Delivery,
+  type Listener,
+  type MessageServer,
+  type Peer,
+} from '@interoffice/core';
 import { Svcm, type Service } from '@nats-io/services';
 import { headers, nuid, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { Setup } from './client.js';
 import { parseControl } from './control.js';
 import type { DurableQueue, Queued } from './durable.js';
-import { CLIENT, controlSubject, DEADLINE, ITEM, pingSubject, QUEUE, REPLY, WORKER, workerSubject } from './headers.js';
+import {
+  CLIENT,
+  controlSubject,
+  DEADLINE,
+  ITEM,
+  OWN_HEADERS,
+  pingSubject,
+  QUEUE,
+  REPLY,
+  WORKER,
+  workerSubject,
+} from './headers.js';
 
 /** How many bytes of an oversized request core gets, to read its id from. */
 const HEAD_BYTES = 256;
@@ -33,6 +52,8 @@ export interface Incoming {
 
 class NatsDelivery implements Delivery {
   readonly peer: Peer;
+  /** The request's headers as metadata, for callers that send it there (a stock client); the body's `meta` wins. */
+  readonly meta: Record<string, string> | undefined;
   noticed = false;
   done = false;
   itemSent = false;
@@ -46,6 +67,14 @@ class NatsDelivery implements Delivery {
     readonly tooLarge: number | undefined,
   ) {
     this.peer = { transport: 'nats', address: caller };
+    const h = incoming.headers;
+    this.meta =
+      h === undefined
+        ? undefined
+        : metadataFromHeaders(
+            h.keys().map((k) => [k, h.get(k)] as const),
+            OWN_HEADERS,
+          );
   }
 
   item(answer: Answer): boolean {
