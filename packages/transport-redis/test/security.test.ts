@@ -42,6 +42,35 @@ describe('an ACL user limited to its service’s keys', () => {
     expect(await roundTrip(url.replace('redis://', 'redis://calc:s3cret@'), [redisTransport()])).toBe(7);
   });
 
+  it('never shows the URL’s password: not in the peer address, nor in errors', async () => {
+    const withPassword = `${redis.url.replace('redis://', 'redis://calc:s3cret@')}/calc`;
+    const server = await serve(calculator(), { listen: [withPassword], transports: [redisTransport()] });
+    cleanups.push(() => server.close({ graceMs: 0 }));
+    expect(String(server.urls[0])).not.toContain('s3cret');
+    const channel = await connect(withPassword, { transports: [redisTransport()] });
+    cleanups.push(() => channel.close());
+    let peer = '';
+    const calc = createClient(Calculator, channel, {
+      middleware: [
+        (call, next) => {
+          peer = call.peer?.address ?? '';
+          return next();
+        },
+      ],
+    });
+    expect(await calc.add({ a: 2, b: 5 })).toBe(7);
+    expect(peer).toMatch(/^redis:\/\/(calc@)?127\.0\.0\.1:\d+\/calc$/);
+    expect(peer).not.toContain('s3cret');
+    const wrongUrl = `${redis.url.replace('redis://', 'redis://calc:guess@')}/calc`;
+    const wrong = await connect(wrongUrl, { transports: [redisTransport()] }).catch((e: Error) => e);
+    expect(wrong).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect((wrong as Error).message).not.toContain('guess');
+    const nobody = await connect(`${redis.url.replace('redis://', 'redis://calc:s3cret@')}/calc-nobody`, {
+      transports: [redisTransport({ whenNoWorkers: 'fail' })],
+    }).catch((e: Error) => e);
+    expect((nobody as Error).message).not.toContain('s3cret');
+  });
+
   it('refuses a wrong password (UNAUTHENTICATED) and another service’s keys (PERMISSION_DENIED)', async () => {
     const wrong = [redisTransport({ username: 'calc', password: 'guess' })];
     await expect(connect(`${redis.url}/calc`, { transports: wrong })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
