@@ -111,6 +111,7 @@ export {
   PREVIOUS_ATTEMPTS_KEY,
 } from './client/retry-policy.js';
 export { retrying, RetryingChannel, type RetryOptions } from './client/retrying-channel.js';
+export { resumingStream } from './client/resume.js';
 export { implement, type Handler, type Handlers, type ServiceImplementation } from './server/implement.js';
 export { serve, type Server, type ServeOptions } from './server/serve.js';
 export { memoryTransport, type MemoryTransportOptions } from './memory.js';

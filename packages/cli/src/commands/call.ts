@@ -8,6 +8,7 @@ import {
   connect,
   DEFAULT_TIMEOUT_MS,
   rawCall,
+  resumingStream,
   type Channel,
   type ChannelCall,
   type Metadata,
@@ -46,21 +47,24 @@ const DISCOVER_MS = 5000;
  * The kind of `method` as the server tells it (gRPC reflection, or rpc.discover elsewhere),
  * asked within the call's own deadline; `unary` when it cannot say.
  */
-async function kindOf(channel: Channel, method: string, deadline: number): Promise<MethodKind> {
+async function kindOf(channel: Channel, method: string, deadline: number): Promise<{ kind: MethodKind; resumable: boolean }> {
+  const unary = { kind: 'unary', resumable: false } as const; // a server that cannot say is called as unary
   try {
     if (channel instanceof GrpcChannel) {
       // The name as a call resolves it: `countdown` is a zod service's RPC `Countdown`.
       const found = resolveMethod(await channel.reflection(), method);
-      return 'kind' in found ? found.kind : 'unary';
+      return 'kind' in found ? { kind: found.kind, resumable: false } : unary;
     }
     const timeout = Math.min(DISCOVER_MS, deadline - Date.now());
     const doc = (await rawCall(channel, 'rpc.discover', [], { timeout })) as {
-      methods?: { name?: string; 'x-interoffice-kind'?: MethodKind }[];
+      methods?: { name?: string; 'x-interoffice-kind'?: MethodKind; 'x-interoffice-resumable'?: boolean }[];
     };
     const found = doc.methods?.find((m) => m.name === method || m.name?.endsWith(`.${method}`));
-    return found?.['x-interoffice-kind'] ?? 'unary';
+    return found === undefined
+      ? unary
+      : { kind: found['x-interoffice-kind'] ?? 'unary', resumable: found['x-interoffice-resumable'] === true };
   } catch {
-    return 'unary'; // a server that cannot say is called as unary
+    return unary;
   }
 }
 
@@ -97,7 +101,9 @@ export async function call(args: readonly string[], io: Io): Promise<number> {
     : undefined;
   const channel = await connect(url, { transports: await loadTransports(p) });
   try {
-    const kind = p.flags.has('--stream') ? 'serverStream' : await kindOf(channel, method, deadline);
+    const { kind, resumable } = p.flags.has('--stream')
+      ? { kind: 'serverStream' as const, resumable: false }
+      : await kindOf(channel, method, deadline);
     const streamCall = (k: MethodKind): ChannelCall => ({
       method,
       kind: k,
@@ -113,7 +119,9 @@ export async function call(args: readonly string[], io: Io): Promise<number> {
       decode: (wire) => wire,
     });
     if (kind === 'serverStream' || kind === 'bidiStream') {
-      for await (const item of channel.stream(streamCall(kind))) io.out(JSON.stringify(item));
+      // A resumable stream goes on after a dropped connection, from the last item printed.
+      const items = resumable ? resumingStream(streamCall(kind), (c) => channel.stream(c)) : channel.stream(streamCall(kind));
+      for await (const item of items) io.out(JSON.stringify(item));
     } else if (kind === 'clientStream') {
       io.out(JSON.stringify((await channel.unary(streamCall(kind))) ?? null, null, 2));
     } else {
