@@ -25,6 +25,7 @@ import { parseSimpleResult } from '../simple-frames.js';
 import { Keepalive, type KeepaliveOptions } from './keepalive.js';
 import { FrameLink, MessageLink, type Link } from './links.js';
 import { StreamQueue } from './stream-queue.js';
+import { sleep } from './sleep.js';
 
 interface Pending {
   readonly conn: Link;
@@ -435,19 +436,4 @@ function encode(
     return new RpcError('INVALID_ARGUMENT', `params cannot be encoded as JSON: ${(e as Error).message}`);
   }
   return frameTooLarge(frame, max, what) ?? frame;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new RpcError('CANCELLED', 'the call was cancelled'));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new RpcError('CANCELLED', 'the call was cancelled'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

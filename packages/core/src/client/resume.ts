@@ -6,6 +6,7 @@
  */
 import type { ChannelCall } from '../call.js';
 import { RpcError } from '../error.js';
+import { sleep } from './sleep.js';
 
 /** An item as the channel decoded it, with the id the server gave it. */
 interface Received {
@@ -52,18 +53,4 @@ export async function* resumingStream(
       pause = Math.min(Math.max(pause * 2, FIRST_PAUSE_MS), MAX_PAUSE_MS);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new RpcError('CANCELLED', 'the call was cancelled'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

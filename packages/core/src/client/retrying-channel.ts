@@ -23,6 +23,7 @@ import {
   type RetryThrottling,
   retryHint,
 } from './retry-policy.js';
+import { sleep } from './sleep.js';
 
 /** How a channel retries and hedges (see {@link retrying}). */
 export interface RetryOptions {
@@ -225,19 +226,4 @@ function attemptOf(
 ): ChannelCall {
   const meta = n === 1 ? call.meta : { ...call.meta, [PREVIOUS_ATTEMPTS_KEY]: String(n - 1) };
   return { ...call, meta, signal, onResponseMeta };
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelled());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(cancelled());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
