@@ -75,16 +75,19 @@ app.run(${JSON.stringify(rpcUrls)}).then(
         rpcUrls = [...rpcUrls, (s.urls[0] as URL).href];
       }
       const profile = mkdtempSync(join(tmpdir(), 'io-chromium-'));
-      const browser = spawn(
-        CHROMIUM,
-        ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${profile}`, `${origin}/`],
-        { stdio: 'ignore' },
-      );
+      const flags = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+      flags.push('--disable-component-update', '--no-first-run', `--user-data-dir=${profile}`, `${origin}/`);
+      // Its own process group: Chromium's helpers (zygote, renderer, crashpad) go with it, and stop writing the profile.
+      const browser = spawn(CHROMIUM, flags, { stdio: 'ignore', detached: true });
       cleanups.push(async () => {
         const exited = new Promise((r) => browser.once('exit', r));
-        browser.kill('SIGKILL');
+        try {
+          process.kill(-(browser.pid as number), 'SIGKILL');
+        } catch {
+          browser.kill('SIGKILL'); // the group is gone already
+        }
         await exited;
-        rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
       });
       const timeout = new Promise((_, reject) =>
         setTimeout(() => reject(new Error('the page did not report within 40 s')), 40_000),
