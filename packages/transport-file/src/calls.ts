@@ -160,6 +160,7 @@ export class ClientCalls {
   #consume(doc: SharedDoc, key: string, member: 'items' | 'replies'): void {
     const entry = RawObject.parse(doc.commands.text(key) as string, 0);
     entry.delete(member);
+    if (member === 'items') entry.delete('itemIds');
     doc.commands.setText(key, entry.toText());
     this.#consumed = true;
   }

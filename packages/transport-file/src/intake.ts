@@ -76,7 +76,7 @@ export class Intake {
         keep(key, { text, expires: typeof value.answeredAt === 'number' ? value.answeredAt + this.ttlMs : Infinity });
       } else if (value.taken !== undefined) {
         const entry = RawObject.parse(text, 0);
-        writeAnswers(entry, { member: 'items', texts: [], final: unavailable(key, STOPPED) }, now);
+        writeAnswers(entry, { member: 'items', texts: [], ids: [], final: unavailable(key, STOPPED) }, now);
         doc.commands.setText(key, entry.toText());
       } else {
         if (value.notification === true) doc.commands.delete(key);

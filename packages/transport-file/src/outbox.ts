@@ -5,6 +5,7 @@
  */
 import type { ResponseFields } from '@interoffice/core';
 import type { SharedDoc } from './document.js';
+import { toJson } from './json.js';
 import { RawObject } from './raw-object.js';
 import { writeAnswers, type EntryWrites } from './response-entry.js';
 
@@ -24,8 +25,10 @@ export class Outbox {
   }
 
   /** JSON text for list `member` of entry `key`: a stream item (`items`) or a `frame` entry's reply (`replies`). */
-  add(key: string, member: EntryWrites['member'], json: string): void {
-    this.#entry(key, member).texts.push(json);
+  add(key: string, member: EntryWrites['member'], json: string, itemId?: string): void {
+    const q = this.#entry(key, member);
+    q.texts.push(json);
+    if (itemId !== undefined) q.ids.push(toJson(itemId));
     this.#streams.add(key);
     this.#bytes += json.length;
   }
@@ -62,7 +65,7 @@ export class Outbox {
 
   #entry(key: string, member: EntryWrites['member']): EntryWrites {
     let q = this.#queued.get(key);
-    if (q === undefined) this.#queued.set(key, (q = { member, texts: [], final: undefined }));
+    if (q === undefined) this.#queued.set(key, (q = { member, texts: [], ids: [], final: undefined }));
     return q;
   }
 }

@@ -8,7 +8,7 @@
  * - `names`: when the caller named its params, their names, in the order of
  *   `args` (so `args` stays positional for seed-style servers, and ours
  *   rebuild the object exactly);
- * - `meta`, `timeout`: as in the envelope (docs/protocol.md);
+ * - `meta`, `timeout`, `resumeAfter`: as in the envelope (docs/protocol.md);
  * - `notification`: true when no answer is wanted;
  * - `client`: the writing connection, so a server can tell callers apart;
  * - `frame`: a message the members above cannot express (a batch, a
@@ -30,6 +30,7 @@ export function requestEntry(request: RequestFields, client: string): Record<str
   if (isObject(params)) entry.names = Object.keys(params);
   if (request.meta !== undefined) entry.meta = request.meta;
   if (request.timeout !== undefined) entry.timeout = request.timeout;
+  if (request.resumeAfter !== undefined) entry.resumeAfter = request.resumeAfter;
   if (!('id' in request)) entry.notification = true;
   entry.client = client;
   return entry;
@@ -56,5 +57,6 @@ export function requestOf(key: string, entry: Record<string, unknown>): RequestR
   request.params = paramsOf(entry);
   if (entry.meta !== undefined) request.meta = entry.meta;
   if (entry.timeout !== undefined) request.timeout = entry.timeout;
+  if (entry.resumeAfter !== undefined) request.resumeAfter = entry.resumeAfter;
   return request;
 }

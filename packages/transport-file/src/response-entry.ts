@@ -6,6 +6,7 @@
  *   code, error class, details), so Interoffice callers rebuild the error;
  * - `responseMeta`: the response metadata;
  * - `items`: server-stream items the caller has not read yet;
+ * - `itemIds`: a resumable stream's item ids, one for each of `items`;
  * - `replies`: the answers to a `frame` entry, as JSON, in order;
  * - `taken`: the id of the server running the call, until it answers;
  * - `answeredAt`: when the server answered (epoch ms), for clearing out
@@ -32,6 +33,8 @@ export interface EntryWrites {
   readonly member: 'items' | 'replies';
   /** What to append to that list, as JSON text each. */
   readonly texts: string[];
+  /** A resumable stream's item ids, one for each of `texts`, as JSON text each (else none). */
+  readonly ids: string[];
   /** The call's final answer, member by member; or `true`: none is due (a `frame` entry's replies are complete). */
   final: ResponseFields | true | undefined;
 }
@@ -39,6 +42,7 @@ export interface EntryWrites {
 /** Write what a server queued for an entry into it. */
 export function writeAnswers(entry: RawObject, writes: EntryWrites, now: number): void {
   append(entry, writes.member, writes.texts);
+  append(entry, 'itemIds', writes.ids);
   const final = writes.final;
   if (final === undefined) return;
   if (final !== true) {
@@ -65,7 +69,7 @@ export function isAnswered(entry: Record<string, unknown>): boolean {
   return 'result' in entry || 'error' in entry;
 }
 
-const ANSWER_MEMBERS = ['result', 'error', 'errorData', 'responseMeta', 'items', 'replies'];
+const ANSWER_MEMBERS = ['result', 'error', 'errorData', 'responseMeta', 'items', 'itemIds', 'replies'];
 
 /**
  * UTF-8 bytes of the answer in an entry's text (without the request it
@@ -87,7 +91,13 @@ const UNKNOWN = jsonRpcCodeOf('UNKNOWN');
  * seed's style writes only `error`, a message: it reads as UNKNOWN.
  */
 export function responsesOf(id: string | number | null, entry: Record<string, unknown>): ResponseFields[] {
-  const out: ResponseFields[] = Array.isArray(entry.items) ? entry.items.map((item: unknown) => ({ id, item })) : [];
+  const ids: unknown[] = Array.isArray(entry.itemIds) ? entry.itemIds : [];
+  const out: ResponseFields[] = Array.isArray(entry.items)
+    ? entry.items.map((item: unknown, i) => {
+        const itemId = ids[i];
+        return typeof itemId === 'string' ? { id, item, itemId } : { id, item };
+      })
+    : [];
   const meta = isObject(entry.responseMeta) ? (entry.responseMeta as Record<string, string>) : undefined;
   const withMeta = meta === undefined ? {} : { meta };
   if ('result' in entry) {

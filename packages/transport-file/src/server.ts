@@ -124,7 +124,7 @@ export class FileServer implements FileOwner, DeliveryContext, Listener {
 
   item(d: FileDelivery, answer: Answer): boolean {
     if (d.frame) this.#outbox.add(d.key, 'replies', answer.text);
-    else this.#outbox.add(d.key, 'items', toJson(answer.fields?.item));
+    else this.#outbox.add(d.key, 'items', toJson(answer.fields?.item), answer.fields?.itemId);
     this.#request();
     const room = !this.#outbox.full;
     if (!room) this.#blocked = true;

@@ -128,8 +128,8 @@ describe('requests as entries', () => {
 describe('answers as entries', () => {
   it('go back to the caller member by member: items, then the result or the error', () => {
     const entry = RawObject.parse('{"command":"count","args":[]}', 0);
-    writeAnswers(entry, { member: 'items', texts: ['1', '2'], final: undefined }, 100);
-    writeAnswers(entry, { member: 'items', texts: ['3'], final: { id: 'k', result: null, meta: { m: 'v' } } }, 200);
+    writeAnswers(entry, { member: 'items', texts: ['1', '2'], ids: [], final: undefined }, 100);
+    writeAnswers(entry, { member: 'items', texts: ['3'], ids: [], final: { id: 'k', result: null, meta: { m: 'v' } } }, 200);
     const value = JSON.parse(entry.toText()) as Record<string, unknown>;
     expect(value).toMatchObject({ items: [1, 2, 3], result: null, responseMeta: { m: 'v' }, answeredAt: 200 });
     expect(responsesOf(9, value)).toEqual([
@@ -140,10 +140,24 @@ describe('answers as entries', () => {
     ]);
   });
 
+  it("carry a resumable stream's item ids beside its items, and a resumed request's resumeAfter", () => {
+    const entry = RawObject.parse('{"command":"ticks","args":[]}', 0);
+    writeAnswers(entry, { member: 'items', texts: ['5', '6'], ids: ['"5"', '"6"'], final: undefined }, 100);
+    const value = JSON.parse(entry.toText()) as Record<string, unknown>;
+    expect(value).toMatchObject({ items: [5, 6], itemIds: ['5', '6'] });
+    expect(responsesOf(9, value)).toEqual([
+      { id: 9, item: 5, itemId: '5' },
+      { id: 9, item: 6, itemId: '6' },
+    ]);
+    const request = requestEntry({ id: 3, method: 'Feed.ticks', params: { count: 9 }, resumeAfter: '4' }, 'c1');
+    expect(request).toMatchObject({ command: 'ticks', resumeAfter: '4' });
+    expect(requestOf('k', request)).toMatchObject({ id: 'k', resumeAfter: '4' });
+  });
+
   it('keep the error class and details for Interoffice callers, the message for the seed', () => {
     const entry = RawObject.parse('{"command":"divide","args":[1,0]}', 0);
     const error = { code: -32602, message: 'division by zero', data: { code: 'INVALID_ARGUMENT', name: 'AliceBroke' } };
-    writeAnswers(entry, { member: 'items', texts: [], final: { id: 'k', error } }, 1);
+    writeAnswers(entry, { member: 'items', texts: [], ids: [], final: { id: 'k', error } }, 1);
     const value = JSON.parse(entry.toText()) as Record<string, unknown>;
     expect(value).toMatchObject({ error: 'division by zero', errorCode: -32602, errorData: { name: 'AliceBroke' } });
     expect(responsesOf('x', value)).toEqual([{ id: 'x', error }]);
@@ -159,7 +173,7 @@ describe('answers as entries', () => {
     const entry = RawObject.parse('{"frame":"[]"}', 0);
     writeAnswers(
       entry,
-      { member: 'replies', texts: ['{"jsonrpc":"2.0","id":1,"item":2.0}', '[{"a":1},{"b":[1,2]}]'], final: true },
+      { member: 'replies', texts: ['{"jsonrpc":"2.0","id":1,"item":2.0}', '[{"a":1},{"b":[1,2]}]'], ids: [], final: true },
       5,
     );
     expect(repliesOf(entry.toText())).toEqual(['{"jsonrpc":"2.0","id":1,"item":2.0}', '[{"a":1},{"b":[1,2]}]']);
