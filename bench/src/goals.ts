@@ -67,6 +67,23 @@ export const GOALS: Goal[] = [
       return ratios.length === 0 ? undefined : Math.min(...ratios);
     },
   },
+  ...(
+    [
+      ['unix socket server stream', 'interoffice socket, unix, server stream'],
+      ['unix socket bidi stream', 'interoffice socket, unix, bidi stream'],
+      ['shm server stream', 'interoffice shm, server stream'],
+      ['shm bidi stream', 'interoffice shm, bidi stream'],
+      ['gRPC server stream', 'interoffice grpc, server stream (proto Calculator.Countdown)'],
+      ['gRPC bidi stream', 'interoffice grpc, bidi stream (proto Calculator.RunningTotal)'],
+    ] as const
+  ).map(
+    ([what, name]): Goal => ({
+      goal: `${what} items/s ÷ baseline (same CPU)`,
+      target: 0.8,
+      atMost: false,
+      value: (r) => row(r, name)?.throughputRatio,
+    }),
+  ),
 ];
 
 export function judge(rows: RowResult[], curves: CurvePoint[]): GoalResult[] {

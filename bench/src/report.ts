@@ -14,7 +14,8 @@ function pair(results: RowResult[], f: (r: RowResult) => string): string {
 export function printRows(out: (line: string) => void, r: Results): void {
   const names = [...new Set(r.rows.map((x) => x.name))];
   const order = r.placements;
-  out(`Placements: ${order.join(' / ')} (client and server on one CPU / each on its own); CPU µs per call as client + server.\n`);
+  out(`Placements: ${order.join(' / ')} (client and server on one CPU / each on its own); CPU µs per call as client + server.`);
+  out('Stream rows: every figure per item (p50 and p99: a stream’s time ÷ its items; calls/s: items/s).\n');
   out(
     '| row | p50 µs | p99 µs | calls/s | p50 ÷ baseline | calls/s ÷ baseline | CPU µs/call, sequential | CPU µs/call, loaded |',
   );

@@ -5,6 +5,8 @@ import type { CurvePoint } from './curves.js';
 export interface RowResult {
   name: string;
   baseline: string | null;
+  /** A stream row: items per call, and every figure below is per item (calls/s is items/s); null for other rows. */
+  items: number | null;
   /** `same` (one CPU), `cross` (two), or `unpinned`. */
   placement: string;
   p50Us: number;

@@ -12,6 +12,7 @@ import * as shm from './rows/shm.js';
 import * as file from './rows/file.js';
 import * as grpc from './rows/grpc.js';
 import * as socket from './rows/socket.js';
+import * as streams from './rows/streams.js';
 import * as trpc from './rows/trpc.js';
 import * as web from './rows/web.js';
 
@@ -27,6 +28,7 @@ const modules: { rows: Row[]; servers: Record<string, StartServer> }[] = [
   mqtt,
   file,
   grpc,
+  streams,
 ];
 
 export type { Row };

@@ -22,7 +22,7 @@ import { curveSteps, runCurves } from './curve-run.js';
 import { type CurvePlan, type CurvePoint, PLANS } from './curves.js';
 import { type Active, activate } from './fleet.js';
 import { judge } from './goals.js';
-import { Tally } from './measure.js';
+import { type CpuPerCall, type Figures, Tally } from './measure.js';
 import { perfCount, perfWorks, PERF_EVENT } from './perf.js';
 import { type Placement, pin, placements } from './placement.js';
 import { Progress } from './progress.js';
@@ -150,7 +150,7 @@ try {
     for (let t = 0; t < turns; t++) {
       bar.stage(`${p.name} CPU: ${inFlight} calls in flight, turn ${t + 1} of ${turns}`);
       for (const a of active) {
-        await tally(a).throughputTurn(a.caller, inFlight, ms / turns, a.meter);
+        await tally(a).throughputTurn(a.caller, a.row.inFlight ?? inFlight, ms / turns, a.meter);
         bar.tick();
       }
     }
@@ -177,9 +177,25 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** A stream row's figures per item: its calls are whole streams of `items` items. */
+function perItem(f: Figures, items: number): Figures {
+  const cpu = (c: CpuPerCall): CpuPerCall => ({ client: c.client / items, server: c.server / items });
+  return {
+    p50us: f.p50us / items,
+    p99us: f.p99us / items,
+    callsPerSec: f.callsPerSec * items,
+    cpuSequential: cpu(f.cpuSequential),
+    cpuLoaded: cpu(f.cpuLoaded),
+  };
+}
+
 const rowResults: RowResult[] = [];
 for (const p of placementList) {
-  const figuresOf = (name: string) => tallies.get(`${p.name}\t${name}`)?.figures();
+  const figuresOf = (name: string) => {
+    const f = tallies.get(`${p.name}\t${name}`)?.figures();
+    const items = active.find((a) => a.row.name === name)?.row.items;
+    return f === undefined || items === undefined ? f : perItem(f, items);
+  };
   for (const { row } of active) {
     const f = figuresOf(row.name);
     if (f === undefined) continue;
@@ -188,6 +204,7 @@ for (const p of placementList) {
     rowResults.push({
       name: row.name,
       baseline: row.baseline ?? null,
+      items: row.items ?? null,
       placement: p.name,
       p50Us: f.p50us,
       p99Us: f.p99us,
@@ -199,7 +216,8 @@ for (const p of placementList) {
       cpuUsPerCallServer: f.cpuSequential.server,
       cpuUsPerCallLoadedClient: f.cpuLoaded.client,
       cpuUsPerCallLoadedServer: f.cpuLoaded.server,
-      instructionsPerCall: p === samePlacement && ins !== undefined && ins.calls > 0 ? ins.count / ins.calls : null,
+      instructionsPerCall:
+        p === samePlacement && ins !== undefined && ins.calls > 0 ? ins.count / ins.calls / (row.items ?? 1) : null,
     });
   }
 }

@@ -143,7 +143,9 @@ const protoImpl = implement(Calculator, {
   Add: ({ a, b }) => ({ value: a + b }),
   Multiply: ({ a, b }) => ({ value: a * b }),
   Divide: ({ a, b }) => ({ value: a / b }),
-  Countdown: async function* () {},
+  Countdown: async function* ({ from }) {
+    for (let i = from; i >= 0; i--) yield { value: i };
+  },
   Sum: async (operands) => {
     let value = 0;
     for await (const o of operands) value += o.value;

@@ -18,6 +18,14 @@ export interface Row {
   curve?: false;
   /** At most this many connections in the connections curve (each costs a process, say). */
   maxConnections?: number;
+  /**
+   * A stream row: each call moves this many items, and the row's figures are
+   * per item — p50 and p99 µs per item (a stream's time ÷ items), items/s in
+   * calls/s, CPU µs per item.
+   */
+  items?: number;
+  /** Calls in flight in the throughput turns, if not BENCH_INFLIGHT (stream rows: 1, one stream at a time). */
+  inFlight?: number;
   /** Whether this machine can run the row now (a Redis answering, say); it is left out otherwise. */
   available?(): Promise<boolean>;
   client(url: URL): Promise<Caller>;

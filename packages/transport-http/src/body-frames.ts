@@ -19,6 +19,7 @@ const decoder = new TextDecoder();
 
 /** The format a `content-type` names; undefined for one that carries no answer. */
 export function formatOf(contentType: string | undefined): BodyFormat | undefined {
+  if (contentType === 'application/json') return 'json'; // what our server sends: no need to take it apart
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   if (type === 'application/json' || type === 'application/json-rpc') return 'json';
   if (type === 'application/x-ndjson' || type === 'application/jsonl') return 'ndjson';

@@ -27,7 +27,7 @@ export function readBody(req: IncomingMessage, max: number): Promise<Body> {
     req.on('data', onData);
     req.once('end', () => {
       if (declared > max) return tooLarge(declared);
-      resolve({ text: Buffer.concat(chunks, size).toString('utf8') });
+      resolve({ text: (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString('utf8') });
     });
     req.once('error', reject);
   });

@@ -15,12 +15,12 @@ import {
   type RequestId,
 } from '@interoffice/core/client';
 import { formatOf, readFrames } from './body-frames.js';
-import { codeOfStatus, ExchangeFailed, type Exchange, type ExchangeResponse } from './exchange.js';
+import { Cancel, codeOfStatus, ExchangeFailed, type Exchange, type ExchangeResponse } from './exchange.js';
 
 /** One request on its way, and the means to stop it. */
 interface Sent {
   readonly request: OutgoingRequest;
-  readonly abort: AbortController;
+  readonly cancel: Cancel;
   cancelled: boolean;
 }
 
@@ -58,27 +58,30 @@ export class HttpClient implements MessageConnection {
     handler: MessageHandler,
   ): Promise<HttpClient> {
     const endpoint = new URL(url.href.endsWith('/') ? url.href : `${url.href}/`);
-    const signal = AbortSignal.timeout(o.connectTimeoutMs);
+    const cancel = new Cancel();
+    const timer = setTimeout(() => cancel.abort(), o.connectTimeoutMs);
     try {
       // A GET: a browser sends it across origins without a preflight (an OPTIONS would need one of its own).
-      const res = await exchange({ method: 'GET', url: endpoint, headers: { accept: 'application/json' }, signal });
+      const res = await exchange({ method: 'GET', url: endpoint, headers: { accept: 'application/json' }, cancel });
       for await (const _ of res.body); // read to its end: the connection goes back to the pool
       if (res.status === 503 || res.status === 404) throw new Error(`HTTP ${res.status}: nothing serves this path now`);
     } catch (e) {
-      const why = signal.aborted ? `no answer within ${o.connectTimeoutMs} ms` : (e as Error).message;
+      const why = cancel.aborted ? `no answer within ${o.connectTimeoutMs} ms` : (e as Error).message;
       throw new RpcError('UNAVAILABLE', `cannot reach ${endpoint.href}: ${why}`, { cause: e });
+    } finally {
+      clearTimeout(timer);
     }
     return new HttpClient(endpoint, exchange, o.maxFrameBytes, handler);
   }
 
   send(request: OutgoingRequest): void {
     if (this.#closed) return this.#handler.refused(request, new RpcError('UNAVAILABLE', 'the connection is closed'));
-    const sent: Sent = { request, abort: new AbortController(), cancelled: false };
+    const sent: Sent = { request, cancel: new Cancel(), cancelled: false };
     this.#all.add(sent);
     for (const id of request.ids) this.#byId.set(id, sent);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: ACCEPT };
     if (request.deadline !== Infinity) headers[TIMEOUT_HEADER] = String(Math.max(0, Math.ceil(request.deadline - Date.now())));
-    this.#exchange({ method: 'POST', url: this.#endpoint, headers, body: request.text, signal: sent.abort.signal })
+    this.#exchange({ method: 'POST', url: this.#endpoint, headers, body: request.text, cancel: sent.cancel })
       .then((res) => this.#read(sent, res))
       .catch((e: unknown) => this.#failed(sent, e))
       .finally(() => this.#forget(sent));
@@ -89,7 +92,7 @@ export class HttpClient implements MessageConnection {
     // A batch's request carries other calls too: those still want their answers.
     if (sent === undefined || sent.request.ids.length !== 1) return;
     sent.cancelled = true;
-    sent.abort.abort();
+    sent.cancel.abort();
   }
 
   close(): void {
@@ -99,7 +102,7 @@ export class HttpClient implements MessageConnection {
   #shutdown(error: RpcError | undefined): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const sent of this.#all) sent.abort.abort();
+    for (const sent of this.#all) sent.cancel.abort();
     this.#all.clear();
     this.#byId.clear();
     this.#handler.closed(error);

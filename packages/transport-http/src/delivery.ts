@@ -22,6 +22,8 @@ export type Mode = 'envelope' | 'method';
 
 const JSON_TYPE = 'application/json';
 const NDJSON_TYPE = 'application/x-ndjson';
+/** Never written to: Node reads the object it is given. */
+const JSON_HEADERS: Record<string, string> = Object.freeze({ 'content-type': JSON_TYPE }) as Record<string, string>;
 /** Response metadata keys that can be header names as they are. */
 const HEADER_KEY = /^[a-z0-9][a-z0-9_.-]*$/;
 const HEADER_VALUE = /^[\x20-\x7e]*$/;
@@ -57,6 +59,8 @@ export class HttpDelivery implements Delivery {
   readonly timeout: number | undefined;
   #streaming = false;
   #done = false;
+  #drainHooked = false;
+  readonly #server: MessageServer;
 
   constructor(
     readonly peer: Peer,
@@ -80,7 +84,16 @@ export class HttpDelivery implements Delivery {
     res.once('close', () => {
       if (!this.#done) this.#finish();
     });
-    res.on('drain', () => server.drain(this.caller));
+    this.#server = server;
+  }
+
+  /** A write that did not fit: core hears when the response drains, to send the stream's next items. */
+  #wrote(fits: boolean): boolean {
+    if (!fits && !this.#drainHooked) {
+      this.#drainHooked = true;
+      this.res.on('drain', () => this.#server.drain(this.caller));
+    }
+    return fits;
   }
 
   item(answer: Answer): boolean {
@@ -90,7 +103,7 @@ export class HttpDelivery implements Delivery {
       this.res.writeHead(200, { ...this.headers, 'content-type': NDJSON_TYPE, 'cache-control': 'no-store' });
     }
     const line = this.mode === 'envelope' ? answer.text : JSON.stringify({ item: answer.fields?.item ?? null });
-    return this.res.write(`${line}\n`);
+    return this.#wrote(this.res.write(`${line}\n`));
   }
 
   end(answer: Answer | undefined): void {
@@ -104,7 +117,7 @@ export class HttpDelivery implements Delivery {
     }
     if (this.mode === 'envelope') {
       if (this.#streaming) return void res.end(`${answer.text}\n`);
-      res.writeHead(this.tooLarge !== undefined ? 413 : 200, { ...this.headers, 'content-type': JSON_TYPE });
+      res.writeHead(this.tooLarge !== undefined ? 413 : 200, this.#jsonHeaders());
       return void res.end(answer.text);
     }
     const f = answer.fields;
@@ -113,6 +126,12 @@ export class HttpDelivery implements Delivery {
     const status = f?.error === undefined ? 200 : this.tooLarge !== undefined ? 413 : statusOf(f.error);
     res.writeHead(status, { ...this.headers, ...metaHeaders(f?.meta), 'content-type': JSON_TYPE });
     res.end(JSON.stringify(f?.error ?? f?.result ?? null));
+  }
+
+  /** The headers of a JSON answer; shared when there are no others (no CORS). */
+  #jsonHeaders(): Record<string, string> {
+    for (const _ in this.headers) return { ...this.headers, 'content-type': JSON_TYPE };
+    return JSON_HEADERS;
   }
 
   abandon(): void {

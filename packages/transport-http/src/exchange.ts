@@ -11,7 +11,35 @@ export interface ExchangeRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
   /** Aborting it ends the exchange: on HTTP/1.1 its connection closes, which is how the server learns of a cancel. */
-  readonly signal?: AbortSignal;
+  readonly cancel?: Cancel;
+}
+
+/**
+ * The switch that stops one exchange: what an AbortController would do
+ * here, without its cost on every request (an EventTarget to make, listen
+ * to and stop listening to: a few µs of a call's client time over node:http).
+ * One listener at a time: the exchange doing the work.
+ */
+export class Cancel {
+  #aborted = false;
+  #listener: (() => void) | undefined;
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** Call `f` when aborted from now on (undefined: no longer). */
+  onAbort(f: (() => void) | undefined): void {
+    this.#listener = f;
+  }
+
+  abort(): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    const f = this.#listener;
+    this.#listener = undefined;
+    f?.();
+  }
 }
 
 export interface ExchangeResponse {

@@ -4,8 +4,15 @@ import { ExchangeFailed, type Exchange, type ExchangeResponse } from './exchange
 export function fetchExchange(fetchFn: typeof fetch = globalThis.fetch.bind(globalThis)): Exchange {
   return async (r) => {
     let res: Response;
+    let signal: AbortSignal | null = null;
+    if (r.cancel !== undefined) {
+      const controller = new AbortController();
+      r.cancel.onAbort(() => controller.abort());
+      if (r.cancel.aborted) controller.abort();
+      signal = controller.signal;
+    }
     try {
-      res = await fetchFn(r.url, { method: r.method, headers: r.headers, body: r.body ?? null, signal: r.signal ?? null });
+      res = await fetchFn(r.url, { method: r.method, headers: r.headers, body: r.body ?? null, signal });
     } catch (e) {
       // fetch tells a refused connection from a CORS refusal or a lost network by nothing but a TypeError.
       throw new ExchangeFailed((e as Error).message, (e as Error).name !== 'AbortError', { cause: e });

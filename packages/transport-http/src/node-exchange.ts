@@ -5,6 +5,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { ExchangeFailed, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.js';
 import type { WebTlsOptions } from './options.js';
 
@@ -24,30 +25,34 @@ export function nodeExchange(tls: WebTlsOptions | undefined, maxSockets: number)
   const once = (r: ExchangeRequest): Promise<{ res: IncomingMessage } | { error: NodeJS.ErrnoException; reused: boolean }> =>
     new Promise((resolve) => {
       const secure = r.url.protocol === 'https:';
-      const send = secure ? httpsRequest : httpRequest;
-      const req: ClientRequest = send(r.url, { method: r.method, headers: r.headers, agent: secure ? https : http });
+      const req: ClientRequest = (secure ? httpsRequest : httpRequest)({
+        ...optionsOf(r.url),
+        method: r.method,
+        headers: r.headers,
+        agent: secure ? https : http,
+      });
       let res: IncomingMessage | undefined;
       // An abort closes the connection, unless the response is already whole (its socket is then back in the pool).
       const abort = (): void => {
         if (res?.complete !== true) req.destroy(Object.assign(new Error('aborted'), { code: 'ABORTED' }));
       };
-      r.signal?.addEventListener('abort', abort, { once: true });
+      r.cancel?.onAbort(abort);
       req.once('response', (response) => {
         res = response;
-        response.once('close', () => r.signal?.removeEventListener('abort', abort));
+        if (r.cancel !== undefined) response.once('close', () => r.cancel?.onAbort(undefined));
         resolve({ res: response });
       });
       req.on('error', (error) => {
-        r.signal?.removeEventListener('abort', abort);
+        r.cancel?.onAbort(undefined);
         resolve({ error, reused: req.reusedSocket }); // errors after the response: its reader sees them
       });
-      if (r.signal?.aborted === true) abort();
+      if (r.cancel?.aborted === true) abort();
       req.end(r.body);
     });
   const exchange: Exchange = async (r) => {
     let out = await once(r);
     // A kept-alive socket the server closed as we sent: it read nothing, so sending again is safe (Node's advice).
-    if ('error' in out && out.reused && out.error.code === 'ECONNRESET' && r.signal?.aborted !== true) out = await once(r);
+    if ('error' in out && out.reused && out.error.code === 'ECONNRESET' && r.cancel?.aborted !== true) out = await once(r);
     if ('error' in out) {
       const code = out.error.code ?? '';
       throw new ExchangeFailed(`${code || out.error.message}`, UNREACHABLE.has(code), { cause: out.error });
@@ -61,6 +66,17 @@ export function nodeExchange(tls: WebTlsOptions | undefined, maxSockets: number)
       https.destroy();
     },
   };
+}
+
+/** `http.request`'s options for a URL, made once per URL (the client sends every call to the same one). */
+const urlOptions = new WeakMap<URL, ReturnType<typeof urlToHttpOptions>>();
+function optionsOf(url: URL): ReturnType<typeof urlToHttpOptions> {
+  let o = urlOptions.get(url);
+  if (o === undefined) {
+    o = urlToHttpOptions(url);
+    urlOptions.set(url, o);
+  }
+  return o;
 }
 
 function response(res: IncomingMessage): ExchangeResponse {

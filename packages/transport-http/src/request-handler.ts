@@ -19,6 +19,8 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse, next?: 
 const ALLOWED_HEADER = /^(content-type|interoffice-timeout-ms|interoffice-meta-[a-z0-9_.-]+)$/;
 const TIMEOUT_HEADER = 'interoffice-timeout-ms';
 const META_PREFIX = 'interoffice-meta-';
+/** No extra response headers (a request without an origin), shared: never written to. */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 export function requestHandler(
   path: string,
@@ -27,16 +29,26 @@ export function requestHandler(
   o: ResolvedWebOptions,
   open: Set<HttpDelivery> = new Set(),
 ): RequestHandler {
+  const bare = path.slice(0, -1);
   return (req, res, next) => {
-    const url = new URL(req.url ?? '/', 'http://h');
-    const here = url.pathname === path.slice(0, -1) ? path : url.pathname;
-    if (!here.startsWith(path)) return next ? next() : plain(res, 404, {}, `nothing at ${url.pathname}\n`);
+    const raw = req.url ?? '/';
+    // A POST to the endpoint itself (every JSON-RPC call) is not parsed: its path is already as a URL would give it.
+    const url = raw === path || raw === bare ? undefined : new URL(raw, 'http://h');
+    const pathname = url === undefined ? raw : url.pathname;
+    const here = pathname === bare ? path : pathname;
+    if (!here.startsWith(path)) return next ? next() : plain(res, 404, {}, `nothing at ${pathname}\n`);
     const origin = req.headers.origin;
     if (!originAllowed(origin, req.headers.host, secure, o.allowOrigins)) {
       return plain(res, 403, {}, `origin ${origin} may not call this endpoint (allowOrigins)\n`);
     }
-    const cors: Record<string, string> = origin === undefined ? {} : { 'access-control-allow-origin': origin, vary: 'origin' };
-    if (origin !== undefined) cors['access-control-expose-headers'] = 'interoffice-meta-*, content-type';
+    const cors: Record<string, string> =
+      origin === undefined
+        ? NO_HEADERS
+        : {
+            'access-control-allow-origin': origin,
+            vary: 'origin',
+            'access-control-expose-headers': 'interoffice-meta-*, content-type',
+          };
     const target = server();
     if (target === undefined) return plain(res, 503, cors, 'the server is not serving\n');
     if (req.method === 'OPTIONS') return preflight(req, res, cors);
@@ -51,7 +63,8 @@ export function requestHandler(
       return void res.end(about);
     }
     if (req.method === 'GET' && rest !== '') {
-      const record = { id: 1, method: rest, params: paramsOfQuery(url.searchParams), ...headerMembers(req) };
+      const query = url?.searchParams ?? new URLSearchParams();
+      const record = { id: 1, method: rest, params: paramsOfQuery(query), ...headerMembers(req) };
       return target.deliver(new HttpDelivery(peer, record, undefined, true, 'method', res, cors, target, open));
     }
     if (req.method !== 'POST') return plain(res, 405, { ...cors, allow: rest === '' ? 'POST' : 'GET, POST' }, 'use POST\n');
@@ -139,7 +152,9 @@ function headerMembers(req: IncomingMessage): { timeout?: unknown; meta?: Record
   const out: { timeout?: unknown; meta?: Record<string, string> } = {};
   const timeout = req.headers[TIMEOUT_HEADER];
   if (typeof timeout === 'string') out.timeout = /^\d+$/.test(timeout) ? Number(timeout) : timeout;
-  for (const [k, v] of Object.entries(req.headers)) {
+  const headers = req.headers;
+  for (const k in headers) {
+    const v = headers[k];
     if (k.startsWith(META_PREFIX) && typeof v === 'string') (out.meta ??= {})[k.slice(META_PREFIX.length)] = v;
   }
   return out;

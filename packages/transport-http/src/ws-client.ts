@@ -15,6 +15,8 @@ export interface BrowserSocket extends SocketLike {
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
   addEventListener(type: 'error', listener: (event: { message?: string; error?: unknown }) => void): void;
+  /** The `ws` package's own events (Node); absent in browsers. */
+  on?(type: 'message', listener: (data: unknown, isBinary: boolean) => void): void;
 }
 
 /** Makes a socket dialing `url` (a browser: `new WebSocket(url)`). */
@@ -68,10 +70,10 @@ export function connectWs(
       conn.attach(handler);
       resolve(conn);
     });
-    socket.addEventListener('message', (e) => {
-      const data = e.data;
-      conn?.receive(typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer));
-    });
+    const message = (data: unknown): void => conn?.receive(typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer));
+    // On Node, the `ws` package's own event: the same data (text as a string), without a MessageEvent made for each message.
+    if (typeof socket.on === 'function') socket.on('message', (data, isBinary) => message(isBinary ? data : String(data)));
+    else socket.addEventListener('message', (e) => message(e.data));
     socket.addEventListener('close', (e) => {
       clearTimeout(timer);
       if (conn !== undefined) return conn.ended(closeError(e.code, e.reason));

@@ -34,19 +34,23 @@ function refuse(socket: Duplex, status: number, text: string): void {
   );
 }
 
-/** Ping every `ms`; a socket that has not answered (or sent anything) since the last ping is dropped. */
-export function heartbeat(ws: WebSocket, ms: number): void {
-  if (ms === 0) return;
+/**
+ * Ping every `ms`; a socket that has not answered (or sent anything) since the last ping is dropped.
+ * Returns what to call on each message (the socket's one message listener calls it: a second
+ * listener would cost every message an emit to two).
+ */
+export function heartbeat(ws: WebSocket, ms: number): () => void {
   let alive = true;
   const seen = (): void => void (alive = true);
+  if (ms === 0) return seen;
   ws.on('pong', seen);
-  ws.on('message', seen);
   const timer = setInterval(() => {
     if (!alive) return ws.terminate();
     alive = false;
     ws.ping();
   }, ms).unref();
   ws.once('close', () => clearInterval(timer));
+  return seen;
 }
 
 /** An upgrade handler for the endpoint at `path`; `open` holds its connections. */
@@ -92,13 +96,16 @@ export function wsUpgrade(
       });
       open.add(conn);
       // Within the limit, Buffer's own decoding (faster here than TextDecoder); past it, the bytes, for their size and head.
-      ws.on('message', (data: Buffer) => conn.receive(data.length > o.maxFrameBytes ? data : data.toString()));
+      const seen = heartbeat(ws, o.heartbeatMs);
+      ws.on('message', (data: Buffer) => {
+        seen();
+        conn.receive(data.length > o.maxFrameBytes ? data : data.toString());
+      });
       ws.on('error', () => {}); // a close follows, which says what happened
       ws.on('close', (code: number, reason: Buffer) => {
         open.delete(conn);
         conn.ended(closeError(code, reason.toString()));
       });
-      heartbeat(ws, o.heartbeatMs);
       conn.attach(take(conn));
     });
     return true;
