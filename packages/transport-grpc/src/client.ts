@@ -70,9 +70,15 @@ async function writeInputs(
         return undefined;
       }
       if (!c.write(toBuffer(route.request.encode(r.value)))) {
+        // Whichever comes first; the other listener goes, or a long stream piles them up.
         await new Promise<void>((resolve) => {
-          c.once('drain', resolve);
-          c.once('status', resolve);
+          const done = (): void => {
+            c.off('drain', done);
+            c.off('status', done);
+            resolve();
+          };
+          c.once('drain', done);
+          c.once('status', done);
         });
       }
     }
