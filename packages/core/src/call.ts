@@ -167,7 +167,22 @@ export interface Call {
  * errors. `next()` resolves with the output (an `AsyncIterable` for server
  * streams, `undefined` for notifications).
  */
-export type Middleware = (call: Call, next: () => Promise<unknown>) => Promise<unknown>;
+export interface Middleware {
+  (call: Call, next: () => Promise<unknown>): Promise<unknown>;
+  /**
+   * Optional: true when, for `call`, this middleware would do nothing but return `next()` (a
+   * tracer with nothing to record). When every middleware of a call says so, core runs the
+   * call as it would with none, keeping its synchronous fast path (a middleware costs a
+   * promise per call on the server otherwise).
+   */
+  readonly passesThrough?: (call: Call) => boolean;
+}
+
+/** True when every middleware says it would only pass `call` through. */
+export function allPassThrough(middleware: readonly Middleware[], call: Call): boolean {
+  for (const mw of middleware) if (mw.passesThrough?.(call) !== true) return false;
+  return true;
+}
 
 /** Run `final` inside `middleware`, outermost first. */
 export function runMiddleware(middleware: readonly Middleware[], call: Call, final: () => Promise<unknown>): Promise<unknown> {

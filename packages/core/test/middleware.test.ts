@@ -35,6 +35,28 @@ describe('middleware', () => {
     }
   });
 
+  it('is skipped for a call it says it only passes through (passesThrough), on both sides, and runs otherwise', async () => {
+    const ran: string[] = [];
+    const tracer = (name: string): Middleware =>
+      Object.assign(
+        async (call: Parameters<Middleware>[0], next: () => Promise<unknown>) => {
+          ran.push(`${name}:${call.side}`);
+          return next();
+        },
+        // Passes through unless the call carries x-trace.
+        { passesThrough: (call: Parameters<Middleware>[0]) => call.meta['x-trace'] === undefined },
+      );
+    const w = await world({ client: { middleware: [tracer('a')] }, serve: { middleware: [tracer('b'), tracer('c')] } });
+    try {
+      expect(await w.calc.add({ a: 2, b: 5 })).toBe(7);
+      expect(ran).toEqual([]);
+      expect(await w.calc.add({ a: 2, b: 5 }, { meta: { 'x-trace': '1' } })).toBe(7);
+      expect(ran).toEqual(['a:client', 'b:server', 'c:server']);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('can translate errors and refuse calls before the handler', async () => {
     const guard: Middleware = async (call, next) => {
       if (call.meta.authorization !== 'yes') throw new RpcError('PERMISSION_DENIED', 'no token');

@@ -128,12 +128,14 @@ export function telemetry(options: TelemetryOptions = {}): Middleware {
     return !callContexts.has(parent) && !carried(parent.meta);
   };
 
-  return (call, next) => {
+  const middleware = (call: Call, next: () => Promise<unknown>): Promise<unknown> => {
     if (idle(call)) return next();
     if (call.side === 'server')
       return run(call, next, propagator.extract(ROOT_CONTEXT, call.meta, defaultTextMapGetter), SpanKind.SERVER);
     return run(call, next, clientParent(call, propagator), SpanKind.CLIENT);
   };
+  // Idle, core skips the middleware altogether and keeps its fast path (no promise per call).
+  return Object.assign(middleware, { passesThrough: idle });
 }
 
 // Where @opentelemetry/api keeps what was registered with it (api.1: this package depends on API 1.x).

@@ -2,6 +2,7 @@
  * The typed client: one function per method of a service, over any channel.
  */
 import {
+  allPassThrough,
   neverAborted,
   runMiddleware,
   type Call,
@@ -200,6 +201,7 @@ function methodFunction(
           return Promise.reject(e);
         }
         const call = middlewareCall(input, opts, deadline, signal);
+        if (allPassThrough(defaults.middleware, call)) return channel.unary(send(input, opts, deadline, signal, opts?.meta));
         return runMiddleware(defaults.middleware, call, () =>
           channel.unary(send(call.input, withResponseMeta(opts, call), deadline, signal, call.meta)),
         );

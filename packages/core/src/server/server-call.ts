@@ -1,4 +1,4 @@
-import { runMiddleware, type Call, type CallContext, type Middleware } from '../call.js';
+import { allPassThrough, runMiddleware, type Call, type CallContext, type Middleware } from '../call.js';
 import { RpcError } from '../error.js';
 import type { Logger } from '../logger.js';
 import type { Metadata } from '../metadata.js';
@@ -117,7 +117,7 @@ export function invoke(route: Route, call: ServerCall, params: unknown, middlewa
   call.input = takesStream(route.method.kind)
     ? validatedInputs(route.method, params as AsyncIterable<unknown>)
     : decodeParams(route.method, params);
-  if (middleware.length === 0) return route.handler(call.input, call);
+  if (middleware.length === 0 || allPassThrough(middleware, call)) return route.handler(call.input, call);
   return runMiddleware(middleware, call, async () => route.handler(call.input, call));
 }
 
