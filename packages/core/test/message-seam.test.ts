@@ -408,16 +408,16 @@ describe('message seam: credit for stream items', () => {
     for (const withCredit of [true, false]) {
       const medium = handMedium(withCredit);
       const svc = createClient(Svc, await connect('hand://x', { transports: [medium.transport] }));
-      const it = svc.tick({ n: 200 })[Symbol.asyncIterator]();
+      const it = svc.tick({ n: 100 })[Symbol.asyncIterator]();
       const first = it.next();
       await until(() => medium.sent.length === 1);
       const request = medium.sent[0] as OutgoingRequest;
       const id = request.ids[0];
-      expect(JSON.parse(request.text).credit).toBe(withCredit ? 128 : undefined);
-      for (let i = 0; i < 128; i++) medium.answer(JSON.stringify({ jsonrpc: '2.0', id, item: i }));
+      expect(JSON.parse(request.text).credit).toBe(withCredit ? 64 : undefined);
+      for (let i = 0; i < 64; i++) medium.answer(JSON.stringify({ jsonrpc: '2.0', id, item: i }));
       await first;
-      for (let i = 1; i < 80; i++) await it.next();
-      expect(medium.grants).toEqual(withCredit ? [[id, 64]] : []);
+      for (let i = 1; i < 40; i++) await it.next();
+      expect(medium.grants).toEqual(withCredit ? [[id, 32]] : []);
       await it.return?.();
     }
   });

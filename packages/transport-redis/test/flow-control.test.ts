@@ -1,5 +1,5 @@
 /**
- * Flow control of a server stream over Redis: the client asks for credit (128 items) and renews it
+ * Flow control of a server stream over Redis: the client asks for credit (64 items) and renews it
  * on the control channel as its caller takes items, so a slow consumer holds back the worker's
  * generator and the caller's reply list, not just the worker's pushes.
  */
@@ -25,7 +25,7 @@ const feedWorker = new URL('./fixtures/feed-worker.mjs', import.meta.url).pathna
  * The credit core's client asks for: the worker's generator yields at most this many items beyond
  * those its caller has taken, and the reply list holds no more than that.
  */
-const WINDOW = 128;
+const WINDOW = 64;
 /**
  * A million small items: 25 s on this 2-CPU machine when idle, up to 40 s while other suites run
  * beside it (some 25,000 to 50,000 items/s through Redis: the worker makes one socket write per item).

@@ -4,7 +4,7 @@
  * subscribed through `interofficeLink` by a subscriber that takes 1,000 events
  * a second. The link hands the next event on only when `onData` returns and
  * grants credit as it takes events, so the procedure's async generator runs
- * at most the credit window (128 items, `started` included) ahead of the
+ * at most the credit window (64 items, `started` included) ahead of the
  * subscriber. A subscriber that iterates (`subscribe()` without callbacks) is
  * not covered: tRPC's client buffers events for it without bound, before
  * they reach it (see docs/testing.md).
@@ -29,8 +29,8 @@ function flowRouter() {
 }
 type FlowRouter = ReturnType<typeof flowRouter>;
 
-/** Items a caller lets the server send ahead of what it has taken (Interoffice's client asks for 128). */
-const OUTPUT_WINDOW = 128;
+/** Items a caller lets the server send ahead of what it has taken (Interoffice's client asks for 64). */
+const OUTPUT_WINDOW = 64;
 const COUNT = 20_000;
 const SLOW_MS = 3000;
 

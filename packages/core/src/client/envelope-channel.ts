@@ -48,7 +48,7 @@ function deadlineError(why: string | undefined): RpcError {
 }
 
 /** Stream items a client lets a server send ahead of what its caller has taken. */
-const OUTPUT_WINDOW = 128;
+const OUTPUT_WINDOW = 64;
 
 /** Delay between reconnection attempts of `waitForReady` calls: 50 ms doubling to 2 s. */
 function backoff(attempt: number): number {

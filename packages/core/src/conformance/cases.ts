@@ -318,11 +318,11 @@ export const cases = [
     name: 'flow-control',
     async run(fx) {
       // Server → client: a caller that reads 10 items of a long stream and stops reading holds the
-      // server's generator to what it has taken plus the window (128), not a million.
+      // server's generator to what it has taken plus the window (64), not a million.
       const it = fx.client.countdown({ from: 1_000_000 })[Symbol.asyncIterator]();
       for (let i = 0; i < 10; i++) await it.next();
       await new Promise((r) => setTimeout(r, 200)); // not a condition: time for a generator that ignored credit to run ahead
-      expect(fx.state.yielded).toBeLessThanOrEqual(10 + 128 + 1);
+      expect(fx.state.yielded).toBeLessThanOrEqual(10 + 64 + 1);
       await it.return?.();
       // Client → server: a handler that reads nothing yet holds the caller's generator to the
       // server's window (16), and everything arrives once the handler reads.

@@ -3,7 +3,7 @@
  * transport runs: a server in a process of its own (flow-server.mjs) streams
  * to a caller that reads 1,000 items a second for a while, then the rest as
  * fast as it can. While it reads slowly, the server's generator may run no
- * further ahead than the caller's credit (128 items, docs/protocol.md), the
+ * further ahead than the caller's credit (64 items, docs/protocol.md), the
  * caller's input generator no further than the server's (16 inputs), and
  * neither process's memory may grow with the length of the stream. Each run
  * returns what it measured, for the test to print.
@@ -34,8 +34,8 @@ export const Flow = defineService('Flow', {
 export type FlowClient = Client<typeof Flow>;
 export { createClient };
 
-/** Items a caller lets the server send ahead of what it has read (Interoffice's client asks for 128). */
-export const OUTPUT_WINDOW = 128;
+/** Items a caller lets the server send ahead of what it has read (Interoffice's client asks for 64). */
+export const OUTPUT_WINDOW = 64;
 /** Inputs a server lets a caller send ahead of what its handler has read. */
 export const INPUT_WINDOW = 16;
 const MiB = 1024 * 1024;
