@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../src/conformance/testing.js';
 import {
   defineService,
   encodeRequest,
@@ -47,25 +48,31 @@ async function peer() {
   });
   cleanups.push(() => conn.close());
   const settle = () => new Promise((r) => setTimeout(r, 50)); // not a condition: time for a server that ignored credit to run ahead
-  return { frames, send: (f: string) => conn.send(f), settle };
+  // The stream's end: its result (or error) frame, within 2 s.
+  const ended = (id: number) =>
+    waitFor(() => frames.some((f) => f.id === id && ('result' in f || 'error' in f)), {
+      timeoutMs: 2000,
+      what: `call ${id} ended`,
+    });
+  return { frames, send: (f: string) => conn.send(f), settle, ended };
 }
 
 describe('credit for stream items', () => {
   it('sends no item beyond the credit, and more as it is granted', async () => {
-    const { frames, send, settle } = await peer();
+    const { frames, send, settle, ended } = await peer();
     send(encodeRequest(1, 'Numbers.upTo', { count: 10 }, undefined, 5000, 3));
     await settle();
     expect(frames.map((f) => f.item)).toEqual([0, 1, 2]);
     expect(produced).toBeLessThanOrEqual(4); // the fourth waits for credit
     send('{"jsonrpc":"2.0","method":"rpc.credit","params":{"id":1,"n":7}}');
-    await settle();
+    await ended(1);
     expect(frames.map((f) => f.item ?? f.result)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, null]);
   });
 
   it('ends a stream whose last item spent the last credit, without another grant', async () => {
-    const { frames, send, settle } = await peer();
+    const { frames, send, ended } = await peer();
     send(encodeRequest(2, 'Numbers.upTo', { count: 3 }, undefined, 5000, 3));
-    await settle();
+    await ended(2);
     expect(frames.map((f) => ('item' in f ? f.item : f.result))).toEqual([0, 1, 2, null]);
   });
 });

@@ -4,10 +4,9 @@
  * backoff and resumes after the last item it got — every item once, in
  * order. A stream that is not resumable ends with UNAVAILABLE at the cut.
  */
-import { connect, createClient, serve, type RpcError } from '@interoffice/core';
-import { Conformance, conformanceImpl, ServerState } from '@interoffice/core/conformance';
+import type { RpcError } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CutProxy } from '../../core/test/shared/cut-proxy.js';
+import { conformanceBehindCutProxy } from '../../core/test/shared/cut-proxy.js';
 import { wsTransport } from '../src/index.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -17,17 +16,12 @@ afterEach(async () => {
 
 const quiet = { warn: () => {}, error: () => {} };
 
-async function world() {
-  const state = new ServerState();
-  const transports = [wsTransport({ logger: quiet, reconnect: { initialDelayMs: 20, maxDelayMs: 200 } })];
-  const server = await serve(conformanceImpl(state), { listen: ['ws://127.0.0.1:0/rpc/'], transports, logger: quiet });
-  cleanups.push(() => server.close({ graceMs: 0 }));
-  const proxy = await CutProxy.start(Number((server.urls[0] as URL).port));
-  cleanups.push(() => proxy.close());
-  const channel = await connect(`ws://127.0.0.1:${proxy.port}/rpc/`, { transports });
-  cleanups.push(() => channel.close());
-  return { state, proxy, client: createClient(Conformance, channel) };
-}
+const world = () =>
+  conformanceBehindCutProxy(
+    'ws://127.0.0.1:0/rpc/',
+    [wsTransport({ logger: quiet, reconnect: { initialDelayMs: 20, maxDelayMs: 200 } })],
+    cleanups,
+  );
 
 describe('resumed streams over ws://', () => {
   it('a resumable stream resumes after the last item the caller got when the connection is cut', async () => {

@@ -5,10 +5,9 @@
  * once, in order, and the loop never sees the drop. The same cut ends a
  * stream that is not resumable with UNAVAILABLE.
  */
-import { connect, createClient, serve, type RpcError } from '@interoffice/core';
-import { Conformance, conformanceImpl, ServerState } from '@interoffice/core/conformance';
+import type { RpcError } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CutProxy } from '../../core/test/shared/cut-proxy.js';
+import { conformanceBehindCutProxy } from '../../core/test/shared/cut-proxy.js';
 import { socketTransport } from '../src/index.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -18,17 +17,7 @@ afterEach(async () => {
 
 const quiet = { warn: () => {}, error: () => {} };
 
-async function world() {
-  const state = new ServerState();
-  const transports = [socketTransport({ logger: quiet })];
-  const server = await serve(conformanceImpl(state), { listen: ['tcp://127.0.0.1:0'], transports, logger: quiet });
-  cleanups.push(() => server.close({ graceMs: 0 }));
-  const proxy = await CutProxy.start(Number((server.urls[0] as URL).port));
-  cleanups.push(() => proxy.close());
-  const channel = await connect(`tcp://127.0.0.1:${proxy.port}`, { transports });
-  cleanups.push(() => channel.close());
-  return { state, proxy, client: createClient(Conformance, channel) };
-}
+const world = () => conformanceBehindCutProxy('tcp://127.0.0.1:0', [socketTransport({ logger: quiet })], cleanups);
 
 describe('resumable streams over a socket that is cut', () => {
   it('resume after the last item the caller got, on a new connection, each time the connection is cut', async () => {

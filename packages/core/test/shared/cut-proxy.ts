@@ -3,7 +3,9 @@
  * restarted load balancer would: the server stays up, the client's
  * connection dies mid-call.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { connect, createClient, serve, type Transport } from '@interoffice/core';
+import { Conformance, conformanceImpl, ServerState } from '@interoffice/core/conformance';
 
 export class CutProxy {
   readonly #server: Server;
@@ -21,7 +23,7 @@ export class CutProxy {
     const proxy = new CutProxy(server);
     server.on('connection', (client) => {
       proxy.connections++;
-      const upstream = connect(port, '127.0.0.1');
+      const upstream = netConnect(port, '127.0.0.1');
       const pair: [Socket, Socket] = [client, upstream];
       proxy.#pairs.add(pair);
       client.pipe(upstream).pipe(client);
@@ -56,4 +58,23 @@ export class CutProxy {
     this.cut();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/**
+ * The conformance service served at `listen`, a cut proxy in front of it, and a typed client
+ * connected through the proxy (the server's URL with the proxy's port); each is closed by a
+ * function pushed onto `cleanups`.
+ */
+export async function conformanceBehindCutProxy(listen: string, transports: Transport[], cleanups: (() => unknown)[]) {
+  const quiet = { warn: () => {}, error: () => {} };
+  const state = new ServerState();
+  const server = await serve(conformanceImpl(state), { listen: [listen], transports, logger: quiet });
+  cleanups.push(() => server.close({ graceMs: 0 }));
+  const url = new URL((server.urls[0] as URL).href);
+  const proxy = await CutProxy.start(Number(url.port));
+  cleanups.push(() => proxy.close());
+  url.port = String(proxy.port);
+  const channel = await connect(url.href, { transports });
+  cleanups.push(() => channel.close());
+  return { state, proxy, client: createClient(Conformance, channel) };
 }
