@@ -59,6 +59,15 @@ export const rows: Row[] = [
     client: (u) => interoffice(u, true),
   },
   {
+    // The untraced row again, run after the traced one: its ratio is the noise the traced row's is judged against.
+    name: 'interoffice socket, unix, again (control)',
+    baseline: 'interoffice socket, unix',
+    server: 'interoffice-socket',
+    address: 'unix://$DIR/$N.sock',
+    curve: false,
+    client: interoffice,
+  },
+  {
     name: 'json-rpc-2.0 package, unix',
     baseline: RAW_UNIX,
     server: 'jsonrpc2',

@@ -173,7 +173,9 @@ export interface Middleware {
    * Optional: true when, for `call`, this middleware would do nothing but return `next()` (a
    * tracer with nothing to record). When every middleware of a call says so, core runs the
    * call as it would with none, keeping its synchronous fast path (a middleware costs a
-   * promise per call on the server otherwise).
+   * promise per call on the server otherwise). Synchronous, and it must keep nothing: on the
+   * client the call it is given is a probe, valid only during the check (no object is made for
+   * a call that every middleware passes through).
    */
   readonly passesThrough?: (call: Call) => boolean;
 }

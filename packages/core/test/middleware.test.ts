@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RpcError, type Middleware } from '../src/index.js';
+import { RpcError, type CallContext, type Middleware } from '../src/index.js';
 import { world } from './fixtures.js';
 
 describe('middleware', () => {
@@ -52,6 +52,30 @@ describe('middleware', () => {
       expect(ran).toEqual([]);
       expect(await w.calc.add({ a: 2, b: 5 }, { meta: { 'x-trace': '1' } })).toBe(7);
       expect(ran).toEqual(['a:client', 'b:server', 'c:server']);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('asks passesThrough with the call as it is made: side, method, input, metadata, deadline, parent', async () => {
+    const seen: unknown[] = [];
+    const probe: Middleware = Object.assign((_call: Parameters<Middleware>[0], next: () => Promise<unknown>) => next(), {
+      passesThrough: (call: Parameters<Middleware>[0]) => {
+        if (call.side === 'client') {
+          seen.push([call.method.name, call.input, { ...call.meta }, call.deadline - Date.now() > 4_000, call.parent]);
+        }
+        return true;
+      },
+    });
+    const w = await world({ client: { middleware: [probe] } });
+    try {
+      const parent = { meta: { traceparent: 't' } } as unknown as CallContext;
+      expect(await w.calc.add({ a: 2, b: 5 }, { meta: { x: '1' }, timeout: 5_000, parent })).toBe(7);
+      expect(await w.calc.add({ a: 1, b: 1 })).toBe(2);
+      expect(seen).toEqual([
+        ['add', { a: 2, b: 5 }, { x: '1' }, true, parent],
+        ['add', { a: 1, b: 1 }, {}, true, undefined],
+      ]);
     } finally {
       await w.close();
     }

@@ -120,7 +120,10 @@ export function telemetry(options: TelemetryOptions = {}): Middleware {
     if (given) return false;
     const bare = nothingRegistered();
     if (!bare && (!noTracerSdk() || !durations().idle)) return false;
-    if (call.side === 'server') return !carried(call.meta);
+    // With nothing registered at all, a server span would be a no-op and there is no context
+    // manager to make it active: a caller's trace goes on from the handler's context's metadata,
+    // which the client side below looks at.
+    if (call.side === 'server') return bare || !carried(call.meta);
     const parent = call.parent;
     if (parent === null) return true;
     // With no context manager registered, the active context is always the root one: no span in it.

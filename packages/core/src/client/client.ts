@@ -2,7 +2,6 @@
  * The typed client: one function per method of a service, over any channel.
  */
 import {
-  allPassThrough,
   neverAborted,
   runMiddleware,
   type Call,
@@ -15,6 +14,7 @@ import {
 import { RpcError } from '../error.js';
 import type { Metadata } from '../metadata.js';
 import { describeIssues, type Issue } from '../schema.js';
+import { passThroughProbe } from './pass-through-probe.js';
 import { resumingStream } from './resume.js';
 import { takesStream, type MethodDescriptor, type MethodSpec, type ServiceDescriptor } from '../service.js';
 
@@ -188,6 +188,8 @@ function methodFunction(
     },
   });
 
+  const passesThrough = passThroughProbe(method, channel, defaults.middleware, middlewareParent);
+
   switch (method.kind) {
     case 'unary':
       return (input, opts) => {
@@ -200,8 +202,8 @@ function methodFunction(
         } catch (e) {
           return Promise.reject(e);
         }
+        if (passesThrough(input, opts, deadline, signal)) return channel.unary(send(input, opts, deadline, signal, opts?.meta));
         const call = middlewareCall(input, opts, deadline, signal);
-        if (allPassThrough(defaults.middleware, call)) return channel.unary(send(input, opts, deadline, signal, opts?.meta));
         return runMiddleware(defaults.middleware, call, () =>
           channel.unary(send(call.input, withResponseMeta(opts, call), deadline, signal, call.meta)),
         );
