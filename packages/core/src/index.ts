@@ -56,7 +56,9 @@ export type {
   RequestFields,
   RequestRecord,
   ResponseFields,
+  StreamWindows,
 } from './transport.js';
+export { DEFAULT_WINDOWS, streamWindows } from './windows.js';
 export type {
   Transport,
   CallTransport,

@@ -72,11 +72,28 @@ export interface Connection {
   readonly peer: Peer;
 }
 
+/**
+ * How far a stream may run ahead of what its receiver has taken, in items: each side grants
+ * credit as it takes, and a sender waits at none.
+ */
+export interface StreamWindows {
+  /** Server-stream items a caller lets the server send ahead (core's default: 64). */
+  readonly items: number;
+  /** Inputs of a client or bidi stream a server lets the caller send ahead (core's default: 16). */
+  readonly inputs: number;
+}
+
 /** A frame transport: the URL schemes it serves, and how to connect and listen. */
 export interface FrameTransport {
   readonly kind?: 'frames';
   /** URL schemes without the colon, e.g. `['unix', 'tcp']`. */
   readonly schemes: readonly string[];
+  /**
+   * Optional: wider stream windows than core's defaults, for a medium where a grant that finds
+   * its sender asleep costs more than the items between grants (a futex wake-up on shared
+   * memory): a wider window means fewer grants per item, and more items held in memory.
+   */
+  readonly windows?: StreamWindows;
   /**
    * Open one connection to `url`. Rejects with an RpcError (UNAVAILABLE when
    * nobody answers, UNAUTHENTICATED when a handshake fails).

@@ -14,6 +14,14 @@ runConformance({
   maxFrameBytes,
   address: () => `memory://conformance-${n++}`,
 });
+// A frame transport that asks for narrower stream windows than core's: every case still passes,
+// and the flow-control case holds both sides to these (it fails when either side takes core's).
+runConformance({
+  name: 'memory, stream windows of 8 items and 4 inputs',
+  transports: [{ ...memoryTransport({ maxFrameBytes }), windows: { items: 8, inputs: 4 } }],
+  maxFrameBytes,
+  address: () => `memory://conformance-${n++}`,
+});
 
 // The message seam, as a queue medium carrying text, and one carrying records (as the shared file does).
 let q = 0;

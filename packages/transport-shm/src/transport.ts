@@ -33,6 +33,9 @@ export function shmTransport(options: ShmTransportOptions = {}): FrameTransport 
   };
   return {
     schemes: ['shm'],
+    // Twice core's items and four times its inputs: a grant that finds the sender asleep costs a
+    // futex wake-up here, dearer than the items between grants (bench/README.md, the window table).
+    windows: { items: 128, inputs: 64 },
     async connect(url, handler) {
       linux();
       return connectShm(url, handler, o);

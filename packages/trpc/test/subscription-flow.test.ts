@@ -9,7 +9,7 @@
  * not covered: tRPC's client buffers events for it without bound, before
  * they reach it (see docs/testing.md).
  */
-import { connect } from '@interoffice/core';
+import { connect, DEFAULT_WINDOWS } from '@interoffice/core';
 import { ServerProcess } from '@interoffice/core/conformance';
 import { socketTransport } from '@interoffice/transport-socket';
 import { createTRPCClient } from '@trpc/client';
@@ -29,8 +29,8 @@ function flowRouter() {
 }
 type FlowRouter = ReturnType<typeof flowRouter>;
 
-/** Items a caller lets the server send ahead of what it has taken (Interoffice's client asks for 64). */
-const OUTPUT_WINDOW = 64;
+/** Items a caller lets the server send ahead of what it has taken: the socket transport's window, core's. */
+const OUTPUT_WINDOW = DEFAULT_WINDOWS.items;
 const COUNT = 20_000;
 const SLOW_MS = 3000;
 

@@ -26,6 +26,7 @@ import { Keepalive, type KeepaliveOptions } from './keepalive.js';
 import { FrameLink, MessageLink, type Link } from './links.js';
 import { StreamQueue } from './stream-queue.js';
 import { sleep } from './sleep.js';
+import { streamWindows } from '../windows.js';
 
 interface Pending {
   readonly conn: Link;
@@ -46,9 +47,6 @@ const noop = (): void => {};
 function deadlineError(why: string | undefined): RpcError {
   return new RpcError('DEADLINE_EXCEEDED', `deadline exceeded waiting for the response${why === undefined ? '' : `: ${why}`}`);
 }
-
-/** Stream items a client lets a server send ahead of what its caller has taken. */
-const OUTPUT_WINDOW = 64;
 
 /** Delay between reconnection attempts of `waitForReady` calls: 50 ms doubling to 2 s. */
 function backoff(attempt: number): number {
@@ -71,11 +69,14 @@ export class EnvelopeChannel implements Channel {
 
   readonly peer: Peer;
   readonly #keepalive: KeepaliveOptions | undefined;
+  /** Stream items a server may send ahead of what the caller has taken. */
+  readonly #itemWindow: number;
 
   constructor(transport: FrameTransport | MessageTransport, url: URL, keepalive?: KeepaliveOptions) {
     this.#transport = transport;
     this.#url = url;
     this.#keepalive = keepalive;
+    this.#itemWindow = streamWindows(transport).items;
     // Without credentials: middleware may log or export it (redis://user:password@host).
     const address = new URL(url.href);
     address.username = '';
@@ -143,7 +144,7 @@ export class EnvelopeChannel implements Channel {
       return Promise.reject(new RpcError('UNIMPLEMENTED', why));
     }
     // A stream's items come only as fast as the caller takes them (credit), where renewals reach the server.
-    const credit = conn.grants && queue !== undefined ? OUTPUT_WINDOW : undefined;
+    const credit = conn.grants && queue !== undefined ? this.#itemWindow : undefined;
     const frame = encode(id, call, remaining, conn.maxFrameBytes, 'request', credit);
     if (frame instanceof RpcError) return Promise.reject(frame);
     return new Promise((resolve, reject) => {
@@ -164,7 +165,7 @@ export class EnvelopeChannel implements Channel {
   #grantAsTaken(id: number, queue: StreamQueue<unknown>, conn: Link): void {
     let taken = 0;
     queue.onTaken = () => {
-      if (++taken < OUTPUT_WINDOW >> 1) return;
+      if (++taken < this.#itemWindow >> 1) return;
       if (this.#pending.get(id)?.conn === conn) conn.grant(id, taken);
       taken = 0;
     };

@@ -318,14 +318,15 @@ export const cases = [
     name: 'flow-control',
     async run(fx) {
       // Server → client: a caller that reads 10 items of a long stream and stops reading holds the
-      // server's generator to what it has taken plus the window (64), not a million.
+      // server's generator to what it has taken plus the transport's item window (core's 64), not a million.
+      const { items, inputs } = fx.windows;
       const it = fx.client.countdown({ from: 1_000_000 })[Symbol.asyncIterator]();
       for (let i = 0; i < 10; i++) await it.next();
       await new Promise((r) => setTimeout(r, 200)); // not a condition: time for a generator that ignored credit to run ahead
-      expect(fx.state.yielded).toBeLessThanOrEqual(10 + 64 + 1);
+      expect(fx.state.yielded).toBeLessThanOrEqual(10 + items + 1);
       await it.return?.();
       // Client → server: a handler that reads nothing yet holds the caller's generator to the
-      // server's window (16), and everything arrives once the handler reads.
+      // server's input window (core's 16), and everything arrives once the handler reads.
       const open = fx.state.closeGate();
       let pulled = 0;
       async function* many(): AsyncGenerator<number> {
@@ -336,7 +337,7 @@ export const cases = [
       }
       const call = fx.client.held(many());
       await new Promise((r) => setTimeout(r, 200)); // not a condition: time for a caller that ignored credit to run ahead
-      expect(pulled).toBeLessThanOrEqual(16 + 1);
+      expect(pulled).toBeLessThanOrEqual(inputs + 1);
       open();
       expect(await call).toBe(1000);
     },

@@ -8,7 +8,8 @@ import { createClient, type Client } from '../client/client.js';
 import { connect } from '../client/connect.js';
 import type { Transport } from '../call-transport.js';
 import { rawConnection } from '../client/raw-frames.js';
-import type { Connection } from '../transport.js';
+import type { Connection, StreamWindows } from '../transport.js';
+import { streamWindows } from '../windows.js';
 import { serve, type Server } from '../server/serve.js';
 import { Conformance, conformanceImpl, ServerState } from './service.js';
 import type { ConformanceTarget } from './target.js';
@@ -71,6 +72,11 @@ export class Fixture {
 
   get transports(): readonly Transport[] {
     return this.#target.transports;
+  }
+
+  /** The stream windows of the transport serving the suite's URL. */
+  get windows(): StreamWindows {
+    return streamWindows(transportFor(new URL(this.url), this.transports));
   }
 
   async start(): Promise<this> {

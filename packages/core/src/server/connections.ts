@@ -7,7 +7,7 @@
  */
 import { encodeError } from '../envelope.js';
 import { RpcError } from '../error.js';
-import type { Connection, FrameHandler } from '../transport.js';
+import type { Connection, FrameHandler, StreamWindows } from '../transport.js';
 import { FrameSession } from './frame-session.js';
 import type { SessionOptions } from './session.js';
 
@@ -33,8 +33,13 @@ export class FrameConnections {
     }
   }
 
-  /** What a frame transport's `listen` is given: the handler of each new connection. */
-  readonly accept = (conn: Connection): FrameHandler => {
+  /** What a frame transport's `listen` is given: the handler of each new connection, its calls' inputs held to `windows`. */
+  acceptor(windows: StreamWindows | undefined): (conn: Connection) => FrameHandler {
+    const opts = windows === undefined ? this.#opts : { ...this.#opts, inputWindow: windows.inputs };
+    return (conn) => this.#accept(conn, opts);
+  }
+
+  #accept(conn: Connection, opts: SessionOptions): FrameHandler {
     if (this.#sessions.size >= this.#max) {
       const error = new RpcError(
         'RESOURCE_EXHAUSTED',
@@ -45,11 +50,11 @@ export class FrameConnections {
       conn.close();
       return ignore;
     }
-    const session = new FrameSession(conn, this.#opts, (s) => this.#closedOne(s));
+    const session = new FrameSession(conn, opts, (s) => this.#closedOne(s));
     this.#sessions.add(session);
     if (this.#closed) queueMicrotask(() => session.close());
     return session;
-  };
+  }
 
   /** Close every connection; calls still in flight are stopped. */
   close(): void {

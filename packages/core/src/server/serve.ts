@@ -117,7 +117,7 @@ export async function serve(
         intakes.push(intake);
         listeners.push(await transport.listen(url, intake));
       } else {
-        listeners.push(await transport.listen(url, connections.accept));
+        listeners.push(await transport.listen(url, connections.acceptor(transport.windows)));
       }
     }
   } catch (e) {

@@ -35,6 +35,7 @@ import { cancelReason, goneReason, type Engine } from './engine.js';
 import type { BatchParent, Outlet } from './outlet.js';
 import type { Route } from './router.js';
 import { publicError, ServerCall, type CallSink } from './server-call.js';
+import { DEFAULT_WINDOWS } from '../windows.js';
 
 /** What every session of a server shares. */
 export interface SessionOptions {
@@ -44,6 +45,8 @@ export interface SessionOptions {
   /** Calls (and notifications) in flight per connection before new ones are refused. */
   readonly maxInFlight: number;
   readonly logger: Logger;
+  /** Inputs a caller may send ahead of the handler (the credit a call that takes a stream starts with); core's default: 16. */
+  readonly inputWindow?: number;
 }
 
 /** A call of this session: where its answers go, and the deadline its caller stated. */
@@ -68,9 +71,6 @@ class SessionCall extends ServerCall {
   /** The stream waiting for credit. */
   creditWaiter: (() => void) | undefined = undefined;
 }
-
-/** Inputs a caller may send ahead of the handler (the credit a call that takes a stream starts with). */
-const INPUT_WINDOW = 16;
 
 const noMeta: Metadata = Object.freeze({}) as Metadata;
 
@@ -117,6 +117,7 @@ export class Session implements CallSink {
   /** Notifications still running. */
   readonly #notes = new Set<SessionCall>();
   readonly #precancelled: ((id: Id) => boolean) | undefined;
+  readonly #inputWindow: number;
   #drainWaiters: (() => void)[] = [];
   #closed = false;
   #warnedFull = false;
@@ -130,6 +131,7 @@ export class Session implements CallSink {
     this.#opts = opts;
     this.#engine = opts.engine;
     this.#precancelled = precancelled;
+    this.#inputWindow = opts.inputWindow ?? DEFAULT_WINDOWS.inputs;
   }
 
   /** Calls and notifications in flight. */
@@ -419,13 +421,13 @@ export class Session implements CallSink {
         const why = `${route.method.fullName} takes a stream of inputs, which this transport cannot carry to the server running the call (use a socket, pipe, shared memory, WebSocket or gRPC)`;
         return outlet.error(id, new RpcError('UNIMPLEMENTED', why), undefined, expires);
       }
-      call.inputs = new InputQueue(INPUT_WINDOW, (n) => grant.call(outlet, id, n));
+      call.inputs = new InputQueue(this.#inputWindow, (n) => grant.call(outlet, id, n));
       params = call.inputs;
     }
     this.#engine.run(route, call, params, this);
     if (call.ended) return;
     this.#calls.set(id, call);
-    if (call.inputs !== undefined) outlet.credit?.(id, INPUT_WINDOW);
+    if (call.inputs !== undefined) outlet.credit?.(id, this.#inputWindow);
   }
 
   /** `rpc.input`, `rpc.end` and `rpc.credit`: inputs of a call that takes a stream, their end, and credit for a stream's items. */

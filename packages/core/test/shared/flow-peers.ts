@@ -3,12 +3,22 @@
  * transport runs: a server in a process of its own (flow-server.mjs) streams
  * to a caller that reads 1,000 items a second for a while, then the rest as
  * fast as it can. While it reads slowly, the server's generator may run no
- * further ahead than the caller's credit (64 items, docs/protocol.md), the
- * caller's input generator no further than the server's (16 inputs), and
+ * further ahead than the caller's credit (the transport's item window: core's
+ * 64 unless the transport asks for more, docs/protocol.md), the caller's input
+ * generator no further than the server's (its input window: 16), and
  * neither process's memory may grow with the length of the stream. Each run
  * returns what it measured, for the test to print.
  */
-import { bidiStream, createClient, defineService, serverStream, unary, type Client } from '@interoffice/core';
+import {
+  bidiStream,
+  createClient,
+  DEFAULT_WINDOWS,
+  defineService,
+  serverStream,
+  unary,
+  type Client,
+  type StreamWindows,
+} from '@interoffice/core';
 import { ServerProcess, settledHeap, waitFor } from '@interoffice/core/conformance';
 import { expect } from 'vitest';
 import { z } from 'zod';
@@ -34,10 +44,6 @@ export const Flow = defineService('Flow', {
 export type FlowClient = Client<typeof Flow>;
 export { createClient };
 
-/** Items a caller lets the server send ahead of what it has read (Interoffice's client asks for 64). */
-export const OUTPUT_WINDOW = 64;
-/** Inputs a server lets a caller send ahead of what its handler has read. */
-export const INPUT_WINDOW = 16;
 const MiB = 1024 * 1024;
 /** A whole stream's deadline (the client's default, 30 s, is for one call, and a stream is one). */
 const STREAM_MS = 120_000;
@@ -83,7 +89,11 @@ class Watch {
   /** The run's name: a call a failed test left running counts apart. */
   readonly run = `run-${++runs}`;
 
-  constructor(readonly client: FlowClient) {}
+  /** `windows`: the transport's (items a caller lets the server send ahead, inputs the server lets the caller send). */
+  constructor(
+    readonly client: FlowClient,
+    readonly windows: StreamWindows,
+  ) {}
 
   /** Ask the server where it stands: `read()` and `pulled()` are the caller's counts at the moment. */
   async sample(read: () => number, pulled: () => number): Promise<void> {
@@ -93,9 +103,9 @@ class Watch {
     // Credit for what the server had produced when it answered was granted before now.
     const ahead = s.produced - read();
     // + 1: the item the generator has yielded that waits for credit
-    expect(ahead, `the server's generator ran ${ahead} items ahead of the caller`).toBeLessThanOrEqual(OUTPUT_WINDOW + 1);
+    expect(ahead, `the server's generator ran ${ahead} items ahead of the caller`).toBeLessThanOrEqual(this.windows.items + 1);
     const inputsAhead = pulledBefore - s.taken;
-    expect(inputsAhead, `the caller's inputs ran ${inputsAhead} ahead of the handler`).toBeLessThanOrEqual(INPUT_WINDOW);
+    expect(inputsAhead, `the caller's inputs ran ${inputsAhead} ahead of the handler`).toBeLessThanOrEqual(this.windows.inputs);
     this.maxAhead = Math.max(this.maxAhead, ahead);
     this.maxInputsAhead = Math.max(this.maxInputsAhead, inputsAhead);
     if (this.#rss0 < 0) this.#rss0 = s.rss;
@@ -186,7 +196,7 @@ async function readSlowlyThenFast(
   // The caller read at about 1,000 a second, and the server filled the credit it had (else the
   // window tested nothing: a server slower than its caller is never held back).
   expect(slowRead).toBeGreaterThanOrEqual(0.8 * slowMs);
-  expect(watch.maxAhead).toBeGreaterThanOrEqual(OUTPUT_WINDOW / 2);
+  expect(watch.maxAhead).toBeGreaterThanOrEqual(watch.windows.items / 2);
   const memory = watch.memory();
   const t0 = performance.now();
   while (await take());
@@ -196,8 +206,13 @@ async function readSlowlyThenFast(
 }
 
 /** A server stream of `count` items, read at 1,000 a second for `slowMs`, then to its end. */
-export async function slowServerStream(client: FlowClient, count: number, slowMs: number): Promise<SlowReport> {
-  const watch = new Watch(client);
+export async function slowServerStream(
+  client: FlowClient,
+  count: number,
+  slowMs: number,
+  windows: StreamWindows = DEFAULT_WINDOWS,
+): Promise<SlowReport> {
+  const watch = new Watch(client, windows);
   const it = client.items({ count, run: watch.run }, { timeout: STREAM_MS })[Symbol.asyncIterator]();
   try {
     const report = await readSlowlyThenFast(watch, it, count, slowMs, () => 0);
@@ -225,8 +240,13 @@ function counted(count: number): { inputs: AsyncGenerator<Item>; pulled: () => n
  * second for `slowMs`, then to their end: the handler is held by the
  * caller's credit, and the caller's input generator by the handler's.
  */
-export async function slowBidiConsumer(client: FlowClient, count: number, slowMs: number): Promise<SlowReport> {
-  const watch = new Watch(client);
+export async function slowBidiConsumer(
+  client: FlowClient,
+  count: number,
+  slowMs: number,
+  windows: StreamWindows = DEFAULT_WINDOWS,
+): Promise<SlowReport> {
+  const watch = new Watch(client, windows);
   const { inputs, pulled } = counted(count);
   const it = client.relay(inputs, { timeout: STREAM_MS, meta: { 'x-run': watch.run } })[Symbol.asyncIterator]();
   try {
@@ -243,8 +263,13 @@ export async function slowBidiConsumer(client: FlowClient, count: number, slowMs
  * `slowMs`, then as fast as it can, while the caller reads outputs at once:
  * the caller's input generator is held to the handler's window.
  */
-export async function slowBidiReader(client: FlowClient, count: number, slowMs: number): Promise<SlowReport> {
-  const watch = new Watch(client);
+export async function slowBidiReader(
+  client: FlowClient,
+  count: number,
+  slowMs: number,
+  windows: StreamWindows = DEFAULT_WINDOWS,
+): Promise<SlowReport> {
+  const watch = new Watch(client, windows);
   const { inputs, pulled } = counted(count);
   const ac = new AbortController();
   let read = 0;
@@ -264,7 +289,7 @@ export async function slowBidiReader(client: FlowClient, count: number, slowMs: 
     );
     const slowRead = read;
     // The caller's generator was held back by the handler's window (else the window tested nothing).
-    expect(watch.maxInputsAhead).toBeGreaterThanOrEqual(INPUT_WINDOW / 2);
+    expect(watch.maxInputsAhead).toBeGreaterThanOrEqual(watch.windows.inputs / 2);
     const memory = watch.memory();
     await reading;
     const fastMs = Math.round(performance.now() - t0 - slowMs);
