@@ -12,6 +12,7 @@ import {
   type FrameTransport,
 } from '../src/index.js';
 import { Calculator, handlers, world } from './fixtures.js';
+import { waitFor } from '../src/conformance/testing.js';
 
 /** A connection that sends frames as given and collects the server's into `frames`. */
 function rawConnection(w: Awaited<ReturnType<typeof world>>, frames: string[]) {
@@ -138,7 +139,7 @@ describe('limits', () => {
       const frames: string[] = [];
       const raw = await rawConnection(w, frames);
       raw.send('{"jsonrpc":"2.0","id":1,"method":"add","params":[1,2],"timeout":0}');
-      await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => frames.length > 0);
       expect(JSON.parse(frames[0] as string)).toMatchObject({ id: 1, error: { data: { code: 'DEADLINE_EXCEEDED' } } });
       expect(ran).toBe(false);
       raw.close();
@@ -197,7 +198,7 @@ describe('cancellation inside a batch', () => {
       );
       await new Promise((r) => setTimeout(r, 20));
       raw.send('{"jsonrpc":"2.0","method":"rpc.cancel","params":{"id":1}}');
-      for (let i = 0; i < 100 && frames.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await waitFor(() => frames.length > 0);
       const batch = JSON.parse(frames[0] as string) as { id: number }[];
       expect(batch.sort((a, b) => a.id - b.id)).toMatchObject([
         { id: 1, error: { data: { code: 'CANCELLED' } } },
