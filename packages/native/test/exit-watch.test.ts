@@ -15,7 +15,7 @@ describe('watchProcessExit', () => {
     const until = Date.now() + 3000;
     while (seenAt === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
     expect(seenAt).toBeGreaterThan(0);
-    expect(seenAt - killedAt).toBeLessThan(1000);
+    expect(seenAt - killedAt).toBeLessThan(1000); // timing is the feature: a pidfd sees the exit at once, polling within 250 ms; the rest is room for a loaded machine
   });
 
   it('calls back for a process that is already gone', async () => {
