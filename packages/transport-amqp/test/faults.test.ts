@@ -233,7 +233,7 @@ describe('without workers', () => {
       message: expect.stringContaining('no worker was consuming queue'),
     });
     const waiting = jobsClient.add({ a: 20, b: 22 }, { timeout: 10_000 });
-    await sleep(300);
+    await sleep(300); // not a condition: the call must wait in the queue with no worker (shorter only weakens this)
     const seen: Seen = { runs: [], aborted: [] };
     const second = await serve(jobs(seen), { listen: [url], transports });
     cleanups.push(() => second.close());
