@@ -212,12 +212,27 @@ describe('cancellation inside a batch', () => {
 });
 
 describe('close', () => {
+  /** A world whose `wait` handler records each call it starts. */
+  const watchedWorld = async () => {
+    const begun: number[] = [];
+    const base = handlers();
+    const w = await world({
+      handlers: {
+        ...base,
+        wait: (input, ctx) => {
+          begun.push(input.ms);
+          return base.wait(input, ctx);
+        },
+      },
+    });
+    return { w, begun };
+  };
+
   it('lets calls in flight finish within the grace period and refuses new ones', async () => {
-    const w = await world();
+    const { w, begun } = await watchedWorld();
     const inFlight = w.calc.wait({ ms: 100 });
-    await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => begun.length === 1); // in the handler's hands, not on its way
     const closing = w.server.close({ graceMs: 2000 });
-    await new Promise((r) => setTimeout(r, 10));
     await expect(w.calc.add({ a: 1, b: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect(await inFlight).toBe('waited');
     await closing;
@@ -225,9 +240,9 @@ describe('close', () => {
   });
 
   it('aborts calls still running when the grace period ends', async () => {
-    const w = await world();
+    const { w, begun } = await watchedWorld();
     const inFlight = w.calc.wait({ ms: 10_000 });
-    await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => begun.length === 1);
     const started = Date.now();
     await w.server.close({ graceMs: 50 });
     expect(Date.now() - started).toBeLessThan(5000); // the 50 ms grace, not the handler's 10 s (room for a loaded machine)
