@@ -8,7 +8,7 @@ describe('watchProcessExit', () => {
     const pid = child.pid as number;
     let seenAt = 0;
     watchProcessExit(pid, () => (seenAt = Date.now()), { startTime: processStartTime(pid) });
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 50)); // not a condition: no event follows a false alarm to wait for; shorter only weakens this
     expect(seenAt).toBe(0);
     const killedAt = Date.now();
     child.kill('SIGKILL');
