@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connect, createClient, implement, memoryTransport, serve } from '../src/index.js';
+import { waitFor } from '../src/conformance/testing.js';
 import { AliceBroke, Calculator, handlers, world } from './fixtures.js';
 
 describe('the typed client', () => {
@@ -14,7 +15,7 @@ describe('the typed client', () => {
       for await (const i of w.calc.countdown({ from: 3 })) items.push(i);
       expect(items).toEqual([3, 2, 1, 0]);
       await w.calc.note({ text: 'hello' });
-      await new Promise((r) => setTimeout(r, 10));
+      await waitFor(() => notes.length > 0); // a notification has no answer to wait for
       expect(notes).toEqual(['hello']);
       await expect(w.calc.divide({ a: 1, b: 0 })).rejects.toBeInstanceOf(AliceBroke);
     } finally {

@@ -145,7 +145,7 @@ describe('retries', () => {
     const start = Date.now();
     control.abort();
     await expect(call).rejects.toMatchObject({ code: 'CANCELLED' });
-    expect(Date.now() - start).toBeLessThan(1000);
+    expect(Date.now() - start).toBeLessThan(5000); // timing is the feature: at the abort, not after the 10 s backoff (room for a loaded machine)
     expect(runs.attempts).toHaveLength(1);
   });
 

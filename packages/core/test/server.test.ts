@@ -12,6 +12,7 @@ import {
   type FrameTransport,
 } from '../src/index.js';
 import { Calculator, handlers, world } from './fixtures.js';
+import { waitFor } from '../src/conformance/testing.js';
 
 /** A connection that sends frames as given and collects the server's into `frames`. */
 function rawConnection(w: Awaited<ReturnType<typeof world>>, frames: string[]) {
@@ -138,7 +139,7 @@ describe('limits', () => {
       const frames: string[] = [];
       const raw = await rawConnection(w, frames);
       raw.send('{"jsonrpc":"2.0","id":1,"method":"add","params":[1,2],"timeout":0}');
-      await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => frames.length > 0);
       expect(JSON.parse(frames[0] as string)).toMatchObject({ id: 1, error: { data: { code: 'DEADLINE_EXCEEDED' } } });
       expect(ran).toBe(false);
       raw.close();
@@ -197,7 +198,7 @@ describe('cancellation inside a batch', () => {
       );
       await new Promise((r) => setTimeout(r, 20));
       raw.send('{"jsonrpc":"2.0","method":"rpc.cancel","params":{"id":1}}');
-      for (let i = 0; i < 100 && frames.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await waitFor(() => frames.length > 0);
       const batch = JSON.parse(frames[0] as string) as { id: number }[];
       expect(batch.sort((a, b) => a.id - b.id)).toMatchObject([
         { id: 1, error: { data: { code: 'CANCELLED' } } },
@@ -211,12 +212,27 @@ describe('cancellation inside a batch', () => {
 });
 
 describe('close', () => {
+  /** A world whose `wait` handler records each call it starts. */
+  const watchedWorld = async () => {
+    const begun: number[] = [];
+    const base = handlers();
+    const w = await world({
+      handlers: {
+        ...base,
+        wait: (input, ctx) => {
+          begun.push(input.ms);
+          return base.wait(input, ctx);
+        },
+      },
+    });
+    return { w, begun };
+  };
+
   it('lets calls in flight finish within the grace period and refuses new ones', async () => {
-    const w = await world();
+    const { w, begun } = await watchedWorld();
     const inFlight = w.calc.wait({ ms: 100 });
-    await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => begun.length === 1); // in the handler's hands, not on its way
     const closing = w.server.close({ graceMs: 2000 });
-    await new Promise((r) => setTimeout(r, 10));
     await expect(w.calc.add({ a: 1, b: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect(await inFlight).toBe('waited');
     await closing;
@@ -224,9 +240,9 @@ describe('close', () => {
   });
 
   it('aborts calls still running when the grace period ends', async () => {
-    const w = await world();
+    const { w, begun } = await watchedWorld();
     const inFlight = w.calc.wait({ ms: 10_000 });
-    await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => begun.length === 1);
     const started = Date.now();
     await w.server.close({ graceMs: 50 });
     expect(Date.now() - started).toBeLessThan(5000); // the 50 ms grace, not the handler's 10 s (room for a loaded machine)

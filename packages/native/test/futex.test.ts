@@ -43,7 +43,7 @@ describe('futex wait and wake across processes', () => {
     let changes = 0;
     const waiter = new FutexWaiter(seg.buffer, BELL, () => changes++);
     futexWake(seg.buffer, BELL, 1); // a wake without a change is no news
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 50)); // not a condition: nothing would follow a false report to wait for; shorter only weakens this
     expect(changes).toBe(0);
     Atomics.add(words, BELL / 4, 1);
     futexWake(seg.buffer, BELL, 1);
@@ -53,7 +53,7 @@ describe('futex wait and wake across processes', () => {
     waiter.close();
     Atomics.add(words, BELL / 4, 1);
     futexWake(seg.buffer, BELL, 1);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 50)); // not a condition: after close nothing may be reported, so nothing can be waited for
     expect(changes).toBe(1);
   });
 

@@ -216,7 +216,7 @@ describe('without workers', () => {
     await server.close();
     const started = Date.now();
     await expect(jobsClient.add({ a: 1, b: 1 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(3000); // timing is the feature: at once, not at the call's deadline (room for a loaded machine)
   });
 
   it('a quorum queue stays: a call waits in it for the next worker', async () => {
@@ -233,7 +233,7 @@ describe('without workers', () => {
       message: expect.stringContaining('no worker was consuming queue'),
     });
     const waiting = jobsClient.add({ a: 20, b: 22 }, { timeout: 10_000 });
-    await sleep(300);
+    await sleep(300); // not a condition: the call must wait in the queue with no worker (shorter only weakens this)
     const seen: Seen = { runs: [], aborted: [] };
     const second = await serve(jobs(seen), { listen: [url], transports });
     cleanups.push(() => second.close());
@@ -260,7 +260,7 @@ describe('a broker that does not answer, bad URLs and options', () => {
       code: 'UNAVAILABLE',
       message: expect.stringMatching(/ETIMEDOUT/),
     });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(2000); // timing is the feature: the 300 ms asked for, not the 5 s default (room for a loaded machine)
   });
 
   it('names what is wrong', async () => {

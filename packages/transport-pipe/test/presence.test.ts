@@ -77,7 +77,7 @@ describe('presence', () => {
     await announce(dir);
     const late = client(dir);
     await late.line(/registered\nonline/);
-    await sleep(300);
+    await sleep(300); // not a condition: a second greeting would come unannounced; shorter only weakens this
     expect(lines(late)).toEqual(['registered', 'online']); // greeted once, though the file was created and written
   });
 
@@ -109,7 +109,7 @@ describe('presence', () => {
     expect(presence.started.pruned.map((p) => p.pid).sort()).toEqual([pid(wrongStart), pid(oldFile)].sort());
     expect(log.warnings.join('\n')).toMatch(/PID reused/);
     await seedStyle.line(/got SIGWINCH/);
-    await sleep(300);
+    await sleep(300); // not a condition: no fence exists (a signal of ours would merge with a pending one); \`signalled\` above is the main check
     expect(wrongStart.stdout).toBe('listening\n');
     expect(oldFile.stdout).toBe('listening\n');
     expect(readdirSync(dir)).toEqual([String(pid(seedStyle))]);

@@ -39,6 +39,7 @@ it('junk entries and an oversized one each get an error answer; the worker keeps
     [null, -32700, 'INVALID_ARGUMENT'],
     [null, -32600, 'INVALID_ARGUMENT'],
     [2, -32600, 'INVALID_ARGUMENT'], // params must be an object or an array
+    [5, -32602, 'INVALID_ARGUMENT'], // well-formed, but a is not a number: the schema refuses it
     [3, -32008, 'RESOURCE_EXHAUSTED'],
   ]);
   expect(replies.at(-1)).toMatchObject({ id: 4, result: 7 });

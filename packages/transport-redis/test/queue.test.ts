@@ -64,7 +64,7 @@ describe('queued calls outlive a missing server', () => {
     const calc = await client(url);
     const started = Date.now();
     await expect(calc.work({ tag: 'too late', ms: 1 }, { timeout: 300 })).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(2000); // timing is the feature: at the 300 ms deadline, not when a worker turns up (room for a loaded machine)
     expect(await redis.xlen(keys.requests)).toBe(1); // still queued
     const seen: Seen = { runs: [], aborted: [] };
     await worker(url, seen);

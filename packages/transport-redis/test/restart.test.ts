@@ -41,7 +41,7 @@ describe('Redis restarts', () => {
     await redis.kill();
     const whileDown = Date.now();
     await expect(calc.add({ a: 1, b: 2 })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
-    expect(Date.now() - whileDown).toBeLessThan(2000);
+    expect(Date.now() - whileDown).toBeLessThan(3000); // timing is the feature: refused while Redis is down, not held until it returns or the deadline (room for a loaded machine)
     await redis.restart();
     const back = Date.now();
     expect(await outcome).toBe('UNAVAILABLE');

@@ -21,19 +21,27 @@ async function python(name: string, code: string): Promise<string> {
   return stdout;
 }
 
-it('frames that are not JSON-RPC get error answers on the same connection, which keeps serving', async () => {
+it('frames that are not JSON-RPC, and params of the wrong type, get error answers on the same connection, which keeps serving', async () => {
   const url = shmUrl();
   const { seen } = await inProcess(url, { maxFrameBytes: limit });
   const out = await python(
     new URL(url).host,
-    `for frame in [b"this is not json", b'{"jsonrpc":"2.0","id":1,"method":', b"[]", b'{"jsonrpc":"2.0","id":2,"method":"add","params":"two and five"}', b"\\xff\\xfe"]:
+    `for frame in [b"this is not json", b'{"jsonrpc":"2.0","id":1,"method":', b"[]", b'{"jsonrpc":"2.0","id":2,"method":"add","params":"two and five"}', b'{"jsonrpc":"2.0","id":3,"method":"add","params":{"a":"two","b":5}}', b"\\xff\\xfe"]:
     alice.write(frame)
     reply = json.loads(alice.read())
     print(reply["id"], reply["error"]["code"])
 print(alice.call("add", 2, 5))
 alice.close()`,
   );
-  expect(out.trim().split('\n')).toEqual(['None -32700', 'None -32700', 'None -32600', '2 -32600', 'None -32700', '7']);
+  expect(out.trim().split('\n')).toEqual([
+    'None -32700',
+    'None -32700',
+    'None -32600',
+    '2 -32600',
+    '3 -32602',
+    'None -32700',
+    '7',
+  ]);
   expect(seen.calls).toBe(1);
 });
 

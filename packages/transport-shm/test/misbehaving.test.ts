@@ -23,7 +23,13 @@ describe('a peer that does not read its responses', () => {
     const peer = await raw(url);
     const requests = 400;
     for (let i = 0; i < requests; i++) peer.send(`{"jsonrpc":"2.0","id":${i},"method":"blob","params":{"bytes":65536}}`);
-    await sleep(500);
+    // Wait for the server to stop: calls begun, then no new one for 300 ms (a fixed 500 ms passed a
+    // server that was merely slow to start). One that never stops runs all 400 in far less than that.
+    await until(() => seen.calls > 0);
+    for (let last = -1; last !== seen.calls; ) {
+      last = seen.calls;
+      await sleep(300);
+    }
     // 400 responses would be 26 MB; the server stopped after its queue limit plus the ring.
     expect(seen.calls).toBeGreaterThan(0);
     expect(seen.calls).toBeLessThan(20);

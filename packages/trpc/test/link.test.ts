@@ -48,7 +48,7 @@ describe('queries and mutations through the link', () => {
     await exited(first.child);
     await new Promise((r) => setTimeout(r, 200)); // for the client to see its connection go
     const answer = greeting.query({ name: 'late' }).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 300)); // not a condition: the query must wait with no server up (shorter only weakens this)
     await example('alice.mjs', [`unix://${path}`]);
     expect(await answer).toBe('hello late, from unix');
   }, 30_000);
@@ -162,7 +162,7 @@ describe('subscriptions through the link', () => {
     await until(() => got.length >= 5);
     alice.child.kill('SIGKILL');
     await exited(alice.child);
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 300)); // not a condition: the subscription runs a while with no server (shorter only weakens this)
     await example('alice.mjs', [url]); // the same socket path: the dead server's file is stale
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([

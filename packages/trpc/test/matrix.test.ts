@@ -122,7 +122,7 @@ describe.each(transportCases)('tRPC over $name', (tc) => {
     const { client, seen } = await world(tc);
     const ac = new AbortController();
     const pending = client.slow.query({ ms: 10_000 }, { signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => seen.started.includes('slow')); // running on the server, so its abort is seen there
     const abortedAt = Date.now();
     ac.abort();
     await expect(pending).rejects.toMatchObject({ data: { code: 'CLIENT_CLOSED_REQUEST' }, cause: { code: 'CANCELLED' } });
