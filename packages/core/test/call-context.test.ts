@@ -16,6 +16,7 @@ import {
   serve,
   unary,
 } from '../src/index.js';
+import { until } from './shared/until.js';
 
 const Hop = defineService('test.Hop', {
   /** B: calls C; `after: 'abort'` waits for its own signal to abort first. */
@@ -33,15 +34,6 @@ const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
-
-/** Resolves when `predicate` holds, checking every 5 ms; fails after 2 s. */
-async function until(predicate: () => boolean): Promise<void> {
-  const end = Date.now() + 2000;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error('condition not met within 2 s');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 async function chain(middleware: Middleware[] = []) {
   const transports = [memoryTransport()];

@@ -15,6 +15,7 @@ import {
 } from '../src/index.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../src/json-depth.js';
 import { Calculator, handlers } from './fixtures.js';
+import { until } from './shared/until.js';
 
 const quiet = { warn() {}, error() {} };
 
@@ -53,14 +54,6 @@ async function rawWorld(serveOptions: object = {}, maxFrameBytes = 64 * 1024) {
     return { conn, frames, closed: () => closed };
   };
   return { transport, url, server, state, open };
-}
-
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
 }
 
 const req = (id: number | undefined, method: string, params?: unknown): object =>

@@ -25,6 +25,7 @@ import {
 } from '../src/index.js';
 import { createClient, connect, serve } from '../src/index.js';
 import { queueTransport } from './examples/message-transport.js';
+import { until } from './shared/until.js';
 
 const Svc = defineService('Svc', {
   wait: unary({ input: z.object({ ms: z.number() }), output: z.string() }),
@@ -102,14 +103,6 @@ function intake() {
 
 const req = (id: number, method: string, params: unknown, extra: object = {}): string =>
   JSON.stringify({ jsonrpc: '2.0', id, method, params, ...extra });
-
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 /** Let `n` turns of the event loop pass (with every microtask they bring). */
 async function turns(n: number): Promise<void> {

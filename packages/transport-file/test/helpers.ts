@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tryFlock } from '@interoffice/native';
 import { LockFile } from '../src/lock.js';
+import { until as waitUntil } from '../../core/test/shared/until.js';
 
 const root = mkdtempSync(join(tmpdir(), 'io-file-'));
 let n = 0;
@@ -57,20 +58,15 @@ export async function entries(path: string): Promise<Record<string, Record<strin
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Wait until `predicate` holds (a throw counts as not yet), checking every 10 ms; fails after `ms`. */
-export async function until(predicate: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  const holds = async (): Promise<boolean> => {
+/** Wait until `predicate` holds; a throw counts as not yet (the file may not exist or parse yet). */
+export function until(predicate: () => boolean | Promise<boolean>, ms?: number): Promise<void> {
+  return waitUntil(async () => {
     try {
       return await predicate();
     } catch {
       return false;
     }
-  };
-  while (!(await holds())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await sleep(10);
-  }
+  }, ms);
 }
 
 /** A Python process running `code` (argv after it), its output collected. */

@@ -12,6 +12,7 @@ import { connect, createClient, serve } from '@interoffice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileTransport } from '../src/index.js';
 import { Calculator, calculator } from './helpers.js';
+import { until } from '../../core/test/shared/until.js';
 
 const root = process.geteuid?.() === 0;
 const USER = 'io-file-intruder';
@@ -45,13 +46,6 @@ function base(): string {
 
 const quiet = { warn() {}, error() {} };
 
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 const listen = (dir: string) =>
   serve(calculator(), { listen: [`file://${join(dir, 'shared.json')}`], transports: [fileTransport()], logger: quiet });
 

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { grpcTransport, type GrpcChannel } from '../src/index.js';
 import { decodeResponse, encodeRequest } from '../src/reflection/wire.js';
-import { cleanup, cleanups, quiet, rawClient, serveGrpc } from './helpers.js';
+import { cleanup, cleanups, quiet, rawClient, serveGrpc, until } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -142,8 +142,18 @@ describe('server reflection', () => {
       logger: quiet,
     });
     cleanups.push(() => second.close({ graceMs: 0 }));
-    await new Promise((r) => setTimeout(r, 1100)); // the channel asks again at most once a second
-    expect(await rawCall(channel, 'b', [], { waitForReady: true, timeout: 5000 })).toBe('b');
+    // The channel asks the server again at most once a second: until it has, b is unknown to it.
+    const b = (): Promise<unknown> => rawCall(channel, 'b', [], { waitForReady: true, timeout: 5000 });
+    await until(
+      () =>
+        b().then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+      'the channel to learn of b',
+    );
+    expect(await b()).toBe('b');
   });
 
   it('can be turned off: a stock reflection client gets UNIMPLEMENTED on v1 and v1alpha, and health still answers', async () => {

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { serve, type Server, type ServiceImplementation } from '@interoffice/core';
 import { conformanceImpl, ServerState } from '@interoffice/core/conformance';
 import { grpcTransport, type GrpcTransportOptions } from '../src/index.js';
+export { until } from '../../core/test/shared/until.js';
 
 export const quiet = { warn: () => {}, error: () => {} };
 
@@ -56,12 +57,3 @@ export function rawClient(url: string): {
 export { makeCertificates } from '@interoffice/core/conformance';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Resolve once `condition()` holds (polled every 10 ms); fail after `ms`, with `what` it waited for. */
-export async function until(condition: () => boolean | Promise<boolean>, ms: number, what = 'the condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}

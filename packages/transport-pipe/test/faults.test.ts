@@ -8,16 +8,13 @@ import { connect, createClient, serve } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pipeTransport } from '../src/index.js';
 import { calculator, Calculator, Child, cpuMs, fixture, freshPath, quiet, sleep, type Seen } from './helpers.js';
+import { until } from '../../core/test/shared/until.js';
 
 const transports = [pipeTransport()];
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  for (const end = Date.now() + ms; !check(); await sleep(20)) if (Date.now() > end) throw new Error('condition not met in time');
-}
 
 /** CPU milliseconds this process uses over `ms` of idle waiting. */
 async function ownCpuOver(ms: number): Promise<number> {
@@ -87,7 +84,7 @@ describe('a server that dies', () => {
     const calc = createClient(Calculator, channel);
     expect(await calc.add({ a: 1, b: 1 })).toBe(2);
     const pending = Array.from({ length: 5 }, () => calc.wait({ ms: 20_000 }, { timeout: 30_000 }));
-    await sleep(100);
+    await until(() => first.stderr.match(/^waiting$/gm)?.length === 5); // all five are running on the server
     const killedAt = Date.now();
     first.kill('SIGKILL');
     for (const p of pending) await expect(p).rejects.toMatchObject({ code: 'UNAVAILABLE' });
@@ -114,7 +111,7 @@ describe('a server that dies', () => {
     for (const c of clients) await c.line(/ok 4/);
     for (const c of clients) c.kill('SIGKILL');
     await until(() => readdirSync(dir).length === 1);
-    await sleep(200);
+    await sleep(200); // not a condition: the server's own clean-up after the deaths settles before the idle second is measured
     const pid = server.process.pid as number;
     const before = cpuMs(pid);
     await sleep(1000);

@@ -22,18 +22,10 @@ export const exists = (url: string): boolean => existsSync(segmentPath(url));
 
 // The Calculator every transport's tests share (fixtures/calc.mjs gives child processes the same).
 import { calculator, type Seen } from '@interoffice/core/conformance';
+export { until } from '../../core/test/shared/until.js';
 export { AliceBroke, Calculator, calculator, type Seen } from '@interoffice/core/conformance';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Resolves once `check` holds; fails after `ms`. */
-export async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await sleep(5);
-  }
-}
 
 /** Things to undo after each test. */
 export const cleanups: (() => unknown)[] = [];

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+export { until } from '../../core/test/shared/until.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'io-sock-'));
 let n = 0;
@@ -155,13 +156,4 @@ export function otherUser(): { name: string; uid: number; gid: number; remove():
   execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
   const id = (flag: string): number => Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
   return { name, uid: id('-u'), gid: id('-g'), remove: () => execFileSync('userdel', [name]) };
-}
-
-/** Resolves once `condition()` holds; rejects after `ms`. */
-export async function until(condition: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms: ${condition}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }

@@ -6,15 +6,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { defineService, implement, serverStream, unary, type CallContext } from '@interoffice/core';
-import { waitFor } from '@interoffice/core/conformance';
 import { z } from 'zod';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Resolve once `predicate` holds, checking every 20 ms; fail after `ms` (core's waitFor, in these tests' old shape). */
-export function until(predicate: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
-  return waitFor(predicate, { timeoutMs: ms, everyMs: 20, what });
-}
+import { until } from './until.js';
+
+export { until };
 
 /** The service message-worker.mjs serves (it defines the same one: a script cannot import TypeScript). */
 export const Jobs = defineService('Jobs', {
