@@ -5,7 +5,7 @@
  * the answer kept under its stream sequence, not run twice.
  */
 import { connect, createClient, implement, serve } from '@interoffice/core';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect, createInbox, headers, type Msg } from '@nats-io/transport-node';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { natsTransport } from '../src/index.js';
@@ -99,4 +99,28 @@ it('a request delivered again is answered from the answer kept under its idempot
   await until(() => got.length === 1, 5000, 'the answer');
   expect(got).toEqual(['{"jsonrpc":"2.0","id":7,"result":"kept"}']);
   expect(runs).toEqual([]);
+});
+
+it('a worker keeps each answer under its request’s stream sequence, for a copy delivered again', async () => {
+  const url = subjectUrl(undefined, '?mode=durable');
+  const subject = new URL(url).pathname.slice(1);
+  const answers = `INTEROFFICE_ANSWERS_${subject.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const runs: string[] = [];
+  const server = await serve(jobs(runs), { listen: [url], transports: [natsTransport()] });
+  cleanups.push(() => server.close());
+  const { nc, js, inbox, got } = await plain();
+  const h = headers();
+  h.set('Interoffice-Reply', inbox);
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'add', params: [4, 5] });
+  const ack = await js.publish(`_INTEROFFICE.queue.${subject}`, body, { headers: h });
+  await until(() => got.length === 1, 5000, 'the answer');
+  expect(got).toEqual(['{"jsonrpc":"2.0","id":3,"result":9}']);
+  // Stored without waiting for JetStream's acknowledgement: it lands soon after the answer.
+  const jsm = await jetstreamManager(nc);
+  const kept = async () =>
+    (
+      await jsm.streams.getMessage(answers, { last_by_subj: `_INTEROFFICE.answer.${subject}.${ack.seq}` }).catch(() => null)
+    )?.string();
+  await until(async () => (await kept()) !== undefined, 5000, 'the kept answer');
+  expect(await kept()).toBe(got[0]);
 });
