@@ -8,7 +8,7 @@ import { connect, createClient, implement, serve } from '@interoffice/core';
 import { afterEach, expect, it } from 'vitest';
 import { natsTransport } from '../src/index.js';
 import { Jobs, subjectUrl, until } from './helpers.js';
-import { freePort, NatsServer } from './nats-server.js';
+import { type NatsServer, startCluster } from './nats-server.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -16,28 +16,7 @@ afterEach(async () => {
 });
 
 it('R3 work queue: kill -9 of one of three servers under load; every call answered once', { timeout: 150_000 }, async () => {
-  const ports = await Promise.all([0, 1, 2].map(() => freePort()));
-  const routes = await Promise.all([0, 1, 2].map(() => freePort()));
-  const servers = await Promise.all(
-    [0, 1, 2].map((i) =>
-      NatsServer.start(
-        [
-          '-n',
-          `n${i}`,
-          '--cluster_name',
-          'io',
-          '--cluster',
-          `nats://127.0.0.1:${routes[i]}`,
-          '--routes',
-          routes
-            .filter((_, j) => j !== i)
-            .map((p) => `nats://127.0.0.1:${p}`)
-            .join(','),
-        ],
-        ports[i],
-      ),
-    ),
-  );
+  const servers = await startCluster(3);
   for (const s of servers) cleanups.push(() => s.stop());
   const [a, b, c] = servers as [NatsServer, NatsServer, NatsServer];
   const path = new URL(subjectUrl()).pathname;
