@@ -10,7 +10,7 @@
  * presence topic, cleared on close and by its will should it die.
  */
 import { randomBytes } from 'node:crypto';
-import type { Answer, Delivery, Listener, MessageServer, Peer, RequestRecord } from '@interoffice/core';
+import type { Answer, Delivery, Listener, MessageServer, Peer } from '@interoffice/core';
 import type { IPublishPacket } from 'mqtt';
 import { openClient, type MqttClient } from './broker.js';
 import { expiryOf, PACKET_SLACK, type Setup } from './client.js';
@@ -24,17 +24,22 @@ const RESERVED = new Set(['interoffice', 'timeout', 'sent']);
 /** One request a worker received, and the way back to its caller. */
 class MqttDelivery implements Delivery {
   readonly peer: Peer;
+  readonly meta?: Record<string, string>;
+  readonly timeout?: number;
   #done = false;
 
   constructor(
     readonly caller: string,
-    readonly body: string | RequestRecord,
+    readonly body: string,
     readonly waitedMs: number,
     readonly tooLarge: number | undefined,
     private readonly worker: MqttWorker,
     private readonly correlationData: Buffer | undefined,
+    terms: { meta?: Record<string, string>; timeout?: number },
   ) {
     this.peer = { transport: 'mqtt', address: caller };
+    if (terms.meta !== undefined) this.meta = terms.meta;
+    if (terms.timeout !== undefined) this.timeout = terms.timeout;
   }
 
   item(answer: Answer): boolean {
@@ -57,27 +62,22 @@ class MqttDelivery implements Delivery {
 }
 
 /**
- * The request as core reads it. Our clients send the whole envelope in the
- * body. Another MQTT 5 client may put the metadata and timeout in user
- * properties (or only set a message expiry): they are merged into a record.
+ * What a foreign MQTT 5 client said beside its request: its user properties
+ * are metadata and its `timeout` (or else the message expiry) the call's
+ * timeout, from sending. Core reads the body and merges them (the body's own
+ * `meta` keys win; the earlier timeout holds). Our clients send the whole
+ * envelope in the body (user property `interoffice`): nothing beside it.
  */
-function bodyOf(text: string, packet: IPublishPacket): string | RequestRecord {
+function termsOf(packet: IPublishPacket): { meta?: Record<string, string>; timeout?: number } {
   const user = packet.properties?.userProperties ?? {};
-  if (user.interoffice !== undefined) return text;
+  if (user.interoffice !== undefined) return {};
   const expiry = packet.properties?.messageExpiryInterval;
-  const meta = Object.entries(user).filter(([k, v]) => !RESERVED.has(k) && typeof v === 'string');
+  const meta = Object.entries(user).filter((e): e is [string, string] => !RESERVED.has(e[0]) && typeof e[1] === 'string');
   const timeout = typeof user.timeout === 'string' ? Number(user.timeout) : expiry === undefined ? undefined : expiry * 1000;
-  if (meta.length === 0 && timeout === undefined) return text;
-  let m: unknown;
-  try {
-    m = JSON.parse(text);
-  } catch {
-    return text; // core names the parse error
-  }
-  if (typeof m !== 'object' || m === null || Array.isArray(m) || (m as { jsonrpc?: unknown }).jsonrpc !== '2.0') return text;
-  const r = m as RequestRecord;
-  const own = typeof r.meta === 'object' && r.meta !== null ? r.meta : {};
-  return { ...r, meta: { ...Object.fromEntries(meta), ...own }, timeout: r.timeout ?? timeout };
+  return {
+    ...(meta.length > 0 ? { meta: Object.fromEntries(meta) } : {}),
+    ...(timeout !== undefined && Number.isFinite(timeout) ? { timeout } : {}),
+  };
 }
 
 /**
@@ -147,8 +147,7 @@ export class MqttWorker implements Listener {
     if (caller === undefined || this.#closing) return; // nobody to answer: a request without a response topic is dropped
     const large = payload.length > this.#setup.options.maxFrameBytes ? payload.length : undefined;
     const text = large === undefined ? payload.toString() : payload.subarray(0, HEAD_BYTES).toString();
-    const body = large === undefined ? bodyOf(text, packet) : text;
-    const d = new MqttDelivery(caller, body, waitedOf(packet), large, this, packet.properties?.correlationData);
+    const d = new MqttDelivery(caller, text, waitedOf(packet), large, this, packet.properties?.correlationData, termsOf(packet));
     this.#open.add(d);
     this.#server.deliver(d);
   }

@@ -65,6 +65,12 @@ describe('a foreign MQTT 5 client', () => {
       userProperties: { 'x-trace': 'prop', other: 'o' },
     })) as { body: { result: unknown } };
     expect(own.body.result).toEqual({ 'x-trace': 'body', other: 'o' });
+    // A timeout in both: the earlier holds.
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'deadline', params: {}, timeout: 60_000 });
+    const sent = Date.now();
+    const both = (await call(body, { userProperties: { timeout: '5000' } })) as { body: { result: number } };
+    expect(both.body.result).toBeGreaterThan(sent);
+    expect(both.body.result).toBeLessThanOrEqual(Date.now() + 5000);
   });
 
   it('malformed and oversized requests get named errors; one without a response topic is dropped; the worker serves on', async () => {

@@ -8,9 +8,11 @@
  * pair carries ordinary NDJSON frames.
  */
 
+import { readTransportLine, transportLine } from '@interoffice/core/ndjson';
+
 export const OPEN_METHOD = 'rpc.fifo.open';
 export const READY_METHOD = 'rpc.fifo.ready';
-export const READY_LINE = `{"jsonrpc":"2.0","method":"${READY_METHOD}"}`;
+export const READY_LINE = transportLine(READY_METHOD);
 
 /**
  * Writes of at most PIPE_BUF bytes to a pipe are atomic: many writers never
@@ -19,25 +21,13 @@ export const READY_LINE = `{"jsonrpc":"2.0","method":"${READY_METHOD}"}`;
  */
 export const PIPE_BUF = process.platform === 'linux' ? 4096 : 512;
 
-export function openLine(id: string): string {
-  return JSON.stringify({ jsonrpc: '2.0', method: OPEN_METHOD, params: { id } });
-}
+export const openLine = (id: string): string => transportLine(OPEN_METHOD, { id });
 
 /** The id in an opening line, or undefined when the line is something else. */
 export function openedId(line: string): unknown {
   if (!line.includes(OPEN_METHOD)) return undefined;
-  try {
-    const msg = JSON.parse(line) as { method?: unknown; params?: { id?: unknown } };
-    return msg.method === OPEN_METHOD ? (msg.params?.id ?? null) : undefined;
-  } catch {
-    return undefined;
-  }
+  const msg = readTransportLine(line);
+  return msg?.method === OPEN_METHOD ? ((msg.params as { id?: unknown } | undefined)?.id ?? null) : undefined;
 }
 
-export function isReadyLine(line: string): boolean {
-  try {
-    return (JSON.parse(line) as { method?: unknown }).method === READY_METHOD;
-  } catch {
-    return false;
-  }
-}
+export const isReadyLine = (line: string): boolean => readTransportLine(line)?.method === READY_METHOD;

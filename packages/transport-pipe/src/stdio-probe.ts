@@ -9,11 +9,11 @@
  * before the answer and are not frames are reported as stray output.
  */
 import { RpcError } from '@interoffice/core';
-import type { StreamConnection } from '@interoffice/core/ndjson';
+import { readTransportLine, type StreamConnection, transportLine } from '@interoffice/core/ndjson';
 import type { ChildLife } from './child-life.js';
 
 export const PROBE_ID = 'interoffice-probe';
-const PROBE = `{"jsonrpc":"2.0","id":"${PROBE_ID}","method":"rpc.discover"}`;
+const PROBE = transportLine('rpc.discover', undefined, PROBE_ID);
 
 /** Frames are JSON objects or arrays; any other line on a server's stdout is stray output (a log). */
 export function looksLikeFrame(line: string): boolean {
@@ -23,13 +23,7 @@ export function looksLikeFrame(line: string): boolean {
 
 /** Whether `line` answers the probe (a response carrying its id). */
 function answers(line: string): boolean {
-  if (!line.includes(PROBE_ID)) return false;
-  try {
-    const msg = JSON.parse(line) as { id?: unknown };
-    return msg.id === PROBE_ID;
-  } catch {
-    return false;
-  }
+  return line.includes(PROBE_ID) && readTransportLine(line)?.id === PROBE_ID;
 }
 
 export function probe(conn: StreamConnection, life: ChildLife, timeoutMs: number, stray: (line: string) => void): Promise<void> {

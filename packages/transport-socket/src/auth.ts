@@ -13,6 +13,7 @@
  * elsewhere from the server it dialed.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readTransportLine, transportLine } from '@interoffice/core/ndjson';
 
 export const HELLO = 'rpc.auth.hello';
 export const CHALLENGE = 'rpc.auth.challenge';
@@ -56,29 +57,19 @@ export function macMatches(key: Buffer, label: Direction, t: Transcript, given: 
  */
 export const HELLO_ID = 'rpc.auth.hello';
 
-export function message(method: string, params: Record<string, string>, id?: string): string {
-  return JSON.stringify(id === undefined ? { jsonrpc: '2.0', method, params } : { jsonrpc: '2.0', id, method, params });
-}
+export const message = (method: string, params: Record<string, string>, id?: string): string => transportLine(method, params, id);
 
 /** Whether `line` is a response to the hello: a server without a key answering it as any request. */
 export function answersHello(line: string): boolean {
-  try {
-    const msg = JSON.parse(line) as { id?: unknown; method?: unknown };
-    return msg.id === HELLO_ID && msg.method === undefined;
-  } catch {
-    return false;
-  }
+  const msg = readTransportLine(line);
+  return msg?.id === HELLO_ID && msg.method === undefined;
 }
 
 /** Parse a handshake line: the params of `method`, or undefined if it is anything else. */
 export function paramsOf(line: string, method: string): Record<string, unknown> | undefined {
-  try {
-    const msg = JSON.parse(line) as { method?: unknown; params?: unknown };
-    if (msg.method !== method || typeof msg.params !== 'object' || msg.params === null) return undefined;
-    return msg.params as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
+  const msg = readTransportLine(line);
+  if (msg?.method !== method || typeof msg.params !== 'object' || msg.params === null) return undefined;
+  return msg.params as Record<string, unknown>;
 }
 
 /** The error line a server sends before closing on a failed handshake. */

@@ -4,3 +4,4 @@
  */
 export { LineSplitter, type LineSink } from './line-splitter.js';
 export { StreamConnection, type StreamConnectionOptions } from './stream-connection.js';
+export { readTransportLine, transportLine, type TransportLine } from './transport-lines.js';
