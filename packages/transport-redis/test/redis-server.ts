@@ -104,11 +104,22 @@ export class RedisServer {
     readonly tls: TlsFiles | undefined,
   ) {}
 
-  /** Start `redis-server` on a free port (no persistence unless `args` ask for it; TLS only with `tls`). */
+  /**
+   * Start `redis-server` on a free port (no persistence unless `args` ask for it; TLS only with
+   * `tls`). The port is chosen here (redis-server cannot take one from the OS): should another
+   * process take it first, this starts again on another (up to three times).
+   */
   static async start(args: readonly string[] = [], options: { bus?: boolean; tls?: TlsFiles } = {}): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(options.bus), args, options.tls);
-    await server.restart();
-    return server;
+    for (let attempt = 1; ; attempt++) {
+      const server = new RedisServer(await freePort(options.bus), args, options.tls);
+      try {
+        await server.restart();
+        return server;
+      } catch (e) {
+        await server.stop();
+        if (attempt === 3) throw e;
+      }
+    }
   }
 
   get url(): string {
@@ -141,11 +152,12 @@ export class RedisServer {
       child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`))),
     );
     exited.catch(() => {});
-    const ping = t ? ['--tls', '--cacert', t.ca, 'ping'] : ['ping'];
+    // Up when the server on the port is this one: another process's redis-server may hold the port.
+    const info = [...(t ? ['--tls', '--cacert', t.ca] : []), 'info', 'server'];
     for (let i = 0; i < 100; i++) {
       const up = await Promise.race([
-        redisCli(this.port, ...ping).then(
-          (r) => r === 'PONG',
+        redisCli(this.port, ...info).then(
+          (r) => r.includes(`process_id:${child.pid}\r`) || r.includes(`process_id:${child.pid}\n`),
           () => false,
         ),
         exited,
