@@ -22,7 +22,7 @@ import {
 } from '@interoffice/core';
 import type { IPublishPacket } from 'mqtt';
 import type { MqttEndpoint } from './address.js';
-import { openClient, type MqttClient } from './broker.js';
+import { batchWrites, openClient, type MqttClient } from './broker.js';
 import type { ResolvedOptions } from './options.js';
 import type { Topics } from './topics.js';
 
@@ -64,11 +64,14 @@ export class MqttClientConnection implements MessageConnection {
   /** Why calls may be lost: a worker left while others remain (MQTT hands nobody its calls). */
   #lost: string | undefined;
 
+  readonly #hold: () => void;
+
   private constructor(setup: Setup, handler: MessageHandler, client: MqttClient, reply: string) {
     this.#setup = setup;
     this.#handler = handler;
     this.#client = client;
     this.#reply = reply;
+    this.#hold = batchWrites(client);
     this.maxFrameBytes = setup.options.maxFrameBytes;
     this.peer = { transport: 'mqtt', address: setup.endpoint.display.href };
   }
@@ -112,6 +115,7 @@ export class MqttClientConnection implements MessageConnection {
       messageExpiryInterval: expiryOf(request.deadline),
       userProperties: requestProperties(request),
     };
+    this.#hold();
     this.#client.publish(topics.requests, request.text, { qos: options.qos, properties }, (err, packet) => {
       if (err !== undefined && err !== null) {
         const code = (err as { code?: number }).code === 149 ? 'RESOURCE_EXHAUSTED' : 'UNAVAILABLE';

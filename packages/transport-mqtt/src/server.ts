@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Answer, Delivery, Listener, MessageServer, Peer } from '@interoffice/core';
 import type { IPublishPacket } from 'mqtt';
-import { openClient, type MqttClient } from './broker.js';
+import { batchWrites, openClient, type MqttClient } from './broker.js';
 import { expiryOf, PACKET_SLACK, type Setup } from './client.js';
 import { parseControl } from './topics.js';
 
@@ -103,6 +103,7 @@ export class MqttWorker implements Listener {
   readonly #client: MqttClient;
   readonly #presence: string;
   readonly #open = new Set<MqttDelivery>();
+  readonly #hold: () => void;
   #closing = false;
   #settled: (() => void) | undefined;
 
@@ -112,6 +113,7 @@ export class MqttWorker implements Listener {
     this.#server = server;
     this.#client = client;
     this.#presence = presence;
+    this.#hold = batchWrites(client);
   }
 
   static async start(setup: Setup, server: MessageServer): Promise<MqttWorker> {
@@ -155,6 +157,7 @@ export class MqttWorker implements Listener {
   /** Publish an answer to its caller's response topic. */
   answer(caller: string, correlationData: Buffer | undefined, answer: Answer): void {
     const properties = { correlationData, messageExpiryInterval: expiryOf(answer.deadline) };
+    this.#hold();
     this.#client.publish(caller, answer.text, { qos: this.#setup.options.qos, properties }, () => {});
   }
 
