@@ -6,6 +6,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { bin, cli, killChildren, repo, server } from './helpers.js';
+import { until } from '../../core/test/shared/until.js';
 
 /** Run `interoffice args…` with `input` on its stdin. */
 function cliWithStdin(args: readonly string[], input: string): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -82,8 +83,7 @@ describe('interoffice call', () => {
 
   it('sends a notification', async () => {
     expect(await cli(['call', urls.grpc, 'note', '{"text": "from the cli"}'])).toMatchObject({ status: 0 });
-    for (let i = 0; i < 100 && !output().includes('note: from the cli'); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(output()).toContain('note: from the cli');
+    await until(() => output().includes('note: from the cli'), 5000, 'the notification in the server output');
   });
 
   it('keeps to --timeout with a server that never answers, the stream-or-unary question included', async () => {

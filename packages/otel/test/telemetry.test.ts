@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isSpanError, outcomeAttributes, serverAttributes, systemOf } from '../src/attributes.js';
 import { telemetry, W3CTraceContext } from '../src/index.js';
 import { Hops, recorder } from './helpers.js';
+import { until } from '../../core/test/shared/until.js';
 
 const quiet = { warn: () => {}, error: () => {} };
 let n = 0;
@@ -254,8 +255,7 @@ describe('how calls end', () => {
     await expect(client.front({}, { timeout: 50 })).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
     expect(rec.spans()).toEqual([]); // the handler still runs
     release();
-    const end = Date.now() + 2000;
-    while (rec.spans().length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+    await until(() => rec.spans().length > 0, 5000, 'the server span');
     const [span] = rec.spans();
     expect(span?.attributes['error.type']).toBe('DEADLINE_EXCEEDED');
     expect(span?.status.code).toBe(SpanStatusCode.ERROR);

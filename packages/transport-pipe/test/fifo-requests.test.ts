@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 import { connect, createClient, serve } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pipeTransport } from '../src/index.js';
-import { calculator, Calculator, freshPath, memoryLogger, sleep, type Seen } from './helpers.js';
+import { calculator, Calculator, freshPath, memoryLogger, type Seen } from './helpers.js';
+import { until } from '../../core/test/shared/until.js';
 
 const run = promisify(execFile);
 const transports = [pipeTransport()];
@@ -40,7 +41,7 @@ describe('the requests FIFO', () => {
     await run('sh', ['-c', `printf '%s\\n' '${note}' > ${requests}`]);
     const call = '{"jsonrpc":"2.0","id":1,"method":"add","params":[2,5]}';
     await run('sh', ['-c', `printf '%s\\n' '${call}' > ${requests}`]);
-    for (let i = 0; i < 100 && (seen.echoed.length === 0 || log.warnings.length === 0); i++) await sleep(20);
+    await until(() => seen.echoed.length > 0 && log.warnings.length > 0, 5000, 'the echo and the warning');
     expect(seen.echoed).toEqual(['from the shell']);
     expect(log.warnings.join('\n')).toMatch(/no way to answer a message written straight to .*requests.*"result":7/);
   });
@@ -55,7 +56,7 @@ describe('the requests FIFO', () => {
     symlinkSync(join(dir, 'planted.res'), join(dir, 'sneaky.res'));
     appendFileSync(requests, opening('sneaky'));
     appendFileSync(requests, `{"jsonrpc":"2.0","method":"rpc.fifo.open","params":{"id":"x"}${' '.repeat(5000)}}\n`);
-    for (let i = 0; i < 100 && log.warnings.length < 4; i++) await sleep(20);
+    await until(() => log.warnings.length >= 4, 5000, 'four warnings');
     expect(log.warnings.join('\n')).toMatch(/malformed id/);
     expect(log.warnings.join('\n')).toMatch(/nobodyhere.req and nobodyhere.res must be FIFOs/);
     expect(log.warnings.join('\n')).toMatch(/sneaky.req and sneaky.res must be FIFOs/);

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect, createClient, type Channel } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pipeTransport, type PipeTransportOptions } from '../src/index.js';
-import { AliceBroke, Calculator, Child, fixture, freshPath, memoryLogger, sleep } from './helpers.js';
+import { AliceBroke, Calculator, Child, fixture, freshPath, memoryLogger } from './helpers.js';
+import { until } from '../../core/test/shared/until.js';
 
 const server = [process.execPath, fixture('calc-server.mjs'), 'stdio:'];
 const channels: Channel[] = [];
@@ -80,8 +81,7 @@ describe('a stdio client', () => {
       message: /did not answer within 3000 ms/,
     });
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await sleep(50);
-    expect(existsSync(`/proc/${pid}`)).toBe(false); // the silent child was stopped, not left behind
+    await until(() => !existsSync(`/proc/${pid}`), 5000, 'the silent child to be stopped, not left behind');
   });
 
   it('needs a command for a bare stdio: URL', async () => {
