@@ -16,6 +16,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+class ExitedAtStart extends Error {}
+
 export class Mosquitto {
   #child: ChildProcess | undefined;
   private constructor(
@@ -26,6 +28,18 @@ export class Mosquitto {
 
   /** Start one; with `users`, only they get in (a password file made with mosquitto_passwd). */
   static async start(users?: Record<string, string>, tls?: { cert: string; key: string }): Promise<Mosquitto> {
+    // The port is the OS's pick, let go before mosquitto binds it: should another process take it
+    // first, mosquitto exits at start and this tries another (up to three times).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await Mosquitto.#start(users, tls);
+      } catch (e) {
+        if (attempt === 3 || !(e instanceof ExitedAtStart)) throw e;
+      }
+    }
+  }
+
+  static async #start(users?: Record<string, string>, tls?: { cert: string; key: string }): Promise<Mosquitto> {
     const dir = mkdtempSync(join(tmpdir(), 'mosq-'));
     chmodSync(dir, 0o755); // mosquitto started as root reads its files as the user mosquitto
     const port = await freePort();
@@ -51,13 +65,16 @@ export class Mosquitto {
 
   /** (Re)start the process on the same port; resolves once it accepts connections. */
   async run(login?: [string, string], ca?: string): Promise<void> {
-    this.#child = spawn('/usr/sbin/mosquitto', ['-c', this.config], { stdio: 'ignore' });
-    if (ca !== undefined) {
-      await until(() => mqttAvailable(this.url, 300, { tls: { ca } }), 10_000, `mosquitto (TLS) on ${this.port}`);
-      return;
-    }
+    const child = spawn('/usr/sbin/mosquitto', ['-c', this.config], { stdio: 'ignore' });
+    this.#child = child;
+    let exited = false;
+    child.once('exit', () => (exited = true));
     const probe = login === undefined ? this.url : `mqtt://${login[0]}:${login[1]}@127.0.0.1:${this.port}`;
-    await until(() => mqttAvailable(probe, 300), 10_000, `mosquitto on ${this.port}`);
+    const up = (): Promise<boolean> =>
+      ca === undefined ? mqttAvailable(probe, 300) : mqttAvailable(this.url, 300, { tls: { ca } });
+    // Up when ours answers: a broker answering while ours has exited is another process's.
+    await until(async () => exited || ((await up()) && !exited), 10_000, `mosquitto on ${this.port}`);
+    if (exited) throw new ExitedAtStart(`mosquitto on ${this.port} exited at start`);
   }
 
   async stop(): Promise<void> {
