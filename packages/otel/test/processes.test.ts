@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SpanRecord } from './helpers.js';
 import { Hop } from './processes.js';
 
-const redisServer = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/^(redis:\/\/[^/?]+).*$/, '$1');
+const redisServer: string = inject('redisUrl'); // the run's own redis-server (transport-redis/test/global-setup.ts)
 const queue = `otel-${randomBytes(4).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), 'io-otel-'));
 const unixUrl = `unix://${join(dir, 'b.sock')}`;
@@ -46,7 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop(), c?.stop()]);
   rmSync(dir, { recursive: true, force: true });
-  // The queue's keys in the shared Redis.
+  // The queue's keys (the Redis may be REDIS_URL's, shared).
   const url = new URL(redisServer);
   const cli = ['-h', url.hostname, '-p', url.port || '6379'];
   const keys = spawnSync('redis-cli', [...cli, '--scan', '--pattern', `*${queue}*`], { encoding: 'utf8' })
@@ -104,7 +104,12 @@ describe('A -> B -> C in three processes over unix, Redis and gRPC', () => {
         'server.address': join(dir, 'b.sock'),
       },
     });
-    expect(bToRedis.attributes).toMatchObject({ 'rpc.system': 'jsonrpc', 'server.address': '127.0.0.1', 'server.port': 6379 });
+    const redis = new URL(redisServer);
+    expect(bToRedis.attributes).toMatchObject({
+      'rpc.system': 'jsonrpc',
+      'server.address': redis.hostname,
+      'server.port': Number(redis.port || 6379),
+    });
     expect(bToGrpc.attributes).toMatchObject({ 'rpc.system': 'grpc', 'rpc.grpc.status_code': 0, 'server.address': '127.0.0.1' });
     expect(cGrpc.attributes).toMatchObject({ 'rpc.system': 'grpc', 'rpc.method': 'back', 'rpc.grpc.status_code': 0 });
     // Durations: one client call in A, two in B; the server side in B and C.
