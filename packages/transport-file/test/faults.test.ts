@@ -213,7 +213,11 @@ describe('a server killed with SIGKILL', () => {
       doc.commands.slow = { command: 'wait', args: [10_000] };
       return import('node:fs').then((fs) => fs.writeFileSync(path, JSON.stringify(doc)));
     });
-    await until(async () => typeof (await entries(path)).slow?.taken === 'string');
+    await until(async () => typeof (await entries(path)).slow?.taken === 'string').catch(async (e: unknown) => {
+      // Seen once with two suites running: say what the file and the server showed.
+      const slow = JSON.stringify((await entries(path).catch(() => undefined))?.slow);
+      throw new Error(`${String(e)}; entry slow: ${slow}; server exit ${first.exitCode}, stderr: ${first.stderr?.read() ?? ''}`);
+    });
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     await child(url);
