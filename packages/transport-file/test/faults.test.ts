@@ -49,7 +49,7 @@ async function ask(path: string, key: string, entry: unknown): Promise<Record<st
   await withLock(path, () => {
     const doc = JSON.parse(readFileSync(path, 'utf8')) as { commands: Record<string, unknown> };
     doc.commands[key] = entry;
-    return import('node:fs').then((fs) => fs.writeFileSync(path, JSON.stringify(doc)));
+    writeFileSync(path, JSON.stringify(doc));
   });
   let answer: Record<string, unknown> | undefined;
   await until(async () => {
@@ -211,13 +211,9 @@ describe('a server killed with SIGKILL', () => {
     await withLock(path, () => {
       const doc = JSON.parse(readFileSync(path, 'utf8')) as { commands: Record<string, unknown> };
       doc.commands.slow = { command: 'wait', args: [10_000] };
-      return import('node:fs').then((fs) => fs.writeFileSync(path, JSON.stringify(doc)));
+      writeFileSync(path, JSON.stringify(doc));
     });
-    await until(async () => typeof (await entries(path)).slow?.taken === 'string').catch(async (e: unknown) => {
-      // Seen once with two suites running: say what the file and the server showed.
-      const slow = JSON.stringify((await entries(path).catch(() => undefined))?.slow);
-      throw new Error(`${String(e)}; entry slow: ${slow}; server exit ${first.exitCode}, stderr: ${first.stderr?.read() ?? ''}`);
-    });
+    await until(async () => typeof (await entries(path)).slow?.taken === 'string');
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     await child(url);

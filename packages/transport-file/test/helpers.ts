@@ -40,12 +40,12 @@ export async function writeLocked(path: string, text: string): Promise<void> {
   await withLock(path, () => writeFileSync(path, text));
 }
 
-/** Run `fn` holding `<path>.lock`. */
-export async function withLock<T>(path: string, fn: () => T): Promise<T> {
+/** Run `fn` holding `<path>.lock` (until what it returns settles, when that is a promise). */
+export async function withLock<T>(path: string, fn: () => T | Promise<T>): Promise<T> {
   const lock = new LockFile(`${path}.lock`);
   try {
     while (!lock.tryLock()) await sleep(1);
-    return fn();
+    return await fn();
   } finally {
     lock.close();
   }
