@@ -22,8 +22,8 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A free loopback port. */
-export async function freePort(): Promise<number> {
+/** A free loopback port (for the cluster, whose routes must be known at start). */
+async function freePort(): Promise<number> {
   for (;;) {
     const port = 20_000 + Math.floor(Math.random() * 10_000);
     if (await portFree(port)) return port;
