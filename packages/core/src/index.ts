@@ -77,7 +77,16 @@ export type {
   Middleware,
 } from './call.js';
 export { parseAddress, transportFor } from './address.js';
-export { frameTooLarge } from './frame-size.js';
+export { frameTooLarge, FRAME_HEAD_BYTES, messageBody, takeAnswer } from './frame-size.js';
+export {
+  type ControlRecord,
+  type ControlDialect,
+  CLIENT_CLOSED,
+  CALLER_LEFT,
+  controlText,
+  parseControl,
+  takeControl,
+} from './control-record.js';
 export { type Logger, stderrLogger } from './logger.js';
 export {
   type TransportOptions,

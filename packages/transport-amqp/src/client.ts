@@ -17,7 +17,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  CALLER_LEFT,
+  controlText,
   RpcError,
+  takeAnswer,
+  type ControlRecord,
   type MessageConnection,
   type MessageHandler,
   type OutgoingRequest,
@@ -28,10 +32,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { requireQueue, type AmqpEndpoint } from './address.js';
 import { lostError, openConnection, refusal } from './connector.js';
 import type { ResolvedOptions } from './options.js';
-import { CALLER, CONTROL_EXCHANGE, REPLY_TO, SENT_AT, type ControlMessage } from './wire.js';
-
-/** How many bytes of an oversized answer core gets, to read its id from. */
-const HEAD_BYTES = 256;
+import { CALLER, CONTROL_EXCHANGE, REPLY_TO, SENT_AT } from './wire.js';
 
 const noQueue = (queue: string): RpcError =>
   new RpcError('UNAVAILABLE', `no worker serves ${queue}: the broker has no queue of that name`);
@@ -153,17 +154,15 @@ export class AmqpClientConnection implements MessageConnection {
     this.#shutdown(undefined);
   }
 
-  #control(message: ControlMessage): void {
+  #control(record: ControlRecord): void {
     if (this.#closed) return;
-    this.#ch.publish(CONTROL_EXCHANGE, this.#queue, Buffer.from(JSON.stringify(message)));
+    this.#ch.publish(CONTROL_EXCHANGE, this.#queue, Buffer.from(controlText(CALLER_LEFT, record)));
   }
 
   #reply(m: ConsumeMessage | null): void {
     if (m === null) return this.#shutdown(new RpcError('UNAVAILABLE', 'the broker cancelled the reply consumer'));
     if (this.#closed) return;
-    const bytes = m.content.length;
-    if (bytes > this.maxFrameBytes) this.#handler.oversized(bytes, m.content.subarray(0, HEAD_BYTES).toString());
-    else this.#handler.response(m.content.toString());
+    takeAnswer(this.#handler, m.content, this.maxFrameBytes);
   }
 
   #shutdown(error: RpcError | undefined): void {

@@ -5,12 +5,9 @@
  * message is acknowledged once core ends it — or given back to the queue
  * (nack, requeue) when core abandons it, for another worker to take.
  */
-import { type Answer, type Delivery, metadataFromHeaders, type Peer } from '@interoffice/core';
+import { type Answer, type Delivery, messageBody, metadataFromHeaders, type Peer } from '@interoffice/core';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { CALLER, OWN_HEADERS, SENT_AT } from './wire.js';
-
-/** How many bytes of an oversized request core gets, to read its id from. */
-const HEAD_BYTES = 256;
 
 /** What a delivery needs of its worker. */
 export interface DeliveryOwner {
@@ -40,9 +37,7 @@ export class AmqpDelivery implements Delivery {
     // Without our header the caller is its reply-to address: unique per channel, so its call ids are its own.
     this.caller = typeof named === 'string' ? named : typeof replyTo === 'string' ? replyTo : 'amqp:no-reply-to';
     this.peer = { transport: 'amqp', address: this.caller };
-    const bytes = message.content.length;
-    this.tooLarge = bytes > maxFrameBytes ? bytes : undefined;
-    this.body = message.content.subarray(0, this.tooLarge === undefined ? bytes : HEAD_BYTES).toString();
+    ({ body: this.body, tooLarge: this.tooLarge } = messageBody(message.content, maxFrameBytes));
     const sentAt = headers?.[SENT_AT];
     this.waitedMs = typeof sentAt === 'number' ? Math.max(0, Date.now() - sentAt) : 0;
     this.meta = headers === undefined ? undefined : metadataFromHeaders(Object.entries(headers), OWN_HEADERS);

@@ -8,13 +8,13 @@
  * messages to the broker, which delivers them again to another worker. A
  * worker that loses the broker reconnects by itself, with growing pauses.
  */
-import type { Listener, MessageServer } from '@interoffice/core';
+import { CALLER_LEFT, takeControl, type Listener, type MessageServer } from '@interoffice/core';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { requireQueue, type AmqpEndpoint } from './address.js';
 import { AmqpDelivery, type DeliveryOwner } from './delivery.js';
 import { openConnection, refusal } from './connector.js';
 import type { ResolvedOptions } from './options.js';
-import { CONTROL_EXCHANGE, parseControl } from './wire.js';
+import { CONTROL_EXCHANGE } from './wire.js';
 
 /** Pauses between reconnection attempts: 100 ms doubling to 5 s. */
 const RETRY_FIRST_MS = 100;
@@ -64,7 +64,9 @@ export class AmqpWorker implements Listener, DeliveryOwner {
       await ch.assertExchange(CONTROL_EXCHANGE, 'direct', { durable: true });
       const control = await ch.assertQueue('', { exclusive: true, autoDelete: true });
       await ch.bindQueue(control.queue, CONTROL_EXCHANGE, this.#queue);
-      await ch.consume(control.queue, (m) => this.#control(m), { noAck: true });
+      await ch.consume(control.queue, (m) => m && takeControl(this.#server, CALLER_LEFT, m.content.toString()), {
+        noAck: true,
+      });
       ch.on('drain', () => this.#server.drain());
       // A channel error closes the channel but not the connection: start again on a new one.
       ch.on('close', () => this.#ch === ch && void model.close().catch(() => {}));
@@ -98,13 +100,6 @@ export class AmqpWorker implements Listener, DeliveryOwner {
     this.#inflight.set(d, ch);
     if (key !== undefined) this.#byKey.set(key, d);
     this.#server.deliver(d);
-  }
-
-  #control(m: ConsumeMessage | null): void {
-    const message = m === null ? undefined : parseControl(m.content);
-    if (message === undefined) return;
-    if ('left' in message) this.#server.left(message.caller);
-    else this.#server.cancel(message.caller, message.cancel);
   }
 
   channelOf(d: AmqpDelivery): Channel | undefined {

@@ -3,7 +3,6 @@
  * request carries besides its body, and the control messages — cancels and
  * goodbyes — that reach every worker of a queue through one exchange.
  */
-import type { RequestId } from '@interoffice/core';
 
 /** Where replies go: RabbitMQ's direct reply-to pseudo-queue. */
 export const REPLY_TO = 'amq.rabbitmq.reply-to';
@@ -15,20 +14,3 @@ export const CALLER = 'interoffice-caller';
 export const SENT_AT = 'interoffice-sent-at';
 /** Headers that are not metadata: ours, and those RabbitMQ adds (dead-lettering, quorum delivery counts). */
 export const OWN_HEADERS = ['interoffice-', 'x-death', 'x-first-death-', 'x-last-death-', 'x-delivery-count'] as const;
-
-/** A control message: call `cancel` of `caller` is abandoned, or `caller` left. */
-export type ControlMessage = { caller: string; cancel: RequestId } | { caller: string; left: true };
-
-/** A control message read from its JSON body; undefined for anything else. */
-export function parseControl(content: Buffer): ControlMessage | undefined {
-  try {
-    const m = JSON.parse(content.toString()) as Record<string, unknown>;
-    if (typeof m.caller !== 'string') return undefined;
-    if (m.left === true) return { caller: m.caller, left: true };
-    const id = m.cancel;
-    if (typeof id === 'string' || typeof id === 'number' || id === null) return { caller: m.caller, cancel: id };
-  } catch {
-    // not JSON: ignored, as any stray message on the exchange
-  }
-  return undefined;
-}

@@ -13,6 +13,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  CALLER_LEFT,
+  controlText,
+  takeAnswer,
+  type ControlRecord,
   RpcError,
   type MessageConnection,
   type MessageHandler,
@@ -26,8 +30,6 @@ import { batchWrites, openClient, type MqttClient } from './broker.js';
 import type { ResolvedOptions } from './options.js';
 import type { Topics } from './topics.js';
 
-/** How many bytes of an oversized answer core gets, to read its id from. */
-const HEAD_BYTES = 256;
 /** Room for an MQTT packet's header and properties around a message. */
 export const PACKET_SLACK = 64 * 1024;
 
@@ -142,17 +144,15 @@ export class MqttClientConnection implements MessageConnection {
     if (request.ids.length > 0 && !this.#closed) this.#handler.refused(request, error);
   }
 
-  #control(message: object): void {
-    if (!this.#closed) this.#client.publish(this.#setup.topics.control, JSON.stringify(message), { qos: 1 }, () => {});
+  #control(record: ControlRecord): void {
+    if (!this.#closed) this.#client.publish(this.#setup.topics.control, controlText(CALLER_LEFT, record), { qos: 1 }, () => {});
   }
 
   #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
     if (this.#closed) return;
     if (topic === this.#reply) {
       if (packet.properties?.userProperties?.probe !== undefined) this.#probed?.();
-      else if (payload.length > this.maxFrameBytes)
-        this.#handler.oversized(payload.length, payload.subarray(0, HEAD_BYTES).toString());
-      else this.#handler.response(payload.toString());
+      else takeAnswer(this.#handler, payload, this.maxFrameBytes);
       return;
     }
     const worker = topic.slice(topic.lastIndexOf('/') + 1);

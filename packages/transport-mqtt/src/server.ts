@@ -10,14 +10,20 @@
  * presence topic, cleared on close and by its will should it die.
  */
 import { randomBytes } from 'node:crypto';
-import type { Answer, Delivery, Listener, MessageServer, Peer } from '@interoffice/core';
+import {
+  CALLER_LEFT,
+  messageBody,
+  takeControl,
+  type Answer,
+  type Delivery,
+  type Listener,
+  type MessageServer,
+  type Peer,
+} from '@interoffice/core';
 import type { IPublishPacket } from 'mqtt';
 import { batchWrites, openClient, type MqttClient } from './broker.js';
 import { expiryOf, PACKET_SLACK, type Setup } from './client.js';
-import { parseControl } from './topics.js';
 
-/** How many bytes of an oversized request core gets, to read its id from. */
-const HEAD_BYTES = 256;
 /** User properties of a request that are not its metadata. */
 const RESERVED = new Set(['interoffice', 'timeout', 'sent']);
 
@@ -139,17 +145,20 @@ export class MqttWorker implements Listener {
 
   #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
     if (topic === this.#setup.topics.control) {
-      const c = parseControl(payload.toString());
-      if (c === undefined) return;
-      if ('left' in c) this.#server.left(c.caller);
-      else this.#server.cancel(c.caller, c.cancel);
-      return;
+      return takeControl(this.#server, CALLER_LEFT, payload.toString());
     }
     const caller = packet.properties?.responseTopic;
     if (caller === undefined || this.#closing) return; // nobody to answer: a request without a response topic is dropped
-    const large = payload.length > this.#setup.options.maxFrameBytes ? payload.length : undefined;
-    const text = large === undefined ? payload.toString() : payload.subarray(0, HEAD_BYTES).toString();
-    const d = new MqttDelivery(caller, text, waitedOf(packet), large, this, packet.properties?.correlationData, termsOf(packet));
+    const { body, tooLarge } = messageBody(payload, this.#setup.options.maxFrameBytes);
+    const d = new MqttDelivery(
+      caller,
+      body,
+      waitedOf(packet),
+      tooLarge,
+      this,
+      packet.properties?.correlationData,
+      termsOf(packet),
+    );
     this.#open.add(d);
     this.#server.deliver(d);
   }

@@ -28,21 +28,3 @@ export function topicsFor(service: string, group: string): Topics {
     replies: (client) => `${service}/~replies/${client}`,
   };
 }
-
-/** A cancel or a goodbye on the control topic; `caller` is the caller's response topic. */
-export type Control =
-  | { readonly caller: string; readonly cancel: string | number | null }
-  | { readonly caller: string; readonly left: true };
-
-export function parseControl(text: string): Control | undefined {
-  try {
-    const m = JSON.parse(text) as Record<string, unknown>;
-    if (typeof m.caller !== 'string') return undefined;
-    if (m.left === true) return { caller: m.caller, left: true };
-    const id = m.cancel;
-    if (typeof id === 'string' || typeof id === 'number' || id === null) return { caller: m.caller, cancel: id };
-  } catch {
-    // not ours: ignored
-  }
-  return undefined;
-}

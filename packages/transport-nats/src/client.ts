@@ -9,7 +9,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  CLIENT_CLOSED,
+  controlText,
   RpcError,
+  takeAnswer,
+  type ControlRecord,
   type MessageConnection,
   type MessageHandler,
   type OutgoingRequest,
@@ -22,9 +26,6 @@ import type { NatsEndpoint } from './address.js';
 import type { Shared } from './connector.js';
 import { CLIENT, controlSubject, DEADLINE, ITEM, OWN_HEADERS, pingSubject, REPLY, WORKER, workerSubject } from './headers.js';
 import type { ResolvedOptions } from './options.js';
-
-/** How many bytes of an oversized answer core gets, to read its id from. */
-const HEAD_BYTES = 256;
 
 /** A request sent and not yet fully answered. */
 interface Pending {
@@ -130,7 +131,7 @@ export class NatsClientConnection implements MessageConnection {
   }
 
   cancel(id: RequestId): void {
-    this.#control({ client: this.id, cancel: id });
+    this.#control({ caller: this.id, cancel: id });
   }
 
   /** Keepalive: a round trip to the NATS server (its PING/PONG), which a stopped server does not make. */
@@ -160,7 +161,7 @@ export class NatsClientConnection implements MessageConnection {
 
   #shutdown(error: RpcError | undefined): void {
     if (this.#closed) return;
-    this.#control({ client: this.id, closed: true });
+    this.#control({ caller: this.id, left: true });
     this.#closed = true;
     clearInterval(this.#timer);
     this.#s.shared.onDown.delete(this.#onDown);
@@ -170,8 +171,9 @@ export class NatsClientConnection implements MessageConnection {
     this.#handler.closed(error);
   }
 
-  #control(message: object): void {
-    if (!this.#closed && this.#s.shared.up) this.#s.shared.nc.publish(controlSubject(this.#s.subject), JSON.stringify(message));
+  #control(record: ControlRecord): void {
+    if (!this.#closed && this.#s.shared.up)
+      this.#s.shared.nc.publish(controlSubject(this.#s.subject), controlText(CLIENT_CLOSED, record));
   }
 
   #refuse(request: OutgoingRequest, code: 'UNAVAILABLE' | 'RESOURCE_EXHAUSTED', why: string): void {
@@ -197,10 +199,8 @@ export class NatsClientConnection implements MessageConnection {
       return;
     }
     if (!h?.has(ITEM)) this.#pending.delete(seq);
-    const bytes = m.data.length;
     try {
-      if (bytes > this.maxFrameBytes) this.#handler.oversized(bytes, Buffer.from(m.data.subarray(0, HEAD_BYTES)).toString());
-      else this.#handler.response(m.string());
+      takeAnswer(this.#handler, m.data, this.maxFrameBytes);
     } catch {
       // core handles every answer it is given; one that throws must not stop the others
     }

@@ -7,8 +7,11 @@
  * answers pings on a subject of its own, by which callers learn it is alive.
  */
 import {
+  CLIENT_CLOSED,
+  messageBody,
   metadataFromHeaders,
   RpcError,
+  takeControl,
   type Answer,
   type Delivery,
   type Listener,
@@ -18,7 +21,6 @@ import {
 import { Svcm, type Service } from '@nats-io/services';
 import { headers, nuid, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { Setup } from './client.js';
-import { parseControl } from './control.js';
 import type { DurableQueue, Queued } from './durable.js';
 import {
   CLIENT,
@@ -33,9 +35,6 @@ import {
   workerSubject,
 } from './headers.js';
 
-/** How many bytes of an oversized request core gets, to read its id from. */
-const HEAD_BYTES = 256;
-const decoder = new TextDecoder();
 /** The version `$SRV.INFO` reports: of the wire format (docs/transports/nats.md), not of the package. */
 const SERVICE_VERSION = '1.0.0';
 
@@ -122,7 +121,7 @@ export class NatsWorker implements Listener {
     const { nc } = s.shared;
     const take = (m: Incoming): void => w.#take(m);
     w.#subs.push(
-      nc.subscribe(controlSubject(s.subject), { callback: (_e, m) => w.#control(m.string()) }),
+      nc.subscribe(controlSubject(s.subject), { callback: (_e, m) => takeControl(server, CLIENT_CLOSED, m.string()) }),
       nc.subscribe(workerSubject(w.id), { callback: (_e, m) => void m.respond() }),
     );
     // A NATS service (`$SRV.PING`, `$SRV.INFO`, `$SRV.STATS` find it); in core mode its endpoint is the subject.
@@ -161,9 +160,7 @@ export class NatsWorker implements Listener {
       return this.#pump();
     }
     const caller = m.headers?.get(CLIENT) || `plain.${nuid.next()}`;
-    const bytes = m.data.length;
-    const tooLarge = bytes > this.#s.options.maxFrameBytes ? bytes : undefined;
-    const body = decoder.decode(tooLarge === undefined ? m.data : m.data.subarray(0, HEAD_BYTES));
+    const { body, tooLarge } = messageBody(m.data, this.#s.options.maxFrameBytes);
     const d = new NatsDelivery(this, m, caller, body, Math.max(0, Date.now() - m.arrived), tooLarge);
     this.#running.add(d);
     if (m.queued?.redelivered && this.#durable !== undefined) {
@@ -232,16 +229,10 @@ export class NatsWorker implements Listener {
   #giveBack(m: Incoming): void {
     if (m.queued !== undefined) return m.queued.nak();
     // Core mode: the message is ours alone; core tells its caller.
-    const d = new NatsDelivery(this, m, m.headers?.get(CLIENT) || `plain.${nuid.next()}`, decoder.decode(m.data), 0, undefined);
+    const { body } = messageBody(m.data, Infinity);
+    const d = new NatsDelivery(this, m, m.headers?.get(CLIENT) || `plain.${nuid.next()}`, body, 0, undefined);
     this.#running.add(d);
     this.#server.refuse(d, new RpcError('UNAVAILABLE', 'the worker stopped before running it'));
-  }
-
-  #control(text: string): void {
-    const m = parseControl(text);
-    if (m === undefined) return;
-    if ('closed' in m) this.#server.left(m.client);
-    else this.#server.cancel(m.client, m.cancel);
   }
 
   /**

@@ -12,7 +12,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  CLIENT_CLOSED,
+  controlText,
+  FRAME_HEAD_BYTES,
   RpcError,
+  type ControlRecord,
   type MessageConnection,
   type MessageHandler,
   type OutgoingRequest,
@@ -20,7 +24,6 @@ import {
   type RequestId,
 } from '@interoffice/core';
 import { codeOf, type Connector, type RedisClient } from './connector.js';
-import { controlText, type ControlMessage } from './control.js';
 import type { Keys } from './keys.js';
 import type { ResolvedOptions } from './options.js';
 import { Outbox } from './outbox.js';
@@ -30,8 +33,6 @@ import { LIVE_WORKERS } from './scripts.js';
 const MARKER_TTL_MS = 300_000;
 /** Responses taken from the reply list per read, at most. */
 const READ_BATCH = 512;
-/** How many bytes of an oversized answer core gets, to read its id from. */
-const HEAD_BYTES = 256;
 /** How often, at most, a client looks for live workers (when it sends), to explain a call left unanswered. */
 const WORKER_LOOK_MS = 1000;
 
@@ -134,12 +135,12 @@ export class RedisClientConnection implements MessageConnection {
   }
 
   cancel(id: RequestId): void {
-    if (!this.#closed) void this.#control({ client: this.id, cancel: id });
+    if (!this.#closed) void this.#control({ caller: this.id, cancel: id });
   }
 
   /** Credit for a stream's items travels as its cancel would: every worker hears it, the one running the call applies it. */
   credit(id: RequestId, n: number): void {
-    if (!this.#closed) void this.#control({ client: this.id, credit: id, n });
+    if (!this.#closed) void this.#control({ caller: this.id, credit: id, n });
   }
 
   close(): void {
@@ -152,15 +153,15 @@ export class RedisClientConnection implements MessageConnection {
     queueMicrotask(() => this.#handler.refused(request, error));
   }
 
-  #control(message: ControlMessage): Promise<unknown> {
-    return this.#cmd.call('PUBLISH', this.#setup.keys.control, controlText(message)).catch(noop);
+  #control(record: ControlRecord): Promise<unknown> {
+    return this.#cmd.call('PUBLISH', this.#setup.keys.control, controlText(CLIENT_CLOSED, record)).catch(noop);
   }
 
   #deliver(frame: string): void {
     if (this.#closed) return;
     const max = this.maxFrameBytes;
     const bytes = frame.length * 3 > max ? Buffer.byteLength(frame) : 0;
-    if (bytes > max) this.#handler.oversized(bytes, frame.slice(0, HEAD_BYTES));
+    if (bytes > max) this.#handler.oversized(bytes, frame.slice(0, FRAME_HEAD_BYTES));
     else this.#handler.response(frame);
   }
 
@@ -207,7 +208,7 @@ export class RedisClientConnection implements MessageConnection {
     this.#outbox.closed = true;
     clearInterval(this.#marker);
     // Workers abort what still runs for this client: nobody will read the answers.
-    const goodbye = this.#control({ client: this.id, closed: true });
+    const goodbye = this.#control({ caller: this.id, left: true });
     const forget = this.#cmd.call('DEL', this.#setup.keys.client(this.id)).catch(noop);
     // QUIT once the goodbye has gone out, or the connection could close before it.
     void Promise.all([goodbye, forget]).then(() => this.#cmd.quit().catch(() => this.#cmd.disconnect()));

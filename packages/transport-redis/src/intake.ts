@@ -6,7 +6,7 @@
  * answers back: items pushed, final answers committed, abandoned entries
  * left pending.
  */
-import { RpcError, type MessageServer } from '@interoffice/core';
+import { FRAME_HEAD_BYTES, RpcError, type MessageServer } from '@interoffice/core';
 import { entryTime, type RedisClock } from './clock.js';
 import type { RedisClient } from './connector.js';
 import { Commits } from './commits.js';
@@ -31,9 +31,6 @@ export interface IntakeSetup {
   /** The worker has closed its connections: commit nothing more. */
   closed(): boolean;
 }
-
-/** How many bytes of an oversized frame core gets, to read its id from. */
-const HEAD_BYTES = 256;
 
 export class Intake implements DeliveryContext {
   readonly #s: IntakeSetup;
@@ -160,7 +157,7 @@ export class Intake implements DeliveryContext {
     const max = options.maxFrameBytes;
     const bytes = raw.length * 3 > max ? Buffer.byteLength(raw) : 0;
     const tooLarge = bytes > max ? bytes : undefined;
-    const body = tooLarge === undefined ? raw : raw.slice(0, HEAD_BYTES);
+    const body = tooLarge === undefined ? raw : raw.slice(0, FRAME_HEAD_BYTES);
     const d = new RedisDelivery(e.id, e.client, body, Math.max(0, clock.now() - entryTime(e.id)), tooLarge, this);
     this.#inflight.set(e.id, d);
     return d;

@@ -11,13 +11,12 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { RpcError, type Listener, type MessageServer } from '@interoffice/core';
+import { CLIENT_CLOSED, RpcError, takeControl, type Listener, type MessageServer } from '@interoffice/core';
 import { RedisClock } from './clock.js';
 import { codeOf, type Connector, type RedisClient } from './connector.js';
-import { parseControl } from './control.js';
 import { Intake } from './intake.js';
 import { bounded, reportOutages } from './lifecycle.js';
-import { GROUP, type Keys } from './keys.js';
+import { CLIENT_ID, GROUP, type Keys } from './keys.js';
 import type { ResolvedOptions } from './options.js';
 import { RELEASE } from './scripts.js';
 import { readEntries } from './stream-replies.js';
@@ -151,11 +150,7 @@ export class RedisWorker implements Listener {
 
   #control(channel: string, text: string): void {
     if (channel !== this.#setup.keys.control) return;
-    const message = parseControl(text);
-    if (message === undefined) return;
-    if ('closed' in message) this.#server.left(message.client);
-    else if ('credit' in message) this.#server.credit(message.client, message.credit, message.n);
-    else this.#server.cancel(message.client, message.cancel);
+    takeControl(this.#server, CLIENT_CLOSED, text, (caller) => CLIENT_ID.test(caller));
   }
 
   #freed(): void {

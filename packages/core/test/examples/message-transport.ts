@@ -3,8 +3,14 @@
 // aging, refusals). `records` stores requests member by member, as a medium
 // with a record format of its own (the shared file) does, rather than as text.
 import {
+  CLIENT_CLOSED,
+  controlText,
+  messageBody,
   RpcError,
+  takeAnswer,
+  takeControl,
   type Answer,
+  type ControlRecord,
   type Delivery,
   type MessageServer,
   type MessageTransport,
@@ -52,15 +58,24 @@ export function queueTransport(options: QueueOptions = {}): QueueTransport {
       if (fail && (servers.get(key)?.length ?? 0) === 0) throw new RpcError('UNAVAILABLE', `nothing serves ${key}`);
       const caller = `caller-${++callers}`;
       let closed = false;
+      // Cancels and goodbyes go as a broker's control records do: text that every server hears.
+      const control = (record: ControlRecord): void => {
+        const text = controlText(CLIENT_CLOSED, record);
+        for (const s of servers.get(key) ?? []) takeControl(s, CLIENT_CLOSED, text);
+      };
       const close = (error?: Error): void => {
         if (closed) return;
         closed = true;
-        for (const s of servers.get(key) ?? []) s.left(caller);
+        control({ caller, left: true });
         queueMicrotask(() => handler.closed(error));
       };
-      // Answers travel back as text, or member by member.
+      // Answers travel back as bytes, or member by member.
       const answer = (a: Answer): boolean => {
-        queueMicrotask(() => handler.response(options.records === true && a.fields !== undefined ? a.fields : a.text));
+        queueMicrotask(() =>
+          options.records === true && a.fields !== undefined
+            ? handler.response(a.fields)
+            : takeAnswer(handler, Buffer.from(a.text), maxFrameBytes),
+        );
         return true;
       };
       return {
@@ -76,11 +91,10 @@ export function queueTransport(options: QueueOptions = {}): QueueTransport {
               return close(new RpcError('UNAVAILABLE', 'nobody serves the queue'));
             }
             if (server === undefined) return void waiting.set(key, [...(waiting.get(key) ?? []), take]);
-            const bytes = Buffer.byteLength(request.text);
-            const tooLarge = bytes > maxFrameBytes ? bytes : undefined;
-            const asRecord = options.records === true && request.fields !== undefined;
-            const body: string | RequestRecord =
-              tooLarge !== undefined ? request.text.slice(0, 256) : asRecord ? { ...request.fields } : request.text;
+            // Over the limit, core is given the first bytes (to read the id from) and the size.
+            const { body: text, tooLarge } = messageBody(Buffer.from(request.text), maxFrameBytes);
+            const asRecord = options.records === true && request.fields !== undefined && tooLarge === undefined;
+            const body: string | RequestRecord = asRecord ? { ...request.fields } : text;
             const d: Delivery = {
               caller,
               peer: { transport: 'queue', address: caller },
@@ -99,9 +113,7 @@ export function queueTransport(options: QueueOptions = {}): QueueTransport {
           };
           setTimeout(take, options.delayMs ?? 0);
         },
-        cancel(id) {
-          for (const s of servers.get(key) ?? []) s.cancel(caller, id);
-        },
+        cancel: (id) => control({ caller, cancel: id }),
         close: () => close(),
       };
     },
