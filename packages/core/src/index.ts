@@ -77,6 +77,7 @@ export type {
   Middleware,
 } from './call.js';
 export { parseAddress, transportFor } from './address.js';
+export { type BrokerAddress, type BrokerSchemes, brokerAddress, requireName } from './broker-address.js';
 export { frameTooLarge, FRAME_HEAD_BYTES, messageBody, takeAnswer } from './frame-size.js';
 export {
   type ControlRecord,
@@ -137,3 +138,4 @@ export {
   publishEvent,
   subscribeEvent,
 } from './events.js';
+export { ChannelListeners, type ChannelSubscriber, hearSafely } from './channel-listeners.js';

@@ -48,10 +48,10 @@ async function queueChannel(model: ChannelModel, e: AmqpEndpoint): Promise<Chann
   const ch = await model.createChannel();
   ch.on('error', () => {});
   try {
-    await ch.checkQueue(e.queue);
+    await ch.checkQueue(e.name);
     return ch;
   } catch {
-    throw noQueue(e.queue);
+    throw noQueue(e.name);
   }
 }
 

@@ -4,7 +4,7 @@
  * reaches our subscribers, and what we publish reaches any queue bound with
  * that key (or a pattern matching it). Payloads are text.
  */
-import { RpcError, type EventBus, type Logger } from '@interoffice/core';
+import { hearSafely, RpcError, type EventBus, type Logger } from '@interoffice/core';
 import type { Channel, ChannelModel } from 'amqplib';
 
 const EXCHANGE = 'amq.topic';
@@ -34,14 +34,7 @@ class AmqpEventBus implements EventBus {
     await this.#ch.bindQueue(queue, EXCHANGE, channel);
     const { consumerTag } = await this.#ch.consume(
       queue,
-      (m) => {
-        if (m === null) return;
-        try {
-          listener(m.content.toString());
-        } catch (e) {
-          this.#logger.error(`an event listener of ${channel} failed`, e);
-        }
-      },
+      (m) => m && hearSafely(this.#logger, channel, listener, m.content.toString()),
       { noAck: true },
     );
     return async () => {

@@ -8,7 +8,7 @@ import { natsEndpoint } from './address.js';
 export async function natsAvailable(url: string | URL, timeoutMs = 500): Promise<boolean> {
   const e = natsEndpoint(typeof url === 'string' ? new URL(url) : url);
   try {
-    const nc = await connect({ servers: e.server, user: e.user, pass: e.pass, timeout: timeoutMs, reconnect: false });
+    const nc = await connect({ servers: e.server, user: e.username, pass: e.password, timeout: timeoutMs, reconnect: false });
     await nc.close();
     return true;
   } catch {

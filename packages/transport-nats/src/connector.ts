@@ -39,8 +39,8 @@ export class Connector {
   /** The shared connection to `e`'s server (opened at first use). */
   async open(e: NatsEndpoint): Promise<Shared> {
     const o = this.#o;
-    const user = o.user ?? e.user;
-    const pass = o.pass ?? e.pass;
+    const user = o.user ?? e.username;
+    const pass = o.pass ?? e.password;
     const key = JSON.stringify([e.server, e.tls, user, pass]);
     let entry = this.#open.get(key);
     if (entry === undefined) {

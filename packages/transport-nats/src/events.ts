@@ -3,7 +3,7 @@
  * `nats pub my.subject ...` reaches our subscribers, and what we publish
  * reaches any plain subscriber. Subjects are used as given; payloads are text.
  */
-import { RpcError, type EventBus, type Logger } from '@interoffice/core';
+import { hearSafely, RpcError, type EventBus, type Logger } from '@interoffice/core';
 import type { Shared } from './connector.js';
 
 export function openEventBus(shared: Shared, logger: Logger): EventBus {
@@ -18,15 +18,7 @@ export function openEventBus(shared: Shared, logger: Logger): EventBus {
       }
     },
     async subscribe(channel, listener) {
-      const sub = nc.subscribe(channel, {
-        callback: (_e, m) => {
-          try {
-            listener(m.string());
-          } catch (e) {
-            logger.error(`an event listener of ${channel} failed`, e);
-          }
-        },
-      });
+      const sub = nc.subscribe(channel, { callback: (_e, m) => hearSafely(logger, channel, listener, m.string()) });
       await nc.flush(); // subscribed at the server before it resolves
       return async () => sub.unsubscribe();
     },

@@ -4,7 +4,7 @@
  * reaches any plain subscriber. Channel names are used as given (no prefix),
  * payloads are text.
  */
-import { RpcError, type EventBus, type Logger } from '@interoffice/core';
+import { ChannelListeners, RpcError, type EventBus, type Logger } from '@interoffice/core';
 import type { Connector, RedisClient } from './connector.js';
 
 const noop = (): void => {};
@@ -12,24 +12,13 @@ const noop = (): void => {};
 class RedisEventBus implements EventBus {
   readonly #pub: RedisClient;
   readonly #sub: RedisClient;
-  readonly #logger: Logger;
-  readonly #listeners = new Map<string, Set<(payload: string) => void>>();
-  /** Each channel's SUBSCRIBE, so a second subscriber waits for it too. */
-  readonly #subscribed = new Map<string, Promise<unknown>>();
+  readonly #listeners: ChannelListeners;
 
   constructor(pub: RedisClient, sub: RedisClient, logger: Logger) {
     this.#pub = pub;
     this.#sub = sub;
-    this.#logger = logger;
-    sub.on('message', (channel: string, payload: string) => {
-      for (const listener of this.#listeners.get(channel) ?? []) {
-        try {
-          listener(payload);
-        } catch (e) {
-          this.#logger.error(`an event listener of ${channel} failed`, e);
-        }
-      }
-    });
+    this.#listeners = new ChannelListeners(sub, logger);
+    sub.on('message', (channel: string, payload: string) => this.#listeners.hear(channel, payload));
   }
 
   async publish(channel: string, payload: string): Promise<void> {
@@ -40,24 +29,8 @@ class RedisEventBus implements EventBus {
     }
   }
 
-  async subscribe(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>> {
-    let set = this.#listeners.get(channel);
-    if (set === undefined) {
-      set = new Set();
-      this.#listeners.set(channel, set);
-      this.#subscribed.set(channel, this.#sub.subscribe(channel));
-    }
-    const own = (payload: string): void => listener(payload); // one entry per subscription
-    set.add(own);
-    await this.#subscribed.get(channel);
-    const listeners = set;
-    return async () => {
-      listeners.delete(own);
-      if (listeners.size > 0 || this.#listeners.get(channel) !== listeners) return;
-      this.#listeners.delete(channel);
-      this.#subscribed.delete(channel);
-      await this.#sub.unsubscribe(channel).catch(noop);
-    };
+  subscribe(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>> {
+    return this.#listeners.add(channel, listener);
   }
 
   async close(): Promise<void> {
