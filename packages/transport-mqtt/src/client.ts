@@ -83,7 +83,7 @@ export class MqttClientConnection implements MessageConnection {
     const { topics, options, endpoint } = setup;
     const reply = topics.replies(randomBytes(9).toString('base64url'));
     const client = await openClient(endpoint, options, {
-      will: { topic: topics.control, payload: Buffer.from(JSON.stringify({ caller: reply, left: true })), qos: 1 },
+      will: { topic: topics.control, payload: Buffer.from(controlText(CALLER_LEFT, { caller: reply, left: true })), qos: 1 },
       properties: { maximumPacketSize: options.maxFrameBytes * 2 + PACKET_SLACK },
     });
     const conn = new MqttClientConnection(setup, handler, client, reply);
