@@ -20,6 +20,7 @@ import {
   until,
   type Seen,
 } from './helpers.js';
+import { killCallerMidCall } from '../../core/test/shared/message-peers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -37,6 +38,21 @@ async function worker(url: string, label: string, options = {}): Promise<WorkerP
   cleanups.push(() => w.kill());
   return w;
 }
+
+describe('a client killed mid-call', () => {
+  it('nothing tells the worker; the deadline that travelled with the call ends it there, and the worker serves on', async () => {
+    const url = queueUrl();
+    const w = await WorkerProcess.start(url, 'A');
+    cleanups.push(() => w.kill());
+    const transportModule = new URL('../dist/index.js', import.meta.url).pathname;
+    const { line, afterKillMs } = await killCallerMidCall(w, transportModule, 'amqpTransport', url, 3000);
+    expect(line).toBe('abort orphan DEADLINE_EXCEEDED'); // at its 3 s deadline, not after its 60 s of work
+    expect(afterKillMs).toBeLessThan(4000);
+    expect(w.saw('done orphan')).toEqual([]);
+    const jobs = await client(url);
+    expect(await jobs.work({ tag: 'next', ms: 1 })).toEqual({ tag: 'next', worker: 'A' });
+  });
+});
 
 describe('a worker killed mid-call', () => {
   it('kill -9: the broker delivers the request again to another worker, and the caller gets its answer', async () => {

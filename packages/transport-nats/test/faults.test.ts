@@ -12,6 +12,7 @@ import { connect as natsConnect } from '@nats-io/transport-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { natsTransport } from '../src/index.js';
 import { dropStreams, Jobs, sleep, subjectUrl, until, WorkerProcess } from './helpers.js';
+import { killCallerMidCall } from '../../core/test/shared/message-peers.js';
 import { makeCertificates, NatsServer } from './nats-server.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -44,6 +45,21 @@ async function client(url: string, options = {}) {
   cleanups.push(() => channel.close());
   return createClient(Jobs, channel);
 }
+
+describe('a client killed mid-call', () => {
+  it('nothing tells the worker; the deadline that travelled with the call ends it there, and the worker serves on', async () => {
+    const url = subjectUrl();
+    const w = await WorkerProcess.start(url, 'A');
+    cleanups.push(() => w.kill());
+    const transportModule = new URL('../dist/index.js', import.meta.url).pathname;
+    const { line, afterKillMs } = await killCallerMidCall(w, transportModule, 'natsTransport', url, 3000);
+    expect(line).toBe('abort orphan DEADLINE_EXCEEDED'); // at its 3 s deadline, not after its 60 s of work
+    expect(afterKillMs).toBeLessThan(4000);
+    expect(w.saw('done orphan')).toEqual([]);
+    const jobs = await client(url);
+    expect(await jobs.work({ tag: 'next', ms: 1 })).toEqual({ tag: 'next', worker: 'A' });
+  });
+});
 
 describe('a worker killed mid-call', () => {
   it('core mode: the call fails UNAVAILABLE soon, naming the lost worker', async () => {

@@ -59,6 +59,36 @@ export function jobs(seen: Seen, label = 'in-process') {
 /** The shared worker script: `node message-worker.mjs <transport module> <factory> <url> <label> [options JSON]`. */
 export const messageWorker = new URL('./message-worker.mjs', import.meta.url).pathname;
 
+/** The shared caller script: `node message-caller.mjs <transport module> <factory> <url> <tag> <ms> <timeout>`. */
+export const messageCaller = new URL('./message-caller.mjs', import.meta.url).pathname;
+
+/**
+ * A client killed (`kill -9`) while `worker` runs its call `work({ tag: 'orphan', ms: 60 s })`,
+ * whose deadline is `timeoutMs`: resolves with the worker's "abort orphan <code>" line once the
+ * worker ends the call (the medium's goodbye, or the deadline that travelled with it).
+ */
+export async function killCallerMidCall(
+  worker: WorkerProcess,
+  transportModule: string,
+  factory: string,
+  url: string,
+  timeoutMs: number,
+): Promise<{ line: string; afterKillMs: number }> {
+  const args = [messageCaller, transportModule, factory, url, 'orphan', '60000', String(timeoutMs)];
+  const caller = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    await until(() => worker.saw('start orphan').length === 1, 15_000, 'the caller process’s call to start');
+    const gone = new Promise((r) => caller.once('exit', r));
+    caller.kill('SIGKILL');
+    await gone;
+    const killedAt = Date.now();
+    await until(() => worker.saw('abort orphan').length === 1, timeoutMs + 10_000, 'the worker to end the dead caller’s call');
+    return { line: worker.saw('abort orphan')[0] as string, afterKillMs: Date.now() - killedAt };
+  } finally {
+    caller.kill('SIGKILL');
+  }
+}
+
 /** A worker process and the lines it printed ("ready", then one line per event). */
 export class WorkerProcess {
   readonly lines: string[] = [];
