@@ -30,7 +30,9 @@ describe('channel listeners', () => {
     };
     const first = ls.add('news', () => {}).then(counted);
     const second = ls.add('news', () => {}).then(counted);
-    await new Promise((r) => setTimeout(r, 10));
+    // Every promise chain that waits on nothing runs before the loop's check phase: after it, an
+    // add() that did not wait for the SUBSCRIBE would have resolved.
+    await new Promise((r) => setImmediate(r));
     expect(ready).toBe(0); // the broker has not confirmed
     b.release();
     const [s1, s2] = await Promise.all([first, second]);
