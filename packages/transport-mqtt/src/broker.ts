@@ -57,23 +57,3 @@ export async function openClient(e: MqttEndpoint, o: ResolvedOptions, extra: ICl
   onError = () => {}; // later errors show as reconnects
   return client;
 }
-
-/**
- * Hold `client`'s socket writes until the end of this event-loop turn, so the
- * packets of a burst (answers to a read's requests, requests made in one turn)
- * leave in one write: with noDelay each would be a system call and a packet of
- * its own. Call before each publish.
- */
-export function batchWrites(client: MqttClient): () => void {
-  let held = false;
-  return () => {
-    const stream = client.stream as { cork?: () => void; uncork?: () => void } | undefined;
-    if (held || stream?.cork === undefined) return;
-    held = true;
-    stream.cork();
-    setImmediate(() => {
-      held = false;
-      stream.uncork?.();
-    });
-  };
-}

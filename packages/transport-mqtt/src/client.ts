@@ -26,7 +26,8 @@ import {
 } from '@interoffice/core';
 import type { IPublishPacket } from 'mqtt';
 import type { MqttEndpoint } from './address.js';
-import { batchWrites, openClient, type MqttClient } from './broker.js';
+import { openClient, type MqttClient } from './broker.js';
+import { batchWrites } from './write-batch.js';
 import type { ResolvedOptions } from './options.js';
 import type { Topics } from './topics.js';
 

@@ -21,7 +21,8 @@ import {
   type Peer,
 } from '@interoffice/core';
 import type { IPublishPacket } from 'mqtt';
-import { batchWrites, openClient, type MqttClient } from './broker.js';
+import { openClient, type MqttClient } from './broker.js';
+import { batchWrites } from './write-batch.js';
 import { expiryOf, PACKET_SLACK, type Setup } from './client.js';
 
 /** User properties of a request that are not its metadata. */
