@@ -314,6 +314,12 @@ export interface MessageTransport {
   readonly schemes: readonly string[];
   /** The largest message, in UTF-8 bytes, either way. */
   readonly maxFrameBytes: number;
+  /**
+   * Optional, for a medium whose connections have `credit`: a wider item window than core's 64,
+   * where a grant takes a broker round trip to reach the worker and a stream would wait for it.
+   * (`inputs` is not used: calls that take a stream of inputs do not run on a shared medium.)
+   */
+  readonly windows?: StreamWindows;
   /** Open a client connection to `url`; rejects with an RpcError (UNAVAILABLE, UNAUTHENTICATED, ...). */
   connect(url: URL, handler: MessageHandler): Promise<MessageConnection>;
   /**

@@ -10,5 +10,5 @@ export const DEFAULT_WINDOWS: StreamWindows = Object.freeze({ items: 64, inputs:
 
 /** The windows `transport`'s streams run with (a call transport's medium has its own flow control: core's figures). */
 export function streamWindows(transport: Transport): StreamWindows {
-  return (transport.kind === undefined || transport.kind === 'frames' ? transport.windows : undefined) ?? DEFAULT_WINDOWS;
+  return (transport.kind === 'calls' ? undefined : transport.windows) ?? DEFAULT_WINDOWS;
 }

@@ -19,7 +19,7 @@ runConformance({
     },
     { cases: ['frame-limit'], reason: 'this in-process transport has no message size limit' },
     {
-      cases: ['client-stream', 'bidi-stream', 'input-stream-cancel', 'flow-control'],
+      cases: ['client-stream', 'bidi-stream', 'input-stream-cancel', 'flow-control', 'input-flow-control'],
       reason: "the README's worked call transport maps unary and server-stream calls only, to stay short",
     },
     {

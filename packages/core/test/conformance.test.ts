@@ -15,7 +15,7 @@ runConformance({
   address: () => `memory://conformance-${n++}`,
 });
 // A frame transport that asks for narrower stream windows than core's: every case still passes,
-// and the flow-control case holds both sides to these (it fails when either side takes core's).
+// and the flow-control cases hold both sides to these (each fails when its side takes core's).
 runConformance({
   name: 'memory, stream windows of 8 items and 4 inputs',
   transports: [{ ...memoryTransport({ maxFrameBytes }), windows: { items: 8, inputs: 4 } }],
@@ -31,9 +31,28 @@ for (const records of [false, true]) {
     transports: [queueTransport({ maxFrameBytes, records, whenNoServer: 'fail' })],
     maxFrameBytes,
     address: () => `queue://conformance-${q++}`,
-    skip: [messageMediumStreamSkip],
+    skip: [
+      messageMediumStreamSkip,
+      ...(records
+        ? [
+            {
+              cases: ['flow-control'] as const,
+              reason:
+                "a request stored member by member carries no `credit`: it travels in the request's text only (transport.ts, MessageConnection.credit)",
+            },
+          ]
+        : []),
+    ],
   });
 }
+// A message medium that asks for a narrower item window: `flow-control` fails when the client takes core's.
+runConformance({
+  name: 'message medium (text, an item window of 8)',
+  transports: [{ ...queueTransport({ maxFrameBytes, whenNoServer: 'fail' }), windows: { items: 8, inputs: 16 } }],
+  maxFrameBytes,
+  address: () => `queue://conformance-${q++}`,
+  skip: [messageMediumStreamSkip],
+});
 runConformance({
   name: 'message medium (text, requests wait for a server)',
   transports: [queueTransport({ maxFrameBytes })],

@@ -148,6 +148,11 @@ export class AmqpClientConnection implements MessageConnection {
     this.#control({ caller: this.id, cancel: id });
   }
 
+  /** Credit for a stream's items travels as a cancel does: every worker hears it, the one running the call applies it. */
+  credit(id: RequestId, n: number): void {
+    this.#control({ caller: this.id, credit: id, n });
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#control({ caller: this.id, left: true }); // workers abort what still runs for us

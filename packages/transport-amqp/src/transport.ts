@@ -3,13 +3,20 @@
  * workers, manual acks, replies by direct reply-to — and events on the
  * `amq.topic` exchange.
  */
-import type { EventBus, EventCarrier, MessageTransport } from '@interoffice/core';
+import { DEFAULT_WINDOWS, type EventBus, type EventCarrier, type MessageTransport } from '@interoffice/core';
 import { amqpEndpoint } from './address.js';
 import { AmqpClientConnection } from './client.js';
 import { openConnection } from './connector.js';
 import { openEventBus } from './events.js';
 import { resolveOptions, type AmqpTransportOptions } from './options.js';
 import { AmqpWorker } from './server.js';
+
+/**
+ * Server streams' item window: a grant goes through the broker's control exchange to the
+ * worker, and with core's 64 a fast stream waited for it (30,000 items/s against 42,000 with
+ * 256 and 50,000 with no flow control, 2026-12-05).
+ */
+const WINDOWS = { items: 256, inputs: DEFAULT_WINDOWS.inputs } as const;
 
 /**
  * The AMQP transport, for `amqp:` and `amqps:` (TLS) URLs naming a
@@ -26,6 +33,7 @@ export function amqpTransport(options: AmqpTransportOptions = {}): MessageTransp
     kind: 'messages',
     schemes: ['amqp', 'amqps'],
     maxFrameBytes: o.maxFrameBytes,
+    windows: WINDOWS,
     connect: async (url, handler) => AmqpClientConnection.open(amqpEndpoint(url), o, handler),
     listen: async (url, server) => AmqpWorker.start(amqpEndpoint(url), o, server),
     events: async (url): Promise<EventBus> => openEventBus(await openConnection(amqpEndpoint(url), o, 'events'), o.logger),

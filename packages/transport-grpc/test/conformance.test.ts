@@ -15,7 +15,7 @@ runConformance({
         "grpc-js tells a server the inputs have ended before it tells it the caller cancelled (1-3 ms later): a client stream's handler may finish with the inputs it had, and only then see the cancel; the caller gets CANCELLED either way (docs/transports/grpc.md)",
     },
     {
-      cases: ['flow-control'],
+      cases: ['flow-control', 'input-flow-control'],
       reason:
         "gRPC's flow control is HTTP/2's, counted in bytes (a 64 KiB window holds thousands of small items), not in items; the writer waits when it is full (stream-sink.ts, test/faults.test.ts)",
     },

@@ -133,6 +133,11 @@ export class MqttClientConnection implements MessageConnection {
     this.#control({ caller: this.#reply, cancel: id });
   }
 
+  /** Credit for a stream's items travels as a cancel does: every worker hears it, the one running the call applies it. */
+  credit(id: RequestId, n: number): void {
+    this.#control({ caller: this.#reply, credit: id, n });
+  }
+
   whyUnanswered(): string | undefined {
     return this.#lost;
   }

@@ -134,6 +134,11 @@ export class NatsClientConnection implements MessageConnection {
     this.#control({ caller: this.id, cancel: id });
   }
 
+  /** Credit for a stream's items travels as a cancel does: every worker hears it, the one running the call applies it. */
+  credit(id: RequestId, n: number): void {
+    this.#control({ caller: this.id, credit: id, n });
+  }
+
   /** Keepalive: a round trip to the NATS server (its PING/PONG), which a stopped server does not make. */
   ping(): Promise<void> {
     return this.#s.shared.nc.flush();

@@ -58,7 +58,7 @@ export function queueTransport(options: QueueOptions = {}): QueueTransport {
       if (fail && (servers.get(key)?.length ?? 0) === 0) throw new RpcError('UNAVAILABLE', `nothing serves ${key}`);
       const caller = `caller-${++callers}`;
       let closed = false;
-      // Cancels and goodbyes go as a broker's control records do: text that every server hears.
+      // Cancels, credit and goodbyes go as a broker's control records do: text that every server hears.
       const control = (record: ControlRecord): void => {
         const text = controlText(CLIENT_CLOSED, record);
         for (const s of servers.get(key) ?? []) takeControl(s, CLIENT_CLOSED, text);
@@ -114,6 +114,7 @@ export function queueTransport(options: QueueOptions = {}): QueueTransport {
           setTimeout(take, options.delayMs ?? 0);
         },
         cancel: (id) => control({ caller, cancel: id }),
+        credit: (id, n) => control({ caller, credit: id, n }), // so the client asks for credit
         close: () => close(),
       };
     },
