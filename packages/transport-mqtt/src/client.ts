@@ -49,7 +49,7 @@ export function requestProperties(request: OutgoingRequest): Record<string, stri
 }
 
 /** Message expiry in whole seconds (at least 1) for a deadline; undefined for none. */
-export function expiryOf(deadline: number): number | undefined {
+function expiryOf(deadline: number): number | undefined {
   return deadline === Infinity ? undefined : Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
 }
 
