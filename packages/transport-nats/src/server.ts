@@ -51,7 +51,7 @@ export interface Incoming {
 
 class NatsDelivery implements Delivery {
   readonly peer: Peer;
-  /** The request's headers as metadata, for callers that send it there (a stock client); the body's `meta` wins. */
+  /** A stock client's headers as metadata (the body's `meta` wins); ours send it in the body, and copies are not read again. */
   readonly meta: Record<string, string> | undefined;
   noticed = false;
   done = false;
@@ -68,7 +68,7 @@ class NatsDelivery implements Delivery {
     this.peer = { transport: 'nats', address: caller };
     const h = incoming.headers;
     this.meta =
-      h === undefined
+      h === undefined || h.has(CLIENT)
         ? undefined
         : metadataFromHeaders(
             h.keys().map((k) => [k, h.get(k)] as const),
