@@ -94,6 +94,7 @@ export {
   type ResolvedTransportOptions,
   type TlsOptions,
   DEFAULT_MAX_FRAME_BYTES,
+  atLeast,
   resolveTransportOptions,
 } from './options.js';
 export {

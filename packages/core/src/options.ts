@@ -60,3 +60,13 @@ export function resolveTransportOptions(transport: string, options: TransportOpt
   }
   return { maxFrameBytes, logger };
 }
+
+/**
+ * An option's value when it is a number ≥ `min` (a whole one when `whole`); else a TypeError
+ * naming its owner: `natsTransport: livenessMs must be a number ≥ 50 (got 0)`.
+ */
+export function atLeast(owner: string, name: string, value: number, min: number, whole = false): number {
+  if (!(whole ? Number.isSafeInteger(value) : Number.isFinite(value)) || value < min)
+    throw new TypeError(`${owner}: ${name} must be a ${whole ? 'whole ' : ''}number ≥ ${min} (got ${String(value)})`);
+  return value;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_FRAME_BYTES, resolveTransportOptions, stderrLogger } from '../src/index.js';
+import { atLeast, DEFAULT_MAX_FRAME_BYTES, resolveTransportOptions, stderrLogger } from '../src/index.js';
 
 describe('resolveTransportOptions', () => {
   it('applies the defaults', () => {
@@ -26,5 +26,26 @@ describe('resolveTransportOptions', () => {
     expect(() => resolveTransportOptions('t', { logger: { warn: () => {} } as never })).toThrow(
       /logger must have warn and error/,
     );
+  });
+});
+
+describe('atLeast', () => {
+  it('returns a number at or above the least, whole or not as asked', () => {
+    expect(atLeast('t', 'n', 50, 50)).toBe(50);
+    expect(atLeast('t', 'n', 1.5, 1)).toBe(1.5);
+    expect(atLeast('t', 'n', 7, 1, true)).toBe(7);
+  });
+
+  it('refuses the rest, naming the owner, the option, the least and what it got', () => {
+    for (const bad of [49, Number.NaN, Infinity, -Infinity]) {
+      expect(() => atLeast('natsTransport', 'livenessMs', bad, 50)).toThrow(
+        new TypeError(`natsTransport: livenessMs must be a number ≥ 50 (got ${bad})`),
+      );
+    }
+    for (const bad of [0, 1.5, Infinity]) {
+      expect(() => atLeast('amqpTransport', 'prefetch', bad, 1, true)).toThrow(
+        new TypeError(`amqpTransport: prefetch must be a whole number ≥ 1 (got ${bad})`),
+      );
+    }
   });
 });

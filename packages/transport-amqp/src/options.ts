@@ -1,6 +1,6 @@
 /** The AMQP transport's options and their defaults (docs/transports/amqp.md explains each). */
 import type { ConnectionOptions } from 'node:tls';
-import { resolveTransportOptions, type TransportOptions } from '@interoffice/core';
+import { atLeast, resolveTransportOptions, type TransportOptions } from '@interoffice/core';
 
 /** Options of {@link amqpTransport} (and every transport's `maxFrameBytes` and `logger`). */
 export interface AmqpTransportOptions extends TransportOptions {
@@ -25,11 +25,7 @@ export interface AmqpTransportOptions extends TransportOptions {
 export type ResolvedOptions = Required<Omit<AmqpTransportOptions, 'username' | 'password' | 'tls'>> &
   Pick<AmqpTransportOptions, 'username' | 'password' | 'tls'>;
 
-function positive(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new TypeError(`amqpTransport: ${name} must be a whole number ≥ 1 (got ${value})`);
-  return value;
-}
+const positive = (name: string, value: number): number => atLeast('amqpTransport', name, value, 1, true);
 
 export function resolveOptions(o: AmqpTransportOptions): ResolvedOptions {
   const queueType = o.queueType ?? 'classic';

@@ -1,5 +1,5 @@
 /** Options of the HTTP and WebSocket transports, on core's shared base. */
-import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from '@interoffice/core/client';
+import { atLeast, resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from '@interoffice/core/client';
 
 /** Certificates for `https://` and `wss://` (PEM). */
 export interface WebTlsOptions {
@@ -64,11 +64,6 @@ export interface ResolvedWsOptions extends ResolvedWebOptions {
   readonly heartbeatMs: number;
   readonly connectTimeoutMs: number;
   readonly reconnect: Required<ReconnectOptions>;
-}
-
-function atLeast(name: string, what: string, value: number, min: number): number {
-  if (!Number.isFinite(value) || value < min) throw new TypeError(`${name}: ${what} must be a number ≥ ${min} (got ${value})`);
-  return value;
 }
 
 export function resolveWsOptions(name: string, o: WsTransportOptions): ResolvedWsOptions {

@@ -1,5 +1,5 @@
 /** The NATS transport's options and their defaults (docs/transports/nats.md explains each). */
-import { resolveTransportOptions, type TransportOptions } from '@interoffice/core';
+import { atLeast, resolveTransportOptions, type TransportOptions } from '@interoffice/core';
 import type { TlsOptions } from '@nats-io/transport-node';
 
 /** Options of {@link natsTransport} (and every transport's `maxFrameBytes` and `logger`). */
@@ -33,21 +33,17 @@ export interface NatsTransportOptions extends TransportOptions {
 export type ResolvedOptions = Required<Omit<NatsTransportOptions, 'user' | 'pass' | 'token' | 'tls'>> &
   Pick<NatsTransportOptions, 'user' | 'pass' | 'token' | 'tls'>;
 
-function atLeast(name: string, value: number, min: number): number {
-  if (!Number.isFinite(value) || value < min)
-    throw new TypeError(`natsTransport: ${name} must be a number ≥ ${min} (got ${value})`);
-  return value;
-}
+const T = 'natsTransport';
 
 export function resolveOptions(o: NatsTransportOptions): ResolvedOptions {
   return {
     ...o,
     ...resolveTransportOptions('natsTransport', o),
-    concurrency: atLeast('concurrency', o.concurrency ?? 64, 1),
-    livenessMs: atLeast('livenessMs', o.livenessMs ?? 1000, 50),
-    ackWaitMs: atLeast('ackWaitMs', o.ackWaitMs ?? 10_000, 1000),
-    resultTtlMs: atLeast('resultTtlMs', o.resultTtlMs ?? 300_000, 1000),
-    replicas: atLeast('replicas', o.replicas ?? 1, 1),
-    connectTimeoutMs: atLeast('connectTimeoutMs', o.connectTimeoutMs ?? 5000, 1),
+    concurrency: atLeast(T, 'concurrency', o.concurrency ?? 64, 1),
+    livenessMs: atLeast(T, 'livenessMs', o.livenessMs ?? 1000, 50),
+    ackWaitMs: atLeast(T, 'ackWaitMs', o.ackWaitMs ?? 10_000, 1000),
+    resultTtlMs: atLeast(T, 'resultTtlMs', o.resultTtlMs ?? 300_000, 1000),
+    replicas: atLeast(T, 'replicas', o.replicas ?? 1, 1),
+    connectTimeoutMs: atLeast(T, 'connectTimeoutMs', o.connectTimeoutMs ?? 5000, 1),
   };
 }

@@ -1,5 +1,5 @@
 /** The pipe transport's options, and their defaults. */
-import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from '@interoffice/core';
+import { atLeast, resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from '@interoffice/core';
 import type { StreamSource } from './stdio-server.js';
 
 /** Options of {@link pipeTransport}; `maxFrameBytes` (16 MiB) and `logger` (stderr) are every transport's. */
@@ -50,11 +50,7 @@ export interface PipeOptions extends ResolvedTransportOptions {
   readonly source: StreamSource | undefined;
 }
 
-function positive(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new TypeError(`pipeTransport: ${name} must be a whole number ≥ 1 (got ${value})`);
-  return value;
-}
+const positive = (name: string, value: number): number => atLeast('pipeTransport', name, value, 1, true);
 
 export function resolveOptions(o: PipeTransportOptions): PipeOptions {
   if (o.command !== undefined && (o.command.length === 0 || o.command.some((part) => typeof part !== 'string'))) {

@@ -1,6 +1,6 @@
 /** The Redis transport's options and their defaults (docs/transports/redis.md explains each). */
 import type { ConnectionOptions } from 'node:tls';
-import { resolveTransportOptions, type TransportOptions } from '@interoffice/core';
+import { atLeast, resolveTransportOptions, type TransportOptions } from '@interoffice/core';
 import { DEFAULT_KEY_PREFIX } from './keys.js';
 
 /** Connect through Redis Sentinel instead of to the URL's host. */
@@ -62,11 +62,7 @@ export interface RedisTransportOptions extends TransportOptions {
 export type ResolvedOptions = Required<Omit<RedisTransportOptions, 'username' | 'password' | 'tls' | 'sentinel'>> &
   Pick<RedisTransportOptions, 'username' | 'password' | 'tls' | 'sentinel'>;
 
-function positive(name: string, value: number, min = 1): number {
-  if (!Number.isFinite(value) || value < min)
-    throw new TypeError(`redisTransport: ${name} must be a number ≥ ${min} (got ${value})`);
-  return value;
-}
+const positive = (name: string, value: number, min = 1): number => atLeast('redisTransport', name, value, min);
 
 export function resolveOptions(o: RedisTransportOptions): ResolvedOptions {
   if (o.keyPrefix !== undefined && /[{}]/.test(o.keyPrefix)) throw new TypeError('redisTransport: keyPrefix may not hold braces');

@@ -1,5 +1,6 @@
 /** The socket transport's options, and their defaults. */
 import {
+  atLeast,
   resolveTransportOptions,
   type ResolvedTransportOptions,
   type TlsOptions,
@@ -44,11 +45,7 @@ export interface SocketOptions extends ResolvedTransportOptions {
   readonly tls: TlsOptions | undefined;
 }
 
-function positive(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new TypeError(`socketTransport: ${name} must be a whole number ≥ 1 (got ${value})`);
-  return value;
-}
+const positive = (name: string, value: number): number => atLeast('socketTransport', name, value, 1, true);
 
 export function resolveOptions(o: SocketTransportOptions): SocketOptions {
   const key = o.authKey === undefined ? undefined : Buffer.from(o.authKey);

@@ -54,6 +54,7 @@ export {
   type TransportOptions,
   type ResolvedTransportOptions,
   DEFAULT_MAX_FRAME_BYTES,
+  atLeast,
   resolveTransportOptions,
 } from '../options.js';
 export { createClient, rawCall, type Client, type ClientMethod, type ClientOptions, DEFAULT_TIMEOUT_MS } from './client.js';
