@@ -23,8 +23,8 @@ import {
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { createInbox, headers, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { NatsEndpoint } from './address.js';
-import type { Shared } from './connector.js';
 import { CLIENT, controlSubject, DEADLINE, ITEM, OWN_HEADERS, pingSubject, REPLY, WORKER, workerSubject } from './headers.js';
+import type { Link } from './link.js';
 import type { ResolvedOptions } from './options.js';
 
 /** A request sent and not yet fully answered. */
@@ -35,7 +35,7 @@ interface Pending {
 }
 
 export interface Setup {
-  readonly shared: Shared;
+  readonly link: Link;
   readonly endpoint: NatsEndpoint;
   readonly subject: string;
   /** Durable mode: the work queue's subject. */
@@ -63,7 +63,6 @@ export class NatsClientConnection implements MessageConnection {
   readonly #sub: Subscription;
   readonly #js: JetStreamClient | undefined;
   readonly #timer: ReturnType<typeof setInterval>;
-  readonly #onDown = (): void => this.#failAll('lost its NATS connection; calls in flight fail');
   #seq = 0;
   #closed = false;
 
@@ -72,15 +71,15 @@ export class NatsClientConnection implements MessageConnection {
     this.#handler = handler;
     this.maxFrameBytes = s.options.maxFrameBytes;
     this.peer = { transport: 'nats', address: s.endpoint.display.href };
-    this.#sub = s.shared.nc.subscribe(`${this.#inbox}.>`, { callback: (_e, m) => this.#reply(m) });
-    this.#js = s.queue === undefined ? undefined : jetstream(s.shared.nc);
+    this.#sub = s.link.nc.subscribe(`${this.#inbox}.>`, { callback: (_e, m) => this.#reply(m) });
+    this.#js = s.queue === undefined ? undefined : jetstream(s.link.nc);
     this.#timer = setInterval(() => this.#check(), s.options.livenessMs).unref();
-    s.shared.onDown.add(this.#onDown);
+    s.link.onDown = () => this.#failAll('lost its NATS connection; calls in flight fail');
   }
 
   send(request: OutgoingRequest): void {
     if (this.#closed) return;
-    const { nc, up } = this.#s.shared;
+    const { nc, up } = this.#s.link;
     if (!up) return this.#refuse(request, 'UNAVAILABLE', `NATS at ${this.#s.endpoint.server} is unreachable (reconnecting)`);
     const max = nc.info?.max_payload ?? Infinity;
     if (request.text.length > max / 3 && Buffer.byteLength(request.text) > max) {
@@ -141,7 +140,7 @@ export class NatsClientConnection implements MessageConnection {
 
   /** Keepalive: a round trip to the NATS server (its PING/PONG), which a stopped server does not make. */
   ping(): Promise<void> {
-    return this.#s.shared.nc.flush();
+    return this.#s.link.nc.flush();
   }
 
   /**
@@ -151,9 +150,9 @@ export class NatsClientConnection implements MessageConnection {
   static async open(s: Setup, handler: MessageHandler): Promise<NatsClientConnection> {
     if (s.queue === undefined) {
       try {
-        await s.shared.nc.request(pingSubject(s.subject), '', { timeout: s.options.connectTimeoutMs });
+        await s.link.nc.request(pingSubject(s.subject), '', { timeout: s.options.connectTimeoutMs });
       } catch (e) {
-        await s.shared.release();
+        await s.link.release();
         throw new RpcError('UNAVAILABLE', noWorker(s), { cause: e });
       }
     }
@@ -169,16 +168,15 @@ export class NatsClientConnection implements MessageConnection {
     this.#control({ caller: this.id, left: true });
     this.#closed = true;
     clearInterval(this.#timer);
-    this.#s.shared.onDown.delete(this.#onDown);
     this.#sub.unsubscribe();
     this.#pending.clear();
-    void this.#s.shared.release();
+    void this.#s.link.release();
     this.#handler.closed(error);
   }
 
   #control(record: ControlRecord): void {
-    if (!this.#closed && this.#s.shared.up)
-      this.#s.shared.nc.publish(controlSubject(this.#s.subject), controlText(CLIENT_CLOSED, record));
+    if (!this.#closed && this.#s.link.up)
+      this.#s.link.nc.publish(controlSubject(this.#s.subject), controlText(CLIENT_CLOSED, record));
   }
 
   #refuse(request: OutgoingRequest, code: 'UNAVAILABLE' | 'RESOURCE_EXHAUSTED', why: string): void {
@@ -219,9 +217,9 @@ export class NatsClientConnection implements MessageConnection {
       if (p.request.deadline < now - 1000) this.#pending.delete(seq);
       else if (p.worker !== undefined) workers.add(p.worker);
     }
-    if (!this.#s.shared.up) return;
+    if (!this.#s.link.up) return;
     for (const w of workers) {
-      this.#s.shared.nc.request(workerSubject(w), '', { timeout: this.#s.options.livenessMs * 5 }).catch((e: unknown) => {
+      this.#s.link.nc.request(workerSubject(w), '', { timeout: this.#s.options.livenessMs * 5 }).catch((e: unknown) => {
         if (/no.?responders|503/i.test(`${String(e)} ${String((e as Error).cause)}`)) this.#failWorker(w);
       });
     }

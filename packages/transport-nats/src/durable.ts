@@ -6,24 +6,15 @@
  * that a request delivered again after its worker died is answered from
  * there and not run twice.
  */
-import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import type { Incoming } from './server.js';
 
-/** A JetStream message as the worker needs it. */
-export interface Queued {
-  readonly seq: number;
-  readonly redelivered: boolean;
-  ack(): void;
-  nak(): void;
-  working(): void;
-}
-
 export interface DurableQueue {
   /** What was kept for `q` by an earlier delivery: its answer, `'started'` (a stream cut off), or nothing. */
-  kept(q: Queued): Promise<string | 'started' | undefined>;
+  kept(q: JsMsg): Promise<string | 'started' | undefined>;
   /** Keep `q`'s answer (undefined: mark its stream started). */
-  keep(q: Queued, text: string | undefined, deadline: number): Promise<void>;
+  keep(q: JsMsg, text: string | undefined, deadline: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,14 +68,7 @@ export async function openDurable(s: DurableSetup, take: (m: Incoming) => void):
   const messages: ConsumerMessages = await (await js.consumers.get(work, CONSUMER)).consume({ max_messages: s.concurrency });
   void (async () => {
     for await (const m of messages) {
-      const queued: Queued = {
-        seq: m.seq,
-        redelivered: m.redelivered,
-        ack: () => m.ack(),
-        nak: () => m.nak(),
-        working: () => m.working(),
-      };
-      take({ data: m.data, headers: m.headers, reply: undefined, arrived: Number(m.info.timestampNanos / 1e6), queued });
+      take({ data: m.data, headers: m.headers, reply: undefined, arrived: Number(m.info.timestampNanos / 1e6), queued: m });
     }
   })();
   return {

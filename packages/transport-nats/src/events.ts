@@ -4,10 +4,10 @@
  * reaches any plain subscriber. Subjects are used as given; payloads are text.
  */
 import { hearSafely, RpcError, type EventBus, type Logger } from '@interoffice/core';
-import type { Shared } from './connector.js';
+import type { Link } from './link.js';
 
-export function openEventBus(shared: Shared, logger: Logger): EventBus {
-  const { nc } = shared;
+export function openEventBus(link: Link, logger: Logger): EventBus {
+  const { nc } = link;
   return {
     async publish(channel, payload) {
       try {
@@ -22,6 +22,6 @@ export function openEventBus(shared: Shared, logger: Logger): EventBus {
       await nc.flush(); // subscribed at the server before it resolves
       return async () => sub.unsubscribe();
     },
-    close: () => shared.release(),
+    close: () => link.release(),
   };
 }

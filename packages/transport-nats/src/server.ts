@@ -18,10 +18,11 @@ import {
   type MessageServer,
   type Peer,
 } from '@interoffice/core';
+import type { JsMsg } from '@nats-io/jetstream';
 import { Svcm, type Service } from '@nats-io/services';
 import { headers, nuid, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { Setup } from './client.js';
-import type { DurableQueue, Queued } from './durable.js';
+import type { DurableQueue } from './durable.js';
 import {
   CLIENT,
   controlSubject,
@@ -46,7 +47,7 @@ export interface Incoming {
   /** When it reached NATS (durable) or this worker (core), epoch ms. */
   readonly arrived: number;
   /** Durable mode: the JetStream message, to acknowledge. */
-  readonly queued?: Queued;
+  readonly queued?: JsMsg;
 }
 
 class NatsDelivery implements Delivery {
@@ -118,7 +119,7 @@ export class NatsWorker implements Listener {
     durable?: (take: (m: Incoming) => void) => Promise<DurableQueue>,
   ): Promise<NatsWorker> {
     const w = new NatsWorker(s, server);
-    const { nc } = s.shared;
+    const { nc } = s.link;
     const take = (m: Incoming): void => w.#take(m);
     w.#subs.push(
       nc.subscribe(controlSubject(s.subject), { callback: (_e, m) => takeControl(server, CLIENT_CLOSED, m.string()) }),
@@ -148,7 +149,6 @@ export class NatsWorker implements Listener {
   }
 
   #take(m: Incoming): void {
-    if (this.#closing) return this.#giveBack(m);
     if (this.#running.size < this.#s.options.concurrency) void this.#run(m);
     else this.#waiting.push(m);
   }
@@ -177,10 +177,10 @@ export class NatsWorker implements Listener {
 
   #publish(d: NatsDelivery, text: string, item: boolean): void {
     const reply = d.incoming.reply ?? d.incoming.headers?.get(REPLY);
-    if (!reply || !this.#s.shared.up) return;
+    if (!reply || !this.#s.link.up) return;
     const h = item ? headers() : undefined;
     h?.set(ITEM, '1');
-    this.#s.shared.nc.publish(reply, text, h === undefined ? undefined : { headers: h });
+    this.#s.link.nc.publish(reply, text, h === undefined ? undefined : { headers: h });
   }
 
   item(d: NatsDelivery, answer: Answer): void {
@@ -226,15 +226,6 @@ export class NatsWorker implements Listener {
     else if (this.#running.size === 0) this.#idle?.();
   }
 
-  #giveBack(m: Incoming): void {
-    if (m.queued !== undefined) return m.queued.nak();
-    // Core mode: the message is ours alone; core tells its caller.
-    const { body } = messageBody(m.data, Infinity);
-    const d = new NatsDelivery(this, m, m.headers?.get(CLIENT) || `plain.${nuid.next()}`, body, 0, undefined);
-    this.#running.add(d);
-    this.#server.refuse(d, new RpcError('UNAVAILABLE', 'the worker stopped before running it'));
-  }
-
   /**
    * Every `livenessMs`: name this worker to the callers of the calls running
    * now (most calls end before a tick sees them, and cost nothing), and keep
@@ -250,7 +241,7 @@ export class NatsWorker implements Listener {
       d.noticed = true;
       const h = headers();
       h.set(WORKER, this.id);
-      if (this.#s.shared.up) this.#s.shared.nc.publish(reply, '', { headers: h });
+      if (this.#s.link.up) this.#s.link.nc.publish(reply, '', { headers: h });
     }
     for (const m of this.#waiting) m.queued?.working();
   }
@@ -263,12 +254,13 @@ export class NatsWorker implements Listener {
     for (const s of work) s.unsubscribe();
     await this.#service?.stop().catch(() => {});
     await this.#durable?.stop();
-    for (const m of this.#waiting.splice(0)) this.#giveBack(m);
+    // Core abandons these (it is closing): a durable one goes back to the stream, a core-mode one is refused.
+    for (const m of this.#waiting.splice(0)) void this.#run(m);
     if (this.#running.size > 0) await new Promise<void>((r) => (this.#idle = r));
     clearInterval(this.#timer);
     control?.unsubscribe();
     ping?.unsubscribe();
-    await this.#s.shared.nc.flush().catch(() => {});
-    await this.#s.shared.release();
+    await this.#s.link.nc.flush().catch(() => {});
+    await this.#s.link.release();
   }
 }

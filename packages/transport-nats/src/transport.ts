@@ -6,9 +6,9 @@
 import type { EventBus, EventCarrier, MessageTransport } from '@interoffice/core';
 import { natsEndpoint, requireSubject } from './address.js';
 import { NatsClientConnection, type Setup } from './client.js';
-import { Connector } from './connector.js';
 import { openDurable, queueSubject } from './durable.js';
 import { openEventBus } from './events.js';
+import { openLink } from './link.js';
 import { resolveOptions, type NatsTransportOptions } from './options.js';
 import { NatsWorker } from './server.js';
 
@@ -23,12 +23,11 @@ import { NatsWorker } from './server.js';
  */
 export function natsTransport(options: NatsTransportOptions = {}): MessageTransport & EventCarrier {
   const o = resolveOptions(options);
-  const connector = new Connector(o);
   const setup = async (url: URL): Promise<Setup> => {
     const endpoint = natsEndpoint(url);
     const subject = requireSubject(endpoint);
-    const shared = await connector.open(endpoint);
-    return { shared, endpoint, subject, queue: endpoint.durable ? queueSubject(subject) : undefined, options: o };
+    const link = await openLink(endpoint, o);
+    return { link, endpoint, subject, queue: endpoint.durable ? queueSubject(subject) : undefined, options: o };
   };
   return {
     kind: 'messages',
@@ -40,12 +39,12 @@ export function natsTransport(options: NatsTransportOptions = {}): MessageTransp
       const durable =
         s.queue === undefined
           ? undefined
-          : (take: Parameters<typeof openDurable>[1]) => openDurable({ ...o, nc: s.shared.nc, subject: s.subject }, take);
+          : (take: Parameters<typeof openDurable>[1]) => openDurable({ ...o, nc: s.link.nc, subject: s.subject }, take);
       return NatsWorker.start(s, server, durable).catch(async (e: unknown) => {
-        await s.shared.release();
+        await s.link.release();
         throw e;
       });
     },
-    events: async (url): Promise<EventBus> => openEventBus(await connector.open(natsEndpoint(url)), o.logger),
+    events: async (url): Promise<EventBus> => openEventBus(await openLink(natsEndpoint(url), o), o.logger),
   };
 }
