@@ -255,6 +255,11 @@ export interface Delivery {
   /** Milliseconds the message waited in the medium before delivery: core takes them off its `timeout`. */
   readonly waitedMs: number;
   /**
+   * The medium's own limit on this message's answers, in bytes, when it is below the transport's
+   * `maxFrameBytes` (a NATS server's `max_payload`): a larger answer becomes a RESOURCE_EXHAUSTED error.
+   */
+  readonly maxAnswerBytes?: number;
+  /**
    * The medium took the message in a way that must change nothing (an HTTP GET): core runs
    * only methods marked `idempotency: 'noSideEffects'` and answers the others FAILED_PRECONDITION.
    */

@@ -71,6 +71,7 @@ class Hand implements Delivery {
   readOnly = false;
   meta: Record<string, string> | undefined;
   timeout: number | undefined;
+  maxAnswerBytes: number | undefined;
   constructor(
     readonly caller: string,
     readonly body: string | RequestRecord,
@@ -273,6 +274,21 @@ describe('message seam: core owns', () => {
     const single = new Hand('bob', { id: 'k', method: 'wait', params: { ms: 1 } });
     server.refuse(single, new Error('not again'));
     expect((single.ended as Answer).fields).toMatchObject({ id: 'k', error: { data: { code: 'UNAVAILABLE' } } });
+    server.close();
+  });
+
+  it("an answer above the medium's own limit for the delivery (maxAnswerBytes) becomes RESOURCE_EXHAUSTED", async () => {
+    const { server } = intake();
+    const small = new Hand('alice', req(1, 'peek', {}));
+    small.maxAnswerBytes = 40; // `{"jsonrpc":"2.0","id":1,"result":"seen"}` is 40 bytes
+    server.deliver(small);
+    await until(() => small.endings === 1);
+    expect((small.ended as Answer).fields?.result).toBe('seen');
+    const big = new Hand('alice', req(2, 'peek', {}));
+    big.maxAnswerBytes = 39;
+    server.deliver(big);
+    await until(() => big.endings === 1);
+    expect((big.ended as Answer).fields?.error).toMatchObject({ data: { code: 'RESOURCE_EXHAUSTED' } });
     server.close();
   });
 

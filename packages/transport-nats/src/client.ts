@@ -69,7 +69,8 @@ export class NatsClientConnection implements MessageConnection {
   constructor(s: Setup, handler: MessageHandler) {
     this.#s = s;
     this.#handler = handler;
-    this.maxFrameBytes = s.options.maxFrameBytes;
+    // The server's max_payload bounds every message: core refuses a larger request before it is sent.
+    this.maxFrameBytes = Math.min(s.options.maxFrameBytes, s.link.nc.info?.max_payload ?? Infinity);
     this.peer = { transport: 'nats', address: s.endpoint.display.href };
     this.#sub = s.link.nc.subscribe(`${this.#inbox}.>`, { callback: (_e, m) => this.#reply(m) });
     this.#js = s.queue === undefined ? undefined : jetstream(s.link.nc);
@@ -80,15 +81,7 @@ export class NatsClientConnection implements MessageConnection {
   send(request: OutgoingRequest): void {
     if (this.#closed) return;
     const { nc, up } = this.#s.link;
-    if (!up) return this.#refuse(request, 'UNAVAILABLE', `NATS at ${this.#s.endpoint.server} is unreachable (reconnecting)`);
-    const max = nc.info?.max_payload ?? Infinity;
-    if (request.text.length > max / 3 && Buffer.byteLength(request.text) > max) {
-      return this.#refuse(
-        request,
-        'RESOURCE_EXHAUSTED',
-        `the request is larger than the NATS server's max_payload (${max} bytes)`,
-      );
-    }
+    if (!up) return this.#refuse(request, `NATS at ${this.#s.endpoint.server} is unreachable (reconnecting)`);
     const seq = ++this.#seq;
     if (request.ids.length > 0) this.#pending.set(seq, { request });
     const h = headers();
@@ -103,7 +96,7 @@ export class NatsClientConnection implements MessageConnection {
         nc.publish(this.#s.subject, request.text, { reply, headers: h });
       } catch (e) {
         this.#pending.delete(seq); // the connection closed under us, say
-        this.#refuse(request, 'UNAVAILABLE', `cannot publish to ${this.#s.subject}: ${String(e)}`);
+        this.#refuse(request, `cannot publish to ${this.#s.subject}: ${String(e)}`);
       }
       return;
     }
@@ -124,7 +117,7 @@ export class NatsClientConnection implements MessageConnection {
         setTimeout(() => this.#enqueue(js, seq, request, h, attempt + 1), wait);
       } else {
         this.#pending.delete(seq);
-        this.#refuse(request, 'UNAVAILABLE', `the work queue did not take the request: ${String(e)}`);
+        this.#refuse(request, `the work queue did not take the request: ${String(e)}`);
       }
     });
   }
@@ -179,9 +172,9 @@ export class NatsClientConnection implements MessageConnection {
       this.#s.link.nc.publish(controlSubject(this.#s.subject), controlText(CLIENT_CLOSED, record));
   }
 
-  #refuse(request: OutgoingRequest, code: 'UNAVAILABLE' | 'RESOURCE_EXHAUSTED', why: string): void {
+  #refuse(request: OutgoingRequest, why: string): void {
     if (request.ids.length === 0 || this.#closed) return; // notifications: nobody waits for them
-    const error = new RpcError(code, why);
+    const error = new RpcError('UNAVAILABLE', why);
     queueMicrotask(() => this.#handler.refused(request, error));
   }
 
@@ -229,13 +222,13 @@ export class NatsClientConnection implements MessageConnection {
     for (const [seq, p] of this.#pending) {
       if (p.worker !== worker) continue;
       this.#pending.delete(seq);
-      this.#refuse(p.request, 'UNAVAILABLE', `the worker running the call (${worker}) is gone`);
+      this.#refuse(p.request, `the worker running the call (${worker}) is gone`);
     }
   }
 
   #failAll(why: string): void {
     const all = [...this.#pending.values()];
     this.#pending.clear();
-    for (const p of all) this.#refuse(p.request, 'UNAVAILABLE', `${this.#s.endpoint.server} ${why}`);
+    for (const p of all) this.#refuse(p.request, `${this.#s.endpoint.server} ${why}`);
   }
 }

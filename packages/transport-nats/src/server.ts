@@ -65,6 +65,8 @@ class NatsDelivery implements Delivery {
     readonly body: string,
     readonly waitedMs: number,
     readonly tooLarge: number | undefined,
+    /** NATS refuses a larger message: core answers RESOURCE_EXHAUSTED in its place. */
+    readonly maxAnswerBytes: number | undefined,
   ) {
     this.peer = { transport: 'nats', address: caller };
     const h = incoming.headers;
@@ -161,7 +163,15 @@ export class NatsWorker implements Listener {
     }
     const caller = m.headers?.get(CLIENT) || `plain.${nuid.next()}`;
     const { body, tooLarge } = messageBody(m.data, this.#s.options.maxFrameBytes);
-    const d = new NatsDelivery(this, m, caller, body, Math.max(0, Date.now() - m.arrived), tooLarge);
+    const d = new NatsDelivery(
+      this,
+      m,
+      caller,
+      body,
+      Math.max(0, Date.now() - m.arrived),
+      tooLarge,
+      this.#s.link.nc.info?.max_payload,
+    );
     this.#running.add(d);
     if (m.queued?.redelivered && this.#durable !== undefined) {
       const kept = await this.#durable.kept(m.queued);

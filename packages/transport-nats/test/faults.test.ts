@@ -4,12 +4,13 @@
  * restarted, a deadline that passes before a worker takes the request, wrong
  * credentials, TLS, and malformed or oversized bodies from a plain NATS client.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, createClient, implement, serve, type CallContext } from '@interoffice/core';
+import { connect, createClient, defineService, implement, serve, unary, type CallContext } from '@interoffice/core';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { natsTransport } from '../src/index.js';
 import { dropStreams, Jobs, sleep, subjectUrl, until, WorkerProcess } from './helpers.js';
 import { killCallerMidCall } from '../../core/test/shared/message-peers.js';
@@ -179,4 +180,34 @@ it('malformed and oversized bodies from a plain NATS client get named errors; th
     id: 4,
     result: 5,
   });
+});
+
+it("a message above the NATS server's max_payload: the request is refused at the client, the answer becomes the caller's error; both sides go on", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nats-payload-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'nats.conf'), 'max_payload: 65536\n');
+  const nats = await NatsServer.start(['-c', join(dir, 'nats.conf')]);
+  cleanups.push(() => nats.stop());
+  const url = `nats://127.0.0.1:${nats.port}/payload`;
+  const Sized = defineService('Sized', {
+    make: unary({ input: z.object({ n: z.number(), pad: z.string() }), output: z.string() }),
+  });
+  // Both sides keep the default maxFrameBytes (16 MiB): the server's 64 KiB is the limit that holds.
+  const server = await serve(implement(Sized, { make: ({ n }) => 'x'.repeat(n) }), {
+    listen: [url],
+    transports: [natsTransport()],
+  });
+  cleanups.push(() => server.close());
+  const channel = await connect(url, { transports: [natsTransport()] });
+  cleanups.push(() => channel.close());
+  const sized = createClient(Sized, channel);
+  await expect(sized.make({ n: 1, pad: 'p'.repeat(70_000) })).rejects.toMatchObject({
+    code: 'RESOURCE_EXHAUSTED',
+    message: expect.stringMatching(/request of \d+ bytes exceeds the frame limit of 65536/),
+  });
+  await expect(sized.make({ n: 70_000, pad: '' }), 'not lost to its deadline').rejects.toMatchObject({
+    code: 'RESOURCE_EXHAUSTED',
+    message: expect.stringMatching(/response of \d+ bytes exceeds the frame limit of 65536/),
+  });
+  expect(await sized.make({ n: 3, pad: '' })).toBe('xxx');
 });

@@ -25,7 +25,7 @@ export class DeliveryOutlet implements BatchParent {
 
   constructor(delivery: Delivery, maxFrameBytes: number, open: Set<DeliveryOutlet>, logger: Logger) {
     this.#delivery = delivery;
-    this.maxFrameBytes = maxFrameBytes;
+    this.maxFrameBytes = Math.min(maxFrameBytes, delivery.maxAnswerBytes ?? Infinity);
     this.#open = open;
     this.#logger = logger;
     open.add(this);
