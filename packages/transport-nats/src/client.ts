@@ -75,13 +75,13 @@ export class NatsClientConnection implements MessageConnection {
     this.#sub = s.link.nc.subscribe(`${this.#inbox}.>`, { callback: (_e, m) => this.#reply(m) });
     this.#js = s.queue === undefined ? undefined : jetstream(s.link.nc);
     this.#timer = setInterval(() => this.#check(), s.options.livenessMs).unref();
-    s.link.onDown = () => this.#failAll('lost its NATS connection; calls in flight fail');
+    // Lost NATS: the connection closes, failing its calls; the next call connects again.
+    s.link.onDown = () => this.#shutdown(new RpcError('UNAVAILABLE', `lost NATS at ${s.endpoint.server}; calls in flight fail`));
   }
 
   send(request: OutgoingRequest): void {
     if (this.#closed) return;
-    const { nc, up } = this.#s.link;
-    if (!up) return this.#refuse(request, `NATS at ${this.#s.endpoint.server} is unreachable (reconnecting)`);
+    const { nc } = this.#s.link;
     const seq = ++this.#seq;
     if (request.ids.length > 0) this.#pending.set(seq, { request });
     const h = headers();
@@ -224,11 +224,5 @@ export class NatsClientConnection implements MessageConnection {
       this.#pending.delete(seq);
       this.#refuse(p.request, `the worker running the call (${worker}) is gone`);
     }
-  }
-
-  #failAll(why: string): void {
-    const all = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const p of all) this.#refuse(p.request, `${this.#s.endpoint.server} ${why}`);
   }
 }

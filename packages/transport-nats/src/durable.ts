@@ -7,7 +7,8 @@
  * there and not run twice.
  */
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { headers } from '@nats-io/transport-node';
+import type { Setup } from './client.js';
 import type { Incoming } from './server.js';
 
 export interface DurableQueue {
@@ -29,43 +30,36 @@ const token = (subject: string): string => subject.replace(/[^A-Za-z0-9_-]/g, '_
 /** Where a durable subject's requests are published. */
 export const queueSubject = (subject: string): string => `_INTEROFFICE.queue.${subject}`;
 
-export interface DurableSetup {
-  readonly nc: NatsConnection;
-  readonly subject: string;
-  readonly concurrency: number;
-  readonly ackWaitMs: number;
-  readonly resultTtlMs: number;
-  readonly replicas: number;
-}
-
 /** Make (or find) the streams and the consumer, and start handing requests to `take`. */
-export async function openDurable(s: DurableSetup, take: (m: Incoming) => void): Promise<DurableQueue> {
-  const jsm = await jetstreamManager(s.nc);
-  const js = jetstream(s.nc);
-  const work = `INTEROFFICE_${token(s.subject)}`;
-  const answers = `INTEROFFICE_ANSWERS_${token(s.subject)}`;
-  const answerSubject = (seq: number): string => `_INTEROFFICE.answer.${s.subject}.${seq}`;
+export async function openDurable(s: Setup, take: (m: Incoming) => void): Promise<DurableQueue> {
+  const { subject, options: o } = s;
+  const { nc } = s.link;
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  const work = `INTEROFFICE_${token(subject)}`;
+  const answers = `INTEROFFICE_ANSWERS_${token(subject)}`;
+  const answerSubject = (seq: number): string => `_INTEROFFICE.answer.${subject}.${seq}`;
   const ensure = async (name: string, config: object): Promise<void> => {
     try {
       await jsm.streams.info(name);
     } catch {
-      await jsm.streams.add({ name, num_replicas: s.replicas, ...config }).catch(() => jsm.streams.info(name));
+      await jsm.streams.add({ name, num_replicas: o.replicas, ...config }).catch(() => jsm.streams.info(name));
     }
   };
   await ensure(work, {
-    subjects: [queueSubject(s.subject)],
+    subjects: [queueSubject(subject)],
     retention: RetentionPolicy.Workqueue,
     duplicate_window: ms(120_000),
   });
-  await ensure(answers, { subjects: [answerSubject(0).replace(/0$/, '*')], max_age: ms(s.resultTtlMs), max_msgs_per_subject: 1 });
+  await ensure(answers, { subjects: [answerSubject(0).replace(/0$/, '*')], max_age: ms(o.resultTtlMs), max_msgs_per_subject: 1 });
   try {
     await jsm.consumers.info(work, CONSUMER);
   } catch {
     await jsm.consumers
-      .add(work, { durable_name: CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ms(s.ackWaitMs), max_ack_pending: 100_000 })
+      .add(work, { durable_name: CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ms(o.ackWaitMs), max_ack_pending: 100_000 })
       .catch(() => jsm.consumers.info(work, CONSUMER));
   }
-  const messages: ConsumerMessages = await (await js.consumers.get(work, CONSUMER)).consume({ max_messages: s.concurrency });
+  const messages: ConsumerMessages = await (await js.consumers.get(work, CONSUMER)).consume({ max_messages: o.concurrency });
   void (async () => {
     for await (const m of messages) {
       take({ data: m.data, headers: m.headers, reply: undefined, arrived: Number(m.info.timestampNanos / 1e6), queued: m });
@@ -81,7 +75,7 @@ export async function openDurable(s: DurableSetup, take: (m: Incoming) => void):
       // A plain publish: the answers stream stores it all the same. Nothing waits for JetStream's
       // PubAck (see the worker's finish), and asking for one made a request per call, with its inbox
       // and timer: the worker's largest cost after core's.
-      s.nc.publish(answerSubject(q.seq), text ?? '', text === undefined ? { headers: started } : undefined);
+      nc.publish(answerSubject(q.seq), text ?? '', text === undefined ? { headers: started } : undefined);
     },
     async stop() {
       await messages.close().catch(() => {});

@@ -22,7 +22,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { Svcm, type Service } from '@nats-io/services';
 import { headers, nuid, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { Setup } from './client.js';
-import type { DurableQueue } from './durable.js';
+import { openDurable, type DurableQueue } from './durable.js';
 import {
   CLIENT,
   controlSubject,
@@ -115,11 +115,7 @@ export class NatsWorker implements Listener {
     this.#timer = setInterval(() => this.#tick(), Math.min(s.options.livenessMs, s.options.ackWaitMs / 3)).unref();
   }
 
-  static async start(
-    s: Setup,
-    server: MessageServer,
-    durable?: (take: (m: Incoming) => void) => Promise<DurableQueue>,
-  ): Promise<NatsWorker> {
+  static async start(s: Setup, server: MessageServer): Promise<NatsWorker> {
     const w = new NatsWorker(s, server);
     const { nc } = s.link;
     const take = (m: Incoming): void => w.#take(m);
@@ -128,7 +124,7 @@ export class NatsWorker implements Listener {
       nc.subscribe(workerSubject(w.id), { callback: (_e, m) => void m.respond() }),
     );
     // A NATS service (`$SRV.PING`, `$SRV.INFO`, `$SRV.STATS` find it); in core mode its endpoint is the subject.
-    const mode = durable === undefined ? 'core' : 'durable';
+    const mode = s.queue === undefined ? 'core' : 'durable';
     w.#service = await new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).add({
       name: s.subject.replace(/[^A-Za-z0-9_-]/g, '_'),
       version: SERVICE_VERSION,
@@ -136,7 +132,7 @@ export class NatsWorker implements Listener {
       metadata: { interoffice: mode, subject: s.subject },
       queue: QUEUE,
     });
-    if (durable !== undefined) w.#durable = await durable(take);
+    if (s.queue !== undefined) w.#durable = await openDurable(s, take);
     else {
       w.#subs.push(nc.subscribe(pingSubject(s.subject), { queue: QUEUE, callback: (_e, m) => void m.respond() }));
       w.#service.addEndpoint('rpc', {

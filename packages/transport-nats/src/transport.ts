@@ -6,7 +6,7 @@
 import type { EventBus, EventCarrier, MessageTransport } from '@interoffice/core';
 import { natsEndpoint, requireSubject } from './address.js';
 import { NatsClientConnection, type Setup } from './client.js';
-import { openDurable, queueSubject } from './durable.js';
+import { queueSubject } from './durable.js';
 import { openEventBus } from './events.js';
 import { openLink } from './link.js';
 import { resolveOptions, type NatsTransportOptions } from './options.js';
@@ -36,11 +36,7 @@ export function natsTransport(options: NatsTransportOptions = {}): MessageTransp
     connect: async (url, handler) => NatsClientConnection.open(await setup(url), handler),
     listen: async (url, server) => {
       const s = await setup(url);
-      const durable =
-        s.queue === undefined
-          ? undefined
-          : (take: Parameters<typeof openDurable>[1]) => openDurable({ ...o, nc: s.link.nc, subject: s.subject }, take);
-      return NatsWorker.start(s, server, durable).catch(async (e: unknown) => {
+      return NatsWorker.start(s, server).catch(async (e: unknown) => {
         await s.link.release();
         throw e;
       });
