@@ -210,7 +210,6 @@ export class NatsClientConnection implements MessageConnection {
       if (p.request.deadline < now - 1000) this.#pending.delete(seq);
       else if (p.worker !== undefined) workers.add(p.worker);
     }
-    if (!this.#s.link.up) return;
     for (const w of workers) {
       this.#s.link.nc.request(workerSubject(w), '', { timeout: this.#s.options.livenessMs * 5 }).catch((e: unknown) => {
         if (/no.?responders|503/i.test(`${String(e)} ${String((e as Error).cause)}`)) this.#failWorker(w);

@@ -9,13 +9,14 @@
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import type { Setup } from './client.js';
+import { REPLY } from './headers.js';
 import type { Incoming } from './server.js';
 
 export interface DurableQueue {
   /** What was kept for `q` by an earlier delivery: its answer, `'started'` (a stream cut off), or nothing. */
   kept(q: JsMsg): Promise<string | 'started' | undefined>;
   /** Keep `q`'s answer (undefined: mark its stream started). */
-  keep(q: JsMsg, text: string | undefined, deadline: number): Promise<void>;
+  keep(q: JsMsg, text: string | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -62,7 +63,8 @@ export async function openDurable(s: Setup, take: (m: Incoming) => void): Promis
   const messages: ConsumerMessages = await (await js.consumers.get(work, CONSUMER)).consume({ max_messages: o.concurrency });
   void (async () => {
     for await (const m of messages) {
-      take({ data: m.data, headers: m.headers, reply: undefined, arrived: Number(m.info.timestampNanos / 1e6), queued: m });
+      const reply = m.headers?.get(REPLY); // JetStream keeps no reply subject: the client's header names it
+      take({ data: m.data, headers: m.headers, reply, arrived: Number(m.info.timestampNanos / 1e6), queued: m });
     }
   })();
   return {
@@ -71,7 +73,7 @@ export async function openDurable(s: Setup, take: (m: Incoming) => void): Promis
       if (stored === null) return undefined;
       return stored.header.has(STARTED) ? 'started' : stored.string();
     },
-    async keep(q, text) {
+    keep(q, text) {
       // A plain publish: the answers stream stores it all the same. Nothing waits for JetStream's
       // PubAck (see the worker's finish), and asking for one made a request per call, with its inbox
       // and timer: the worker's largest cost after core's.

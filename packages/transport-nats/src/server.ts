@@ -23,18 +23,7 @@ import { Svcm, type Service } from '@nats-io/services';
 import { headers, nuid, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { Setup } from './client.js';
 import { openDurable, type DurableQueue } from './durable.js';
-import {
-  CLIENT,
-  controlSubject,
-  DEADLINE,
-  ITEM,
-  OWN_HEADERS,
-  pingSubject,
-  QUEUE,
-  REPLY,
-  WORKER,
-  workerSubject,
-} from './headers.js';
+import { CLIENT, controlSubject, DEADLINE, ITEM, OWN_HEADERS, pingSubject, QUEUE, WORKER, workerSubject } from './headers.js';
 
 /** The version `$SRV.INFO` reports: of the wire format (docs/transports/nats.md), not of the package. */
 const SERVICE_VERSION = '1.0.0';
@@ -43,6 +32,7 @@ const SERVICE_VERSION = '1.0.0';
 export interface Incoming {
   readonly data: Uint8Array;
   readonly headers: MsgHdrs | undefined;
+  /** Where its answers go: the message's reply subject (core), its `Interoffice-Reply` header (durable). */
   readonly reply: string | undefined;
   /** When it reached NATS (durable) or this worker (core), epoch ms. */
   readonly arrived: number;
@@ -51,9 +41,13 @@ export interface Incoming {
 }
 
 class NatsDelivery implements Delivery {
+  readonly caller: string;
   readonly peer: Peer;
+  readonly body: string;
+  readonly tooLarge: number | undefined;
+  readonly waitedMs: number;
   /** A stock client's headers as metadata (the body's `meta` wins); ours send it in the body, and copies are not read again. */
-  readonly meta: Record<string, string> | undefined;
+  readonly meta?: Record<string, string>;
   noticed = false;
   done = false;
   itemSent = false;
@@ -61,22 +55,20 @@ class NatsDelivery implements Delivery {
   constructor(
     readonly worker: NatsWorker,
     readonly incoming: Incoming,
-    readonly caller: string,
-    readonly body: string,
-    readonly waitedMs: number,
-    readonly tooLarge: number | undefined,
-    /** NATS refuses a larger message: core answers RESOURCE_EXHAUSTED in its place. */
+    maxFrameBytes: number,
+    /** The server's max_payload: NATS refuses a larger answer, so core answers RESOURCE_EXHAUSTED in its place. */
     readonly maxAnswerBytes: number | undefined,
   ) {
-    this.peer = { transport: 'nats', address: caller };
     const h = incoming.headers;
-    this.meta =
-      h === undefined || h.has(CLIENT)
-        ? undefined
-        : metadataFromHeaders(
-            h.keys().map((k) => [k, h.get(k)] as const),
-            OWN_HEADERS,
-          );
+    this.caller = h?.get(CLIENT) || `plain.${nuid.next()}`;
+    this.peer = { transport: 'nats', address: this.caller };
+    ({ body: this.body, tooLarge: this.tooLarge } = messageBody(incoming.data, maxFrameBytes));
+    this.waitedMs = Math.max(0, Date.now() - incoming.arrived);
+    if (h !== undefined && !h.has(CLIENT))
+      this.meta = metadataFromHeaders(
+        h.keys().map((k) => [k, h.get(k)]),
+        OWN_HEADERS,
+      );
   }
 
   item(answer: Answer): boolean {
@@ -100,7 +92,8 @@ export class NatsWorker implements Listener {
   readonly #server: MessageServer;
   readonly #running = new Set<NatsDelivery>();
   readonly #waiting: Incoming[] = [];
-  readonly #subs: Subscription[] = [];
+  /** Core mode: where connecting clients find a worker; the first thing closed. */
+  #ping: Subscription | undefined;
   readonly #timer: ReturnType<typeof setInterval>;
   #durable: DurableQueue | undefined;
   #service: Service | undefined;
@@ -119,10 +112,9 @@ export class NatsWorker implements Listener {
     const w = new NatsWorker(s, server);
     const { nc } = s.link;
     const take = (m: Incoming): void => w.#take(m);
-    w.#subs.push(
-      nc.subscribe(controlSubject(s.subject), { callback: (_e, m) => takeControl(server, CLIENT_CLOSED, m.string()) }),
-      nc.subscribe(workerSubject(w.id), { callback: (_e, m) => void m.respond() }),
-    );
+    // Heard until the connection closes, after the last call has ended.
+    nc.subscribe(controlSubject(s.subject), { callback: (_e, m) => takeControl(server, CLIENT_CLOSED, m.string()) });
+    nc.subscribe(workerSubject(w.id), { callback: (_e, m) => void m.respond() });
     // A NATS service (`$SRV.PING`, `$SRV.INFO`, `$SRV.STATS` find it); in core mode its endpoint is the subject.
     const mode = s.queue === undefined ? 'core' : 'durable';
     w.#service = await new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).add({
@@ -134,7 +126,7 @@ export class NatsWorker implements Listener {
     });
     if (s.queue !== undefined) w.#durable = await openDurable(s, take);
     else {
-      w.#subs.push(nc.subscribe(pingSubject(s.subject), { queue: QUEUE, callback: (_e, m) => void m.respond() }));
+      w.#ping = nc.subscribe(pingSubject(s.subject), { queue: QUEUE, callback: (_e, m) => void m.respond() });
       w.#service.addEndpoint('rpc', {
         subject: s.subject,
         // The cast: @nats-io/services 3.0.0-25 types against an older nats-core; the message is our connection's.
@@ -157,17 +149,7 @@ export class NatsWorker implements Listener {
       m.queued?.ack(); // nobody waits for it: dropped, never run
       return this.#pump();
     }
-    const caller = m.headers?.get(CLIENT) || `plain.${nuid.next()}`;
-    const { body, tooLarge } = messageBody(m.data, this.#s.options.maxFrameBytes);
-    const d = new NatsDelivery(
-      this,
-      m,
-      caller,
-      body,
-      Math.max(0, Date.now() - m.arrived),
-      tooLarge,
-      this.#s.link.nc.info?.max_payload,
-    );
+    const d = new NatsDelivery(this, m, this.#s.options.maxFrameBytes, this.#s.link.nc.info?.max_payload);
     this.#running.add(d);
     if (m.queued?.redelivered && this.#durable !== undefined) {
       const kept = await this.#durable.kept(m.queued);
@@ -182,7 +164,7 @@ export class NatsWorker implements Listener {
   }
 
   #publish(d: NatsDelivery, text: string, item: boolean): void {
-    const reply = d.incoming.reply ?? d.incoming.headers?.get(REPLY);
+    const reply = d.incoming.reply;
     if (!reply || !this.#s.link.up) return;
     const h = item ? headers() : undefined;
     h?.set(ITEM, '1');
@@ -191,7 +173,7 @@ export class NatsWorker implements Listener {
 
   item(d: NatsDelivery, answer: Answer): void {
     if (d.done) return;
-    if (!d.itemSent && d.incoming.queued !== undefined) void this.#durable?.keep(d.incoming.queued, undefined, answer.deadline);
+    if (!d.itemSent && d.incoming.queued !== undefined) this.#durable?.keep(d.incoming.queued, undefined);
     d.itemSent = true;
     this.#publish(d, answer.text, true);
   }
@@ -200,12 +182,12 @@ export class NatsWorker implements Listener {
     if (d.done) return;
     if (answer !== undefined) this.#publish(d, answer.text, false);
     const q = d.incoming.queued;
-    if (q !== undefined && this.#durable !== undefined) {
+    if (q !== undefined) {
       // Kept under the request's stream sequence, so a redelivered copy gets it and does not run again.
       // Acknowledged at once, not after the answer is stored: a copy is delivered again only when the
       // ack is lost, and then the answer was sent to the stream first, on the same connection. Waiting
       // for the store's PubAck buys nothing (in a raw JetStream loop it cost 2.5× in throughput).
-      void this.#durable.keep(q, answer?.text ?? '', answer?.deadline ?? Infinity);
+      this.#durable?.keep(q, answer?.text ?? '');
       q.ack();
     }
     this.#done(d);
@@ -240,7 +222,7 @@ export class NatsWorker implements Listener {
   #tick(): void {
     for (const d of this.#running) {
       d.incoming.queued?.working();
-      const reply = d.incoming.reply ?? d.incoming.headers?.get(REPLY);
+      const reply = d.incoming.reply;
       if (d.noticed || !reply || !d.incoming.headers?.has(CLIENT) || d.incoming.queued) continue;
       // Only to our own clients (a plain request's first reply must be its answer), and only in
       // core mode: a durable request whose worker dies is delivered again, not failed.
@@ -256,17 +238,13 @@ export class NatsWorker implements Listener {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    const [control, ping, ...work] = this.#subs;
-    for (const s of work) s.unsubscribe();
+    this.#ping?.unsubscribe();
     await this.#service?.stop().catch(() => {});
     await this.#durable?.stop();
     // Core abandons these (it is closing): a durable one goes back to the stream, a core-mode one is refused.
     for (const m of this.#waiting.splice(0)) void this.#run(m);
     if (this.#running.size > 0) await new Promise<void>((r) => (this.#idle = r));
     clearInterval(this.#timer);
-    control?.unsubscribe();
-    ping?.unsubscribe();
-    await this.#s.link.nc.flush().catch(() => {});
     await this.#s.link.release();
   }
 }
