@@ -256,7 +256,7 @@ export interface Delivery {
   readonly waitedMs: number;
   /**
    * The medium's own limit on this message's answers, in bytes, when it is below the transport's
-   * `maxFrameBytes` (a NATS server's `max_payload`): a larger answer becomes a RESOURCE_EXHAUSTED error.
+   * `maxFrameBytes` (a NATS server's `max_payload`, an MQTT broker's maximum packet size): a larger answer becomes a RESOURCE_EXHAUSTED error.
    */
   readonly maxAnswerBytes?: number;
   /**

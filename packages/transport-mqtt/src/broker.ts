@@ -11,6 +11,17 @@ import type { ResolvedOptions } from './options.js';
 
 export type { MqttClient };
 
+/** Room left in a packet for its topic and properties when the broker caps packet size. */
+const PACKET_ROOM = 4096;
+const limits = new WeakMap<MqttClient, number>();
+
+/**
+ * The largest message body the broker takes from `client`: its CONNACK's maximum packet size
+ * (Mosquitto's `max_packet_size`) less room for the topic and properties, or undefined when it
+ * sets none. A larger packet would make the broker drop the connection.
+ */
+export const bodyLimit = (client: MqttClient): number | undefined => limits.get(client);
+
 /** CONNACK reason codes that mean the broker refused who we are. */
 const REFUSED = new Set([134, 135, 4, 5]); // bad user name or password, not authorized (and MQTT 3's)
 
@@ -30,7 +41,12 @@ export async function openClient(e: MqttEndpoint, o: ResolvedOptions, extra: ICl
   });
   // Without it, small messages wait on Nagle's algorithm and the peer's delayed ACKs (40 ms a round trip).
   const noDelay = (): void => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
-  client.on('connect', noDelay);
+  client.on('connect', (ack) => {
+    noDelay();
+    const max = ack.properties?.maximumPacketSize;
+    if (max === undefined) limits.delete(client);
+    else limits.set(client, Math.max(0, max - PACKET_ROOM));
+  });
   let onError: (err: Error & { code?: unknown }) => void = () => {};
   const onClose = (): void => onError(new Error('the connection closed'));
   try {

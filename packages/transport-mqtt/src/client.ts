@@ -26,7 +26,7 @@ import {
 } from '@interoffice/core';
 import type { IPublishPacket } from 'mqtt';
 import type { MqttEndpoint } from './address.js';
-import { openClient, type MqttClient } from './broker.js';
+import { bodyLimit, openClient, type MqttClient } from './broker.js';
 import { batchWrites } from './write-batch.js';
 import type { ResolvedOptions } from './options.js';
 import type { Topics } from './topics.js';
@@ -75,7 +75,8 @@ export class MqttClientConnection implements MessageConnection {
     this.#client = client;
     this.#reply = reply;
     this.#hold = batchWrites(client);
-    this.maxFrameBytes = setup.options.maxFrameBytes;
+    // Core refuses a request the broker would not take (it would drop the connection for it).
+    this.maxFrameBytes = Math.min(setup.options.maxFrameBytes, bodyLimit(client) ?? Infinity);
     this.peer = { transport: 'mqtt', address: setup.endpoint.display.href };
   }
 

@@ -21,7 +21,7 @@ import {
   type Peer,
 } from '@interoffice/core';
 import type { IPublishPacket } from 'mqtt';
-import { openClient, type MqttClient } from './broker.js';
+import { bodyLimit, openClient, type MqttClient } from './broker.js';
 import { batchWrites } from './write-batch.js';
 import { PACKET_SLACK, type Setup } from './client.js';
 
@@ -43,6 +43,8 @@ class MqttDelivery implements Delivery {
     private readonly worker: MqttWorker,
     private readonly correlationData: Buffer | undefined,
     terms: { meta?: Record<string, string>; timeout?: number },
+    /** What the broker takes: core answers RESOURCE_EXHAUSTED in place of a larger answer. */
+    readonly maxAnswerBytes: number | undefined,
   ) {
     this.peer = { transport: 'mqtt', address: caller };
     if (terms.meta !== undefined) this.meta = terms.meta;
@@ -159,6 +161,7 @@ export class MqttWorker implements Listener {
       this,
       packet.properties?.correlationData,
       termsOf(packet),
+      bodyLimit(this.#client),
     );
     this.#open.add(d);
     this.#server.deliver(d);

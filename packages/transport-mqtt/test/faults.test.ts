@@ -2,7 +2,7 @@
  * Faults with real processes: workers killed or stopped mid-call, a broker
  * restarted (a Mosquitto of the test's own), wrong credentials.
  */
-import { connect, createClient, defineService, type RpcError, serve, unary } from '@interoffice/core';
+import { connect, createClient, defineService, implement, type RpcError, serve, unary } from '@interoffice/core';
 import { calculator, Calculator } from '@interoffice/core/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -145,4 +145,30 @@ describe('credentials', () => {
     cleanups.push(() => byOptions.close());
     expect(await createClient(Calculator, byOptions).add({ a: 2, b: 3 })).toBe(5);
   });
+});
+
+it("a message above the broker's maximum packet size: the request is refused at the client, the answer becomes the caller's error; nobody is disconnected", async () => {
+  // Mosquitto's max_packet_size reaches clients in its CONNACK. A larger packet made it drop the
+  // sender: a big request cost the caller its connection, a big answer cost the worker its own.
+  const broker = await Mosquitto.start(undefined, undefined, ['max_packet_size 65536']);
+  cleanups.push(() => broker.stop());
+  const Sized = defineService('Sized', {
+    make: unary({ input: z.object({ n: z.number(), pad: z.string() }), output: z.string() }),
+  });
+  const url = serviceUrl(broker.url);
+  const impl = implement(Sized, { make: ({ n }) => 'x'.repeat(n) });
+  const server = await serve(impl, { listen: [url], transports: [mqttTransport()] });
+  cleanups.push(() => server.close());
+  const channel = await connect(url, { transports: [mqttTransport()] });
+  cleanups.push(() => channel.close());
+  const sized = createClient(Sized, channel);
+  await expect(sized.make({ n: 1, pad: 'p'.repeat(70_000) })).rejects.toMatchObject({
+    code: 'RESOURCE_EXHAUSTED',
+    message: expect.stringMatching(/request of \d+ bytes exceeds the frame limit of 61440/),
+  });
+  await expect(sized.make({ n: 70_000, pad: '' })).rejects.toMatchObject({
+    code: 'RESOURCE_EXHAUSTED',
+    message: expect.stringMatching(/response of \d+ bytes exceeds the frame limit of 61440/),
+  });
+  expect(await sized.make({ n: 3, pad: '' })).toBe('xxx');
 });

@@ -26,24 +26,32 @@ export class Mosquitto {
     readonly url: string,
   ) {}
 
-  /** Start one; with `users`, only they get in (a password file made with mosquitto_passwd). */
-  static async start(users?: Record<string, string>, tls?: { cert: string; key: string }): Promise<Mosquitto> {
+  /** Start one; with `users`, only they get in (a password file made with mosquitto_passwd); `extra` lines go in its config. */
+  static async start(
+    users?: Record<string, string>,
+    tls?: { cert: string; key: string },
+    extra: readonly string[] = [],
+  ): Promise<Mosquitto> {
     // The port is the OS's pick, let go before mosquitto binds it: should another process take it
     // first, mosquitto exits at start and this tries another (up to three times).
     for (let attempt = 1; ; attempt++) {
       try {
-        return await Mosquitto.#start(users, tls);
+        return await Mosquitto.#start(users, tls, extra);
       } catch (e) {
         if (attempt === 3 || !(e instanceof ExitedAtStart)) throw e;
       }
     }
   }
 
-  static async #start(users?: Record<string, string>, tls?: { cert: string; key: string }): Promise<Mosquitto> {
+  static async #start(
+    users: Record<string, string> | undefined,
+    tls: { cert: string; key: string } | undefined,
+    extra: readonly string[],
+  ): Promise<Mosquitto> {
     const dir = mkdtempSync(join(tmpdir(), 'mosq-'));
     chmodSync(dir, 0o755); // mosquitto started as root reads its files as the user mosquitto
     const port = await freePort();
-    const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'set_tcp_nodelay true'];
+    const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'set_tcp_nodelay true', ...extra];
     if (tls !== undefined) {
       writeFileSync(join(dir, 'cert.pem'), tls.cert, { mode: 0o644 });
       writeFileSync(join(dir, 'key.pem'), tls.key, { mode: 0o644 });
