@@ -24,7 +24,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { createInbox, headers, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { NatsEndpoint } from './address.js';
 import { CLIENT, controlSubject, DEADLINE, ITEM, OWN_HEADERS, pingSubject, REPLY, WORKER, workerSubject } from './headers.js';
-import type { Link } from './link.js';
+import { META_ROOM, type Link } from './link.js';
 import type { ResolvedOptions } from './options.js';
 
 /** A request sent and not yet fully answered. */
@@ -69,8 +69,8 @@ export class NatsClientConnection implements MessageConnection {
   constructor(s: Setup, handler: MessageHandler) {
     this.#s = s;
     this.#handler = handler;
-    // The server's max_payload bounds every message: core refuses a larger request before it is sent.
-    this.maxFrameBytes = Math.min(s.options.maxFrameBytes, s.link.nc.info?.max_payload ?? Infinity);
+    // The server's max_payload bounds every message with its headers: core refuses a larger request before it is sent.
+    this.maxFrameBytes = Math.min(s.options.maxFrameBytes, s.link.maxBody() ?? Infinity);
     this.peer = { transport: 'nats', address: s.endpoint.display.href };
     this.#sub = s.link.nc.subscribe(`${this.#inbox}.>`, { callback: (_e, m) => this.#reply(m) });
     this.#js = s.queue === undefined ? undefined : jetstream(s.link.nc);
@@ -87,9 +87,12 @@ export class NatsClientConnection implements MessageConnection {
     const h = headers();
     h.set(CLIENT, this.id);
     if (request.deadline !== Infinity) h.set(DEADLINE, String(Math.ceil(request.deadline)));
-    // Metadata as headers too, for consumers that read headers; the body's `meta` is what workers use.
-    const meta = request.fields?.meta;
-    if (meta !== undefined) for (const k in meta) if (headerMeta(k, meta[k] as string)) h.set(k, meta[k] as string);
+    // Metadata as headers too, for consumers that read headers, while it fits their room; the body's `meta` is what workers use.
+    const meta = request.fields?.meta ?? {};
+    let room = META_ROOM;
+    for (const [k, v] of Object.entries(meta)) {
+      if (headerMeta(k, v) && (room -= Buffer.byteLength(k) + Buffer.byteLength(v) + 4) >= 0) h.set(k, v);
+    }
     const reply = `${this.#inbox}.${seq}`;
     if (this.#js === undefined) {
       try {

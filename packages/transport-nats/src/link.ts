@@ -17,7 +17,14 @@ export interface Link {
   onDown?: () => void;
   /** Close it (what it published is flushed first). */
   release(): Promise<void>;
+  /** The largest body NATS takes now: the server's max_payload less room for our headers. */
+  maxBody(): number | undefined;
 }
+
+/** Room left in a message for its headers: NATS's max_payload counts them with the body. */
+const HEADER_ROOM = 1024;
+/** Of that room, what metadata copied into headers may take (ours take under 256 bytes). */
+export const META_ROOM = 768;
 
 /** Connect to `e`'s server, or reject with UNAUTHENTICATED or UNAVAILABLE. */
 export async function openLink(e: NatsEndpoint, o: ResolvedOptions): Promise<Link> {
@@ -42,7 +49,12 @@ export async function openLink(e: NatsEndpoint, o: ResolvedOptions): Promise<Lin
       { cause: err },
     );
   }
-  const link: Link = { nc, up: true, release: () => nc.close().catch(() => {}) };
+  const link: Link = {
+    nc,
+    up: true,
+    release: () => nc.close().catch(() => {}),
+    maxBody: () => (nc.info === undefined ? undefined : Math.max(0, nc.info.max_payload - HEADER_ROOM)),
+  };
   void (async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect') {

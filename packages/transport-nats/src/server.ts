@@ -56,7 +56,7 @@ class NatsDelivery implements Delivery {
     readonly worker: NatsWorker,
     readonly incoming: Incoming,
     maxFrameBytes: number,
-    /** The server's max_payload: NATS refuses a larger answer, so core answers RESOURCE_EXHAUSTED in its place. */
+    /** The server's max_payload, less room for headers: NATS refuses a larger answer, so core answers RESOURCE_EXHAUSTED in its place. */
     readonly maxAnswerBytes: number | undefined,
   ) {
     const h = incoming.headers;
@@ -149,7 +149,7 @@ export class NatsWorker implements Listener {
       m.queued?.ack(); // nobody waits for it: dropped, never run
       return this.#pump();
     }
-    const d = new NatsDelivery(this, m, this.#s.options.maxFrameBytes, this.#s.link.nc.info?.max_payload);
+    const d = new NatsDelivery(this, m, this.#s.options.maxFrameBytes, this.#s.link.maxBody());
     this.#running.add(d);
     if (m.queued?.redelivered && this.#durable !== undefined) {
       const kept = await this.#durable.kept(m.queued);
