@@ -77,7 +77,11 @@ export async function openDurable(s: Setup, take: (m: Incoming) => void): Promis
       // A plain publish: the answers stream stores it all the same. Nothing waits for JetStream's
       // PubAck (see the worker's finish), and asking for one made a request per call, with its inbox
       // and timer: the worker's largest cost after core's.
-      nc.publish(answerSubject(q.seq), text ?? '', text === undefined ? { headers: started } : undefined);
+      try {
+        nc.publish(answerSubject(q.seq), text ?? '', text === undefined ? { headers: started } : undefined);
+      } catch {
+        // The connection closed: nothing is kept, and a copy delivered again runs again (at least once).
+      }
     },
     async stop() {
       await messages.close().catch(() => {});
