@@ -2,12 +2,13 @@
  * Faults with real processes: workers killed or stopped mid-call, a broker
  * restarted (a Mosquitto of the test's own), wrong credentials.
  */
-import { connect, createClient, defineService, implement, type RpcError, serve, unary } from '@interoffice/core';
+import { connect, createClient, defineService, type RpcError, serve, unary } from '@interoffice/core';
 import { calculator, Calculator } from '@interoffice/core/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { mqttTransport } from '../src/index.js';
 import { killCallerMidCall, WorkerProcess as SharedWorker } from '../../core/test/shared/message-peers.js';
+import { exceedMediumLimit } from '../../core/test/shared/size-limit.js';
 import { serviceUrl, sleep, until, WorkerProcess } from './helpers.js';
 import { Mosquitto } from './mosquitto.js';
 
@@ -152,23 +153,5 @@ it("a message above the broker's maximum packet size: the request is refused at 
   // sender: a big request cost the caller its connection, a big answer cost the worker its own.
   const broker = await Mosquitto.start(undefined, undefined, ['max_packet_size 65536']);
   cleanups.push(() => broker.stop());
-  const Sized = defineService('Sized', {
-    make: unary({ input: z.object({ n: z.number(), pad: z.string() }), output: z.string() }),
-  });
-  const url = serviceUrl(broker.url);
-  const impl = implement(Sized, { make: ({ n }) => 'x'.repeat(n) });
-  const server = await serve(impl, { listen: [url], transports: [mqttTransport()] });
-  cleanups.push(() => server.close());
-  const channel = await connect(url, { transports: [mqttTransport()] });
-  cleanups.push(() => channel.close());
-  const sized = createClient(Sized, channel);
-  await expect(sized.make({ n: 1, pad: 'p'.repeat(70_000) })).rejects.toMatchObject({
-    code: 'RESOURCE_EXHAUSTED',
-    message: expect.stringMatching(/request of \d+ bytes exceeds the frame limit of 61440/),
-  });
-  await expect(sized.make({ n: 70_000, pad: '' })).rejects.toMatchObject({
-    code: 'RESOURCE_EXHAUSTED',
-    message: expect.stringMatching(/response of \d+ bytes exceeds the frame limit of 61440/),
-  });
-  expect(await sized.make({ n: 3, pad: '' })).toBe('xxx');
+  await exceedMediumLimit(serviceUrl(broker.url), mqttTransport(), 61440, cleanups);
 });

@@ -7,13 +7,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, createClient, defineService, implement, serve, unary, type CallContext } from '@interoffice/core';
+import { connect, createClient, implement, serve, type CallContext } from '@interoffice/core';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { natsTransport } from '../src/index.js';
 import { dropStreams, Jobs, sleep, subjectUrl, until, WorkerProcess } from './helpers.js';
 import { killCallerMidCall } from '../../core/test/shared/message-peers.js';
+import { exceedMediumLimit } from '../../core/test/shared/size-limit.js';
 import { makeCertificates, NatsServer } from './nats-server.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -189,27 +189,8 @@ it("a message above the NATS server's max_payload: the request is refused at the
   const nats = await NatsServer.start(['-c', join(dir, 'nats.conf')]);
   cleanups.push(() => nats.stop());
   const url = `nats://127.0.0.1:${nats.port}/payload`;
-  const Sized = defineService('Sized', {
-    make: unary({ input: z.object({ n: z.number(), pad: z.string() }), output: z.string() }),
-  });
   // Both sides keep the default maxFrameBytes (16 MiB): the server's 64 KiB, less 1 KiB for headers, is the limit that holds.
-  const server = await serve(implement(Sized, { make: ({ n }) => 'x'.repeat(n) }), {
-    listen: [url],
-    transports: [natsTransport()],
-  });
-  cleanups.push(() => server.close());
-  const channel = await connect(url, { transports: [natsTransport()] });
-  cleanups.push(() => channel.close());
-  const sized = createClient(Sized, channel);
-  await expect(sized.make({ n: 1, pad: 'p'.repeat(70_000) })).rejects.toMatchObject({
-    code: 'RESOURCE_EXHAUSTED',
-    message: expect.stringMatching(/request of \d+ bytes exceeds the frame limit of 64512/),
-  });
-  await expect(sized.make({ n: 70_000, pad: '' }), 'not lost to its deadline').rejects.toMatchObject({
-    code: 'RESOURCE_EXHAUSTED',
-    message: expect.stringMatching(/response of \d+ bytes exceeds the frame limit of 64512/),
-  });
-  expect(await sized.make({ n: 3, pad: '' })).toBe('xxx');
+  const sized = await exceedMediumLimit(url, natsTransport(), 64512, cleanups);
   // A body that fits, with metadata too large to copy into headers as well: it travels in the body only.
   const meta = { big: 'm'.repeat(2000) };
   expect(await sized.make({ n: 3, pad: 'p'.repeat(62_000) }, { meta })).toBe('xxx');
