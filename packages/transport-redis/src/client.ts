@@ -9,6 +9,10 @@
  * keep waiting and complete if Redis kept them (persistence). If it lost
  * them — the client's marker key is gone — the connection closes with
  * UNAVAILABLE at once, so no call waits for an answer that cannot come.
+ * Frames read after the reader reconnects are delivered only once the
+ * marker is found: a Redis that came back empty may hold pushes a worker
+ * sent again, or sent after items the old one lost, and a stream must
+ * resume after its last item rather than go on past a gap or repeat one.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -58,6 +62,8 @@ export class RedisClientConnection implements MessageConnection {
   readonly #marker: ReturnType<typeof setInterval>;
   readonly #outbox: Outbox;
   #closed = false;
+  /** The reader lost its connection since the marker was last found through it. */
+  #reconnected = false;
   /** Live workers when last looked for, and when that was. */
   #workers: number | undefined;
   #lookedAt = 0;
@@ -81,6 +87,7 @@ export class RedisClientConnection implements MessageConnection {
     });
     this.#marker = setInterval(() => this.#checkMarker(), MARKER_TTL_MS / 3).unref();
     cmd.on('ready', () => this.#checkMarker()); // after a reconnect: did Redis keep our requests?
+    reader.on('close', () => void (this.#reconnected = true));
   }
 
   /** Connect: both Redis connections, the marker, and (when workers are required) a live worker. */
@@ -178,6 +185,7 @@ export class RedisClientConnection implements MessageConnection {
       }
       const frames: unknown = Array.isArray(reply) ? reply[1] : undefined;
       if (!Array.isArray(frames)) continue;
+      if (this.#reconnected && !(await this.#markerKept())) return;
       if (frames.length > 1) this.#outbox.burst = true;
       for (const f of frames) {
         if (typeof f !== 'string') continue;
@@ -192,13 +200,34 @@ export class RedisClientConnection implements MessageConnection {
     }
   }
 
+  /**
+   * Whether Redis still holds this client's marker, asked through the reader (until it answers);
+   * if not, shut down.
+   */
+  async #markerKept(): Promise<boolean> {
+    this.#reconnected = false;
+    const key = this.#setup.keys.client(this.id);
+    for (;;) {
+      try {
+        const kept = await this.#reader.call('PEXPIRE', key, MARKER_TTL_MS);
+        if (kept === 0) this.#lost();
+        return !this.#closed;
+      } catch {
+        if (this.#closed) return false;
+        await new Promise((r) => setTimeout(r, 100)); // the reader reconnects by itself
+      }
+    }
+  }
+
+  #lost(): void {
+    const why = `${this.#setup.connector.where} lost this client's queued requests (restarted without persistence?)`;
+    this.#shutdown(new RpcError('UNAVAILABLE', why));
+  }
+
   #checkMarker(): void {
     if (this.#closed) return;
     this.#cmd.call('PEXPIRE', this.#setup.keys.client(this.id), MARKER_TTL_MS).then((kept) => {
-      if (kept === 0) {
-        const why = `${this.#setup.connector.where} lost this client's queued requests (restarted without persistence?)`;
-        this.#shutdown(new RpcError('UNAVAILABLE', why));
-      }
+      if (kept === 0) this.#lost();
     }, noop);
   }
 

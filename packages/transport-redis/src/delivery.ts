@@ -10,8 +10,8 @@ import type { Answer, Delivery, Peer } from '@interoffice/core';
 
 /** What a delivery needs from its worker. */
 export interface DeliveryContext {
-  /** Push a stream item to the client (marking the entry's stream started, when `mark` > 0 ms); false when the client is behind. */
-  push(d: RedisDelivery, text: string, mark: number): boolean;
+  /** Push stream item number `n` (1, 2, …) to the client, marking the entry's stream started (for `mark` ms, when > 0); false when the client is behind. */
+  push(d: RedisDelivery, text: string, n: number, mark: number): boolean;
   /** Commit the entry with its final answer (`''`: none), kept `keep` ms under its idempotency key. */
   commit(d: RedisDelivery, text: string, keep: number): void;
   /** Core gave the entry up without an answer: leave it pending. */
@@ -21,8 +21,8 @@ export interface DeliveryContext {
 
 export class RedisDelivery implements Delivery {
   readonly peer: Peer;
-  /** A stream item was pushed for it. */
-  started = false;
+  /** Stream items pushed for it. */
+  #items = 0;
 
   constructor(
     /** The stream entry id, `<ms>-<seq>`: also the idempotency key. */
@@ -38,9 +38,9 @@ export class RedisDelivery implements Delivery {
   }
 
   item(answer: Answer): boolean {
-    const mark = this.started ? 0 : keepFor(answer.deadline, this.ctx.resultTtlMs);
-    this.started = true;
-    return this.ctx.push(this, answer.text, mark);
+    const n = ++this.#items;
+    const mark = n === 1 ? keepFor(answer.deadline, this.ctx.resultTtlMs) : 0;
+    return this.ctx.push(this, answer.text, n, mark);
   }
 
   end(answer: Answer | undefined): void {

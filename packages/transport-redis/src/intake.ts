@@ -117,7 +117,7 @@ export class Intake implements DeliveryContext {
 
   // ─── DeliveryContext: core's answers ───
 
-  push(d: RedisDelivery, text: string, mark: number): boolean {
+  push(d: RedisDelivery, text: string, n: number, mark: number): boolean {
     const { cmd, keys, options } = this.#s;
     const replies = keys.replies(d.caller);
     let pressure = this.#pressure.get(d.caller);
@@ -126,7 +126,7 @@ export class Intake implements DeliveryContext {
       this.#pressure.set(d.caller, pressure);
     }
     const p = pressure;
-    PUSH.run(cmd, [replies, keys.started(d.entryId)], [text, options.replyTtlMs, mark]).then(
+    PUSH.run(cmd, [replies, keys.started(d.entryId)], [text, options.replyTtlMs, mark, n]).then(
       (length) => this.#confirmed(d.caller, p, length),
       (e: Error) => {
         options.logger.warn(`cannot push a reply to client ${d.caller}: ${e.message}`);

@@ -63,16 +63,22 @@ return pushed`,
 );
 
 /**
- * Push a frame that ends no request (a stream item) to a client, marking the
- * entry's stream as started. KEYS: replies, started. ARGV: frame, reply TTL
- * ms, started TTL ms ('0': do not mark). Returns the reply list's length.
+ * Push a frame that ends no request (a stream item) to a client, once: the
+ * entry's started mark counts the items pushed, so a push sent again (the
+ * connection dropped before its reply came) is not pushed twice. KEYS:
+ * replies, started. ARGV: frame, reply TTL ms, started TTL ms ('0': do not
+ * set the mark's TTL: after the first item), the item's number (1, 2, …).
+ * Returns the reply list's length.
  */
 export const PUSH = new Script(
   2,
   `
+local sent = tonumber(redis.call('GET', KEYS[2])) or 0
+if tonumber(ARGV[4]) <= sent then return redis.call('LLEN', KEYS[1]) end
 local n = redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-if ARGV[3] ~= '0' then redis.call('SET', KEYS[2], '1', 'PX', ARGV[3]) end
+if ARGV[3] ~= '0' then redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[3])
+elseif sent > 0 then redis.call('SET', KEYS[2], ARGV[4], 'KEEPTTL') end
 return n`,
 );
 
