@@ -114,7 +114,7 @@ describe('across processes', () => {
 });
 
 describe('on the wire', () => {
-  it('a request is one JSON-RPC message with reply_to, correlation_id, expiration and headers (metadata, caller, time sent)', async () => {
+  it('a request is one JSON-RPC message with reply_to, correlation_id, expiration and headers (metadata, caller, time sent; without metadata, only the last two)', async () => {
     const url = queueUrl();
     const queue = new URL(url).pathname.slice(1);
     const model = await amqpConnect(amqpUrl);
@@ -123,18 +123,20 @@ describe('on the wire', () => {
     await ch.assertQueue(queue, { durable: true });
     cleanups.push(() => ch.deleteQueue(queue).catch(() => {}));
     const jobsClient = await client(url);
+    const take = async (): Promise<GetMessage> => {
+      let m: GetMessage | false = false;
+      await until(async () => (m = await ch.get(queue, { noAck: true })) !== false, 5000, 'the request in the queue');
+      return m as unknown as GetMessage;
+    };
+    const answer = (m: GetMessage, result: number): void => {
+      const { id } = JSON.parse(m.content.toString()) as { id: number };
+      ch.publish('', m.properties.replyTo, Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, result })), {
+        correlationId: m.properties.correlationId,
+      });
+    };
     const call = jobsClient.add({ a: 1, b: 2 }, { timeout: 5000, meta: { 'x-trace': 'abc' } });
-    const got: GetMessage[] = [];
-    await until(
-      async () => {
-        const m = await ch.get(queue, { noAck: true });
-        if (m !== false) got.push(m);
-        return got.length > 0;
-      },
-      5000,
-      'the request in the queue',
-    );
-    const { properties, content } = got[0] as GetMessage;
+    const first = await take();
+    const { properties, content } = first;
     expect(JSON.parse(content.toString())).toMatchObject({
       jsonrpc: '2.0',
       method: 'Jobs.add',
@@ -146,10 +148,18 @@ describe('on the wire', () => {
     expect(Number(properties.expiration)).toBeLessThanOrEqual(5000);
     expect(properties.headers).toMatchObject({ 'x-trace': 'abc', [CALLER]: expect.any(String), [SENT_AT]: expect.any(Number) });
     // Answer as any RPC server does: to reply_to, with the correlation_id.
-    const { id } = JSON.parse(content.toString()) as { id: number };
-    ch.publish('', properties.replyTo, Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, result: 42 })), {
-      correlationId: properties.correlationId,
-    });
+    answer(first, 42);
     expect(await call).toBe(42);
+    // Calls without metadata share one headers object in the client: each still says when it was sent, and
+    // carries no metadata of an earlier call.
+    for (const n of [1, 2]) {
+      const before = Date.now();
+      const plain = jobsClient.add({ a: n, b: 0 });
+      const m = await take();
+      expect(m.properties.headers).toEqual({ [CALLER]: properties.headers?.[CALLER], [SENT_AT]: expect.any(Number) });
+      expect(m.properties.headers?.[SENT_AT]).toBeGreaterThanOrEqual(before);
+      answer(m, n);
+      expect(await plain).toBe(n);
+    }
   });
 });
