@@ -14,18 +14,19 @@ let count = 0;
 
 export class Script {
   readonly #name = `interoffice${++count}`;
-  readonly #lua: string;
+  /** The script's text (docs/transports/redis.md quotes it: a test holds the two together). */
+  readonly lua: string;
   /** How many keys every run declares; null when it varies (then each run says). */
   readonly #keys: number | null;
 
   constructor(keys: number | null, lua: string) {
     this.#keys = keys;
-    this.#lua = lua.trim();
+    this.lua = lua.trim();
   }
 
   /** Make the script a command of `redis` (when the connection is made, before any run). */
   define(redis: RedisClient): void {
-    redis.defineCommand(this.#name, this.#keys === null ? { lua: this.#lua } : { numberOfKeys: this.#keys, lua: this.#lua });
+    redis.defineCommand(this.#name, this.#keys === null ? { lua: this.lua } : { numberOfKeys: this.#keys, lua: this.lua });
   }
 
   run(redis: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
