@@ -51,78 +51,67 @@ describe('a push sent again', () => {
   });
 });
 
+/**
+ * A client on a Redis of its own (no worker: its reader is the one connection blocked in BLMPOP),
+ * with what it receives, and the one step that cuts its reader off as `cut` prepares it.
+ */
+async function loneClient() {
+  const server = await RedisServer.start();
+  cleanups.push(() => server.stop());
+  const url = queueUrl(server.url);
+  const seen = { frames: [] as string[], closed: 'open' as unknown };
+  const handler = {
+    frame: (f: string) => void seen.frames.push(f),
+    oversized() {},
+    drain() {},
+    closed: (e?: unknown) => void (seen.closed = e),
+  };
+  const conn = await rawConnection(redisTransport(), new URL(url), handler);
+  cleanups.push(() => conn.close());
+  const { redis, keys } = inspect(url);
+  cleanups.push(() => redis.quit());
+  const [marker] = await redis.keys(keys.client('*'));
+  expect(marker).toBeDefined();
+  const replies = keys.replies((marker as string).slice(keys.client('').length));
+  const readerId = String(await redis.client('LIST'))
+    .split('\n')
+    .find((line) => / cmd=blmpop /.test(line))
+    ?.match(/^id=(\d+) /)?.[1];
+  expect(readerId).toBeDefined();
+  /** In one MULTI, so the reader cannot take the frame before it is cut off: `before` runs first. */
+  const cutOff = async (frame: string, before: (m: ReturnType<typeof redis.multi>) => void = () => {}) => {
+    const m = redis.multi();
+    before(m);
+    await m
+      .client('KILL', 'ID', readerId as string)
+      .rpush(replies, frame)
+      .exec();
+  };
+  return { seen, marker: marker as string, cutOff };
+}
+
 describe('frames read after the reader reconnects', () => {
   it('reach the caller only if Redis kept the client: a Redis that lost it closes the connection UNAVAILABLE', async () => {
-    const server = await RedisServer.start();
-    cleanups.push(() => server.stop());
-    const url = queueUrl(server.url);
-    const frames: string[] = [];
-    let closed: unknown = 'open';
-    const handler = {
-      frame: (f: string) => void frames.push(f),
-      oversized() {},
-      drain() {},
-      closed: (e?: unknown) => void (closed = e),
-    };
-    const conn = await rawConnection(redisTransport(), new URL(url), handler);
-    cleanups.push(() => conn.close());
-    const { redis, keys } = inspect(url);
-    cleanups.push(() => redis.quit());
-    const [marker] = await redis.keys(keys.client('*'));
-    expect(marker).toBeDefined();
-    const id = (marker as string).slice(keys.client('').length);
-    // The client's reader, blocked on its reply list (no worker runs here, so it is the only one).
-    const list = await redis.client('LIST');
-    const reader = String(list)
-      .split('\n')
-      .find((line) => / cmd=blmpop /.test(line));
-    const readerId = reader?.match(/^id=(\d+) /)?.[1];
-    expect(readerId).toBeDefined();
+    const { seen, marker, cutOff } = await loneClient();
     // As a Redis that came back empty would look to the reader when it reconnects: no marker, and a
-    // frame a worker pushed there. One step, so the reader cannot take the frame before it is cut off.
+    // frame a worker pushed there.
     const answer = JSON.stringify({ jsonrpc: '2.0', id: 1, result: 'from a Redis that lost the client' });
-    await redis
-      .multi()
-      .del(marker as string)
-      .client('KILL', 'ID', readerId as string)
-      .rpush(keys.replies(id), answer)
-      .exec();
-    await until(() => closed !== 'open', 10_000, 'the connection closed');
-    expect(closed).toBeInstanceOf(RpcError);
-    expect(closed).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/lost this client's queued requests/) });
-    expect(frames).toEqual([]);
+    await cutOff(answer, (m) => m.del(marker));
+    await until(() => seen.closed !== 'open', 10_000, 'the connection closed');
+    expect(seen.closed).toBeInstanceOf(RpcError);
+    expect(seen.closed).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/lost this client's queued requests/),
+    });
+    expect(seen.frames).toEqual([]);
   });
 
   it('are delivered when Redis kept the client (a dropped connection, not a lost Redis)', async () => {
-    const server = await RedisServer.start();
-    cleanups.push(() => server.stop());
-    const url = queueUrl(server.url);
-    const frames: string[] = [];
-    let closed: unknown = 'open';
-    const handler = {
-      frame: (f: string) => void frames.push(f),
-      oversized() {},
-      drain() {},
-      closed: (e?: unknown) => void (closed = e),
-    };
-    const conn = await rawConnection(redisTransport(), new URL(url), handler);
-    cleanups.push(() => conn.close());
-    const { redis, keys } = inspect(url);
-    cleanups.push(() => redis.quit());
-    const [marker] = await redis.keys(keys.client('*'));
-    const id = (marker as string).slice(keys.client('').length);
-    const readerId = String(await redis.client('LIST'))
-      .split('\n')
-      .find((line) => / cmd=blmpop /.test(line))
-      ?.match(/^id=(\d+) /)?.[1];
+    const { seen, cutOff } = await loneClient();
     const answer = JSON.stringify({ jsonrpc: '2.0', id: 1, result: 'kept' });
-    await redis
-      .multi()
-      .client('KILL', 'ID', readerId as string)
-      .rpush(keys.replies(id), answer)
-      .exec();
-    await until(() => frames.length > 0, 10_000, 'the frame arrived');
-    expect(frames).toEqual([answer]);
-    expect(closed).toBe('open');
+    await cutOff(answer);
+    await until(() => seen.frames.length > 0, 10_000, 'the frame arrived');
+    expect(seen.frames).toEqual([answer]);
+    expect(seen.closed).toBe('open');
   });
 });
