@@ -3,15 +3,13 @@
  * JetStream, auth or TLS as asked), which a test may kill -9 and restart on
  * the same port and store, and certificates made with openssl.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as tcp, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { until } from './helpers.js';
 
-const run = promisify(execFile);
 export const NATS_SERVER = process.env.NATS_SERVER ?? '/usr/sbin/nats-server';
 
 function portFree(port: number): Promise<boolean> {
@@ -122,64 +120,7 @@ export class NatsServer {
   }
 }
 
-/** Certificate files for a TLS server: a CA, and a certificate it signed for 127.0.0.1. */
-export interface TlsFiles {
-  ca: string;
-  cert: string;
-  key: string;
-}
-
-/** Make a throwaway CA and a server certificate for 127.0.0.1 with openssl. */
-export async function makeCertificates(dir: string): Promise<TlsFiles> {
-  const f = (name: string): string => join(dir, name);
-  const ssl = (...args: string[]) => run('openssl', args);
-  await ssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=interoffice test CA',
-    '-keyout',
-    f('ca.key'),
-    '-out',
-    f('ca.crt'),
-  );
-  await ssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-keyout',
-    f('server.key'),
-    '-out',
-    f('server.csr'),
-  );
-  writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  await ssl(
-    'x509',
-    '-req',
-    '-in',
-    f('server.csr'),
-    '-CA',
-    f('ca.crt'),
-    '-CAkey',
-    f('ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    f('san.ext'),
-    '-out',
-    f('server.crt'),
-  );
-  return { ca: f('ca.crt'), cert: f('server.crt'), key: f('server.key') };
-}
+export { makeCertificates, type TlsFiles } from '../../core/test/shared/tls-files.js';
 
 /**
  * `n` nats-servers routed to each other as one cluster (`io`). JetStream's
