@@ -122,7 +122,8 @@ export class AmqpClientConnection implements MessageConnection {
     const correlationId = String(++this.#seq);
     const meta = request.fields?.meta;
     let headers = this.#plain;
-    if (meta === undefined || Object.keys(meta).length === 0) headers[SENT_AT] = Date.now();
+    if (meta === undefined)
+      headers[SENT_AT] = Date.now(); // core leaves out empty metadata
     else headers = { ...meta, [CALLER]: this.id, [SENT_AT]: Date.now() };
     let expiration: string | undefined;
     if (request.deadline !== Number.POSITIVE_INFINITY) {
