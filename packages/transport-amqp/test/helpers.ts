@@ -32,11 +32,7 @@ export function queueUrl(base: string = amqpUrl, query = ''): string {
 // The seed's calculator, as the Python peers know it: the one every transport's tests share.
 export { AliceBroke, Calculator, calculator } from '@interoffice/core/conformance';
 
-/** Debian's interpreter, which has python3-pika (the python3 first on PATH may not). */
-export const python = '/usr/bin/python3';
-
-/** The path of a program in examples/python. */
-export const pythonExample = (name: string): string => new URL(`../../../examples/python/${name}`, import.meta.url).pathname;
+export { python, pythonExample } from '../../core/test/shared/python-worker.js';
 
 /**
  * Close, on the broker, the connections of `role` (client, worker, events)

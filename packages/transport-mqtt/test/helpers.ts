@@ -18,5 +18,4 @@ export function serviceUrl(base = BROKER): string {
   return `${base}/t${randomBytes(5).toString('hex')}`;
 }
 
-export const python = '/usr/bin/python3';
-export const pythonExample = (name: string): string => new URL(`../../../examples/python/${name}`, import.meta.url).pathname;
+export { python, pythonExample } from '../../core/test/shared/python-worker.js';

@@ -22,11 +22,7 @@ export function subjectUrl(base: string = natsUrl, query = ''): string {
 
 export { AliceBroke, Calculator, calculator } from '@interoffice/core/conformance';
 
-/** Debian's interpreter (the python3 first on PATH may not be it). */
-export const python = '/usr/bin/python3';
-
-/** The path of a program in examples/python. */
-export const pythonExample = (name: string): string => new URL(`../../../examples/python/${name}`, import.meta.url).pathname;
+export { python, pythonExample } from '../../core/test/shared/python-worker.js';
 
 /** Delete the JetStream streams this run's durable subjects made on `base` (the shared server outlives the tests). */
 export async function dropStreams(base: string = natsUrl): Promise<void> {

@@ -3,12 +3,13 @@
  * with Debian's python3-redis: a Python client calls a TS service, and a TS client
  * calls a Python worker.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { connect, createClient, rawCall, serve } from '@interoffice/core';
+import { serve } from '@interoffice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisTransport } from '../src/index.js';
-import { AliceBroke, Calculator, calculator, python, pythonExample, queueUrl, until } from './helpers.js';
+import { calculator, python, pythonExample, queueUrl } from './helpers.js';
+import { checkPythonWorker } from '../../core/test/shared/python-worker.js';
 
 const run = promisify(execFile);
 const cleanups: (() => unknown)[] = [];
@@ -32,27 +33,13 @@ describe('examples/python/redis_client.py calls a TS service', () => {
 });
 
 describe('examples/python/redis_worker.py serves a TS client', () => {
-  it('answers calls, raises its own error as AliceBroke, refuses unknown methods, and competes with a TS worker', async () => {
-    const url = queueUrl();
-    const worker = spawn(python, [pythonExample('redis_worker.py'), url], { stdio: ['ignore', 'pipe', 'inherit'] });
-    cleanups.push(() => worker.kill('SIGKILL'));
-    let out = '';
-    worker.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
-    await until(() => out.includes('ready'), 10_000, 'the Python worker ready');
-    const channel = await connect(url, { transports: [redisTransport({ whenNoWorkers: 'fail' })] }); // it registers as alive
-    cleanups.push(() => channel.close());
-    const calc = createClient(Calculator, channel);
-    expect(await calc.add({ a: 2, b: 5 })).toBe(7);
-    expect(await rawCall(channel, 'multiply', [8, 5])).toBe(40);
-    const e = await calc.divide({ a: 1, b: 0 }).catch((err: unknown) => err);
-    expect(e).toBeInstanceOf(AliceBroke);
-    expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'division by zero' });
-    await expect(rawCall(channel, 'subtract', [1, 2])).rejects.toMatchObject({ code: 'UNIMPLEMENTED' });
-    await expect(rawCall(channel, 'add', ['bad', 'data'])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    // A TS worker joins the same queue: the two share the calls, each answered once.
-    const ts = await serve(calculator(), { listen: [url], transports: [redisTransport()] });
-    cleanups.push(() => ts.close());
-    const sums = await Promise.all(Array.from({ length: 200 }, (_, i) => calc.add({ a: i, b: 1 })));
-    expect(sums).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  it('answers calls, raises its own error as AliceBroke, refuses unknown methods, and shares calls with a TS worker', async () => {
+    await checkPythonWorker({
+      script: 'redis_worker.py',
+      url: queueUrl(),
+      client: [redisTransport({ whenNoWorkers: 'fail' })], // it registers as alive
+      worker: [redisTransport()],
+      cleanups,
+    });
   });
 });
