@@ -30,7 +30,7 @@ import {
 } from '@interoffice/core';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { requireQueue, type AmqpEndpoint } from './address.js';
-import { lostError, openConnection, refusal } from './connector.js';
+import { brokerLimit, learnLimit, lostError, openConnection, refusal } from './connector.js';
 import type { ResolvedOptions } from './options.js';
 import { CALLER, CONTROL_EXCHANGE, REPLY_TO, SENT_AT } from './wire.js';
 
@@ -80,7 +80,7 @@ export class AmqpClientConnection implements MessageConnection {
 
   private constructor(
     e: AmqpEndpoint,
-    maxFrameBytes: number,
+    o: ResolvedOptions,
     handler: MessageHandler,
     model: ChannelModel,
     ch: Channel,
@@ -91,9 +91,16 @@ export class AmqpClientConnection implements MessageConnection {
     this.#handler = handler;
     this.#model = model;
     this.#ch = ch;
-    this.maxFrameBytes = maxFrameBytes;
+    // Core refuses a request the broker would refuse: once it did, since it does not say sooner.
+    this.maxFrameBytes = Math.min(o.maxFrameBytes, brokerLimit(e, o) ?? Infinity);
     this.peer = { transport: 'amqp', address: e.display.href };
     ch.on('return', () => this.#shutdown(noQueue(this.#queue)));
+    ch.on('error', (err: unknown) => {
+      const limit = learnLimit(e, o, err);
+      if (limit === undefined) return;
+      const why = `the broker refused a request over its max_message_size of ${limit} bytes and closed the channel`;
+      this.#shutdown(new RpcError('RESOURCE_EXHAUSTED', `${why}; later connections refuse such requests before sending them`));
+    });
     // A channel error (the broker refusing something) closes the channel but not the connection.
     ch.on('close', () => this.#shutdown(new RpcError('UNAVAILABLE', `the broker closed the channel to ${this.#queue}`)));
     model.on('close', (err?: Error) => this.#shutdown(lostError(e.display.host, err)));
@@ -108,7 +115,7 @@ export class AmqpClientConnection implements MessageConnection {
       ch.on('error', () => {}); // a channel error closes the connection's use: reported through 'close'
       await ch.assertExchange(CONTROL_EXCHANGE, 'direct', { durable: true });
       const look = await queueChannel(model, e);
-      const conn = new AmqpClientConnection(e, o.maxFrameBytes, handler, model, ch, look);
+      const conn = new AmqpClientConnection(e, o, handler, model, ch, look);
       await ch.consume(REPLY_TO, (m) => conn.#reply(m), { noAck: true });
       return conn;
     } catch (err) {

@@ -59,6 +59,21 @@ export function lostError(where: string, err: unknown): RpcError {
   return new RpcError('UNAVAILABLE', `lost the broker at ${where}${err instanceof Error ? `: ${err.message}` : ''}`);
 }
 
+/**
+ * A channel's error, when it is RabbitMQ refusing a message over its `max_message_size`
+ * (the broker closes the channel and names its limit): the limit, kept for the endpoint's
+ * broker so that later connections hold to it. No AMQP method tells it sooner.
+ */
+export function learnLimit(e: AmqpEndpoint, o: ResolvedOptions, err: unknown): number | undefined {
+  const m = /larger than configured max size (\d+)/.exec(err instanceof Error ? err.message : '');
+  if (m === null) return undefined;
+  o.brokerLimits.set(e.display.host, Number(m[1]));
+  return Number(m[1]);
+}
+
+/** The largest message the endpoint's broker takes, if one was learned: {@link learnLimit}. */
+export const brokerLimit = (e: AmqpEndpoint, o: ResolvedOptions): number | undefined => o.brokerLimits.get(e.display.host);
+
 /** amqplib's frame multiplexer, where it writes its channels' frames to the socket (not in its types). */
 interface Muxer {
   out?: { cork(): void; uncork(): void };

@@ -31,6 +31,8 @@ export class AmqpDelivery implements Delivery {
     public message: ConsumeMessage,
     maxFrameBytes: number,
     private readonly owner: DeliveryOwner,
+    /** The broker's max_message_size, once learned: core answers RESOURCE_EXHAUSTED in place of a larger answer. */
+    readonly maxAnswerBytes: number | undefined,
   ) {
     const { headers, replyTo } = message.properties;
     const named = headers?.[CALLER];

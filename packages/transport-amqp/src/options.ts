@@ -23,7 +23,10 @@ export interface AmqpTransportOptions extends TransportOptions {
 }
 
 export type ResolvedOptions = Required<Omit<AmqpTransportOptions, 'username' | 'password' | 'tls'>> &
-  Pick<AmqpTransportOptions, 'username' | 'password' | 'tls'>;
+  Pick<AmqpTransportOptions, 'username' | 'password' | 'tls'> & {
+    /** Each broker's `max_message_size` (by host:port), once it refused a larger message (connector.ts). */
+    readonly brokerLimits: Map<string, number>;
+  };
 
 const positive = (name: string, value: number): number => atLeast('amqpTransport', name, value, 1, true);
 
@@ -38,5 +41,6 @@ export function resolveOptions(o: AmqpTransportOptions): ResolvedOptions {
     queueType,
     prefetch: positive('prefetch', o.prefetch ?? 64),
     connectTimeoutMs: positive('connectTimeoutMs', o.connectTimeoutMs ?? 5000),
+    brokerLimits: new Map(),
   };
 }

@@ -12,7 +12,7 @@ import { CALLER_LEFT, takeControl, type Listener, type MessageServer } from '@in
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { requireQueue, type AmqpEndpoint } from './address.js';
 import { AmqpDelivery, type DeliveryOwner } from './delivery.js';
-import { openConnection, refusal } from './connector.js';
+import { brokerLimit, learnLimit, openConnection, refusal } from './connector.js';
 import type { ResolvedOptions } from './options.js';
 import { CONTROL_EXCHANGE } from './wire.js';
 
@@ -56,7 +56,12 @@ export class AmqpWorker implements Listener, DeliveryOwner {
     const model = await openConnection(this.#e, this.#o, 'worker');
     try {
       const ch = await model.createChannel();
-      ch.on('error', () => {}); // reported through the connection's 'close'
+      ch.on('error', (err: unknown) => {
+        // Reported through the connection's 'close', but for the broker's size limit, which is learned.
+        const limit = learnLimit(this.#e, this.#o, err);
+        const why = `the broker refused an answer over its max_message_size (${limit} bytes)`;
+        if (limit !== undefined) this.#o.logger.warn(`${why}: larger ones get RESOURCE_EXHAUSTED in their place from now on`);
+      });
       const quorum = this.#o.queueType === 'quorum';
       await ch.assertQueue(this.#queue, { durable: true, arguments: quorum ? { 'x-queue-type': 'quorum' } : {} });
       await ch.prefetch(this.#o.prefetch);
@@ -88,7 +93,7 @@ export class AmqpWorker implements Listener, DeliveryOwner {
       return;
     }
     if (this.#closing) return ch.nack(m, false, true);
-    const d = new AmqpDelivery(m, this.#o.maxFrameBytes, this);
+    const d = new AmqpDelivery(m, this.#o.maxFrameBytes, this, brokerLimit(this.#e, this.#o));
     const key = d.key;
     const running = key === undefined ? undefined : this.#byKey.get(key);
     if (running !== undefined && m.fields.redelivered && this.#inflight.get(running) !== ch) {
