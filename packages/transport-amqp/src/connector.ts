@@ -74,6 +74,25 @@ export function learnLimit(e: AmqpEndpoint, o: ResolvedOptions, err: unknown): n
 /** The largest message the endpoint's broker takes, if one was learned: {@link learnLimit}. */
 export const brokerLimit = (e: AmqpEndpoint, o: ResolvedOptions): number | undefined => o.brokerLimits.get(e.display.host);
 
+/** Pauses between reconnection attempts: 100 ms doubling to 5 s. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
+
+/** Call `open` after growing pauses until it succeeds (true) or `stopped()` (false): amqplib does not reconnect. */
+export async function reopen(open: () => Promise<void>, stopped: () => boolean): Promise<boolean> {
+  for (let pause = RETRY_FIRST_MS; !stopped(); pause = Math.min(pause * 2, RETRY_MAX_MS)) {
+    await new Promise((r) => setTimeout(r, pause));
+    if (stopped()) return false;
+    try {
+      await open();
+      return true;
+    } catch {
+      // still away: try again after a longer pause
+    }
+  }
+  return false;
+}
+
 /** amqplib's frame multiplexer, where it writes its channels' frames to the socket (not in its types). */
 interface Muxer {
   out?: { cork(): void; uncork(): void };

@@ -12,13 +12,9 @@ import { CALLER_LEFT, takeControl, type Listener, type MessageServer } from '@in
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { requireQueue, type AmqpEndpoint } from './address.js';
 import { AmqpDelivery, type DeliveryOwner } from './delivery.js';
-import { brokerLimit, learnLimit, openConnection, refusal } from './connector.js';
+import { brokerLimit, learnLimit, openConnection, refusal, reopen } from './connector.js';
 import type { ResolvedOptions } from './options.js';
 import { CONTROL_EXCHANGE } from './wire.js';
-
-/** Pauses between reconnection attempts: 100 ms doubling to 5 s. */
-const RETRY_FIRST_MS = 100;
-const RETRY_MAX_MS = 5000;
 
 export class AmqpWorker implements Listener, DeliveryOwner {
   readonly url: URL;
@@ -126,21 +122,11 @@ export class AmqpWorker implements Listener, DeliveryOwner {
     this.#ch = undefined;
     if (this.#closing) return;
     this.#o.logger.warn(`worker of ${this.url.href} lost the broker (${err?.message ?? 'closed'}); reconnecting`);
-    void this.#reconnect();
-  }
-
-  async #reconnect(): Promise<void> {
-    for (let pause = RETRY_FIRST_MS; !this.#closing; pause = Math.min(pause * 2, RETRY_MAX_MS)) {
-      await new Promise((r) => setTimeout(r, pause));
-      if (this.#closing) return;
-      try {
-        await this.#open();
-        this.#o.logger.warn(`worker of ${this.url.href} is back on the broker`);
-        return;
-      } catch {
-        // still away: try again after a longer pause
-      }
-    }
+    const back = (): void => this.#o.logger.warn(`worker of ${this.url.href} is back on the broker`);
+    void reopen(
+      () => this.#open(),
+      () => this.#closing,
+    ).then((ok) => ok && back());
   }
 
   /**

@@ -6,8 +6,7 @@
 import { DEFAULT_WINDOWS, type EventBus, type EventCarrier, type MessageTransport } from '@interoffice/core';
 import { amqpEndpoint } from './address.js';
 import { AmqpClientConnection } from './client.js';
-import { openConnection } from './connector.js';
-import { openEventBus } from './events.js';
+import { AmqpEventBus } from './events.js';
 import { resolveOptions, type AmqpTransportOptions } from './options.js';
 import { AmqpWorker } from './server.js';
 
@@ -36,6 +35,6 @@ export function amqpTransport(options: AmqpTransportOptions = {}): MessageTransp
     windows: WINDOWS,
     connect: async (url, handler) => AmqpClientConnection.open(amqpEndpoint(url), o, handler),
     listen: async (url, server) => AmqpWorker.start(amqpEndpoint(url), o, server),
-    events: async (url): Promise<EventBus> => openEventBus(await openConnection(amqpEndpoint(url), o, 'events'), o.logger),
+    events: (url): Promise<EventBus> => AmqpEventBus.open(amqpEndpoint(url), o),
   };
 }

@@ -4,7 +4,7 @@ import { openEvents } from '@interoffice/core';
 import { connect as amqpConnect } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { amqpTransport } from '../src/index.js';
-import { amqpUrl, until } from './helpers.js';
+import { amqpUrl, dropConnections, queueUrl, until } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -42,5 +42,40 @@ describe('events on amq.topic', () => {
     await bus.publish(channel, '{"n":3}');
     await until(() => plain.length === 3 && still.length === 1, 5000, 'the plain subscriber and our second see the third');
     expect(got).toHaveLength(2);
+  });
+
+  it('a lost connection: the bus connects again by itself, its subscriptions hear again, and its publishes go out', async () => {
+    const channel = `io.events.${randomUUID()}`;
+    const url = queueUrl(); // events ignore the path; it makes this bus's connection the only one of its name
+    const bus = await openEvents(url, { transports: [amqpTransport()] });
+    cleanups.push(() => bus.close());
+    const got: string[] = [];
+    const stop = await bus.subscribe(channel, (p) => got.push(p));
+    const model = await amqpConnect(amqpUrl);
+    cleanups.push(() => model.close());
+    const ch = await model.createChannel();
+    const { queue } = await ch.assertQueue('', { exclusive: true });
+    await ch.bindQueue(queue, 'amq.topic', channel);
+    const plain: string[] = [];
+    await ch.consume(queue, (m) => m && plain.push(m.content.toString()), { noAck: true });
+
+    expect(dropConnections(url, 'events')).toBe(1);
+    // At most once: what is published while the bus is away is not heard; so publish until something is.
+    const poll = setInterval(() => ch.publish('amq.topic', channel, Buffer.from('{"again":true}')), 50);
+    cleanups.push(() => clearInterval(poll));
+    await until(() => got.length > 0, 10_000, 'the subscription hears again');
+    clearInterval(poll);
+    expect(got.every((p) => p === '{"again":true}')).toBe(true);
+    await bus.publish(channel, '{"ours":true}');
+    await until(() => plain.includes('{"ours":true}'), 5000, 'our publish reaches the plain subscriber');
+    // Unsubscribing after the reconnection stops the subscription bound anew (a second one shows the exchange routed it).
+    const heard = got.length;
+    const still: string[] = [];
+    await bus.subscribe(channel, (p) => still.push(p));
+    await stop();
+    ch.publish('amq.topic', channel, Buffer.from('{"last":true}'));
+    await until(() => still.length === 1, 5000, 'the second subscription hears the last');
+    expect(got).toHaveLength(heard);
+    expect(dropConnections(url, 'events')).toBe(1); // one connection, not one more for each loss
   });
 });
