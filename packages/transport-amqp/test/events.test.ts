@@ -1,7 +1,7 @@
 /** Events on `amq.topic`: ours reach plain AMQP subscribers, theirs reach ours. */
 import { randomUUID } from 'node:crypto';
 import { openEvents } from '@interoffice/core';
-import { connect as amqpConnect } from 'amqplib';
+import { connect as amqpConnect, type Channel } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { amqpTransport } from '../src/index.js';
 import { amqpUrl, dropConnections, queueUrl, until } from './helpers.js';
@@ -11,6 +11,18 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** A plain AMQP subscriber: a queue bound to amq.topic with the channel as routing key; `ch` publishes too. */
+async function plainSubscriber(channel: string): Promise<{ ch: Channel; plain: string[] }> {
+  const model = await amqpConnect(amqpUrl);
+  cleanups.push(() => model.close());
+  const ch = await model.createChannel();
+  const { queue } = await ch.assertQueue('', { exclusive: true });
+  await ch.bindQueue(queue, 'amq.topic', channel);
+  const plain: string[] = [];
+  await ch.consume(queue, (m) => m && plain.push(m.content.toString()), { noAck: true });
+  return { ch, plain };
+}
+
 describe('events on amq.topic', () => {
   it('publish and subscribe both ways with a plain AMQP client; unsubscribing stops delivery', async () => {
     const channel = `io.events.${randomUUID()}`;
@@ -18,14 +30,7 @@ describe('events on amq.topic', () => {
     cleanups.push(() => bus.close());
     const got: string[] = [];
     const stop = await bus.subscribe(channel, (p) => got.push(p));
-    // A plain subscriber: a queue bound to amq.topic with the channel as routing key.
-    const model = await amqpConnect(amqpUrl);
-    cleanups.push(() => model.close());
-    const ch = await model.createChannel();
-    const { queue } = await ch.assertQueue('', { exclusive: true });
-    await ch.bindQueue(queue, 'amq.topic', channel);
-    const plain: string[] = [];
-    await ch.consume(queue, (m) => m && plain.push(m.content.toString()), { noAck: true });
+    const { ch, plain } = await plainSubscriber(channel);
 
     await bus.publish(channel, '{"n":1}');
     await until(() => got.length === 1 && plain.length === 1, 5000, 'ours delivered to both');
@@ -51,13 +56,7 @@ describe('events on amq.topic', () => {
     cleanups.push(() => bus.close());
     const got: string[] = [];
     const stop = await bus.subscribe(channel, (p) => got.push(p));
-    const model = await amqpConnect(amqpUrl);
-    cleanups.push(() => model.close());
-    const ch = await model.createChannel();
-    const { queue } = await ch.assertQueue('', { exclusive: true });
-    await ch.bindQueue(queue, 'amq.topic', channel);
-    const plain: string[] = [];
-    await ch.consume(queue, (m) => m && plain.push(m.content.toString()), { noAck: true });
+    const { ch, plain } = await plainSubscriber(channel);
 
     expect(dropConnections(url, 'events')).toBe(1);
     // At most once: what is published while the bus is away is not heard; so publish until something is.
