@@ -6,6 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import { mqttTransport } from '../src/index.js';
 import { BROKER, until } from './helpers.js';
+import { Mosquitto } from './mosquitto.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -44,4 +45,25 @@ it('what we publish reaches a plain subscriber, what it publishes reaches ours (
   await until(() => later.length === 1, 5000);
   expect(ours).toEqual([5]);
   expect(all).toEqual(['{"celsius":5}', 'x']);
+});
+
+it('a subscriber keeps its topics when the broker restarts (mqtt.js subscribes again, with their identifiers)', async () => {
+  const broker = await Mosquitto.start(); // this test's own: no other user
+  cleanups.push(() => broker.stop());
+  const bus = await openEvents(`${broker.url}/`, { transports: [mqttTransport()] });
+  cleanups.push(() => bus.close());
+  const got: string[] = [];
+  await bus.subscribe('restart/+', (p) => got.push(p));
+  await broker.stop();
+  await broker.run();
+  const raw = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
+  cleanups.push(() => raw.endAsync());
+  // At most once: what is published before the bus is back is not heard; so publish until something is.
+  const poll = setInterval(() => void raw.publishAsync('restart/a', 'still here', { qos: 1 }).catch(() => {}), 50);
+  cleanups.push(() => clearInterval(poll));
+  await until(() => got.length > 0, 10_000, 'the subscription hears again');
+  clearInterval(poll);
+  expect(new Set(got)).toEqual(new Set(['still here']));
+  await bus.publish('restart/b', 'ours again');
+  await until(() => got.includes('ours again'), 5000, 'our publish after the restart');
 });

@@ -9,6 +9,7 @@ import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import { natsTransport } from '../src/index.js';
 import { natsUrl, subjectUrl, until } from './helpers.js';
+import { NatsServer } from './nats-server.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -68,4 +69,25 @@ it('typed events: checked on publish, parsed on delivery; a bad payload from out
   await until(() => got.length === 1 && bad.length === 1, 5000, 'one good event and one bad');
   expect(got).toEqual([21.5]);
   expect(bad).toEqual(['{"celsius":"hot"}']);
+});
+
+it('a subscriber keeps its subjects when the NATS server restarts (nats.js subscribes again)', async () => {
+  const server = await NatsServer.start(); // this test's own: no other user
+  cleanups.push(() => server.stop());
+  const events = await openEvents(`${server.url}/`, { transports: [natsTransport()] });
+  cleanups.push(() => events.close());
+  const got: string[] = [];
+  await events.subscribe('restart.*', (p) => got.push(p));
+  await server.kill();
+  await server.restart();
+  const plain = await natsConnect({ servers: server.url.replace('nats://', '') });
+  cleanups.push(() => plain.close());
+  // At most once: what is published before the bus is back is not heard; so publish until something is.
+  const poll = setInterval(() => plain.publish('restart.a', 'still here'), 50);
+  cleanups.push(() => clearInterval(poll));
+  await until(() => got.length > 0, 10_000, 'the subscription hears again');
+  clearInterval(poll);
+  expect(new Set(got)).toEqual(new Set(['still here']));
+  await events.publish('restart.b', 'ours again');
+  await until(() => got.includes('ours again'), 5000, 'our publish after the restart');
 });
