@@ -1,0 +1,17 @@
+/**
+ * The brokers' event tests after a connection lost: events are at most once, so what is
+ * published before a subscriber is back is not heard; `send` publishes every 50 ms until
+ * `got` has something, and all it has must be what `send` published.
+ */
+import { expect } from 'vitest';
+import { until } from './until.js';
+
+export async function hearsAgain(got: readonly string[], send: () => unknown, payload: string): Promise<void> {
+  const poll = setInterval(send, 50);
+  try {
+    await until(() => got.length > 0, 10_000, 'the subscription hears again');
+  } finally {
+    clearInterval(poll);
+  }
+  expect(new Set(got)).toEqual(new Set([payload]));
+}
