@@ -11,7 +11,7 @@
 import { hearSafely, RpcError, type EventBus } from '@interoffice/core';
 import type { Channel, ChannelModel } from 'amqplib';
 import type { AmqpEndpoint } from './address.js';
-import { openConnection, refusal, reopen } from './connector.js';
+import { brokerLimit, learnLimit, openConnection, refusal, reopen } from './connector.js';
 import type { ResolvedOptions } from './options.js';
 
 const EXCHANGE = 'amq.topic';
@@ -48,7 +48,10 @@ export class AmqpEventBus implements EventBus {
     const model = await openConnection(this.#e, this.#o, 'events');
     try {
       const ch = await model.createChannel();
-      ch.on('error', (e: Error) => this.#o.logger.warn(`event channel: ${e.message}`));
+      ch.on('error', (e: Error) => {
+        learnLimit(this.#e, this.#o, e); // an event over the broker's max_message_size: refused here from now on
+        this.#o.logger.warn(`event channel: ${e.message}`);
+      });
       for (const s of this.#subs) await this.#attach(ch, s);
       // A channel error closes the channel but not the connection: start again on a new one.
       ch.on('close', () => this.#ch === ch && void model.close().catch(() => {}));
@@ -93,6 +96,10 @@ export class AmqpEventBus implements EventBus {
   }
 
   async publish(channel: string, payload: string): Promise<void> {
+    const limit = brokerLimit(this.#e, this.#o);
+    const bytes = Buffer.byteLength(payload);
+    if (limit !== undefined && bytes > limit)
+      throw new RpcError('RESOURCE_EXHAUSTED', `an event of ${bytes} bytes exceeds the broker's max_message_size of ${limit}`);
     const ch = this.#channel(`publish on ${channel}`);
     try {
       ch.publish(EXCHANGE, channel, Buffer.from(payload), { contentType: 'application/json' });

@@ -6,8 +6,10 @@
  * anything the other tests send, so those running beside it are not touched.
  */
 import { execFileSync } from 'node:child_process';
-import { connect, createClient, implement, serve } from '@interoffice/core';
+import { randomUUID } from 'node:crypto';
+import { connect, createClient, implement, openEvents, serve } from '@interoffice/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hearsAgain } from '../../core/test/shared/hears-again.js';
 import { Sized } from '../../core/test/shared/size-limit.js';
 import { amqpTransport } from '../src/index.js';
 import { amqpUrl, queueUrl } from './helpers.js';
@@ -87,5 +89,20 @@ describe.skipIf(!local)("a message over RabbitMQ's max_message_size", () => {
       message: expect.stringMatching(new RegExp(`request of \\d+ bytes exceeds the frame limit of ${LIMIT}`)),
     });
     expect(await client.make({ n: 4, pad: '' })).toBe('xxxx');
+  });
+
+  it('an event over it: the bus connects again, learns the limit, and refuses larger events from then on', async () => {
+    const bus = await openEvents(queueUrl(), { transports: [amqpTransport()] });
+    cleanups.push(() => bus.close());
+    const channel = `io.big.${randomUUID()}`;
+    const got: string[] = [];
+    await bus.subscribe(channel, (p) => got.push(p));
+    const big = 'x'.repeat(LIMIT + 1);
+    await bus.publish(channel, big); // it goes out; the broker closes the channel
+    await hearsAgain(got, () => bus.publish(channel, 'small').catch(() => {}), 'small');
+    await expect(bus.publish(channel, big)).rejects.toMatchObject({
+      code: 'RESOURCE_EXHAUSTED',
+      message: expect.stringContaining(`max_message_size of ${LIMIT}`),
+    });
   });
 });

@@ -5,7 +5,7 @@
  * payloads are text.
  */
 import { ChannelListeners, RpcError, type EventBus, type Logger } from '@interoffice/core';
-import type { MqttClient } from './broker.js';
+import { bodyLimit, type MqttClient } from './broker.js';
 
 export class MqttEventBus implements EventBus {
   readonly #client: MqttClient;
@@ -40,6 +40,14 @@ export class MqttEventBus implements EventBus {
   }
 
   async publish(topic: string, payload: string): Promise<void> {
+    // A larger packet makes the broker drop the connection, and mqtt.js sends it again on the next, and again.
+    const limit = bodyLimit(this.#client);
+    const bytes = Buffer.byteLength(payload);
+    if (limit !== undefined && bytes > limit)
+      throw new RpcError(
+        'RESOURCE_EXHAUSTED',
+        `an event of ${bytes} bytes exceeds the broker's limit of ${limit} (its maximum packet size, less room for the topic)`,
+      );
     try {
       await this.#client.publishAsync(topic, payload, { qos: 1 });
     } catch (e) {

@@ -2,7 +2,7 @@
  * Faults with real processes: workers killed or stopped mid-call, a broker
  * restarted (a Mosquitto of the test's own), wrong credentials.
  */
-import { connect, createClient, defineService, type RpcError, serve, unary } from '@interoffice/core';
+import { connect, createClient, defineService, openEvents, type RpcError, serve, unary } from '@interoffice/core';
 import { calculator, Calculator } from '@interoffice/core/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -154,4 +154,15 @@ it("a message above the broker's maximum packet size: the request is refused at 
   const broker = await Mosquitto.start(undefined, undefined, ['max_packet_size 65536']);
   cleanups.push(() => broker.stop());
   await exceedMediumLimit(serviceUrl(broker.url), mqttTransport(), 61440, cleanups);
+  // An event too: refused before it is sent (before, the bus was dropped, and mqtt.js sent it again on each reconnect).
+  const bus = await openEvents(`${broker.url}/`, { transports: [mqttTransport()] });
+  cleanups.push(() => bus.close());
+  const got: string[] = [];
+  await bus.subscribe('big/+', (p) => got.push(p));
+  await expect(bus.publish('big/a', 'x'.repeat(61_441))).rejects.toMatchObject({
+    code: 'RESOURCE_EXHAUSTED',
+    message: expect.stringContaining("exceeds the broker's limit of 61440"),
+  });
+  await bus.publish('big/a', 'x'.repeat(61_440));
+  await until(() => got.length === 1, 5000, 'the largest event that fits');
 });

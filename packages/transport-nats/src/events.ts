@@ -10,6 +10,10 @@ export function openEventBus(link: Link, logger: Logger): EventBus {
   const { nc } = link;
   return {
     async publish(channel, payload) {
+      const max = nc.info?.max_payload;
+      const bytes = Buffer.byteLength(payload);
+      if (max !== undefined && bytes > max)
+        throw new RpcError('RESOURCE_EXHAUSTED', `an event of ${bytes} bytes exceeds the server's max_payload of ${max}`);
       try {
         nc.publish(channel, payload);
         await nc.flush();

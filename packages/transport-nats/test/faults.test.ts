@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, createClient, implement, serve, type CallContext } from '@interoffice/core';
+import { connect, createClient, implement, openEvents, serve, type CallContext } from '@interoffice/core';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { natsTransport } from '../src/index.js';
@@ -194,4 +194,15 @@ it("a message above the NATS server's max_payload: the request is refused at the
   // A body that fits, with metadata too large to copy into headers as well: it travels in the body only.
   const meta = { big: 'm'.repeat(2000) };
   expect(await sized.make({ n: 3, pad: 'p'.repeat(62_000) }, { meta })).toBe('xxx');
+  // An event too, named as such; one that fits goes out.
+  const bus = await openEvents(`nats://127.0.0.1:${nats.port}`, { transports: [natsTransport()] });
+  cleanups.push(() => bus.close());
+  const got: string[] = [];
+  await bus.subscribe('big', (p) => got.push(p));
+  await expect(bus.publish('big', 'x'.repeat(65_537))).rejects.toMatchObject({
+    code: 'RESOURCE_EXHAUSTED',
+    message: expect.stringContaining("exceeds the server's max_payload of 65536"),
+  });
+  await bus.publish('big', 'x'.repeat(65_536));
+  await until(() => got.length === 1, 5000, 'the largest event that fits');
 });
