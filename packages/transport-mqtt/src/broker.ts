@@ -73,3 +73,25 @@ export async function openClient(e: MqttEndpoint, o: ResolvedOptions, extra: ICl
   onError = () => {}; // later errors show as reconnects
   return client;
 }
+
+/**
+ * `step`, while `client` is connected, given at most `ms`: a broker lost meanwhile would leave
+ * it waiting for ever (mqtt.js holds what it cannot send until it reconnects).
+ */
+export async function whileUp(client: MqttClient, ms: number, step: () => Promise<unknown>): Promise<void> {
+  if (!client.connected) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([step().catch(() => {}), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
+
+/**
+ * End `client`'s connection without waiting on the broker. mqtt.js's polite end waits for the
+ * acknowledgement of every QoS 1 message in flight, and, ending, no longer reconnects: with the
+ * broker away it waits for ever. So what is still in flight fails now ("Message removed"; what
+ * was written goes out before the DISCONNECT all the same), and a connection that is down ends at once.
+ */
+export async function endClient(client: MqttClient): Promise<void> {
+  for (const id of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(id));
+  await client.endAsync(!client.connected);
+}

@@ -5,7 +5,7 @@
  * payloads are text.
  */
 import { ChannelListeners, RpcError, type EventBus, type Logger } from '@interoffice/core';
-import { bodyLimit, type MqttClient } from './broker.js';
+import { bodyLimit, endClient, type MqttClient } from './broker.js';
 
 export class MqttEventBus implements EventBus {
   readonly #client: MqttClient;
@@ -48,6 +48,9 @@ export class MqttEventBus implements EventBus {
         'RESOURCE_EXHAUSTED',
         `an event of ${bytes} bytes exceeds the broker's limit of ${limit} (its maximum packet size, less room for the topic)`,
       );
+    // mqtt.js would hold it until the broker is back, if ever.
+    if (!this.#client.connected)
+      throw new RpcError('UNAVAILABLE', `cannot publish on ${topic}: the broker is away (reconnecting)`);
     try {
       await this.#client.publishAsync(topic, payload, { qos: 1 });
     } catch (e) {
@@ -61,6 +64,6 @@ export class MqttEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.#listeners.clear();
-    await this.#client.endAsync().catch(() => {});
+    await endClient(this.#client).catch(() => {}); // a publish still waiting (the broker away) fails UNAVAILABLE
   }
 }

@@ -21,7 +21,7 @@ import {
   type Peer,
 } from '@interoffice/core';
 import type { IPublishPacket } from 'mqtt';
-import { bodyLimit, openClient, type MqttClient } from './broker.js';
+import { bodyLimit, endClient, openClient, whileUp, type MqttClient } from './broker.js';
 import { batchWrites } from './write-batch.js';
 import { PACKET_SLACK, type Setup } from './client.js';
 
@@ -181,14 +181,18 @@ export class MqttWorker implements Listener {
     if (this.#open.size === 0) this.#settled?.();
   }
 
-  /** Stop taking requests; wait until core has ended or abandoned every delivery; leave. */
+  /**
+   * Stop taking requests and clear the presence (while the broker is there); wait until core has
+   * ended or abandoned every delivery; leave, without waiting on a broker that is away.
+   */
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
     const { topics } = this.#setup;
-    await this.#client.unsubscribeAsync(topics.shared).catch(() => {});
-    await this.#client.publishAsync(this.#presence, '', { qos: 1, retain: true }).catch(() => {});
+    const [client, ms] = [this.#client, this.#setup.options.connectTimeoutMs];
+    await whileUp(client, ms, () => client.unsubscribeAsync(topics.shared));
+    await whileUp(client, ms, () => client.publishAsync(this.#presence, '', { qos: 1, retain: true }));
     if (this.#open.size > 0) await new Promise<void>((r) => (this.#settled = r));
-    await this.#client.endAsync();
+    await endClient(client);
   }
 }

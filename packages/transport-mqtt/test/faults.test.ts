@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { mqttTransport } from '../src/index.js';
 import { killCallerMidCall, WorkerProcess as SharedWorker } from '../../core/test/shared/message-peers.js';
+import { publishOutcome } from '../../core/test/shared/hears-again.js';
 import { exceedMediumLimit } from '../../core/test/shared/size-limit.js';
 import { serviceUrl, sleep, until, WorkerProcess } from './helpers.js';
 import { Mosquitto } from './mosquitto.js';
@@ -126,6 +127,21 @@ describe('a broker restarted', () => {
     await broker.run();
     // The worker reconnects by itself and announces itself again; the client's next connect finds it.
     expect(await jobs.work({ tag: 'after', ms: 1 }, { waitForReady: true, timeout: 10_000 })).toBe('w');
+  });
+
+  it('while the broker is away: a publish fails UNAVAILABLE; a worker and an event bus close without waiting for it, and a publish still waiting fails', async () => {
+    // mqtt.js's polite end waits for acknowledgements, and no longer reconnects: before, both closes hung for ever.
+    const broker = await Mosquitto.start();
+    cleanups.push(() => broker.stop());
+    const server = await serve(calculator(), { listen: [serviceUrl(broker.url)], transports: [mqttTransport()] });
+    const bus = await openEvents(`${broker.url}/`, { transports: [mqttTransport()] });
+    await broker.stop();
+    const waiting = bus.publish('away/a', 'x').catch((e: RpcError) => e);
+    await until(async () => (await publishOutcome(bus, 'away/b')) === 'UNAVAILABLE', 5000, 'UNAVAILABLE while away');
+    const started = Date.now();
+    await Promise.all([server.close(), bus.close()]);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await waiting).toMatchObject({ code: 'UNAVAILABLE' });
   });
 });
 

@@ -87,7 +87,7 @@ export class Mosquitto {
 
   async stop(): Promise<void> {
     const child = this.#child;
-    if (child === undefined || child.exitCode !== null) return;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return; // not running, or stopped already
     const gone = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await gone;

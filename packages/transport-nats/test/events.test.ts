@@ -5,11 +5,11 @@
  */
 import { defineEvent, openEvents, publishEvent, subscribeEvent, type EventBus } from '@interoffice/core';
 import { connect as natsConnect } from '@nats-io/transport-node';
-import { hearsAgain } from '../../core/test/shared/hears-again.js';
+import { hearsAgain, publishOutcome } from '../../core/test/shared/hears-again.js';
 import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import { natsTransport } from '../src/index.js';
-import { natsUrl, subjectUrl, until } from './helpers.js';
+import { natsUrl, sleep, subjectUrl, until } from './helpers.js';
 import { NatsServer } from './nats-server.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -86,4 +86,22 @@ it('a subscriber keeps its subjects when the NATS server restarts (nats.js subsc
   await hearsAgain(got, () => plain.publish('restart.a', 'still here'), 'still here');
   await events.publish('restart.b', 'ours again');
   await until(() => got.includes('ours again'), 5000, 'our publish after the restart');
+});
+
+it('closing the bus ends a publish still waiting for the server; while the server is away a publish fails UNAVAILABLE at once', async () => {
+  const server = await NatsServer.start(); // this test's own: no other user
+  cleanups.push(() => server.stop());
+  const events = await openEvents(`${server.url}/`, { transports: [natsTransport()] });
+  cleanups.push(() => events.close());
+  server.signal('SIGSTOP'); // it stops answering, its connections open
+  await sleep(100); // a signal reaches a process running on the other CPU a moment later
+  const waiting = events.publish('away.a', 'waits').catch((e: unknown) => e);
+  await sleep(100);
+  await events.close();
+  expect(await waiting).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('closed') });
+  server.signal('SIGCONT');
+  const again = await openEvents(`${server.url}/`, { transports: [natsTransport()] });
+  cleanups.push(() => again.close());
+  await server.kill();
+  await until(async () => (await publishOutcome(again, 'away.b')) === 'UNAVAILABLE', 5000, 'UNAVAILABLE while away');
 });
