@@ -205,6 +205,13 @@ export interface MessageConnection {
    */
   credit?(id: RequestId, n: number): void;
   /**
+   * Optional, for a medium without {@link credit} whose own backpressure holds the server back
+   * once the client stops reading (HTTP: a response body read no further than the caller
+   * takes): the caller took `n` more items of server stream `id`. Nothing is sent and no
+   * credit is asked for; the connection paces its reading by it.
+   */
+  taken?(id: RequestId, n: number): void;
+  /**
    * Optional: prove the medium still answers (Redis: a PING on the connection's command link),
    * resolving when it has. Keepalive (`connect(url, { keepalive })`) calls it while calls wait and
    * nothing has arrived; one that does not resolve in time fails them UNAVAILABLE and drops the

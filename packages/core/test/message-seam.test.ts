@@ -366,7 +366,8 @@ describe('message seam: what core forgets', () => {
 });
 
 /** A client connection made by hand: what core sent, and how it asked to pass on credit (when it may). */
-function handMedium(withCredit: boolean) {
+/** A medium by hand: `credit` carries grants to the server, `taken` only tells the medium (HTTP), `none` neither. */
+function handMedium(pacing: 'credit' | 'taken' | 'none') {
   const sent: OutgoingRequest[] = [];
   const grants: [RequestId, number][] = [];
   let handler: MessageHandler | undefined;
@@ -383,7 +384,8 @@ function handMedium(withCredit: boolean) {
         maxFrameBytes: 1 << 20,
         peer: { transport: 'hand', address: 'hand' },
       };
-      return withCredit ? { ...conn, credit: (id, n) => void grants.push([id, n]) } : conn;
+      const told = (id: RequestId, n: number): void => void grants.push([id, n]);
+      return pacing === 'none' ? conn : { ...conn, [pacing]: told };
     },
     listen: () => Promise.reject(new Error('a client only')),
   };
@@ -414,19 +416,20 @@ describe('message seam: credit for stream items', () => {
   });
 
   it('the client asks for credit only where the medium can pass it on, and grants as its caller takes items', async () => {
-    for (const withCredit of [true, false]) {
-      const medium = handMedium(withCredit);
+    for (const pacing of ['credit', 'taken', 'none'] as const) {
+      const medium = handMedium(pacing);
       const svc = createClient(Svc, await connect('hand://x', { transports: [medium.transport] }));
       const it = svc.tick({ n: 100 })[Symbol.asyncIterator]();
       const first = it.next();
       await until(() => medium.sent.length === 1);
       const request = medium.sent[0] as OutgoingRequest;
       const id = request.ids[0];
-      expect(JSON.parse(request.text).credit).toBe(withCredit ? 64 : undefined);
+      expect(JSON.parse(request.text).credit).toBe(pacing === 'credit' ? 64 : undefined);
       for (let i = 0; i < 64; i++) medium.answer(JSON.stringify({ jsonrpc: '2.0', id, item: i }));
       await first;
       for (let i = 1; i < 40; i++) await it.next();
-      expect(medium.grants).toEqual(withCredit ? [[id, 32]] : []);
+      // A medium that paces its own reading (taken) hears as a crediting one does, and asked for no credit.
+      expect(medium.grants).toEqual(pacing === 'none' ? [] : [[id, 32]]);
       await it.return?.();
     }
   });

@@ -11,6 +11,12 @@ export type BodyFormat = 'json' | 'ndjson' | 'sse';
 export interface FrameSink {
   frame(text: string): void;
   oversized(bytes: number, head: string): void;
+  /**
+   * Optional: after each chunk of a stream, a promise to wait on before reading the next, when
+   * the reader is far enough ahead of what was taken. Not reading stops the socket, and the
+   * sender with it.
+   */
+  room?(): Promise<void> | undefined;
 }
 
 const NEWLINE = 0x0a;
@@ -101,6 +107,8 @@ export async function readFrames(
       start = nl + 1;
     }
     gather.add(chunk.subarray(start));
+    const wait = sink.room?.();
+    if (wait !== undefined) await wait;
   }
   if (!gather.empty) gather.take(sink, line);
   line('');

@@ -7,6 +7,7 @@
  * node:http (Node: keep-alive sockets, TLS options) and `fetch` (browsers).
  */
 import {
+  DEFAULT_WINDOWS,
   RpcError,
   type MessageConnection,
   type MessageHandler,
@@ -22,7 +23,18 @@ interface Sent {
   readonly request: OutgoingRequest;
   readonly cancel: Cancel;
   cancelled: boolean;
+  /** Answers handed to core and not yet taken by the caller (a stream's items: {@link HttpClient.taken}). */
+  ahead: number;
+  /** Set while reading waits for the caller to take some. */
+  resume?: () => void;
 }
+
+/**
+ * How far a stream's reading may run ahead of the caller: core's item window. Further on,
+ * the body is read no more until the caller takes items, and the server, its socket full,
+ * holds its generator (HTTP carries no credit).
+ */
+const WINDOW = DEFAULT_WINDOWS.items;
 
 const ACCEPT = 'application/json, application/x-ndjson';
 /** The deadline beside the envelope's own `timeout`, for proxies and servers that read headers. */
@@ -76,7 +88,7 @@ export class HttpClient implements MessageConnection {
 
   send(request: OutgoingRequest): void {
     if (this.#closed) return this.#handler.refused(request, new RpcError('UNAVAILABLE', 'the connection is closed'));
-    const sent: Sent = { request, cancel: new Cancel(), cancelled: false };
+    const sent: Sent = { request, cancel: new Cancel(), cancelled: false, ahead: 0 };
     this.#all.add(sent);
     for (const id of request.ids) this.#byId.set(id, sent);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: ACCEPT };
@@ -93,6 +105,21 @@ export class HttpClient implements MessageConnection {
     if (sent === undefined || sent.request.ids.length !== 1) return;
     sent.cancelled = true;
     sent.cancel.abort();
+    this.#resume(sent);
+  }
+
+  /** The caller took `n` items of stream `id`: reading its body goes on once it is within the window again. */
+  taken(id: RequestId, n: number): void {
+    const sent = this.#byId.get(id);
+    if (sent === undefined) return;
+    sent.ahead -= n;
+    if (sent.ahead < WINDOW) this.#resume(sent);
+  }
+
+  #resume(sent: Sent): void {
+    const resume = sent.resume;
+    sent.resume = undefined;
+    resume?.();
   }
 
   close(): void {
@@ -102,7 +129,10 @@ export class HttpClient implements MessageConnection {
   #shutdown(error: RpcError | undefined): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const sent of this.#all) sent.cancel.abort();
+    for (const sent of this.#all) {
+      sent.cancel.abort();
+      this.#resume(sent);
+    }
     this.#all.clear();
     this.#byId.clear();
     this.#handler.closed(error);
@@ -130,11 +160,17 @@ export class HttpClient implements MessageConnection {
     await readFrames(res.body, format, this.maxFrameBytes, {
       frame: (text) => this.#deliver(sent, () => this.#handler.response(text)),
       oversized: (bytes, head) => this.#deliver(sent, () => this.#handler.oversized(bytes, head)),
+      // One call's stream only: a batch's answers are no stream, and nobody takes them one by one.
+      room: () =>
+        sent.ahead >= WINDOW && sent.request.ids.length === 1 && !sent.cancelled && !this.#closed
+          ? new Promise<void>((resolve) => (sent.resume = resolve))
+          : undefined,
     });
   }
 
   #deliver(sent: Sent, f: () => void): void {
     if (sent.cancelled || this.#closed) return;
+    sent.ahead++;
     try {
       f();
     } catch {

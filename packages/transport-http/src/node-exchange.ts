@@ -90,13 +90,18 @@ function response(res: IncomingMessage): ExchangeResponse {
   };
 }
 
+/** Chunks held for a reader that waits (client.ts: a caller not taking its stream) before the socket is paused. */
+const HELD_CHUNKS = 4;
+
 /**
  * The body's chunks as they come. Not the stream's own async iterator, which
- * costs more per response than a small answer is worth; the reader takes
- * each chunk at once, so nothing piles up.
+ * costs more per response than a small answer is worth. A reader that stops
+ * taking them pauses the response after a few: the socket is read no more,
+ * and the server's writes wait.
  */
 function chunks(res: IncomingMessage): AsyncIterable<Uint8Array> {
   const queue: Buffer[] = [];
+  let paused = false;
   let ended = false;
   let failed: Error | undefined;
   let wake: (() => void) | undefined;
@@ -107,6 +112,10 @@ function chunks(res: IncomingMessage): AsyncIterable<Uint8Array> {
   };
   res.on('data', (chunk: Buffer) => {
     queue.push(chunk);
+    if (queue.length >= HELD_CHUNKS && !paused) {
+      paused = true;
+      res.pause();
+    }
     poke();
   });
   res.once('end', () => {
@@ -126,6 +135,10 @@ function chunks(res: IncomingMessage): AsyncIterable<Uint8Array> {
       async next(): Promise<IteratorResult<Uint8Array>> {
         for (;;) {
           const chunk = queue.shift();
+          if (paused && queue.length === 0) {
+            paused = false;
+            res.resume();
+          }
           if (chunk !== undefined) return { value: chunk, done: false };
           if (ended) return { value: undefined, done: true };
           if (failed !== undefined) throw failed;

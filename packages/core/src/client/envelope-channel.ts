@@ -156,12 +156,15 @@ export class EnvelopeChannel implements Channel {
         call.signal.addEventListener('abort', p.onAbort, { once: true });
       }
       conn.request(frame, id, call, Number.isFinite(remaining) ? Math.max(0, Math.ceil(remaining)) : undefined);
-      if (credit !== undefined && queue !== undefined) this.#grantAsTaken(id, queue, conn);
+      if (queue !== undefined && conn.counts) this.#grantAsTaken(id, queue, conn);
       if (call.inputs !== undefined) void this.#sendInputs(id, p, call.inputs, conn as FrameLink);
     });
   }
 
-  /** Tell the server, each half window, how many items the caller took: it sends no more than that ahead. */
+  /**
+   * Tell the server, each half window, how many items the caller took: it sends no more than that
+   * ahead (or tell a medium that paces its own reading by it: MessageConnection.taken).
+   */
   #grantAsTaken(id: number, queue: StreamQueue<unknown>, conn: Link): void {
     let taken = 0;
     queue.onTaken = () => {

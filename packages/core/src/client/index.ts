@@ -60,3 +60,4 @@ export {
 export { createClient, rawCall, type Client, type ClientMethod, type ClientOptions, DEFAULT_TIMEOUT_MS } from './client.js';
 export { connect, type ConnectOptions } from './connect.js';
 export { utf8Length } from '../utf8.js';
+export { DEFAULT_WINDOWS } from '../windows.js';

@@ -20,6 +20,8 @@ export interface Link {
   cancel(id: number): void;
   /** Whether {@link grant} reaches the server running a call: only then does a stream ask for credit. */
   readonly grants: boolean;
+  /** Whether {@link grant} is wanted at all: it reaches the server, or the medium paces its reading by it. */
+  readonly counts: boolean;
   /** Let server stream `id` send `n` more items (the caller took them). */
   grant(id: number, n: number): void;
   /** What the medium knows of why a call got no answer, for its deadline error. */
@@ -47,6 +49,7 @@ export class FrameLink implements Link {
   }
 
   readonly grants = true;
+  readonly counts = true;
 
   grant(id: number, n: number): void {
     this.#conn.send(encodeCredit(id, n));
@@ -93,8 +96,13 @@ export class MessageLink implements Link {
     return this.#conn.credit !== undefined;
   }
 
+  get counts(): boolean {
+    return this.#conn.credit !== undefined || this.#conn.taken !== undefined;
+  }
+
   grant(id: number, n: number): void {
-    this.#conn.credit?.(id, n);
+    if (this.#conn.credit !== undefined) this.#conn.credit(id, n);
+    else this.#conn.taken?.(id, n);
   }
 
   whyUnanswered(): string | undefined {
