@@ -7,7 +7,7 @@
  * cycle: that is how the server learns to stop the call.
  */
 import { randomUUID } from 'node:crypto';
-import type { MessageHandler, OutgoingRequest, RequestId } from '@interoffice/core';
+import { DEFAULT_WINDOWS, type MessageHandler, type OutgoingRequest, type RequestId } from '@interoffice/core';
 import type { SharedDoc } from './document.js';
 import { isObject, RawObject } from './raw-object.js';
 import { requestEntry } from './request-entry.js';
@@ -18,7 +18,16 @@ interface Pending {
   readonly id: RequestId | undefined;
   /** When it was written to the file; 0 while queued. */
   writtenAt: number;
+  /** Answers handed to core that the caller has not taken ({@link ClientCalls.taken}). */
+  ahead: number;
 }
+
+/**
+ * How far a stream's reading may run ahead of the caller: core's item window. Further on, a
+ * running stream's items stay in the file, where they count against the server's buffer
+ * (`maxBufferedBytes`), which then holds the stream: the medium's backpressure, as no credit travels.
+ */
+const WINDOW = DEFAULT_WINDOWS.items;
 
 /** What a cycle found gone. */
 export interface Lost {
@@ -62,14 +71,24 @@ export class ClientCalls {
     const fields = request.fields;
     if (fields === undefined) {
       this.#queued.set(key, { frame: request.text, client: this.client });
-      this.#pending.set(key, { id: undefined, writtenAt: 0 });
+      this.#pending.set(key, { id: undefined, writtenAt: 0, ahead: 0 });
       return;
     }
     this.#queued.set(key, requestEntry(fields, this.client));
     if (!('id' in fields)) return; // a notification: nothing comes back
     const id = fields.id as RequestId;
-    this.#pending.set(key, { id, writtenAt: 0 });
+    this.#pending.set(key, { id, writtenAt: 0, ahead: 0 });
     this.#byId.set(idKey(id), key);
+  }
+
+  /** The caller took `n` items of stream `id`; true when its reading was held and may go on. */
+  taken(id: RequestId, n: number): boolean {
+    const key = this.#byId.get(idKey(id));
+    const p = key === undefined ? undefined : this.#pending.get(key);
+    if (p === undefined) return false;
+    const held = p.ahead >= WINDOW;
+    p.ahead -= n;
+    return held && p.ahead < WINDOW;
   }
 
   /** The caller gave up on call `id`: its entry is withdrawn. */
@@ -142,9 +161,12 @@ export class ClientCalls {
       this.#done(key, p);
       return true;
     }
+    const answered = isAnswered(value);
+    if (!answered && p.ahead >= WINDOW) return true; // the caller is behind: its items wait in the file
     const responses = responsesOf(id, value);
     for (const r of responses) deliveries.push(() => this.handler.response(r));
-    if (isAnswered(value)) this.#done(key, p);
+    p.ahead += responses.length;
+    if (answered) this.#done(key, p);
     else if (responses.length > 0) this.#consume(doc, key, 'items');
     return true;
   }

@@ -76,6 +76,11 @@ export class FileClientConnection implements MessageConnection, FileOwner {
     this.#file.request();
   }
 
+  /** The caller took `n` items of stream `id`: a stream held in the file for it is read again. */
+  taken(id: RequestId, n: number): void {
+    if (!this.#closed && this.#calls.taken(id, n)) this.#file.request();
+  }
+
   close(): void {
     this.#shut(undefined);
   }
