@@ -4,48 +4,23 @@
  * for the test, stands in front of its plain port — what the client checks (the
  * handshake, the CA, the name) is the same as against a broker's own listener.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect as tcpConnect, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { connect, createClient, serve } from '@interoffice/core';
+import { makeCertificates } from '@interoffice/core/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amqpTransport } from '../src/index.js';
 import { Jobs, amqpUrl, jobs } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'io-amqps-'));
 let terminator: Server;
 let port = 0;
 let ca: Buffer;
 
 beforeAll(async () => {
-  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  ca = readFileSync(cert);
+  const made = makeCertificates();
+  ca = made.ca;
   const broker = new URL(amqpUrl);
-  terminator = createServer({ key: readFileSync(key), cert: ca }, (tls) => {
+  terminator = createServer({ key: made.serverKey, cert: made.serverCert }, (tls) => {
     const plain = tcpConnect(Number(broker.port || 5672), broker.hostname);
     tls.pipe(plain).pipe(tls);
     const end = (): void => {
@@ -60,7 +35,6 @@ beforeAll(async () => {
 });
 afterAll(() => {
   terminator?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('amqps', () => {

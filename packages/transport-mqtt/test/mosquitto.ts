@@ -29,7 +29,7 @@ export class Mosquitto {
   /** Start one; with `users`, only they get in (a password file made with mosquitto_passwd); `extra` lines go in its config. */
   static async start(
     users?: Record<string, string>,
-    tls?: { cert: string; key: string },
+    tls?: { cert: string; key: string; ca: string },
     extra: readonly string[] = [],
   ): Promise<Mosquitto> {
     // The port is the OS's pick, let go before mosquitto binds it: should another process take it
@@ -45,7 +45,7 @@ export class Mosquitto {
 
   static async #start(
     users: Record<string, string> | undefined,
-    tls: { cert: string; key: string } | undefined,
+    tls: { cert: string; key: string; ca: string } | undefined,
     extra: readonly string[],
   ): Promise<Mosquitto> {
     const dir = mkdtempSync(join(tmpdir(), 'mosq-'));
@@ -67,7 +67,7 @@ export class Mosquitto {
     const config = join(dir, 'mosquitto.conf');
     writeFileSync(config, `${lines.join('\n')}\n`);
     const m = new Mosquitto(port, config, `${tls === undefined ? 'mqtt' : 'mqtts'}://127.0.0.1:${port}`);
-    await m.run(users === undefined ? undefined : Object.entries(users)[0], tls?.cert);
+    await m.run(users === undefined ? undefined : Object.entries(users)[0], tls?.ca);
     return m;
   }
 

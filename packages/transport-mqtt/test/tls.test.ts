@@ -1,10 +1,6 @@
-/** mqtts:// to a Mosquitto of the test's own with a self-signed certificate for 127.0.0.1. */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** mqtts:// to a Mosquitto of the test's own with a certificate for 127.0.0.1 signed by a throwaway CA. */
 import { connect, createClient, serve } from '@interoffice/core';
-import { Calculator, calculator } from '@interoffice/core/conformance';
+import { Calculator, calculator, makeCertificates } from '@interoffice/core/conformance';
 import { afterEach, expect, it } from 'vitest';
 import { mqttTransport } from '../src/index.js';
 import { Mosquitto } from './mosquitto.js';
@@ -15,40 +11,14 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function selfSigned(): { cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'mqtt-tls-'));
-  const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
-}
-
 it('calls over mqtts:// with the broker’s CA; without it the connection is refused UNAVAILABLE', async () => {
-  const tls = selfSigned();
+  const made = makeCertificates();
+  const tls = { cert: made.serverCert.toString(), key: made.serverKey.toString(), ca: made.ca.toString() };
   const broker = await Mosquitto.start(undefined, tls);
   cleanups.push(() => broker.stop());
   const url = serviceUrl(broker.url);
   expect(url.startsWith('mqtts://')).toBe(true);
-  const transports = [mqttTransport({ tls: { ca: tls.cert } })];
+  const transports = [mqttTransport({ tls: { ca: tls.ca } })];
   const server = await serve(calculator(), { listen: [url], transports });
   cleanups.push(() => server.close());
   const channel = await connect(url, { transports });
