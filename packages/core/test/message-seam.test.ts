@@ -120,13 +120,32 @@ describe('message seam: core owns', () => {
     await until(() => a.endings === 1 && b.endings === 1);
     expect(state.runs).toBe(2);
     expect([(a.ended as Answer).fields?.result, (b.ended as Answer).fields?.result]).toEqual(['waited', 'waited']);
-    // The same id again from one caller while it runs is refused, as on one connection.
+    // The same id again from one caller while it runs, in another request, is refused, as on one connection.
     const c1 = new Hand('alice', req(2, 'wait', { ms: 50 }));
-    const c2 = new Hand('alice', req(2, 'wait', { ms: 50 }));
+    const c2 = new Hand('alice', req(2, 'wait', { ms: 60 }));
     server.deliver(c1);
     server.deliver(c2);
     expect((c2.ended as Answer).fields?.error?.code).toBe(-32600);
     await until(() => c1.endings === 1);
+    expect((c1.ended as Answer).fields?.result).toBe('waited');
+    server.close();
+  });
+
+  it('a copy of a message whose call still runs (delivered again) ends unanswered: the call runs once and answers once', async () => {
+    const { server, state } = intake();
+    const first = new Hand('alice', req(3, 'wait', { ms: 30 }));
+    const copy = new Hand('alice', req(3, 'wait', { ms: 30 }));
+    server.deliver(first);
+    server.deliver(copy);
+    expect(copy.ended).toBe('none'); // acknowledged to the medium, nothing sent to the caller
+    await until(() => first.endings === 1);
+    expect((first.ended as Answer).fields?.result).toBe('waited');
+    expect(state.runs).toBe(1);
+    // Once the call is over, a copy runs again: at least once, as the media say.
+    const late = new Hand('alice', req(3, 'wait', { ms: 30 }));
+    server.deliver(late);
+    await until(() => late.endings === 1);
+    expect(state.runs).toBe(2);
     server.close();
   });
 

@@ -31,6 +31,11 @@ export class DeliveryOutlet implements BatchParent {
     open.add(this);
   }
 
+  get message(): string | undefined {
+    const body = this.#delivery.body;
+    return typeof body === 'string' && this.#delivery.tooLarge === undefined ? body : undefined;
+  }
+
   item(id: Id, wire: unknown, deadline: number, itemId?: string): boolean {
     if (this.#done) return true;
     this.#streamed ??= { id, deadline };

@@ -28,6 +28,12 @@ export interface Outlet {
    * inputs must reach the one running its call.
    */
   credit?(id: Id, n: number): void;
+  /**
+   * The message this request came in, whole, where a medium may deliver the same message again
+   * (a message medium's delivery, as text). A request whose id is in flight from a message of
+   * the very same text is that copy: it is not refused, since the call it copies answers.
+   */
+  readonly message?: string;
 }
 
 /** An outlet that can also take a batch's gathered answers. */

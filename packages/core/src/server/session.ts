@@ -404,6 +404,9 @@ export class Session implements CallSink {
     }
     if (!hasId) return this.#notification(route, params, meta, left, now, outlet);
     const refusal = this.#refusal(id, left);
+    // A copy of a message whose call still runs (an at-least-once medium delivered it again): that call answers.
+    if (refusal === DUPLICATE_ID && outlet.message !== undefined && this.#calls.get(id)?.outlet.message === outlet.message)
+      return outlet.none();
     if (refusal !== undefined) {
       return outlet.error(id, refusal, undefined, expires, refusal === DUPLICATE_ID ? JsonRpcCode.INVALID_REQUEST : undefined);
     }
