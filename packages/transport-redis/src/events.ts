@@ -22,6 +22,9 @@ class RedisEventBus implements EventBus {
   }
 
   async publish(channel: string, payload: string): Promise<void> {
+    // Commands are not queued while Redis is away (the connector turns that off): say so plainly.
+    if (this.#pub.status !== 'ready')
+      throw new RpcError('UNAVAILABLE', `cannot publish on ${channel}: Redis is away (reconnecting)`);
     try {
       await this.#pub.call('PUBLISH', channel, payload);
     } catch (e) {

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { defineEvent, openEvents, publishEvent, subscribeEvent, type EventBus } from '@interoffice/core';
 import { Redis } from 'ioredis';
+import { publishOutcome } from '../../core/test/shared/hears-again.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { redisTransport } from '../src/index.js';
@@ -101,13 +102,15 @@ describe('events with plain Redis clients', () => {
     });
   });
 
-  it('a subscriber keeps its channels when Redis restarts', async () => {
+  it('a subscriber keeps its channels when Redis restarts; while it is away a publish fails UNAVAILABLE at once', async () => {
     const server = await RedisServer.start();
     cleanups.push(() => server.stop());
     const events = await bus(server.url);
     const got: string[] = [];
     await events.subscribe('after-restart', (t) => got.push(t)); // this test's own redis-server: no other user
     await server.kill();
+    await until(async () => (await publishOutcome(events, 'while-away')) === 'UNAVAILABLE', 5000, 'UNAVAILABLE while away');
+    await expect(events.publish('while-away', 'x')).rejects.toThrow(/Redis is away/);
     await server.restart();
     const redis = plain(server.url);
     await until(
