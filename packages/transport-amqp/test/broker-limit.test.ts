@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { connect, createClient, implement, openEvents, serve } from '@interoffice/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hearsAgain } from '../../core/test/shared/hears-again.js';
+import { hearsAgain } from '../../core/test/shared/events-away.js';
 import { Sized } from '../../core/test/shared/size-limit.js';
 import { amqpTransport } from '../src/index.js';
 import { amqpUrl, queueUrl } from './helpers.js';

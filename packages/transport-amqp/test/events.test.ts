@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { openEvents } from '@interoffice/core';
 import { connect as amqpConnect, type Channel } from 'amqplib';
-import { hearsAgain } from '../../core/test/shared/hears-again.js';
+import { hearsAgain } from '../../core/test/shared/events-away.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { amqpTransport } from '../src/index.js';
 import { amqpUrl, dropConnections, queueUrl, until } from './helpers.js';

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { defineEvent, openEvents, publishEvent, subscribeEvent } from '@interoffice/core';
 import mqtt from 'mqtt';
-import { hearsAgain } from '../../core/test/shared/hears-again.js';
+import { hearsAgain } from '../../core/test/shared/events-away.js';
 import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import { mqttTransport } from '../src/index.js';

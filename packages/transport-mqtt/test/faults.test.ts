@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { mqttTransport } from '../src/index.js';
 import { killCallerMidCall, WorkerProcess as SharedWorker } from '../../core/test/shared/message-peers.js';
-import { publishOutcome } from '../../core/test/shared/hears-again.js';
+import { publishOutcome } from '../../core/test/shared/events-away.js';
 import { exceedMediumLimit } from '../../core/test/shared/size-limit.js';
 import { serviceUrl, sleep, until, WorkerProcess } from './helpers.js';
 import { Mosquitto } from './mosquitto.js';

@@ -5,7 +5,7 @@
  */
 import { defineEvent, openEvents, publishEvent, subscribeEvent, type EventBus } from '@interoffice/core';
 import { connect as natsConnect } from '@nats-io/transport-node';
-import { hearsAgain, publishOutcome } from '../../core/test/shared/hears-again.js';
+import { hearsAgain, publishOutcome } from '../../core/test/shared/events-away.js';
 import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import { natsTransport } from '../src/index.js';

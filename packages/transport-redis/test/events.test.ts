@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { defineEvent, openEvents, publishEvent, subscribeEvent, type EventBus } from '@interoffice/core';
 import { Redis } from 'ioredis';
-import { publishOutcome } from '../../core/test/shared/hears-again.js';
+import { publishOutcome } from '../../core/test/shared/events-away.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { redisTransport } from '../src/index.js';
