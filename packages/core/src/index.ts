@@ -140,3 +140,4 @@ export {
   subscribeEvent,
 } from './events.js';
 export { ChannelListeners, type ChannelSubscriber, hearSafely } from './channel-listeners.js';
+export { bounded } from './bounded.js';

@@ -4,7 +4,7 @@
  * credentials, UNAVAILABLE otherwise); afterwards mqtt.js reconnects by
  * itself and resubscribes.
  */
-import { RpcError } from '@interoffice/core';
+import { bounded, RpcError } from '@interoffice/core';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { MqttEndpoint } from './address.js';
 import type { ResolvedOptions } from './options.js';
@@ -74,15 +74,9 @@ export async function openClient(e: MqttEndpoint, o: ResolvedOptions, extra: ICl
   return client;
 }
 
-/**
- * `step`, while `client` is connected, given at most `ms`: a broker lost meanwhile would leave
- * it waiting for ever (mqtt.js holds what it cannot send until it reconnects).
- */
+/** `step`, while `client` is connected, given at most `ms` (mqtt.js holds what it cannot send until it reconnects). */
 export async function whileUp(client: MqttClient, ms: number, step: () => Promise<unknown>): Promise<void> {
-  if (!client.connected) return;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([step().catch(() => {}), new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
+  if (client.connected) await bounded(step(), ms);
 }
 
 /**

@@ -7,6 +7,7 @@
  * answers pings on a subject of its own, by which callers learn it is alive.
  */
 import {
+  bounded,
   CLIENT_CLOSED,
   messageBody,
   metadataFromHeaders,
@@ -24,6 +25,9 @@ import { headers, nuid, type MsgHdrs, type Subscription } from '@nats-io/transpo
 import type { Setup } from './client.js';
 import { openDurable, type DurableQueue } from './durable.js';
 import { CLIENT, controlSubject, DEADLINE, ITEM, OWN_HEADERS, pingSubject, QUEUE, WORKER, workerSubject } from './headers.js';
+
+/** How long each step of closing may wait for NATS. */
+const CLOSE_STEP_MS = 2000;
 
 /** The version `$SRV.INFO` reports: of the wire format (docs/transports/nats.md), not of the package. */
 const SERVICE_VERSION = '1.0.0';
@@ -239,12 +243,13 @@ export class NatsWorker implements Listener {
     if (this.#closing) return;
     this.#closing = true;
     this.#ping?.unsubscribe();
-    await this.#service?.stop().catch(() => {});
-    await this.#durable?.stop();
+    // Each step asks NATS something, but not for ever: a worker closes even while NATS is stalled.
+    await bounded(this.#service?.stop(), CLOSE_STEP_MS);
+    await bounded(this.#durable?.stop(), CLOSE_STEP_MS);
     // Core abandons these (it is closing): a durable one goes back to the stream, a core-mode one is refused.
     for (const m of this.#waiting.splice(0)) void this.#run(m);
     if (this.#running.size > 0) await new Promise<void>((r) => (this.#idle = r));
     clearInterval(this.#timer);
-    await this.#s.link.release();
+    await bounded(this.#s.link.release(), CLOSE_STEP_MS);
   }
 }

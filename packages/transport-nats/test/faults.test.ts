@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { connect, createClient, implement, openEvents, serve, type CallContext } from '@interoffice/core';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { calculator } from '@interoffice/core/conformance';
 import { natsTransport } from '../src/index.js';
 import { dropStreams, Jobs, sleep, subjectUrl, until, WorkerProcess } from './helpers.js';
 import { killCallerMidCall } from '../../core/test/shared/message-peers.js';
@@ -60,6 +61,23 @@ describe('a client killed mid-call', () => {
     const jobs = await client(url);
     expect(await jobs.work({ tag: 'next', ms: 1 })).toEqual({ tag: 'next', worker: 'A' });
   });
+});
+
+describe('a stalled NATS server (SIGSTOP: connections open, nothing answered)', () => {
+  for (const mode of ['core', 'durable'] as const) {
+    it(`${mode} mode: a worker still closes, within seconds`, async () => {
+      // Closing asks NATS to unsubscribe the service and stop the consumer: before, it waited for as long as NATS was stopped.
+      const nats = await NatsServer.start();
+      cleanups.push(() => nats.stop());
+      const server = await serve(calculator(), { listen: [`${nats.url}/stalled?mode=${mode}`], transports: [natsTransport()] });
+      nats.signal('SIGSTOP');
+      cleanups.push(() => nats.signal('SIGCONT'));
+      await sleep(100); // a signal reaches a process running on the other CPU a moment later
+      const started = Date.now();
+      await server.close();
+      expect(Date.now() - started).toBeLessThan(8000);
+    });
+  }
 });
 
 describe('a worker killed mid-call', () => {

@@ -23,12 +23,16 @@ class RedisEventBus implements EventBus {
 
   async publish(channel: string, payload: string): Promise<void> {
     // Commands are not queued while Redis is away (the connector turns that off): say so plainly.
-    if (this.#pub.status !== 'ready')
-      throw new RpcError('UNAVAILABLE', `cannot publish on ${channel}: Redis is away (reconnecting)`);
+    const away = `cannot publish on ${channel}: Redis is away (reconnecting)`;
+    if (this.#pub.status !== 'ready') throw new RpcError('UNAVAILABLE', away);
     try {
       await this.#pub.call('PUBLISH', channel, payload);
     } catch (e) {
-      throw new RpcError('UNAVAILABLE', `cannot publish on ${channel}: ${(e as Error).message}`, { cause: e });
+      const why = (e as Error).message;
+      // ioredis's own words for it, in the moment before its status says so.
+      throw new RpcError('UNAVAILABLE', /offline ?queue/i.test(why) ? away : `cannot publish on ${channel}: ${why}`, {
+        cause: e,
+      });
     }
   }
 

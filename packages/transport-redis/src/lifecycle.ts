@@ -1,4 +1,4 @@
-/** Small helpers for a connection's life: reporting outages once, and steps that may not wait forever. */
+/** A connection's outages, reported once each way. */
 import type { RedisClient } from './connector.js';
 
 /** Call `report` once when `client` loses Redis (not at every retry) and once when it is back. */
@@ -15,12 +15,3 @@ export function reportOutages(client: RedisClient, report: (lost: boolean) => vo
     report(false);
   });
 }
-
-/** Resolves when `p` settles or after `ms`, whichever comes first; never rejects. */
-export function bounded(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((r) => (timer = setTimeout(r, ms)));
-  return Promise.race([p.then(noop, noop), late]).finally(() => clearTimeout(timer));
-}
-
-function noop(): void {}

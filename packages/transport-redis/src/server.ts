@@ -11,11 +11,11 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { CLIENT_CLOSED, RpcError, takeControl, type Listener, type MessageServer } from '@interoffice/core';
+import { bounded, CLIENT_CLOSED, RpcError, takeControl, type Listener, type MessageServer } from '@interoffice/core';
 import { RedisClock } from './clock.js';
 import { codeOf, type Connector, type RedisClient } from './connector.js';
 import { Intake } from './intake.js';
-import { bounded, reportOutages } from './lifecycle.js';
+import { reportOutages } from './lifecycle.js';
 import { CLIENT_ID, GROUP, type Keys } from './keys.js';
 import type { ResolvedOptions } from './options.js';
 import { RELEASE } from './scripts.js';
