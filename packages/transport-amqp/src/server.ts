@@ -8,13 +8,16 @@
  * messages to the broker, which delivers them again to another worker. A
  * worker that loses the broker reconnects by itself, with growing pauses.
  */
-import { CALLER_LEFT, takeControl, type Listener, type MessageServer } from '@interoffice/core';
+import { bounded, CALLER_LEFT, takeControl, type Listener, type MessageServer } from '@interoffice/core';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { requireQueue, type AmqpEndpoint } from './address.js';
 import { AmqpDelivery, type DeliveryOwner } from './delivery.js';
 import { brokerLimit, learnLimit, openConnection, refusal, reopen } from './connector.js';
 import type { ResolvedOptions } from './options.js';
 import { CONTROL_EXCHANGE } from './wire.js';
+
+/** How long closing may wait for the broker: for the consumer's cancel, then for the rest together. */
+const CLOSE_MS = 2000;
 
 export class AmqpWorker implements Listener, DeliveryOwner {
   readonly url: URL;
@@ -138,12 +141,16 @@ export class AmqpWorker implements Listener, DeliveryOwner {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    const ch = this.#ch;
-    if (ch !== undefined && this.#consumerTag !== undefined) await ch.cancel(this.#consumerTag).catch(() => {});
+    // The steps ask the broker things, but not for ever: a worker closes even while the broker stalls.
+    const tag = this.#consumerTag;
+    if (tag !== undefined) await bounded(this.#ch?.cancel(tag), CLOSE_MS);
     if (this.#inflight.size > 0) await new Promise<void>((r) => (this.#empty = r));
+    // The rest within one budget, counted from here: calls that ran long must not eat the channel's close.
+    const end = Date.now() + CLOSE_MS;
+    const step = (p: Promise<unknown> | undefined): Promise<void> => bounded(p, Math.max(0, end - Date.now()));
     // (Quorum queues cannot be deleted only if unused: they stay, holding calls for the next worker.)
-    if (this.#ch !== undefined && this.#o.queueType === 'classic') {
-      await this.#ch.deleteQueue(this.#queue, { ifUnused: true, ifEmpty: true }).catch(() => {});
+    if (this.#o.queueType === 'classic') {
+      await step(this.#ch?.deleteQueue(this.#queue, { ifUnused: true, ifEmpty: true }));
     }
     const model = this.#model;
     const last = this.#ch;
@@ -151,7 +158,7 @@ export class AmqpWorker implements Listener, DeliveryOwner {
     this.#ch = undefined;
     // The channel first: its close waits for the broker to take the last answers and acks, which
     // a connection close can overtake (the answer is lost and the message redelivered).
-    await last?.close().catch(() => {});
-    await model?.close().catch(() => {});
+    await step(last?.close());
+    await step(model?.close()); // out of budget: heartbeats end it later
   }
 }

@@ -151,6 +151,19 @@ describe('lost broker connections', () => {
     expect(warnings.filter((w) => w.includes('is back on the broker'))).toHaveLength(1);
   });
 
+  it('a broker that stalls (connections open, nothing passed on): a worker still closes, within seconds', async () => {
+    // Closing asks the broker to cancel the consumer, delete an unused queue and close the channel:
+    // before, each waited until heartbeats gave the connection up (~20 s).
+    const relay = await BrokerRelay.start();
+    cleanups.push(() => relay.down());
+    const url = relay.url(new URL(queueUrl()).pathname.slice(1));
+    const server = await serve(jobs({ runs: [], aborted: [] }), { listen: [url], transports: [amqpTransport()] });
+    relay.stall();
+    const started = Date.now();
+    await server.close();
+    expect(Date.now() - started).toBeLessThan(6000); // 2 s for the cancel, 2 s for the rest
+  });
+
   it("a client's connection closed: calls in flight fail UNAVAILABLE, the next call reconnects", async () => {
     const url = queueUrl();
     const seen: Seen = { runs: [], aborted: [] };

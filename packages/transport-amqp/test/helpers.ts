@@ -88,6 +88,14 @@ export class BrokerRelay {
     this.#server = server;
   }
 
+  /** Stop passing anything on, the connections left open: a broker that stalls. */
+  stall(): void {
+    for (const s of this.#sockets) {
+      s.unpipe();
+      s.pause();
+    }
+  }
+
   async down(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
