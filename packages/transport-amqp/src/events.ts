@@ -8,13 +8,15 @@
  * itself, as a worker does, and binds its subscriptions anew. What is
  * published meanwhile is not heard (at most once, as on every broker).
  */
-import { hearSafely, RpcError, type EventBus } from '@interoffice/core';
+import { bounded, hearSafely, RpcError, type EventBus } from '@interoffice/core';
 import type { Channel, ChannelModel } from 'amqplib';
 import type { AmqpEndpoint } from './address.js';
 import { brokerLimit, learnLimit, openConnection, refusal, reopen } from './connector.js';
 import type { ResolvedOptions } from './options.js';
 
 const EXCHANGE = 'amq.topic';
+/** How long closing may wait for the broker. */
+const CLOSE_MS = 2000;
 
 interface Subscription {
   readonly channel: string;
@@ -127,7 +129,9 @@ export class AmqpEventBus implements EventBus {
     const [ch, model] = [this.#ch, this.#model];
     this.#ch = undefined;
     this.#model = undefined;
-    await ch?.close().catch(() => {}); // after what it still has to publish
-    await model?.close().catch(() => {});
+    // After what it still has to publish, but not for ever: a broker that stalls gets 2 s in all.
+    const end = Date.now() + CLOSE_MS;
+    await bounded(ch?.close(), CLOSE_MS);
+    await bounded(model?.close(), Math.max(0, end - Date.now()));
   }
 }

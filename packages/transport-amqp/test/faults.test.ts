@@ -3,7 +3,7 @@
  * broker connections (closed on the broker, as a restart would), a deadline that
  * passes in the queue, wrong credentials, and a quorum queue without workers.
  */
-import { connect, createClient, serve } from '@interoffice/core';
+import { connect, createClient, openEvents, serve } from '@interoffice/core';
 import { createServer, type AddressInfo } from 'node:net';
 import { connect as amqpConnect } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -151,17 +151,21 @@ describe('lost broker connections', () => {
     expect(warnings.filter((w) => w.includes('is back on the broker'))).toHaveLength(1);
   });
 
-  it('a broker that stalls (connections open, nothing passed on): a worker still closes, within seconds', async () => {
+  it('a broker that stalls (connections open, nothing passed on): a worker and an event bus still close, within seconds', async () => {
     // Closing asks the broker to cancel the consumer, delete an unused queue and close the channel:
     // before, each waited until heartbeats gave the connection up (~20 s).
     const relay = await BrokerRelay.start();
     cleanups.push(() => relay.down());
     const url = relay.url(new URL(queueUrl()).pathname.slice(1));
     const server = await serve(jobs({ runs: [], aborted: [] }), { listen: [url], transports: [amqpTransport()] });
+    const bus = await openEvents(relay.url('events'), { transports: [amqpTransport()] });
     relay.stall();
-    const started = Date.now();
+    let started = Date.now();
     await server.close();
     expect(Date.now() - started).toBeLessThan(6000); // 2 s for the cancel, 2 s for the rest
+    started = Date.now();
+    await bus.close(); // an event bus too
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it("a client's connection closed: calls in flight fail UNAVAILABLE, the next call reconnects", async () => {
