@@ -74,18 +74,26 @@ export async function openClient(e: MqttEndpoint, o: ResolvedOptions, extra: ICl
   return client;
 }
 
-/** `step`, while `client` is connected, given at most `ms` (mqtt.js holds what it cannot send until it reconnects). */
-export async function whileUp(client: MqttClient, ms: number, step: () => Promise<unknown>): Promise<void> {
-  if (client.connected) await bounded(step(), ms);
+/** How long closing may wait for the broker: for the polite steps together, then for the end. */
+export const CLOSE_MS = 2000;
+
+/** `step`, while `client` is connected, until `end` (epoch ms): mqtt.js holds what it cannot send until it reconnects. */
+export async function whileUp(client: MqttClient, end: number, step: () => Promise<unknown>): Promise<void> {
+  if (client.connected) await bounded(step(), Math.max(0, end - Date.now()));
 }
 
 /**
- * End `client`'s connection without waiting on the broker. mqtt.js's polite end waits for the
- * acknowledgement of every QoS 1 message in flight, and, ending, no longer reconnects: with the
- * broker away it waits for ever. So what is still in flight fails now ("Message removed"; what
- * was written goes out before the DISCONNECT all the same), and a connection that is down ends at once.
+ * End `client`'s connection without waiting on the broker for more than {@link CLOSE_MS}.
+ * mqtt.js's polite end waits for the acknowledgement of every QoS 1 message in flight, and,
+ * ending, no longer reconnects: with the broker away it waits for ever. So what is still in
+ * flight fails now ("Message removed"; what was written goes out before the DISCONNECT all the
+ * same), and a connection that is down ends at once. A broker that stalls never closes its side
+ * of the connection, which mqtt.js's end also waits for: the socket is destroyed after the wait.
  */
 export async function endClient(client: MqttClient): Promise<void> {
   for (const id of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(id));
-  await client.endAsync(!client.connected);
+  const ended = client.endAsync(!client.connected);
+  await bounded(ended, CLOSE_MS);
+  client.stream.destroy();
+  await bounded(ended, CLOSE_MS);
 }

@@ -21,7 +21,7 @@ import {
   type Peer,
 } from '@interoffice/core';
 import type { IPublishPacket } from 'mqtt';
-import { bodyLimit, endClient, openClient, whileUp, type MqttClient } from './broker.js';
+import { bodyLimit, CLOSE_MS, endClient, openClient, whileUp, type MqttClient } from './broker.js';
 import { batchWrites } from './write-batch.js';
 import { PACKET_SLACK, type Setup } from './client.js';
 
@@ -189,9 +189,9 @@ export class MqttWorker implements Listener {
     if (this.#closing) return;
     this.#closing = true;
     const { topics } = this.#setup;
-    const [client, ms] = [this.#client, this.#setup.options.connectTimeoutMs];
-    await whileUp(client, ms, () => client.unsubscribeAsync(topics.shared));
-    await whileUp(client, ms, () => client.publishAsync(this.#presence, '', { qos: 1, retain: true }));
+    const [client, end] = [this.#client, Date.now() + CLOSE_MS];
+    await whileUp(client, end, () => client.unsubscribeAsync(topics.shared));
+    await whileUp(client, end, () => client.publishAsync(this.#presence, '', { qos: 1, retain: true }));
     if (this.#open.size > 0) await new Promise<void>((r) => (this.#settled = r));
     await endClient(client);
   }

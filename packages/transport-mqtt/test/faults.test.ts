@@ -143,6 +143,18 @@ describe('a broker restarted', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await waiting).toMatchObject({ code: 'UNAVAILABLE' });
   });
+  it('a broker that stalls (SIGSTOP: connections open, nothing answered): a worker and an event bus still close, within seconds', async () => {
+    const broker = await Mosquitto.start();
+    cleanups.push(() => broker.stop());
+    const server = await serve(calculator(), { listen: [serviceUrl(broker.url)], transports: [mqttTransport()] });
+    const bus = await openEvents(`${broker.url}/`, { transports: [mqttTransport()] });
+    broker.signal('SIGSTOP');
+    cleanups.push(() => broker.signal('SIGCONT'));
+    await sleep(100); // a signal reaches a process running on the other CPU a moment later
+    const started = Date.now();
+    await Promise.all([server.close(), bus.close()]);
+    expect(Date.now() - started).toBeLessThan(7000); // 2 s for the polite steps, 2 s for the end
+  });
 });
 
 describe('credentials', () => {

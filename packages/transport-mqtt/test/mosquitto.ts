@@ -85,6 +85,11 @@ export class Mosquitto {
     if (exited) throw new ExitedAtStart(`mosquitto on ${this.port} exited at start`);
   }
 
+  /** Send `signal` to the running broker (SIGSTOP: it stops answering with its connections open; SIGCONT). */
+  signal(signal: NodeJS.Signals): void {
+    this.#child?.kill(signal);
+  }
+
   async stop(): Promise<void> {
     const child = this.#child;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return; // not running, or stopped already
