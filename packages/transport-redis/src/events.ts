@@ -4,10 +4,11 @@
  * reaches any plain subscriber. Channel names are used as given (no prefix),
  * payloads are text.
  */
-import { ChannelListeners, RpcError, type EventBus, type Logger } from '@interoffice/core';
+import { bounded, ChannelListeners, RpcError, type EventBus, type Logger } from '@interoffice/core';
 import type { Connector, RedisClient } from './connector.js';
 
-const noop = (): void => {};
+/** How long closing may wait for Redis. */
+const CLOSE_MS = 2000;
 
 class RedisEventBus implements EventBus {
   readonly #pub: RedisClient;
@@ -42,7 +43,8 @@ class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.#listeners.clear();
-    await Promise.all([this.#pub.quit(), this.#sub.quit()]).catch(noop);
+    // Politely, but not for ever: a Redis that stalls never answers the QUITs.
+    await bounded(Promise.all([this.#pub.quit(), this.#sub.quit()]), CLOSE_MS);
     this.#pub.disconnect();
     this.#sub.disconnect();
   }

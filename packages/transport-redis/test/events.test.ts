@@ -4,7 +4,8 @@
  * where Redis is, and a raw ioredis client.
  */
 import { spawn } from 'node:child_process';
-import { defineEvent, openEvents, publishEvent, subscribeEvent, type EventBus } from '@interoffice/core';
+import { defineEvent, openEvents, publishEvent, serve, subscribeEvent, type EventBus } from '@interoffice/core';
+import { calculator } from '@interoffice/core/conformance';
 import { Redis } from 'ioredis';
 import { publishOutcome } from '../../core/test/shared/events-away.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -100,6 +101,22 @@ describe('events with plain Redis clients', () => {
     await expect(publishEvent(events, readings, { celsius: 'warm' as unknown as number })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
+  });
+
+  it('a Redis that stalls (SIGSTOP: connections open, nothing answered): an event bus and a worker still close, within seconds', async () => {
+    const server = await RedisServer.start();
+    cleanups.push(() => server.stop());
+    const events = await bus(server.url);
+    const worker = await serve(calculator(), { listen: [`${server.url}/stalled`], transports: [redisTransport()] });
+    server.signal('SIGSTOP');
+    cleanups.push(() => server.signal('SIGCONT'));
+    await new Promise((r) => setTimeout(r, 100)); // a signal reaches a process running on the other CPU a moment later
+    let started = Date.now();
+    await events.close(); // before, its QUITs waited for as long as Redis was stopped
+    expect(Date.now() - started).toBeLessThan(4000);
+    started = Date.now();
+    await worker.close(); // each of its steps waits at most 2 s
+    expect(Date.now() - started).toBeLessThan(8000);
   });
 
   it('a subscriber keeps its channels when Redis restarts; while it is away a publish fails UNAVAILABLE at once', async () => {
