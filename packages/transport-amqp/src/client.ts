@@ -30,12 +30,15 @@ import {
 } from '@interoffice/core';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { requireQueue, type AmqpEndpoint } from './address.js';
-import { brokerLimit, learnLimit, lostError, openConnection, refusal } from './connector.js';
+import { brokerLimit, closeWithin, learnLimit, lostError, openConnection, refusal } from './connector.js';
 import type { ResolvedOptions } from './options.js';
 import { CALLER, CONTROL_EXCHANGE, REPLY_TO, SENT_AT } from './wire.js';
 
 const noQueue = (queue: string): RpcError =>
   new RpcError('UNAVAILABLE', `no worker serves ${queue}: the broker has no queue of that name`);
+
+/** How long closing may wait for the broker before the socket is cut. */
+const CLOSE_MS = 2000;
 
 /** How often, at most, a client asks how many workers consume its queue (for {@link AmqpClientConnection.whyUnanswered}). */
 const LOOK_MS = 1000;
@@ -191,13 +194,14 @@ export class AmqpClientConnection implements MessageConnection {
   #shutdown(error: RpcError | undefined): void {
     if (this.#closed) return;
     this.#closed = true;
-    // The channel's close follows what it still has to send (the goodbye, cancels); then the connection's.
+    // The channel's close follows what it still has to send (the goodbye, cancels); then the connection's,
+    // within 2 s: a broker that stalls answers neither, and the open socket would keep the process alive.
     const model = this.#model;
-    void this.#ch
+    const polite = this.#ch
       .close()
       .catch(() => {})
-      .then(() => model.close())
-      .catch(() => {});
+      .then(() => model.close());
+    void closeWithin(model, polite, CLOSE_MS);
     queueMicrotask(() => this.#handler.closed(error));
   }
 }

@@ -4,7 +4,7 @@
  * millisecond), heartbeats so a dead broker is noticed, and amqplib's
  * failures as RpcErrors with the code a caller can act on.
  */
-import { RpcError } from '@interoffice/core';
+import { bounded, RpcError } from '@interoffice/core';
 import { connect, type ChannelModel } from 'amqplib';
 import type { AmqpEndpoint } from './address.js';
 import type { ResolvedOptions } from './options.js';
@@ -91,6 +91,26 @@ export async function reopen(open: () => Promise<void>, stopped: () => boolean):
     }
   }
   return false;
+}
+
+/**
+ * Wait at most `ms` for `polite` (a close that asks the broker), then, if it has not finished,
+ * cut the connection's socket: amqplib has no forced close, and an open socket keeps the
+ * process alive until heartbeats give up (~20 s) on a broker that stalls.
+ */
+export async function closeWithin(
+  model: ChannelModel | undefined,
+  polite: Promise<unknown> | undefined,
+  ms: number,
+): Promise<void> {
+  let done = false;
+  await bounded(
+    polite?.then(() => (done = true)),
+    ms,
+  );
+  const stream = (model as unknown as { connection?: { stream?: { destroy?(e: Error): void } } } | undefined)?.connection?.stream;
+  // With an error: amqplib hears a socket's 'error' and 'end' (not 'close'), and only then stops its heartbeat timer.
+  if (!done) stream?.destroy?.(new Error('closed without the broker: it did not answer'));
 }
 
 /** amqplib's frame multiplexer, where it writes its channels' frames to the socket (not in its types). */

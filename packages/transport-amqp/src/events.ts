@@ -11,7 +11,7 @@
 import { bounded, hearSafely, RpcError, type EventBus } from '@interoffice/core';
 import type { Channel, ChannelModel } from 'amqplib';
 import type { AmqpEndpoint } from './address.js';
-import { brokerLimit, learnLimit, openConnection, refusal, reopen } from './connector.js';
+import { brokerLimit, closeWithin, learnLimit, openConnection, refusal, reopen } from './connector.js';
 import type { ResolvedOptions } from './options.js';
 
 const EXCHANGE = 'amq.topic';
@@ -132,6 +132,6 @@ export class AmqpEventBus implements EventBus {
     // After what it still has to publish, but not for ever: a broker that stalls gets 2 s in all.
     const end = Date.now() + CLOSE_MS;
     await bounded(ch?.close(), CLOSE_MS);
-    await bounded(model?.close(), Math.max(0, end - Date.now()));
+    await closeWithin(model, model?.close(), Math.max(0, end - Date.now()));
   }
 }

@@ -12,7 +12,7 @@ import { bounded, CALLER_LEFT, takeControl, type Listener, type MessageServer } 
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { requireQueue, type AmqpEndpoint } from './address.js';
 import { AmqpDelivery, type DeliveryOwner } from './delivery.js';
-import { brokerLimit, learnLimit, openConnection, refusal, reopen } from './connector.js';
+import { brokerLimit, closeWithin, learnLimit, openConnection, refusal, reopen } from './connector.js';
 import type { ResolvedOptions } from './options.js';
 import { CONTROL_EXCHANGE } from './wire.js';
 
@@ -159,6 +159,6 @@ export class AmqpWorker implements Listener, DeliveryOwner {
     // The channel first: its close waits for the broker to take the last answers and acks, which
     // a connection close can overtake (the answer is lost and the message redelivered).
     await step(last?.close());
-    await step(model?.close()); // out of budget: heartbeats end it later
+    await closeWithin(model, model?.close(), Math.max(0, end - Date.now()));
   }
 }

@@ -20,7 +20,7 @@ import {
   until,
   type Seen,
 } from './helpers.js';
-import { killCallerMidCall } from '../../core/test/shared/message-peers.js';
+import { exitAfterClose, killCallerMidCall } from '../../core/test/shared/message-peers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -166,6 +166,16 @@ describe('lost broker connections', () => {
     started = Date.now();
     await bus.close(); // an event bus too
     expect(Date.now() - started).toBeLessThan(4000);
+  });
+
+  it('a client process that closes its channel while the broker stalls exits within seconds', async () => {
+    const relay = await BrokerRelay.start();
+    cleanups.push(() => relay.down());
+    const url = relay.url(new URL(queueUrl()).pathname.slice(1));
+    const server = await serve(jobs({ runs: [], aborted: [] }), { listen: [url], transports: [amqpTransport()] });
+    cleanups.push(() => server.close());
+    const module = new URL('../dist/index.js', import.meta.url).pathname;
+    expect(await exitAfterClose(module, 'amqpTransport', url, () => relay.stall(), 8000)).toBeLessThan(6000);
   });
 
   it("a client's connection closed: calls in flight fail UNAVAILABLE, the next call reconnects", async () => {

@@ -26,7 +26,7 @@ import {
 } from '@interoffice/core';
 import type { IPublishPacket } from 'mqtt';
 import type { MqttEndpoint } from './address.js';
-import { bodyLimit, openClient, type MqttClient } from './broker.js';
+import { bodyLimit, endClient, openClient, type MqttClient } from './broker.js';
 import { batchWrites } from './write-batch.js';
 import type { ResolvedOptions } from './options.js';
 import type { Topics } from './topics.js';
@@ -176,7 +176,8 @@ export class MqttClientConnection implements MessageConnection {
     if (this.#closed) return;
     this.#control({ caller: this.#reply, left: true }); // workers abort what still runs for us
     this.#closed = true;
-    this.#client.end(false, { reasonCode: 0 }); // a normal disconnect: the will is not sent
+    // A normal disconnect (the will is not sent), not held up by a broker that stalls: the process can exit.
+    void endClient(this.#client);
     queueMicrotask(() => this.#handler.closed(error));
   }
 }

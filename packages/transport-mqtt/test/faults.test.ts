@@ -7,7 +7,7 @@ import { calculator, Calculator } from '@interoffice/core/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { mqttTransport } from '../src/index.js';
-import { killCallerMidCall, WorkerProcess as SharedWorker } from '../../core/test/shared/message-peers.js';
+import { exitAfterClose, killCallerMidCall, WorkerProcess as SharedWorker } from '../../core/test/shared/message-peers.js';
 import { publishOutcome } from '../../core/test/shared/events-away.js';
 import { exceedMediumLimit } from '../../core/test/shared/size-limit.js';
 import { serviceUrl, sleep, until, WorkerProcess } from './helpers.js';
@@ -154,6 +154,18 @@ describe('a broker restarted', () => {
     const started = Date.now();
     await Promise.all([server.close(), bus.close()]);
     expect(Date.now() - started).toBeLessThan(7000); // 2 s for the polite steps, 2 s for the end
+  });
+
+  it('a client process that closes its channel while the broker stalls exits within seconds', async () => {
+    // Its socket waited for the stopped broker to close its side, which kept the process alive.
+    const broker = await Mosquitto.start();
+    cleanups.push(() => broker.stop());
+    const url = serviceUrl(broker.url);
+    const server = await serve(calculator(), { listen: [url], transports: [mqttTransport()] });
+    cleanups.push(() => server.close());
+    cleanups.push(() => broker.signal('SIGCONT'));
+    const module = new URL('../dist/index.js', import.meta.url).pathname;
+    expect(await exitAfterClose(module, 'mqttTransport', url, () => broker.signal('SIGSTOP'), 8000)).toBeLessThan(6000);
   });
 });
 

@@ -13,7 +13,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { calculator } from '@interoffice/core/conformance';
 import { natsTransport } from '../src/index.js';
 import { dropStreams, Jobs, sleep, subjectUrl, until, WorkerProcess } from './helpers.js';
-import { killCallerMidCall } from '../../core/test/shared/message-peers.js';
+import { exitAfterClose, killCallerMidCall } from '../../core/test/shared/message-peers.js';
 import { exceedMediumLimit } from '../../core/test/shared/size-limit.js';
 import { makeCertificates, NatsServer } from './nats-server.js';
 
@@ -78,6 +78,17 @@ describe('a stalled NATS server (SIGSTOP: connections open, nothing answered)', 
       expect(Date.now() - started).toBeLessThan(8000);
     });
   }
+});
+
+it('a client process that closes its channel while the NATS server stalls exits within seconds', async () => {
+  const nats = await NatsServer.start();
+  cleanups.push(() => nats.stop());
+  const url = `${nats.url}/stalled`;
+  const server = await serve(calculator(), { listen: [url], transports: [natsTransport()] });
+  cleanups.push(() => server.close());
+  cleanups.push(() => nats.signal('SIGCONT'));
+  const module = new URL('../dist/index.js', import.meta.url).pathname;
+  expect(await exitAfterClose(module, 'natsTransport', url, () => nats.signal('SIGSTOP'), 8000)).toBeLessThan(6000);
 });
 
 describe('a worker killed mid-call', () => {

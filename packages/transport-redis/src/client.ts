@@ -16,6 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  bounded,
   CLIENT_CLOSED,
   controlText,
   FRAME_HEAD_BYTES,
@@ -40,6 +41,8 @@ const READ_BATCH = 512;
 /** How often, at most, a client looks for live workers (when it sends), to explain a call left unanswered. */
 const WORKER_LOOK_MS = 1000;
 
+/** How long closing may wait for Redis before the connection is cut. */
+const CLOSE_MS = 2000;
 const noop = (): void => {};
 
 export interface ClientSetup {
@@ -239,8 +242,13 @@ export class RedisClientConnection implements MessageConnection {
     // Workers abort what still runs for this client: nobody will read the answers.
     const goodbye = this.#control({ caller: this.id, left: true });
     const forget = this.#cmd.call('DEL', this.#setup.keys.client(this.id)).catch(noop);
-    // QUIT once the goodbye has gone out, or the connection could close before it.
-    void Promise.all([goodbye, forget]).then(() => this.#cmd.quit().catch(() => this.#cmd.disconnect()));
+    // QUIT once the goodbye has gone out, or the connection could close before it; but a Redis that
+    // stalls answers neither, and an open connection would keep the process alive: cut after 2 s.
+    const cmd = this.#cmd;
+    void bounded(
+      Promise.all([goodbye, forget]).then(() => cmd.quit()),
+      CLOSE_MS,
+    ).then(() => cmd.disconnect());
     this.#reader.disconnect();
     queueMicrotask(() => this.#handler.closed(error));
   }

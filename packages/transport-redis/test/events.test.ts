@@ -8,6 +8,7 @@ import { defineEvent, openEvents, publishEvent, serve, subscribeEvent, type Even
 import { calculator } from '@interoffice/core/conformance';
 import { Redis } from 'ioredis';
 import { publishOutcome } from '../../core/test/shared/events-away.js';
+import { exitAfterClose } from '../../core/test/shared/message-peers.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { redisTransport } from '../src/index.js';
@@ -117,6 +118,17 @@ describe('events with plain Redis clients', () => {
     started = Date.now();
     await worker.close(); // each of its steps waits at most 2 s
     expect(Date.now() - started).toBeLessThan(8000);
+  });
+
+  it('a client process that closes its channel while Redis stalls exits within seconds', async () => {
+    const server = await RedisServer.start();
+    cleanups.push(() => server.stop());
+    const url = `${server.url}/stalled`;
+    const worker = await serve(calculator(), { listen: [url], transports: [redisTransport()] });
+    cleanups.push(() => worker.close());
+    cleanups.push(() => server.signal('SIGCONT'));
+    const module = new URL('../dist/index.js', import.meta.url).pathname;
+    expect(await exitAfterClose(module, 'redisTransport', url, () => server.signal('SIGSTOP'), 8000)).toBeLessThan(6000);
   });
 
   it('a subscriber keeps its channels when Redis restarts; while it is away a publish fails UNAVAILABLE at once', async () => {

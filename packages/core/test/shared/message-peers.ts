@@ -89,6 +89,36 @@ export async function killCallerMidCall(
   }
 }
 
+/**
+ * A client process (close-and-exit.mjs) connected to `url`, told to close its channel once
+ * `stall()` has stopped the broker answering: resolves with the milliseconds from the close
+ * until the process exited by itself, or rejects after `withinMs`.
+ */
+export async function exitAfterClose(
+  transportModule: string,
+  factory: string,
+  url: string,
+  stall: () => unknown,
+  withinMs: number,
+): Promise<number> {
+  const script = new URL('./close-and-exit.mjs', import.meta.url).pathname;
+  const child = spawn(process.execPath, [script, transportModule, factory, url], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    let out = '';
+    child.stdout?.setEncoding('utf8').on('data', (t: string) => (out += t));
+    const exited = new Promise<number>((r) => child.once('exit', () => r(Date.now())));
+    await until(() => out.includes('connected'), 10_000, 'the client process connected');
+    await stall();
+    await sleep(100); // a signal reaches a process running on the other CPU a moment later
+    const started = Date.now();
+    child.stdin?.write('close\n');
+    await until(() => child.exitCode !== null || child.signalCode !== null, withinMs, 'the client process to exit after closing');
+    return (await exited) - started;
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
 /** A worker process and the lines it printed ("ready", then one line per event). */
 export class WorkerProcess {
   readonly lines: string[] = [];
