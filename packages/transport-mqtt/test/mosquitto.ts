@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mqttAvailable } from '../src/index.js';
 import { until } from './helpers.js';
+import { pauseProcess } from '../../core/test/shared/pause.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -88,6 +89,11 @@ export class Mosquitto {
   /** Send `signal` to the running broker (SIGSTOP: it stops answering with its connections open; SIGCONT). */
   signal(signal: NodeJS.Signals): void {
     this.#child?.kill(signal);
+  }
+
+  /** SIGSTOP it, resolving once it is stopped (SIGCONT with {@link signal} to go on). */
+  pause(): Promise<void> {
+    return pauseProcess(this.#child);
   }
 
   async stop(): Promise<void> {

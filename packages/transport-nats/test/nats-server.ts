@@ -9,6 +9,7 @@ import { connect as tcp, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from './helpers.js';
+import { pauseProcess } from '../../core/test/shared/pause.js';
 
 export const NATS_SERVER = process.env.NATS_SERVER ?? '/usr/sbin/nats-server';
 
@@ -112,6 +113,11 @@ export class NatsServer {
   /** Send `signal` to the running nats-server (SIGSTOP: it stops answering with its connections open; SIGCONT). */
   signal(signal: NodeJS.Signals): void {
     this.#child?.kill(signal);
+  }
+
+  /** SIGSTOP it, resolving once it is stopped (SIGCONT with {@link signal} to go on). */
+  pause(): Promise<void> {
+    return pauseProcess(this.#child);
   }
 
   async stop(): Promise<void> {

@@ -36,6 +36,7 @@ export async function redisCli(port: number, ...args: string[]): Promise<string>
 }
 
 import type { TlsFiles } from '../../core/test/shared/tls-files.js';
+import { pauseProcess } from '../../core/test/shared/pause.js';
 
 export { makeCertificates, type TlsFiles } from '../../core/test/shared/tls-files.js';
 
@@ -125,6 +126,11 @@ export class RedisServer {
   /** Send `signal` to the running redis-server (SIGSTOP: it stops answering with its connections open; SIGCONT). */
   signal(signal: NodeJS.Signals): void {
     this.#child?.kill(signal);
+  }
+
+  /** SIGSTOP it, resolving once it is stopped (SIGCONT with {@link signal} to go on). */
+  pause(): Promise<void> {
+    return pauseProcess(this.#child);
   }
 
   async stop(): Promise<void> {

@@ -108,8 +108,7 @@ export async function exitAfterClose(
     child.stdout?.setEncoding('utf8').on('data', (t: string) => (out += t));
     const exited = new Promise<number>((r) => child.once('exit', () => r(Date.now())));
     await until(() => out.includes('connected'), 10_000, 'the client process connected');
-    await stall();
-    await sleep(100); // a signal reaches a process running on the other CPU a moment later
+    await stall(); // resolved once the broker has stopped answering
     const started = Date.now();
     child.stdin?.write('close\n');
     await until(() => child.exitCode !== null || child.signalCode !== null, withinMs, 'the client process to exit after closing');

@@ -7,12 +7,14 @@
 import { connect, createClient, defineService, implement, serve, serverStream, type Transport } from '@interoffice/core';
 import { expect } from 'vitest';
 import { z } from 'zod';
+import { until } from './until.js';
 
 const Ticks = defineService('Ticks', {
   ticks: serverStream({ input: z.object({ n: z.number().int() }), output: z.number() }),
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** A generator that yields nothing for this long is taken as held: a running one yields every few µs. */
+const QUIET_MS = 500;
 
 /**
  * Serve Ticks at `url`, read 10 items of a stream of `total` and stop: the generator stops
@@ -21,10 +23,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  */
 export async function checkSlowReader(url: string, transport: Transport, cleanups: (() => unknown)[], total: number) {
   let yielded = 0;
+  let lastYield = Date.now();
   const impl = implement(Ticks, {
     async *ticks({ n }) {
       for (let i = 0; i < n; i++) {
         yielded++;
+        lastYield = Date.now();
         yield i;
       }
     },
@@ -36,14 +40,9 @@ export async function checkSlowReader(url: string, transport: Transport, cleanup
   const it = createClient(Ticks, channel).ticks({ n: total }, { timeout: 60_000 })[Symbol.asyncIterator]();
   for (let i = 0; i < 10; i++) expect((await it.next()).value).toBe(i);
 
-  // It runs ahead until the medium's buffers are full, then stops: still after another half second.
-  let last = -1;
-  for (let waited = 0; yielded !== last && waited < 10_000; waited += 250) {
-    last = yielded;
-    await sleep(250);
-  }
-  await sleep(500);
-  expect(yielded).toBe(last);
+  // It runs ahead until the medium's buffers are full, then stops: no item for half a second.
+  await until(() => Date.now() - lastYield >= QUIET_MS, 10_000, 'the generator to stop');
+  const last = yielded;
   expect(yielded).toBeLessThan(total / 4);
 
   for (let i = 10; i < 10_000; i++) expect((await it.next()).value).toBe(i);
